@@ -20,3 +20,81 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 def is_safe_slug(slug: str) -> bool:
     """True if `slug` is one path segment of [a-z0-9-] that cannot escape a folder."""
     return bool(_SAFE_SLUG.match(slug)) and len(slug) <= MAX_SLUG
+
+
+# Site paths: relative to the site root, no leading slash; a trailing slash means a folder page.
+HOME = ""
+SEARCH = "search/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+ARCHIVE = "archive/"
+
+
+def paged(path: str, page: int) -> str:
+    """Page `page` of a paginated listing at `path` (page 1 is the listing itself)."""
+    return path if page <= 1 else f"{path}page/{page}/"
+
+
+def article(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def terms(plural: str, by_count: bool = False) -> str:
+    """Overview of a taxonomy ("topics", "companies"), A–Z or by article count."""
+    return f"{plural}/by-count/" if by_count else f"{plural}/"
+
+
+def term(plural: str, slug: str, page: int = 1) -> str:
+    return paged(f"{plural}/{slug}/", page)
+
+
+def term_feed(plural: str, slug: str) -> str:
+    return f"{plural}/{slug}/feed.xml"
+
+
+def archive(year: int | None = None, month: int | None = None) -> str:
+    if year is None:
+        return ARCHIVE
+    return f"archive/{year:04d}/" if month is None else f"archive/{year:04d}/{month:02d}/"
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def url_to_file(path: str) -> str:
+    """The file (relative to the output folder) that serves site path `path`."""
+    parts = path.split("/")
+    if path.startswith("/") or any(p in (".", "..") or "\\" in p for p in parts):
+        raise ValueError(f"unsafe site path: {path!r}")
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+def normalise_base_url(base_url: str) -> str:
+    """`base_url` with a scheme and exactly one trailing slash."""
+    base = base_url.strip()
+    if not base:
+        return "/"
+    if "://" not in base and not base.startswith("/"):
+        base = "https://" + base
+    return base.rstrip("/") + "/"
+
+
+class Urls:
+    """Turns site paths into links that work at a domain root or under a sub-path."""
+
+    def __init__(self, base_url: str):
+        self.base_url = normalise_base_url(base_url)
+        self.prefix = urlsplit(self.base_url).path or "/"
+
+    def href(self, path: str) -> str:
+        """Root-relative link, e.g. '/REPO/articles/x/'."""
+        return self.prefix + path
+
+    def absolute(self, path: str) -> str:
+        """Absolute URL for canonical links, feeds and the sitemap."""
+        if "://" not in self.base_url:
+            return self.href(path)
+        return self.base_url + path

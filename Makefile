@@ -1,0 +1,28 @@
+# The two commands of the README: `make site` builds site/ from seeds/, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/newsarchive build
+
+serve: $(STAMP)
+	$(BIN)/newsarchive serve
+
+test: $(STAMP)
+	scripts/test-tools
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+clean:
+	rm -rf site .cache .site.staging .site.old

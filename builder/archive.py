@@ -1,0 +1,154 @@
+"""The Archive: articles in reading order, their terms (topics, companies), and relations."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+
+from builder.content import Article
+from builder.registry import Registry
+from builder.urls import slugify
+
+
+@dataclass(frozen=True)
+class TaxonomySpec:
+    """One kind of term: which front matter field holds it and where its pages live."""
+
+    field: str  # front matter key, also the folder of its pages: "topics", "companies"
+    singular: str
+    title: str
+
+
+TOPICS = TaxonomySpec("topics", "topic", "Topics")
+COMPANIES = TaxonomySpec("companies", "company", "Companies")
+TAXONOMIES = (TOPICS, COMPANIES)
+
+
+@dataclass(eq=False)
+class Term:
+    """A topic or a company, with its articles in reading order (newest first)."""
+
+    spec: TaxonomySpec
+    name: str
+    slug: str
+    description: str = ""
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass
+class Archive:
+    """Everything the page planner needs, computed once from the articles."""
+
+    articles: list[Article]
+    terms: dict[str, list[Term]]  # taxonomy field -> terms sorted by slug
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
+
+    def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
+        """The article's terms of one taxonomy, in front matter order."""
+        return self._terms_of.get((article.slug, spec.field), [])
+
+    def by_count(self, spec: TaxonomySpec) -> list[Term]:
+        """Terms with the most articles first; ties A–Z."""
+        return sorted(self.terms[spec.field], key=lambda t: (-t.count, t.slug))
+
+    def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
+        """(newer, older) article in reading order."""
+        i = self._index[article.slug]
+        newer = self.articles[i - 1] if i > 0 else None
+        older = self.articles[i + 1] if i + 1 < len(self.articles) else None
+        return newer, older
+
+    def related(self, article: Article, limit: int = 5, window: int = 200) -> list[Article]:
+        """Articles sharing companies and topics, rarer shared terms weighing more; newest first on ties.
+
+        Only the `window` articles nearest in time of each term are scored, so large
+        terms cost the same as small ones.
+        """
+        i = self._index[article.slug]
+        scores: Counter[int] = Counter()
+        for spec, weight in ((COMPANIES, 2.0), (TOPICS, 1.0)):
+            for term in self.terms_of(article, spec):
+                share = weight / math.log2(2 + term.count)
+                positions = [self._index[a.slug] for a in term.articles]
+                centre = _nearest(positions, i)
+                for j in positions[max(0, centre - window // 2): centre + window // 2 + 1]:
+                    if j != i:
+                        scores[j] += share
+        best = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:limit]
+        return [self.articles[j] for j in best]
+
+    def months(self) -> list[tuple[int, int, list[Article]]]:
+        """(year, month, articles) for every month with dated articles, newest first."""
+        groups: dict[tuple[int, int], list[Article]] = {}
+        for article in self.articles:
+            if article.date:
+                groups.setdefault((article.date.year, article.date.month), []).append(article)
+        return [(y, m, groups[(y, m)]) for y, m in sorted(groups, reverse=True)]
+
+    @property
+    def undated(self) -> list[Article]:
+        return [a for a in self.articles if a.date is None]
+
+
+def _nearest(sorted_positions: list[int], i: int) -> int:
+    """Index in `sorted_positions` of the value nearest to `i`."""
+    return min(bisect_left(sorted_positions, i), len(sorted_positions) - 1)
+
+
+def reading_order(article: Article) -> tuple:
+    """Newest first; undated articles after dated ones, in dump order; hand-written by slug."""
+    if article.date:
+        return (0, -article.date.toordinal(), "", 0, article.slug)
+    source = article.source
+    return (1, 0, source.file if source else "\uffff", source.position if source else 0, article.slug)
+
+
+def build_archive(articles: list[Article], registry: Registry) -> Archive:
+    """Order the articles and gather each taxonomy's terms (merging spellings of one name)."""
+    ordered = sorted(articles, key=reading_order)
+    archive = Archive(ordered, {spec.field: [] for spec in TAXONOMIES})
+    archive._index = {a.slug: i for i, a in enumerate(ordered)}
+    for spec in TAXONOMIES:
+        by_slug: dict[str, Term] = {}
+        for article in ordered:
+            mine: list[Term] = []
+            for name in getattr(article, spec.field):
+                term = by_slug.get(_term_slug(spec, name, registry))
+                if term is None:
+                    term = _new_term(spec, name, registry)
+                    by_slug[term.slug] = term
+                if term not in mine:
+                    mine.append(term)
+                    term.articles.append(article)
+            archive._terms_of[(article.slug, spec.field)] = mine
+        archive.terms[spec.field] = sorted(by_slug.values(), key=lambda t: t.slug)
+    return archive
+
+
+def _term_slug(spec: TaxonomySpec, name: str, registry: Registry) -> str:
+    known = registry.topic(name) if spec is TOPICS else registry.company(name)
+    return known.slug if known else slugify(name)
+
+
+def _new_term(spec: TaxonomySpec, name: str, registry: Registry) -> Term:
+    if spec is TOPICS:
+        topic = registry.topic(name)
+        if topic:
+            return Term(spec, topic.name, topic.slug, topic.description)
+    else:
+        company = registry.company(name)
+        if company:
+            return Term(spec, company.name, company.slug, _company_description(company))
+    return Term(spec, name, slugify(name))
+
+
+def _company_description(company) -> str:
+    return f"Part of {company.parent}." if company.parent else ""
+

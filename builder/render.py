@@ -1,0 +1,76 @@
+"""Page -> bytes: the Jinja environment, the Markdown renderer, feeds and sitemap dispatch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from builder import urls
+from builder.errors import ContentError
+from builder.feeds import render_feed
+from builder.markup import body_html, json_ld
+from builder.pages import Page
+from builder.sitemap import render_robots, render_sitemap
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site-wide values templates show."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+
+
+class Renderer:
+    """Renders planned pages; build one per build and reuse it for every page."""
+
+    def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None):
+        self.site = site
+        self.urls = urls.Urls(site.base_url)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
+        )
+        self.env.globals.update(site=site, url=self.urls.href, abs_url=self.urls.absolute,
+                                paths=urls, body_html=body_html, json_ld=json_ld)
+        self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+        self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+
+    def render(self, page: Page) -> bytes:
+        """The bytes of one page; template problems become ContentErrors naming the template."""
+        kind = page.template
+        if kind == "feed:":
+            return render_feed(page, self.site, self.urls)
+        if kind == "sitemap:":
+            return render_sitemap(page.context["pages"], self.urls)
+        if kind == "robots:":
+            return render_robots(self.urls)
+        try:
+            template = self.env.get_template(kind)
+            html = template.render(page=page, path=page.path, **page.context)
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
+                               hint="fix the template; the previous site is left as it was") from None
+        except jinja2.TemplateError as err:
+            line = _template_line(err, kind)
+            raise ContentError(f"template error while rendering /{page.path}: {err}", file=f"templates/{kind}",
+                               line=line, hint="fix the template; the previous site is left as it was") from None
+        return html.encode("utf-8")
+
+
+def _template_line(err: Exception, name: str) -> int | None:
+    """The template line an exception was raised from, read from its traceback."""
+    tb, line = err.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

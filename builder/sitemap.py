@@ -1,0 +1,31 @@
+"""sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from builder import urls as paths
+
+_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _lastmod(page):
+    dates = [a.date for a in page.articles if a.date]
+    return max(dates) if dates else None
+
+
+def render_sitemap(pages, urls) -> bytes:
+    """Every HTML page's absolute URL, with the newest date of what it shows as lastmod."""
+    root = ET.Element("urlset", xmlns=_NS)
+    for page in sorted(pages, key=lambda p: p.path):
+        entry = ET.SubElement(root, "url")
+        ET.SubElement(entry, "loc").text = urls.absolute(page.path)
+        lastmod = _lastmod(page)
+        if lastmod:
+            ET.SubElement(entry, "lastmod").text = lastmod.isoformat()
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def render_robots(urls) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(paths.SITEMAP)}\n".encode()
