@@ -30,6 +30,8 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None):
         self.site = site
+        if cache_dir:
+            cache_dir.mkdir(parents=True, exist_ok=True)
         self.urls = urls.Urls(site.base_url)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -40,9 +42,27 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         )
         self.env.globals.update(site=site, url=self.urls.href, abs_url=self.urls.absolute,
-                                paths=urls, body_html=body_html, json_ld=json_ld)
+                                paths=urls, body_html=body_html, json_ld=json_ld,
+                                article_data=self.article_data, collection_data=self.collection_data)
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+
+    def article_data(self, article) -> dict:
+        """schema.org NewsArticle for an article page."""
+        url = self.urls.absolute(urls.article(article.slug))
+        data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+                "url": url, "mainEntityOfPage": url, "description": article.summary,
+                "keywords": list(article.topics), "about": [{"@type": "Organization", "name": name}
+                                                           for name in article.companies],
+                "publisher": {"@type": "Organization", "name": self.site.title}}
+        if article.date:
+            data["datePublished"] = article.date.isoformat()
+        return data
+
+    def collection_data(self, title: str | None, path: str) -> dict:
+        """schema.org CollectionPage for listing pages."""
+        return {"@context": "https://schema.org", "@type": "CollectionPage",
+                "name": title or self.site.title, "url": self.urls.absolute(path)}
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page; template problems become ContentErrors naming the template."""
