@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 
 from builder.content import Article
@@ -49,6 +49,8 @@ class Archive:
     terms: dict[str, list[Term]]  # taxonomy field -> terms sorted by slug
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
+    _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    related_memo: dict[str, list[str]] = field(default_factory=dict, repr=False)  # slug -> slugs
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
@@ -65,24 +67,35 @@ class Archive:
         older = self.articles[i + 1] if i + 1 < len(self.articles) else None
         return newer, older
 
-    def related(self, article: Article, limit: int = 5, window: int = 200) -> list[Article]:
+    def related(self, article: Article, limit: int = 5, window: int = 60) -> list[Article]:
         """Articles sharing companies and topics, rarer shared terms weighing more; newest first on ties.
 
         Only the `window` articles nearest in time of each term are scored, so large
-        terms cost the same as small ones.
+        terms cost the same as small ones. Results are memoised per tag signature.
         """
+        known = self.related_memo.get(article.slug)
+        if known is not None:
+            return [self.articles[self._index[slug]] for slug in known]
         i = self._index[article.slug]
-        scores: Counter[int] = Counter()
+        scores: dict[int, float] = {}
         for spec, weight in ((COMPANIES, 2.0), (TOPICS, 1.0)):
             for term in self.terms_of(article, spec):
                 share = weight / math.log2(2 + term.count)
-                positions = [self._index[a.slug] for a in term.articles]
-                centre = _nearest(positions, i)
+                positions = self._positions[id(term)]
+                centre = bisect_left(positions, i)
                 for j in positions[max(0, centre - window // 2): centre + window // 2 + 1]:
                     if j != i:
-                        scores[j] += share
+                        scores[j] = scores.get(j, 0.0) + share
         best = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:limit]
+        self.related_memo[article.slug] = [self.articles[j].slug for j in best]
         return [self.articles[j] for j in best]
+
+    def tag_signature(self) -> str:
+        """A hash of the reading order and every article's tags: what `related` depends on."""
+        digest = hashlib.sha1()
+        for article in self.articles:
+            digest.update(f"{article.slug}\0{article.topics}\0{article.companies}\n".encode())
+        return digest.hexdigest()
 
     def months(self) -> list[tuple[int, int, list[Article]]]:
         """(year, month, articles) for every month with dated articles, newest first."""
@@ -95,11 +108,6 @@ class Archive:
     @property
     def undated(self) -> list[Article]:
         return [a for a in self.articles if a.date is None]
-
-
-def _nearest(sorted_positions: list[int], i: int) -> int:
-    """Index in `sorted_positions` of the value nearest to `i`."""
-    return min(bisect_left(sorted_positions, i), len(sorted_positions) - 1)
 
 
 def reading_order(article: Article) -> tuple:
@@ -129,6 +137,7 @@ def build_archive(articles: list[Article], registry: Registry) -> Archive:
                     term.articles.append(article)
             archive._terms_of[(article.slug, spec.field)] = mine
         archive.terms[spec.field] = sorted(by_slug.values(), key=lambda t: t.slug)
+        archive._positions.update({id(t): [archive._index[a.slug] for a in t.articles] for t in by_slug.values()})
     return archive
 
 

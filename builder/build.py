@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from builder import search
 from builder.archive import build_archive
+from builder.cache import BuildCache, fingerprint, tree_signature
 from builder.config import Config
 from builder.content import load_articles
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
-from builder.output import Staging, WriteReport
-from builder.pages import plan_pages
+from builder.output import Staging, WriteReport, place
+from builder.pages import Page, plan_pages
 from builder.registry import load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger
 from builder.urls import url_to_file
+
+PARALLEL_FROM = 400  # pages; below this a process pool costs more than it saves
 
 
 class BuildFailed(Exception):
@@ -34,9 +41,19 @@ class BuildReport:
     write: WriteReport | None = None
     articles: int = 0
     pages: int = 0
+    rendered: int = 0
+    up_to_date: bool = False
     warnings: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The figures of this build as plain data (for --report-json and benchmarks)."""
+        write = self.write or WriteReport()
+        return {"articles": self.articles, "pages": self.pages, "rendered": self.rendered,
+                "written": len(write.written), "unchanged": write.unchanged, "removed": len(write.removed),
+                "up_to_date": self.up_to_date, "warnings": len(self.warnings), "errors": len(self.errors),
+                "phases": dict(self.phases), "seconds": round(sum(self.phases.values()), 4)}
 
 
 class _Phases:
@@ -50,11 +67,15 @@ class _Phases:
         return self
 
     def __enter__(self):
-        self.progress(f"{self.name}…")
+        self.progress(self.name, None, None)
         self.start = time.perf_counter()
 
     def __exit__(self, *exc):
         self.report.phases[self.name] = round(time.perf_counter() - self.start, 4)
+
+
+def _quiet(phase: str, done: int | None, total: int | None) -> None:
+    """The default progress callback: says nothing."""
 
 
 def run_ingest(config: Config) -> IngestReport:
@@ -63,38 +84,43 @@ def run_ingest(config: Config) -> IngestReport:
     return ingest(config.path("seeds"), config.path("content"), tagger)
 
 
-def build(config: Config, progress=lambda message: None) -> BuildReport:
-    """Ingest the dumps, render every page, and publish the site atomically."""
+def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildReport:
+    """Ingest the dumps, render what changed, and publish the site atomically."""
     report = BuildReport()
     phase = _Phases(report, progress)
+    cache_dir = config.path("cache")
+    cache = BuildCache.load(cache_dir)
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
         report.ingest = run_ingest(config)
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings
+    inputs = input_signature(config, cache.version)
+    if inputs == cache.inputs and config.path("out").is_dir():
+        report.up_to_date = True
+        return report
     with phase("load"):
         registry = load_registry(config.path("data"))
-        articles, errors = load_articles(config.path("content"))
+        articles, errors = load_articles(config.path("content"), cache.articles)
         if errors:
             raise BuildFailed(report.errors + errors)
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
         report.articles = len(articles)
     with phase("plan"):
         archive = build_archive(articles, registry)
+        signature = archive.tag_signature()
+        if cache.related[0] == signature:
+            archive.related_memo.update(cache.related[1])
         pages = plan_pages(archive, config.per_page)
         report.pages = len(pages)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
     staging = Staging(config.path("out"))
     try:
         with phase("render"):
-            renderer = Renderer(config.path("templates"),
-                                Site(config.title, config.description, config.language, config.base_url),
-                                config.path("cache") / "jinja")
-            for page in pages:
-                staging.put(url_to_file(page.path), renderer.render(page))
-            for name, data in static_files(config.path("static")):
-                staging.put(name, data)
-            for name, data in extra_files(config):
+            renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
+            keys = render_pages(pages, renderer, staging, cache.outputs, config, progress, workers)
+            report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
+            for name, data in (*static_files(config.path("static")), *extra_files(config)):
                 staging.put(name, data)
         if not staging.changed(ignore=search.FOLDER + "/"):
             staging.discard()
@@ -109,7 +135,77 @@ def build(config: Config, progress=lambda message: None) -> BuildReport:
         staging.discard()
         raise
     report.write = staging.report
+    cache.inputs, cache.outputs = inputs, keys
+    cache.related = (signature, archive.related_memo)
+    cache.save(cache_dir)
     return report
+
+
+def site_of(config: Config) -> Site:
+    return Site(config.title, config.description, config.language, config.base_url)
+
+
+def input_signature(config: Config, code: str) -> str:
+    """Everything a build reads: content, templates, static files, registries, settings, code."""
+    folders = [config.path(name) for name in ("content", "templates", "static", "data")]
+    settings = repr(sorted((k, str(v)) for k, v in asdict(config).items()))
+    return tree_signature(*(f for f in folders if f.exists()), extra=code + settings)
+
+
+def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previous: dict[str, str],
+                 config: Config, progress, workers: int | None) -> dict[str, str]:
+    """Render every page whose inputs changed since the last build; keep the rest as they are.
+
+    Returns output file -> key, the key being a hash of everything the page's template reads.
+    """
+    templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
+    keys: dict[str, str] = {}
+    todo: list[tuple[str, Page]] = []
+    for page in pages:
+        file = url_to_file(page.path)
+        key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d"
+                           f"{fingerprint(page.context)}\x1d{fingerprint(page.articles)}".encode()).hexdigest()
+        keys[file] = key
+        if previous.get(file) != key or not staging.keep(file):
+            staging.claim(file)
+            todo.append((file, page))
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(todo) >= PARALLEL_FROM:
+        results = _render_parallel(todo, renderer, staging, workers, progress)
+    else:
+        results = _render_chunk(todo, renderer, staging.root, staging.out)
+    for file, written in results:
+        staging.record(file, written)
+    return keys
+
+
+def _render_chunk(todo, renderer, root: Path, out: Path) -> list[tuple[str, bool]]:
+    return [(file, place(root, out, file, renderer.render(page))) for file, page in todo]
+
+
+_JOB: tuple = ()  # what forked workers inherit instead of receiving it pickled
+
+
+def _render_indexes(start: int, stop: int) -> list[tuple[str, bool]]:
+    todo, renderer, root, out = _JOB
+    return _render_chunk(todo[start:stop], renderer, root, out)
+
+
+def _render_parallel(todo, renderer, staging: Staging, workers: int, progress) -> list[tuple[str, bool]]:
+    """Render in forked processes that write their files straight into the staging folder."""
+    global _JOB
+    _JOB = (todo, renderer, staging.root, staging.out)
+    size = max(50, len(todo) // (workers * 8))
+    results: list[tuple[str, bool]] = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_indexes, i, i + size) for i in range(0, len(todo), size)]
+            for future in futures:
+                results += future.result()
+                progress("render", len(results), len(todo))
+    finally:
+        _JOB = ()
+    return results
 
 
 def static_files(static_dir: Path):
@@ -126,3 +222,4 @@ def extra_files(config: Config):
     yield ".nojekyll", b""
     if config.cname:
         yield "CNAME", config.cname.strip().encode() + b"\n"
+

@@ -6,6 +6,8 @@ Exit codes: 0 success, 1 content errors (files named in the messages), 2 usage e
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 import time
 from pathlib import Path
@@ -29,18 +31,28 @@ def _paths(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__.splitlines()[0],
+                                     epilog="exit codes: 0 ok, 1 content errors, 2 usage errors")
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="ingest the dumps and build the site")
     _paths(b)
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    b.add_argument("--report-json", type=Path, help="also write the build's figures to this JSON file")
+    b.add_argument("--jobs", type=int, help="processes for rendering (default: one per core)")
     i = commands.add_parser("ingest", help="turn raw dumps into Markdown articles only")
     _paths(i, out=False)
     s = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     _paths(s)
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    c = commands.add_parser("check", help="validate articles and the built site; non-zero exit on errors")
+    _paths(c)
+    n = commands.add_parser("new", help="create a hand-written article with today's date")
+    n.add_argument("title", help="the headline")
+    _paths(n, out=False)
+    g = commands.add_parser("suggest", help="list companies found in the dumps that the registry lacks")
+    _paths(g, out=False)
     return parser
 
 
@@ -52,10 +64,11 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 class Console:
-    """Messages for editors: progress and summaries on stderr/stdout, by verbosity."""
+    """Messages for editors: results on stdout, progress and errors on stderr."""
 
-    def __init__(self, quiet: bool, verbose: bool):
+    def __init__(self, quiet: bool = False, verbose: bool = False):
         self.quiet, self.verbose = quiet, verbose
+        self.live = sys.stderr.isatty()
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -65,12 +78,25 @@ class Console:
         if self.verbose:
             print(message, flush=True)
 
-    def error(self, error: ContentError | str) -> None:
-        print(f"error: {error}", file=sys.stderr, flush=True)
+    def error(self, error: ContentError | str, label: str = "error") -> None:
+        self.end_line()
+        print(f"{label}: {error}", file=sys.stderr, flush=True)
 
-    def progress(self, message: str) -> None:
-        if not self.quiet:
-            print(f"  {message}", file=sys.stderr, flush=True)
+    def progress(self, phase: str, done: int | None, total: int | None) -> None:
+        """A bar that redraws itself on a terminal; one plain line per phase in logs."""
+        if self.quiet:
+            return
+        if done is None:
+            self.end_line()
+            print(f"  {phase}…", file=sys.stderr, end="" if self.live else "\n", flush=True)
+        elif self.live and total:
+            filled = 30 * done // total
+            print(f"\r  {phase} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="",
+                  file=sys.stderr, flush=True)
+
+    def end_line(self) -> None:
+        if self.live and not self.quiet:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def report_ingest(console: Console, report: IngestReport) -> None:
@@ -86,31 +112,91 @@ def report_ingest(console: Console, report: IngestReport) -> None:
         console.info(f"  skipped (article file was deleted; remove its manifest entry to restore): {item}")
     for item in report.duplicates:
         console.info(f"  duplicate: {item}")
+    discovered = sorted({name for tags in report.tags.values() for name in tags.discovered})
+    if discovered:
+        console.info(f"  discovered companies (not in the registry; see `newsarchive suggest`): "
+                     f"{', '.join(discovered)}")
     for warning in report.warnings:
         console.info(f"  warning: {warning}")
     for error in report.errors:
         console.error(error)
 
 
-def report_build(console: Console, report: BuildReport, seconds: float) -> None:
+def report_build(console: Console, report: BuildReport) -> None:
     if report.ingest:
         report_ingest(console, report.ingest)
     for warning in report.warnings[len(report.ingest.warnings) if report.ingest else 0:]:
         console.info(f"  warning: {warning}")
-    write = report.write
-    written = len(write.written) if write else 0
-    unchanged = write.unchanged if write else 0
-    console.info(f"build: {report.articles} articles, {report.pages} pages; "
-                 f"{written} files written, {unchanged} unchanged, "
-                 f"{len(write.removed) if write else 0} removed in {seconds:.2f}s")
-    for name in (write.written if write else []):
+    figures = report.summary()
+    if report.up_to_date:
+        console.info(f"build: nothing changed; site is up to date ({figures['seconds']:.2f}s)")
+        return
+    console.info(f"build: {figures['articles']} articles, {figures['pages']} pages; {figures['rendered']} rendered, "
+                 f"{figures['written']} files written, {figures['unchanged']} unchanged, "
+                 f"{figures['removed']} removed in {figures['seconds']:.2f}s")
+    for name in report.write.written if report.write else []:
         console.detail(f"  wrote {name}")
     console.detail("  phases: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.phases.items()))
+
+
+def cmd_build(args, config: Config, console: Console) -> int:
+    report = build(config, progress=console.progress, workers=args.jobs)
+    console.end_line()
+    report_build(console, report)
+    if args.report_json:
+        args.report_json.write_text(json.dumps(report.summary(), indent=2) + "\n")
+    return 1 if report.errors else 0
+
+
+def cmd_check(args, config: Config, console: Console) -> int:
+    from builder.check import check_duplicates, check_site, check_tags
+    from builder.content import load_articles
+    from builder.registry import load_registry
+
+    articles, errors = load_articles(config.path("content"))
+    errors += check_duplicates(articles)
+    warnings = check_tags(articles, load_registry(config.path("data")))
+    site = config.path("out")
+    if site.is_dir():
+        errors += check_site(site, config.base_url)
+    else:
+        console.info(f"note: {site} does not exist; build first to check links")
+    for warning in warnings:
+        console.error(warning, "warning")
+    for error in errors:
+        console.error(error)
+    console.info(f"check: {len(articles)} articles, {len(errors)} error(s), {len(warnings)} warning(s)")
+    return 1 if errors else 0
+
+
+def cmd_new(args, config: Config, console: Console) -> int:
+    from builder.content import article_text, write_atomic
+    from builder.urls import slugify
+
+    slug = slugify(args.title)
+    path = config.path("content") / f"{slug}.md"
+    if path.exists():
+        raise ContentError("an article with this slug already exists", file=path,
+                           hint="choose another headline, or edit the existing file")
+    meta = {"title": " ".join(args.title.split()), "slug": slug, "date": dt.date.today(),
+            "summary": "", "topics": [], "companies": []}
+    write_atomic(path, article_text(meta, "Write the article here.").encode("utf-8"))
+    console.info(f"created {path}")
+    return 0
+
+
+def cmd_suggest(args, config: Config, console: Console) -> int:
+    from builder.tagging import suggestions_report
+
+    report = run_ingest(config)
+    print(suggestions_report(report.tags))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     console = Console(args.quiet, args.verbose)
+    start = time.perf_counter()
     try:
         config = config_from(args)
         if args.command == "ingest":
@@ -121,10 +207,8 @@ def main(argv: list[str] | None = None) -> int:
             from builder.serve import serve
 
             return serve(config, args.host, args.port, console)
-        start = time.perf_counter()
-        report = build(config, progress=console.progress)
-        report_build(console, report, time.perf_counter() - start)
-        return 1 if report.errors else 0
+        handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest}
+        return handler[args.command](args, config, console)
     except BuildFailed as failed:
         for error in failed.errors:
             console.error(error)
@@ -134,5 +218,5 @@ def main(argv: list[str] | None = None) -> int:
         console.error(error)
         return 1
     except KeyboardInterrupt:
-        console.error("interrupted; the site was not changed")
+        console.error(f"interrupted after {time.perf_counter() - start:.1f}s; the site was not changed")
         return 130

@@ -16,6 +16,9 @@ class ContentError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self):
+        return (type(self), (self.message, self.file, self.line, self.hint))
+
     def __str__(self) -> str:
         where = self.file or ""
         if where and self.line:

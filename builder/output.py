@@ -30,6 +30,22 @@ def safe_join(root: Path, relative: str) -> Path:
     return root.joinpath(*parts)
 
 
+def place(root: Path, out: Path, relative: str, data: bytes) -> bool:
+    """Put `data` at `root/relative`: a hard link to `out/relative` if identical. True if written."""
+    target = safe_join(root, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    published = safe_join(out, relative)
+    try:
+        if published.stat().st_size == len(data) and published.read_bytes() == data:
+            os.link(published, target)
+            return False
+    except OSError:
+        pass
+    with open(target, "wb", buffering=1 << 20) as handle:
+        handle.write(data)
+    return True
+
+
 class Staging:
     """A staging folder beside `out`; call `commit()` to publish it, `discard()` to drop it."""
 
@@ -41,24 +57,35 @@ class Staging:
         self.root.mkdir(parents=True)
         self.report = WriteReport()
 
-    def put(self, relative: str, data: bytes) -> None:
-        """Place one file; a link to the published copy when its bytes are the same."""
+    def claim(self, relative: str) -> None:
+        """Reserve an output file; two pages wanting the same file is a bug, not a race."""
         if relative in self._written:
             raise ValueError(f"two pages want the same output file: {relative}")
         self._written.add(relative)
+
+    def record(self, relative: str, written: bool) -> None:
+        """Count a file placed by `place` (possibly in another process)."""
+        if written:
+            self.report.written.append(relative)
+        else:
+            self.report.unchanged += 1
+
+    def put(self, relative: str, data: bytes) -> None:
+        """Place one file; a link to the published copy when its bytes are the same."""
+        self.claim(relative)
+        self.record(relative, place(self.root, self.out, relative, data))
+
+    def keep(self, relative: str) -> bool:
+        """Carry the published file over unchanged, without reading it; False if there is none."""
         target = safe_join(self.root, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
-        published = safe_join(self.out, relative)
         try:
-            if published.stat().st_size == len(data) and published.read_bytes() == data:
-                os.link(published, target)
-                self.report.unchanged += 1
-                return
-        except OSError:
-            pass
-        with open(target, "wb", buffering=1 << 20) as handle:
-            handle.write(data)
-        self.report.written.append(relative)
+            os.link(safe_join(self.out, relative), target)
+        except FileNotFoundError:
+            return False
+        self.claim(relative)
+        self.record(relative, False)
+        return True
 
     def changed(self, ignore: str = "") -> bool:
         """True if publishing would change the site (files under `ignore` not counted)."""

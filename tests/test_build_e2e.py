@@ -7,10 +7,10 @@ import shutil
 
 import yaml
 
+from builder.check import crawl, links_of
 from builder.content import split_front_matter
 from builder.dumps import decode_dump, split_dump
 from conftest import ROOT, run_cli
-from sitecheck import broken_links, links_of
 
 HEADLINED = "002_2f34ff47e738a880.txt"
 
@@ -97,12 +97,13 @@ def _escape(text):
 
 
 def test_every_internal_link_resolves_at_the_root(built_samples):
-    assert broken_links(built_samples / "site", "/", "news.example.org") == []
+    broken, orphans = crawl(built_samples / "site", "https://news.example.org/")
+    assert broken == [] and orphans == []
 
 
 def test_every_internal_link_resolves_under_a_sub_path(built_subpath):
     site = built_subpath / "site"
-    assert broken_links(site, "/REPO/", "user.github.io") == []
+    assert crawl(site, "https://user.github.io/REPO/") == ([], [])
     home = (site / "index.html").read_text("utf-8")
     assert 'href="/REPO/static/style.css"' in home
     assert not [link for link in links_of(home) if link.startswith("/") and not link.startswith("/REPO/")]
