@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from builder.serve import serve
 
-            return serve(config, args.host, args.port, console)
+            return serve(lambda: config_from(args), args.host, args.port, console)
         handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest}
         return handler[args.command](args, config, console)
     except BuildFailed as failed:

@@ -79,7 +79,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     try:
         meta = yaml.load(raw, Loader=_LOADER) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        # An unclosed bracket or quote is reported where it was opened, not where YAML gave up.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(err, "problem", None) or "invalid YAML"
         raise ContentError(f"invalid front matter: {problem}", file=path, line=line,

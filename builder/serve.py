@@ -1,4 +1,8 @@
-"""`newsarchive serve`: build, serve the site on localhost, rebuild and reload on every change."""
+"""`newsarchive serve`: build, serve the site on localhost, rebuild and reload on every change.
+
+Rebuilds use the build cache, so an edit re-renders only the pages that show what changed.
+A failed rebuild prints its errors and leaves the last good site being served.
+"""
 
 from __future__ import annotations
 
@@ -14,39 +18,48 @@ from builder.errors import ContentError
 WATCHED = ("seeds", "content", "data", "templates", "static")
 
 
-def rebuild(config: Config, console) -> bool:
-    """One build; errors are printed and the last good site keeps being served."""
+def _ignored(path: str) -> bool:
+    """Files the build itself writes, editor swap files and hidden files."""
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
+
+
+def rebuild(make_config, console) -> bool:
+    """One build with freshly read settings; errors are printed, never raised."""
     start = time.perf_counter()
     try:
-        report = build(config)
+        report = build(make_config())
     except BuildFailed as failed:
         for error in failed.errors:
             console.error(error)
-        console.error("the last good site is still being served; save a fix to rebuild")
-        return False
     except ContentError as error:
         console.error(error)
-        console.error("the last good site is still being served; save a fix to rebuild")
-        return False
-    written = len(report.write.written) if report.write else 0
-    console.info(f"rebuilt in {time.perf_counter() - start:.2f}s: {written} file(s) changed")
-    return True
+    else:
+        written = len(report.write.written) if report.write else 0
+        console.info(f"rebuilt in {time.perf_counter() - start:.2f}s: {written} file(s) changed")
+        return True
+    console.error("the last good site is still being served; save a fix to rebuild")
+    return False
 
 
-def serve(config: Config, host: str, port: int, console) -> int:
-    """Serve `config.out` with live reload until interrupted."""
-    # Links in the preview must work at the preview's own root, whatever base_url says.
-    config = replace(config, base_url=f"http://{host}:{port}/")
-    rebuild(config, console)
+def serve(make_config, host: str, port: int, console) -> int:
+    """Serve the output folder with live reload until interrupted; `make_config` re-reads settings."""
+
+    def preview_config() -> Config:
+        # Links in the preview must work at the preview's own root, whatever base_url says.
+        return replace(make_config(), base_url=f"http://{host}:{port}/")
+
+    config = preview_config()
+    rebuild(preview_config, console)
+    config.path("out").mkdir(parents=True, exist_ok=True)
     server = Server()
     for name in WATCHED:
         folder = config.path(name)
         if folder.exists():
-            server.watch(str(folder), lambda: rebuild(config, console), delay=0.2,
-                         ignore=lambda path: ".ingest.json" in path or "/." in path)
-    config_file = config.root / "site.toml"
-    if config_file.exists():
-        server.watch(str(config_file), lambda: rebuild(config, console))
+            server.watch(str(folder), lambda: rebuild(preview_config, console), ignore=_ignored)
+    settings = config.root / "site.toml"
+    if settings.exists():
+        server.watch(str(settings), lambda: rebuild(preview_config, console))
     console.info(f"serving {config.path('out')} at http://{host}:{port}/ (Ctrl+C to stop)")
-    server.serve(host=host, port=port, root=str(config.path("out")), open_url=False)
+    server.serve(host=host, port=port, root=str(config.path("out")))
     return 0

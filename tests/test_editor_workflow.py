@@ -1,0 +1,223 @@
+"""An editor's workflow: safe and reproducible rebuilds, redirects, check, new, and live preview."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import yaml
+
+from conftest import run_cli
+
+ARTICLE = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-{day:02d}\ntopics: [Cybersecurity]\n" \
+          "companies: [Discord]\n---\n{body}\n"
+
+
+def _articles(n: int) -> dict[str, str]:
+    return {f"content/story-{i}.md": ARTICLE.format(title=f"Story number {i}", slug=f"story-{i}", day=i % 28 + 1,
+                                                   body=f"Body of story {i}.")
+            for i in range(n)}
+
+
+def _tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _reproducible_part(tree: dict[str, bytes]) -> dict[str, bytes]:
+    """All but Pagefind's filter and metadata indexes, which Pagefind itself does not write
+    reproducibly (Pagefind/pagefind#638); its page fragments are stable and stay in."""
+    return {k: v for k, v in tree.items()
+            if not k.startswith(("pagefind/filter/", "pagefind/pagefind-entry.json"))
+            and not k.endswith(".pf_meta")}
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(project, tmp_path):
+    run_cli("build", cwd=project)
+    other = tmp_path / "again"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("site", ".cache", "content"))
+    run_cli("build", cwd=other)
+    first, second = _tree(project / "site"), _tree(other / "site")
+    assert _reproducible_part(first) == _reproducible_part(second)
+    assert any(k.startswith("pagefind/fragment/") for k in _reproducible_part(first))
+    assert first.keys() - _reproducible_part(first).keys() == {"pagefind/pagefind-entry.json"} | {
+        k for k in first if k.startswith("pagefind/filter/") or k.endswith(".pf_meta")}
+
+
+def test_a_cached_rebuild_equals_a_cold_build(make_site):
+    root, _ = make_site(_articles(30), "--jobs", "1")
+    story = root / "content" / "story-3.md"
+    story.write_text(story.read_text().replace("Body of story 3.", "A corrected body."))
+    (root / "content" / "story-99.md").write_text(ARTICLE.format(title="A late story", slug="story-99", day=28,
+                                                                 body="Added later."))
+    run_cli("build", "--no-search", cwd=root)
+    cached = _tree(root / "site")
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    run_cli("build", "--no-search", cwd=root)
+    assert _tree(root / "site") == cached
+    assert "A corrected body." in cached["articles/story-3/index.html"].decode()
+
+
+def test_only_changed_files_are_rewritten(make_site):
+    root, _ = make_site(_articles(5))
+    site = root / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    assert "nothing changed" in run_cli("build", "--no-search", cwd=root).stdout
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
+    story = root / "content" / "story-0.md"
+    story.write_text(story.read_text().replace("Body of story 0.", "New words."))
+    result = run_cli("build", "--no-search", cwd=root)
+    changed = {p.relative_to(site).as_posix() for p, m in before.items() if p.stat().st_mtime_ns != m}
+    # The article and the feeds that carry its body; listings show only titles and summaries.
+    assert changed == {"articles/story-0/index.html", "feed.xml", "topics/cybersecurity/feed.xml",
+                       "companies/discord/feed.xml"}
+    assert "4 files written" in result.stdout
+
+
+def test_a_failed_build_leaves_the_previous_site_intact(make_site):
+    root, _ = make_site(_articles(3))
+    before = _tree(root / "site")
+    (root / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops( }}"
+                                                     "{% endblock %}")
+    (root / "content" / "story-0.md").write_text(ARTICLE.format(title="Changed", slug="story-0", day=1, body="x"))
+    result = run_cli("build", "--no-search", cwd=root, check=False)
+    assert result.returncode == 1
+    assert "templates/article.html" in result.stderr or "article.html:1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(root / "site") == before
+    assert not list(root.glob(".site.*"))
+
+
+def test_changing_a_slug_leaves_a_redirect_at_the_old_url(make_site):
+    root, _ = make_site(_articles(2))
+    story = root / "content" / "story-1.md"
+    story.write_text(story.read_text().replace("slug: story-1", "slug: renamed-story\naliases: [story-1]"))
+    run_cli("build", "--no-search", cwd=root)
+    redirect = (root / "site" / "articles" / "story-1" / "index.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=/articles/renamed-story/"' in redirect
+    assert (root / "site" / "articles" / "renamed-story" / "index.html").exists()
+
+
+def test_changing_a_title_keeps_the_url(make_site):
+    root, _ = make_site(_articles(2))
+    story = root / "content" / "story-1.md"
+    story.write_text(story.read_text().replace("title: Story number 1", "title: A better headline"))
+    run_cli("build", "--no-search", cwd=root)
+    assert "A better headline" in (root / "site" / "articles" / "story-1" / "index.html").read_text()
+
+
+def test_check_finds_unknown_tags_duplicates_and_broken_links(make_site):
+    root, _ = make_site(_articles(2))
+    copy = (root / "content" / "story-0.md").read_text().replace("slug: story-0", "slug: story-copy")
+    (root / "content" / "story-copy.md").write_text(copy.replace("Cybersecurity", "Cybersecurty"))
+    (root / "site" / "articles" / "story-1" / "index.html").write_text('<a href="/nowhere/">x</a>')
+    result = run_cli("check", cwd=root, check=False)
+    assert result.returncode == 1
+    assert "same text as" in result.stderr
+    assert "unknown topic 'Cybersecurty'" in result.stderr and "did you mean 'Cybersecurity'?" in result.stderr
+    assert "broken link /nowhere/" in result.stderr
+
+
+def test_check_passes_on_a_clean_site(make_site):
+    root, _ = make_site(_articles(3))
+    result = run_cli("check", cwd=root)
+    assert "0 error(s)" in result.stdout
+
+
+def test_new_creates_a_dated_article_ready_to_edit(make_site):
+    root, _ = make_site({})
+    result = run_cli("new", "EU fines a platform: what it means", cwd=root)
+    path = root / "content" / "eu-fines-a-platform-what-it-means.md"
+    assert str(path) in result.stdout
+    meta = yaml.safe_load(path.read_text().split("---")[1])
+    assert meta["title"] == "EU fines a platform: what it means"
+    assert meta["topics"] == [] and meta["companies"] == [] and meta["date"] is not None
+    again = run_cli("new", "EU fines a platform: what it means", cwd=root, check=False)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_usage_errors_exit_2_and_report_json_has_the_figures(make_site, tmp_path):
+    root, _ = make_site(_articles(2))
+    assert run_cli("build", "--no-such-flag", cwd=root, check=False).returncode == 2
+    report = tmp_path / "report.json"
+    shutil.rmtree(root / "site")
+    run_cli("build", "--no-search", "--report-json", str(report), cwd=root)
+    figures = yaml.safe_load(report.read_text())
+    assert figures["articles"] == 2 and figures["written"] > 0
+    assert {"load", "plan", "render", "write"} <= set(figures["phases"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_serve_rebuilds_an_edited_article_within_two_seconds(make_site):
+    root, _ = make_site(_articles(4))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.time() + 30
+        while True:
+            try:
+                assert "Story number 2" in _get(base + "articles/story-2/")
+                break
+            except (OSError, AssertionError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        site = root / "site"
+        others = {p: p.stat().st_mtime_ns for p in site.rglob("*.html") if "story-2" not in str(p)}
+        time.sleep(1)  # let the watcher record the current state
+        story = root / "content" / "story-2.md"
+        story.write_text(story.read_text().replace("Body of story 2.", "Fresh words from the editor."))
+        edited = time.time()
+        while "Fresh words from the editor." not in _get(base + "articles/story-2/"):
+            assert time.time() - edited < 2.0, "the edit did not show within 2 seconds"
+            time.sleep(0.05)
+        assert {p: p.stat().st_mtime_ns for p in others} == others
+
+        # A broken front matter keeps the last good site served; fixing it recovers.
+        good = story.read_text()
+        story.write_text("---\ntitle: [unclosed\n---\nbody\n")
+        time.sleep(2)
+        assert "Fresh words from the editor." in _get(base + "articles/story-2/")
+        story.write_text(good.replace("Fresh words", "Recovered words"))
+        fixed = time.time()
+        while "Recovered words" not in _get(base + "articles/story-2/"):
+            assert time.time() - fixed < 5
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert re.search(r"story-2\.md:2: invalid front matter", output), output
+
+
+def test_the_pages_workflow_builds_with_the_pages_base_url_and_deploys():
+    from conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    build_steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert any(u.startswith("actions/configure-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    build = next(step["run"] for step in build_steps if step.get("name") == "Build")
+    assert "newsarchive build --base-url" in build and "steps.pages.outputs.base_url" in build
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True
