@@ -24,8 +24,9 @@ MARKER = re.compile(
 
 # Characters that carry no visible text: a line made only of these (and spaces) is blank.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-# Control characters that are invalid in XML and YAML; tab and newline are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Control characters (C0 and C1) that are invalid or invisible in XML, YAML and HTML; tab and
+# newline are kept. Unpaired surrogates cannot be written as UTF-8 at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"GIF8", b"\xff\xd8\xff")
 _SENTENCE_END = tuple(".!?:;,…")
 _CLOSERS = "\"'”’)]»"
@@ -49,29 +50,77 @@ class Decoded:
 
 
 def decode_dump(data: bytes, file_name: str) -> Decoded:
-    """Bytes -> text with LF line ends; refuse binary files with a ContentError."""
+    """Bytes -> text with LF line ends; refuse binary files with a ContentError.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; UTF-16 without a
+    BOM is recognised by its zero bytes. Lines that are not valid UTF-8 are read as
+    Windows-1252 (Latin-1 where 1252 has no character), each such line named in a warning.
+    """
     warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         text = _decode(data[3:], "utf-8", file_name)
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ContentError("the file is in UTF-32, which dumps cannot use; it was not ingested",
+                           file=file_name, hint="re-save the file as UTF-8")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16", file_name)
+    elif (utf16 := _utf16_without_bom(data)) is not None:
+        text = _decode(data, utf16, file_name)
+        warnings.append(f"read as {utf16.upper()} (no byte-order mark); save the file as UTF-8 to silence this")
     else:
-        if _looks_binary(data):
-            raise ContentError(
-                "this is a binary file, not a text dump; it was not ingested",
-                file=file_name, hint="remove it from the seeds folder or export it as plain text (UTF-8)")
+        problem = _binary_problem(data)
+        if problem:
+            raise ContentError(f"this is a binary file ({problem}), not a text dump; it was not ingested",
+                               file=file_name,
+                               hint="remove it from the seeds folder, or export it as plain text (UTF-8)")
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            text = data.decode("cp1252", errors="replace") if _is_cp1252(data) else data.decode("latin-1")
-            warnings.append(f"line {line}: not valid UTF-8; read as Windows-1252/Latin-1 "
-                            "(save the file as UTF-8 to silence this)")
+        except UnicodeDecodeError:
+            text, lines = _decode_mixed(data)
+            shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+            warnings.append(f"line {shown}: not valid UTF-8; read as Windows-1252/Latin-1 "
+                            "(check the accented letters there; save the file as UTF-8 to silence this)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, removed = _CONTROL.subn("", text)
     if removed:
-        warnings.append(f"removed {removed} control character(s) such as NUL")
+        warnings.append(f"removed {removed} invisible control character(s) such as NUL")
     return Decoded(cleaned, tuple(warnings))
+
+
+def _cp1252_or_latin1(err: UnicodeDecodeError):
+    """Codec error handler: the 5 bytes Windows-1252 leaves undefined are read as Latin-1."""
+    return err.object[err.start: err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("newsarchive-latin1", _cp1252_or_latin1)
+
+
+def _decode_mixed(data: bytes) -> tuple[str, list[int]]:
+    """Decode line by line: UTF-8 where valid, Windows-1252 elsewhere; (text, fallback lines)."""
+    parts, fallback = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            parts.append(line.decode("cp1252", errors="newsarchive-latin1"))
+            fallback.append(number)
+    return "\n".join(parts), fallback
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' if the bytes look like mostly-ASCII UTF-16 text, else None."""
+    head = data[:8192]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.7 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
 
 
 def _decode(data: bytes, encoding: str, file_name: str) -> str:
@@ -83,16 +132,24 @@ def _decode(data: bytes, encoding: str, file_name: str) -> str:
                            hint="re-save the file as UTF-8") from None
 
 
-def _looks_binary(data: bytes) -> bool:
+_FORMATS = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or Word/Excel file)",
+            b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program", b"GIF8": "a GIF image",
+            b"\xff\xd8\xff": "a JPEG image"}
+assert set(_FORMATS) == set(_BINARY_MAGIC)
+
+
+def _binary_problem(data: bytes) -> str | None:
+    """Why `data` is not text, or None: a known file format, or too many control bytes."""
     head = data[:8192]
-    if head.startswith(_BINARY_MAGIC):
-        return True
+    for magic, name in _FORMATS.items():
+        if head.startswith(magic):
+            return f"{name}"
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return bool(head) and controls / len(head) > 0.10
-
-
-def _is_cp1252(data: bytes) -> bool:
-    return not any(b in data for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+    if head and controls / len(head) > 0.10:
+        nul = head.count(0)
+        return (f"{controls} of its first {len(head)} bytes are control characters"
+                f"{f', {nul} of them NUL bytes' if nul else ''}")
+    return None
 
 
 def is_blank(line: str) -> bool:
@@ -122,6 +179,10 @@ def is_subheading(text: str) -> bool:
 def _lines_with_markers(text: str):
     """Yield (line_no, text, ends_article): markers split a line where they stand."""
     for number, line in enumerate(text.split("\n"), start=1):
+        # Every marker variant contains "chat": a cheap test spares the regex most lines.
+        if "chat" not in line.lower():
+            yield number, ("" if is_blank(line) else line.strip()), False
+            continue
         start = 0
         for match in MARKER.finditer(line):
             before = line[start: match.start()]

@@ -9,17 +9,33 @@ from slugify import slugify as _slugify
 
 MAX_SLUG = 80
 _SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Folder names Windows cannot create (a checkout of the built site there would break).
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
+RESERVED_SUFFIX = "-page"
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """A lowercase ASCII slug of at most `max_length` chars, cut on a word boundary."""
-    slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
-    return slug or "untitled"
+    """A lowercase ASCII slug of at most `max_length` chars, cut on a word boundary.
+
+    Never empty ("untitled") and never a Windows device name ("con" becomes "con-page").
+    """
+    slug = _slugify(str(text), max_length=max_length, word_boundary=True, save_order=True)
+    slug = slug or "untitled"
+    return slug + RESERVED_SUFFIX if slug in WINDOWS_RESERVED else slug
+
+
+def is_reserved(slug: str) -> bool:
+    """True for names Windows reserves for devices (con, nul, com1…), in any case."""
+    return slug.lower() in WINDOWS_RESERVED
 
 
 def is_safe_slug(slug: str) -> bool:
-    """True if `slug` is one path segment of [a-z0-9-] that cannot escape a folder."""
-    return bool(_SAFE_SLUG.match(slug)) and len(slug) <= MAX_SLUG
+    """True if `slug` is one path segment of [a-z0-9-] that cannot escape a folder.
+
+    Windows device names (con, aux, nul, com1…) are refused too.
+    """
+    return bool(_SAFE_SLUG.match(slug)) and len(slug) <= MAX_SLUG and slug not in WINDOWS_RESERVED
 
 
 # Site paths: relative to the site root, no leading slash; a trailing slash means a folder page.

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.dumps import decode_dump, is_marker, split_dump
+from builder.dumps import decode_dump, is_blank, is_marker, split_dump
 from builder.errors import ContentError
 
 MARKERS = [
@@ -119,7 +119,8 @@ def test_stray_nul_bytes_are_removed_with_a_warning():
 
 _WORD = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
                 min_size=1, max_size=12)
-_PARAGRAPH = st.lists(_WORD, min_size=1, max_size=12).map(" ".join)
+# A line of only zero-width characters shows nothing and counts as blank (docs/errors.md).
+_PARAGRAPH = st.lists(_WORD, min_size=1, max_size=12).map(" ".join).filter(lambda p: not is_blank(p))
 _ARTICLE = st.lists(_PARAGRAPH, min_size=1, max_size=6)
 
 
@@ -145,3 +146,151 @@ def test_every_paragraph_appears_exactly_once_in_order(articles, marker, newline
     assert _found(found) == _expected(articles)
     assert len(found) == len(articles)
     assert [a.position for a in found] == list(range(1, len(found) + 1))
+
+
+# --- hostile and broken dumps (issue 7): read correctly, or refused naming the file and problem ---
+
+MARKER = MARKERS[0]
+
+
+def _split(data: bytes):
+    decoded = decode_dump(data, "d.txt")
+    return decoded, split_dump(decoded.text, "d.txt")
+
+
+def test_empty_and_bom_only_dumps_have_no_articles():
+    for data in (b"", codecs.BOM_UTF8, b"\n\n\r\n", "\u00a0\t\u200b\n".encode()):
+        assert _split(data)[1] == []
+
+
+def test_five_markers_in_a_row_make_no_empty_articles():
+    text = f"First story.\n{MARKER}\n{MARKER}{MARKER}\n{MARKER}\n\n{MARKER}\nSecond story.\n"
+    assert [a.paragraphs for a in _split(text.encode())[1]] == [("First story.",), ("Second story.",)]
+
+
+def test_a_dump_without_any_marker_is_one_article():
+    [article] = _split(b"Only line one.\nOnly line two.\n")[1]
+    assert article.paragraphs == ("Only line one.", "Only line two.")
+
+
+def test_a_50_mb_dump_is_split_in_reasonable_time():
+    import time
+
+    paragraph = "Regulators in Brussels examined the proposal for a long time. " * 6
+    article = "\n".join(f"{paragraph}{i}" for i in range(40)) + "\n" + MARKER + "\n"
+    copies = 50_000_000 // len(article.encode()) + 1
+    data = (article * copies).encode()
+    assert len(data) >= 50_000_000
+    start = time.perf_counter()
+    decoded, articles = _split(data)
+    assert time.perf_counter() - start < 20  # ~1 s on a laptop; generous for CI
+    assert len(articles) == copies and all(len(a.paragraphs) == 40 for a in articles)
+
+
+def test_a_single_2_mb_line_is_one_paragraph():
+    line = ("word " * 400_000).strip()
+    [article] = _split(line.encode() + b"\n")[1]
+    assert article.paragraphs == (line,)
+
+
+def test_nul_bytes_in_text_are_removed_with_a_warning_or_the_file_is_refused():
+    decoded, [article] = _split(b"A long enough line of text with a stray NUL\x00 in it.\n" * 20)
+    assert article.paragraphs[0] == "A long enough line of text with a stray NUL in it."
+    assert any("NUL" in w for w in decoded.warnings)
+    with pytest.raises(ContentError) as err:  # mostly NULs but not UTF-16: binary
+        decode_dump(b"\x00\x00\x00a\x00\x00\x00b" * 100, "nul.txt")
+    assert err.value.file == "nul.txt" and "NUL" in err.value.message and err.value.hint
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF document"),
+    (b"PK\x03\x04" + bytes(200), "ZIP archive"),
+    (b"\x1f\x8b\x08\x00" + bytes(range(256)), "gzip"),
+    (b"\x7fELF\x02\x01\x01" + bytes(300), "program"),
+    (bytes(range(256)) * 20, "control characters"),
+])
+def test_binary_files_named_txt_are_refused_with_the_problem(data, what):
+    with pytest.raises(ContentError) as err:
+        decode_dump(data, "seeds/fake.txt")
+    assert err.value.file == "seeds/fake.txt"
+    assert "binary" in err.value.message and what in err.value.message
+    assert "hint: " in str(err.value)
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_latin1_and_windows_1252_are_read_with_a_warning_naming_the_lines(codec):
+    text = "Caf\u00e9 na\u00efve \u00e0 la carte.\nPlain ASCII line.\nS\u00e3o Paulo \u00a9 2026.\n"
+    if codec == "cp1252":
+        text += "\u201cQuoted\u201d \u2013 \u20ac5 \u2026\n"
+    decoded, [article] = _split(text.encode(codec))
+    assert decoded.text == text
+    assert len(decoded.warnings) == 1
+    assert decoded.warnings[0].startswith("line 1, 3") and "Windows-1252" in decoded.warnings[0]
+
+
+def test_one_bad_byte_does_not_turn_the_rest_of_a_utf8_file_into_mojibake():
+    data = "\u201cQuoted\u201d in UTF-8.\n".encode() + b"Bad byte \xff here.\n" + "Caf\u00e9.\n".encode()
+    decoded, _ = _split(data)
+    assert decoded.text == "\u201cQuoted\u201d in UTF-8.\nBad byte \u00ff here.\nCaf\u00e9.\n"
+    assert decoded.warnings[0].startswith("line 2:")
+
+
+def test_bytes_undefined_in_windows_1252_are_not_lost_as_replacement_characters():
+    decoded, _ = _split(b"Caf\xe9 \x81 end.\n")
+    assert "\ufffd" not in decoded.text and decoded.text.startswith("Caf\u00e9")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_and_without_bom(codec):
+    text = "Caf\u00e9 \u201cquoted\u201d \u05e9\u05dc\u05d5\u05dd \U0001f389.\r\nSecond line.\r\n"
+    decoded, [article] = _split(text.encode(codec))
+    assert article.paragraphs == ("Caf\u00e9 \u201cquoted\u201d \u05e9\u05dc\u05d5\u05dd \U0001f389.", "Second line.")
+    assert bool(decoded.warnings) == (codec != "utf-16")  # no BOM: read, but say so
+
+
+def test_broken_utf16_and_utf32_are_refused_naming_the_encoding():
+    with pytest.raises(ContentError, match="UTF-16"):
+        decode_dump(codecs.BOM_UTF16_LE + b"\x00\xd8", "d.txt")
+    with pytest.raises(ContentError, match="UTF-32"):
+        decode_dump("text".encode("utf-32"), "d.txt")
+
+
+def test_mixed_line_endings_are_all_line_breaks():
+    data = b"Line one.\r\nLine two.\rLine three.\nLine four.\r\n" + MARKER.encode() + b"\r\rNext.\r"
+    first, second = _split(data)[1]
+    assert first.paragraphs == ("Line one.", "Line two.", "Line three.", "Line four.")
+    assert second.paragraphs == ("Next.",)
+
+
+def test_tabs_nbsp_and_zero_width_lines_are_blank_but_kept_inside_text():
+    text = "Headline\u00a0here\n\t\n\u00a0\u200b\nTab\there and\u00a0NBSP and zero\u200bwidth.\n\ufeff\nNext one.\n"
+    [article] = _split(text.encode())[1]
+    assert article.headline == "Headline\u00a0here"
+    assert article.paragraphs == ("Tab\there and\u00a0NBSP and zero\u200bwidth.", "Next one.")
+
+
+def test_right_to_left_text_and_emoji_are_kept_exactly():
+    rtl = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u2014 \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."
+    emoji = "Launch day \U0001f680\U0001f469\u200d\U0001f4bb with flags \U0001f1fa\U0001f1e6 and \u2764\ufe0f."
+    override = "Trojan \u202eesrever\u202c text."
+    [article] = _split(f"{rtl}\n{emoji}\n{override}\n".encode())[1]
+    assert article.paragraphs == (rtl, emoji, override)
+
+
+def test_markers_are_found_whatever_the_line_ending_or_text_around():
+    data = f"Story one. {MARKER}Story two.\r\n{MARKER.upper()}\rStory three.".encode()
+    assert [a.paragraphs for a in _split(data)[1]] == [("Story one.",), ("Story two.",), ("Story three.",)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_are_read_or_refused_never_crash(data):
+    try:
+        decoded = decode_dump(data, "d.txt")
+    except ContentError as err:
+        assert err.file == "d.txt" and err.message and err.hint
+        return
+    for article in split_dump(decoded.text, "d.txt"):
+        assert all(p and p == p.strip() for p in article.paragraphs)
+        assert "\x00" not in "".join(article.paragraphs)
