@@ -92,10 +92,12 @@ class Archive:
 
     def tag_signature(self) -> str:
         """A hash of the reading order and every article's tags: what `related` depends on."""
-        digest = hashlib.sha1()
-        for article in self.articles:
-            digest.update(f"{article.slug}\0{article.topics}\0{article.companies}\n".encode())
-        return digest.hexdigest()
+        return _signature((a.slug, a.topics, a.companies) for a in self.articles)
+
+    def listing_signature(self) -> str:
+        """A hash of everything but the bodies: what listings, chips and links can show."""
+        return _signature((a.slug, a.title, a.date, a.summary, a.topics, a.companies, a.organisations,
+                           a.source, a.aliases) for a in self.articles)
 
     def months(self) -> list[tuple[int, int, list[Article]]]:
         """(year, month, articles) for every month with dated articles, newest first."""
@@ -108,6 +110,13 @@ class Archive:
     @property
     def undated(self) -> list[Article]:
         return [a for a in self.articles if a.date is None]
+
+
+def _signature(rows) -> str:
+    digest = hashlib.sha1()
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
 
 
 def reading_order(article: Article) -> tuple:
@@ -125,10 +134,12 @@ def build_archive(articles: list[Article], registry: Registry) -> Archive:
     archive._index = {a.slug: i for i, a in enumerate(ordered)}
     for spec in TAXONOMIES:
         by_slug: dict[str, Term] = {}
+        slugs: dict[str, str] = {}  # name as written -> term slug, computed once per name
         for article in ordered:
             mine: list[Term] = []
             for name in getattr(article, spec.field):
-                term = by_slug.get(_term_slug(spec, name, registry))
+                slug = slugs.get(name) or slugs.setdefault(name, _term_slug(spec, name, registry))
+                term = by_slug.get(slug)
                 if term is None:
                     term = _new_term(spec, name, registry)
                     by_slug[term.slug] = term

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder import search
 from builder.archive import build_archive
-from builder.cache import BuildCache, fingerprint, tree_signature
+from builder.cache import BuildCache, code_version, fingerprint, last_inputs, tree_signature
 from builder.config import Config
 from builder.content import load_articles
 from builder.errors import ContentError
@@ -85,21 +85,22 @@ def run_ingest(config: Config) -> IngestReport:
 
 
 def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildReport:
-    """Ingest the dumps, render what changed, and publish the site atomically."""
+    """Ingest the dumps, render what changed, and publish it once every page has rendered."""
     report = BuildReport()
     phase = _Phases(report, progress)
     cache_dir = config.path("cache")
-    cache = BuildCache.load(cache_dir)
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
         report.ingest = run_ingest(config)
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings
-    inputs = input_signature(config, cache.version)
-    if inputs == cache.inputs and config.path("out").is_dir():
-        report.up_to_date = True
-        return report
+    with phase("scan"):
+        inputs = input_signature(config, code_version())
+        if inputs == last_inputs(cache_dir) and config.path("out").is_dir():
+            report.up_to_date = True
+            return report
     with phase("load"):
+        cache = BuildCache.load(cache_dir)
         registry = load_registry(config.path("data"))
         articles, errors = load_articles(config.path("content"), cache.articles)
         if errors:
@@ -114,29 +115,38 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
         pages = plan_pages(archive, config.per_page)
         report.pages = len(pages)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    staging = Staging(config.path("out"))
+    out = config.path("out")
+    previous = set(cache.outputs) | set(cache.extras) if cache.outputs and out.is_dir() else None
+    staging = Staging(out, keep=(search.FOLDER + "/",), previous=previous)
     try:
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
-            keys = render_pages(pages, renderer, staging, cache.outputs, config, progress, workers)
+            templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
+            listing = archive.listing_signature() + templates
+            bodies_only = None
+            if cache.listing == listing:
+                bodies_only = {a.slug for a in articles if cache.digests.get(a.slug) != a.digest}
+            keys = render_pages(pages, renderer, staging, cache.outputs, templates, bodies_only, progress, workers)
             report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
-            for name, data in (*static_files(config.path("static")), *extra_files(config)):
+            extras = [*static_files(config.path("static")), *extra_files(config)]
+            for name, data in extras:
                 staging.put(name, data)
-        if not staging.changed(ignore=search.FOLDER + "/"):
-            staging.discard()
-        else:
-            if config.search:
-                with phase("search"):
-                    search.index(staging.root)
-                    staging.adopt(search.FOLDER)
-            with phase("write"):
+        with phase("write"):
+            changed = staging.changed()
+            if changed:
                 staging.commit()
+            else:
+                staging.discard()
     except BaseException:
         staging.discard()
         raise
+    if config.search and (changed or not (out / search.FOLDER).is_dir()):
+        with phase("search"):
+            search.index(out)
     report.write = staging.report
-    cache.inputs, cache.outputs = inputs, keys
+    cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
     cache.related = (signature, archive.related_memo)
+    cache.listing, cache.digests = listing, {a.slug: a.digest for a in articles}
     cache.save(cache_dir)
     return report
 
@@ -153,16 +163,21 @@ def input_signature(config: Config, code: str) -> str:
 
 
 def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previous: dict[str, str],
-                 config: Config, progress, workers: int | None) -> dict[str, str]:
+                 templates: str, changed: set[str] | None, progress, workers: int | None) -> dict[str, str]:
     """Render every page whose inputs changed since the last build; keep the rest as they are.
 
-    Returns output file -> key, the key being a hash of everything the page's template reads.
+    A page's key is a hash of everything its template reads. When only article bodies
+    changed (`changed` holds their slugs), a page that shows none of them keeps its old
+    key without computing it: that is the dependency map. Returns output file -> key.
     """
-    templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
     keys: dict[str, str] = {}
     todo: list[tuple[str, Page]] = []
     for page in pages:
         file = url_to_file(page.path)
+        if changed is not None and file in previous and not any(a.slug in changed for a in page.articles) \
+                and staging.keep(file):
+            keys[file] = previous[file]
+            continue
         key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d"
                            f"{fingerprint(page.context)}\x1d{fingerprint(page.articles)}".encode()).hexdigest()
         keys[file] = key

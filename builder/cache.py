@@ -1,7 +1,7 @@
 """The persistent build cache: what the last build read and wrote, so the next one does less.
 
-It holds parsed articles (keyed by file stat), each output file's input key, related
-articles (keyed by the archive's tag signature) and rendered Markdown. Every entry is
+It holds parsed articles (keyed by file stat), each output file's input key, and related
+articles (keyed by the archive's tag signature). Every entry is
 derived from inputs alone, so a cached build writes the same bytes as a cold one.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import builder
 
 CACHE_FILE = "build.pickle"
+STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not unpickle the cache
 
 
 def code_version() -> str:
@@ -33,8 +34,10 @@ class BuildCache:
     inputs: str = ""  # signature of every input of the last successful build
     articles: dict = field(default_factory=dict)  # path -> (mtime_ns, size, Article)
     outputs: dict = field(default_factory=dict)  # output file -> key of the page that wrote it
+    extras: list = field(default_factory=list)  # other files published: static files, .nojekyll
     related: tuple = ("", {})  # (tag signature, slug -> related slugs)
-    markdown: dict = field(default_factory=dict)  # body digest -> HTML
+    listing: str = ""  # the archive's listing signature and the templates' at the last build
+    digests: dict = field(default_factory=dict)  # slug -> hash of the article's file
 
     @classmethod
     def load(cls, folder: Path) -> "BuildCache":
@@ -51,10 +54,19 @@ class BuildCache:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{CACHE_FILE}.{os.getpid()}"
-        with open(tmp, "wb") as handle:
-            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / CACHE_FILE)
+        for name, data in ((CACHE_FILE, pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)),
+                           (STAMP_FILE, self.inputs.encode())):
+            tmp = folder / f".{name}.{os.getpid()}"
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / name)
+
+
+def last_inputs(folder: Path) -> str:
+    """The input signature of the last successful build, or '' if unknown."""
+    try:
+        return (folder / STAMP_FILE).read_text()
+    except OSError:
+        return ""
 
 
 def tree_signature(*folders: Path, extra: str = "") -> str:
@@ -80,15 +92,10 @@ def fingerprint(value) -> str:
     return "\x1f".join(parts)
 
 
-def _walk(value, out) -> None:
-    kind = type(value).__name__
-    if kind == "Article":
-        out.append("A" + value.digest)
-    elif kind == "Term":
-        out.append(f"T{value.spec.field}\x1e{value.name}\x1e{value.slug}\x1e{value.description}\x1e{value.count}")
-    elif kind == "Page":
-        dates = [a.date for a in value.articles if a.date]
-        out.append(f"P{value.path}\x1e{value.template}\x1e{max(dates) if dates else ''}")
+def _walk(value, out: list[str]) -> None:
+    walker = _WALKERS.get(type(value).__name__)
+    if walker:
+        walker(value, out)
     elif isinstance(value, dict):
         for key in sorted(value, key=str):
             out.append(f"K{key}")
@@ -98,10 +105,24 @@ def _walk(value, out) -> None:
         for item in value:
             _walk(item, out)
     elif is_dataclass(value):
-        out.append(kind)
+        out.append(type(value).__name__)
         for f in fields(value):
             _walk(getattr(value, f.name), out)
     elif value is None or isinstance(value, (str, int, float, bool, dt.date)):
         out.append(repr(value))
     else:
-        raise TypeError(f"cannot fingerprint {kind}; add it to cache._walk")
+        raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._WALKERS")
+
+
+def _page(page, out: list[str]) -> None:
+    dates = [a.date for a in page.articles if a.date]
+    out.append(f"P{page.path}\x1e{page.template}\x1e{max(dates) if dates else ''}")
+
+
+# The model's own types: an article is its file's hash; a term is what a link to it shows.
+_WALKERS = {
+    "Article": lambda article, out: out.append("A" + article.digest),
+    "Term": lambda term, out: out.append(
+        f"T{term.spec.field}\x1e{term.name}\x1e{term.slug}\x1e{term.description}\x1e{term.count}"),
+    "Page": _page,
+}

@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from builder.errors import ContentError
-from builder.urls import is_safe_slug, slugify
+from builder.urls import is_reserved, is_safe_slug, slugify
 
 FENCE = "---"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 MAX_TITLE = 300
 KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations",
               "source", "aliases")
+# A date, optionally with a time after it ("2026-03-19", "2026-03-19T10:00:00Z", "2026-03-19 10:00").
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
+_LINK_SCHEMES = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -96,22 +100,35 @@ def read_article(path: Path, text: str) -> Article:
     """Parse and validate one Markdown article."""
     meta, body, _ = split_front_matter(text, path)
     lines = _key_lines(text)
-    warnings = [f"unknown front matter key '{key}' ignored" for key in meta if key not in KNOWN_KEYS]
+    _no_repeated_keys(text, path)
+    warnings = [f"line {lines.get(key, 1)}: unknown front matter key '{key}' ignored "
+                f"(known keys: {', '.join(KNOWN_KEYS)})" for key in meta if key not in KNOWN_KEYS]
 
     def fail(key: str, message: str, hint: str | None = None):
         return ContentError(f"'{key}': {message}", file=path, line=lines.get(key, 1), hint=hint)
 
     title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if title is None or title == "":
         raise fail("title", "a non-empty title is required", "add a line like: title: What happened")
+    if not isinstance(title, str):
+        raise fail("title", f"expected text, found {_kind(title)}",
+                   "write the title in double quotes, for example: title: \"2026: the year in AI\"")
     title = " ".join(title.split())
+    if not title:
+        raise fail("title", "the title is blank", "add a line like: title: What happened")
     if len(title) > MAX_TITLE:
         raise fail("title", f"the title has {len(title)} characters; at most {MAX_TITLE} are allowed",
                    "shorten it; put the detail in the summary or body")
     slug = meta.get("slug", path.stem)
     if not isinstance(slug, str) or not is_safe_slug(slug):
-        raise fail("slug", f"{slug!r} is not a valid slug",
-                   f"use lowercase letters, digits and hyphens only, for example: slug: {slugify(str(slug))}")
+        where = "" if "slug" in meta else f" (taken from the file name {path.name})"
+        if isinstance(slug, str) and is_reserved(slug):
+            problem = f"{slug!r} is a device name Windows reserves and cannot be a folder name{where}"
+        else:
+            problem = f"{_short(slug)} is not a valid slug{where}"
+        raise fail("slug", problem,
+                   "use lowercase letters, digits and hyphens only (at most 80), for example: "
+                   f"slug: {slugify(slug if isinstance(slug, str) else title)}")
     return Article(
         slug=slug, title=title, body=body, path=path,
         date=_date(meta.get("date"), fail),
@@ -124,6 +141,42 @@ def read_article(path: Path, text: str) -> Article:
         warnings=tuple(warnings),
         digest=hashlib.sha1(text.encode("utf-8")).hexdigest(),
     )
+
+
+def _kind(value) -> str:
+    """What YAML made of a value, in an editor's words."""
+    if isinstance(value, bool):
+        return "yes/no (true/false)"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of 'key: value' fields"
+    return type(value).__name__
+
+
+def _short(value, limit: int = 60) -> str:
+    """`value` for a message: quoted, and cut if long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _no_repeated_keys(text: str, path: Path) -> None:
+    """YAML keeps only the last of two equal keys; an editor means one of them, so say so."""
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n")[1:], start=2):
+        if line.rstrip() == FENCE:
+            return
+        key, sep, _ = line.partition(":")
+        if sep and key and not key[0].isspace() and not key.startswith("#"):
+            key = key.strip()
+            if key in seen:
+                raise ContentError(f"'{key}' appears twice in the front matter (lines {seen[key]} and {number})",
+                                   file=path, line=number, hint="keep one of the two lines")
+            seen[key] = number
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -146,26 +199,40 @@ def _date(value, fail) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise fail("date", f"{value!r} is not a date", "write it as YYYY-MM-DD, for example: date: 2026-03-19")
+        match = _DATE.fullmatch(value.strip())
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                pass
+    raise fail("date", f"{_short(value)} is not a date", "write it as YYYY-MM-DD, for example: date: 2026-03-19")
 
 
 def _text(meta: dict, key: str, fail) -> str:
-    value = meta.get(key) or ""
+    value = meta.get(key)
+    if value is None:
+        return ""
     if not isinstance(value, str):
-        raise fail(key, f"expected text, found {type(value).__name__}", f"write it as {key}: some text")
+        raise fail(key, f"expected text, found {_kind(value)}",
+                   f"write it in double quotes, for example: {key}: \"some text\"")
     return " ".join(value.split())
 
 
 def _names(meta: dict, key: str, fail) -> tuple[str, ...]:
-    value = meta.get(key) or []
+    value = meta.get(key)
+    if value is None:
+        value = []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise fail(key, "expected a list of names", f"write it as {key}: [First name, Second name]")
+    if not isinstance(value, list):
+        raise fail(key, f"expected a list of names, found {_kind(value)}",
+                   f"write it as {key}: [First name, Second name]")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            found = "an empty name" if isinstance(item, str) or item is None else _kind(item)
+            raise fail(key, f"expected a list of names, found {found} in it",
+                       f"write it as {key}: [First name, Second name]; put a name like 1984, or "
+                       "one with a comma or colon, in double quotes")
     names: dict[str, str] = {}
     for name in value:
         names.setdefault(name.strip().casefold(), " ".join(name.split()))
@@ -185,11 +252,26 @@ def _source(value, fail) -> Source | None:
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("file"), str) \
-            or not isinstance(value.get("position"), int):
+            or isinstance(value.get("position"), bool) or not isinstance(value.get("position"), int):
         raise fail("source", "expected {file: NAME, position: N}",
                    "leave 'source' as ingest wrote it, or delete the line for a hand-written article")
-    extra = {k: value[k] for k in ("name", "url") if isinstance(value.get(k), str)}
-    return Source(value["file"], value["position"], **extra)
+    for key in ("name", "url"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise fail("source", f"'{key}' must be text, found {_kind(value[key])}",
+                       f"write it in double quotes: {key}: \"...\"")
+    url = (value.get("url") or "").strip()
+    if url and not is_web_address(url):
+        # The page links to it: anything but a web address (javascript:, data:…) could run code.
+        raise fail("source", f"the url {_short(url)} is not a web address",
+                   "use a full address starting with https:// or http://, or remove 'url'")
+    name = " ".join((value.get("name") or "").split()) or None
+    return Source(value["file"], value["position"], name=name, url=url or None)
+
+
+def is_web_address(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces or control characters."""
+    return url.lower().startswith(_LINK_SCHEMES) and len(url.split("//", 1)[1]) > 0 \
+        and not any(c.isspace() or ord(c) < 32 or c in "<>\"'`" for c in url)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -209,15 +291,18 @@ def load_articles(content_dir: Path, known: dict | None = None) -> tuple[list[Ar
     """
     known = {} if known is None else known
     articles: list[Article] = []
-    errors: list[ContentError] = []
-    root = content_dir.resolve()
-    for path in sorted(content_dir.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(content_dir).parts):
-            continue
+    files, errors = _markdown_files(content_dir)
+    for path, is_link in files:
         try:
-            if not path.resolve().is_relative_to(root):
-                raise ContentError("this file is a link to a file outside the content folder; it was "
-                                   "not read", file=path, hint="copy the article into content/ instead")
+            if is_link:
+                try:
+                    inside = path.resolve(strict=True).is_relative_to(content_dir.resolve())
+                except (OSError, RuntimeError) as err:  # broken link, link loop
+                    raise ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
+                                       hint="remove the link, or put the article file itself here") from None
+                if not inside:
+                    raise ContentError("this file is a link to a file outside the content folder; it was "
+                                       "not read", file=path, hint="copy the article into content/ instead")
             stat = path.stat()
             cached = known.get(str(path))
             if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
@@ -228,11 +313,46 @@ def load_articles(content_dir: Path, known: dict | None = None) -> tuple[list[Ar
             articles.append(article)
         except UnicodeDecodeError as err:
             errors.append(ContentError(f"not valid UTF-8 at byte {err.start}", file=path,
+                                       line=err.object[: err.start].count(b"\n") + 1,
                                        hint="save the file as UTF-8"))
         except ContentError as err:
             errors.append(err)
+        except OSError as err:
+            errors.append(ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
+                                       hint="check that it is a readable file"))
     errors.extend(_slug_clashes(articles))
     return articles, errors
+
+
+def _markdown_files(content_dir: Path) -> tuple[list[tuple[Path, bool]], list[ContentError]]:
+    """(path, is a symlink) of every visible `*.md` file, sorted, and an error per linked folder.
+
+    Hidden files and folders (.git, editor backups, the ingest manifest) are not articles.
+    """
+    found, errors = [], []
+    for dirpath, dirnames, names in os.walk(content_dir):
+        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            if not name.startswith("."):
+                errors.append(ContentError(
+                    "this folder is a link; its articles were not read", file=os.path.join(dirpath, name),
+                    hint="articles must be real files inside content/: copy them instead of linking"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not os.path.islink(os.path.join(dirpath, d)))
+        for name in names:
+            if name.endswith(".md") and not name.startswith("."):
+                full = os.path.join(dirpath, name)
+                found.append((Path(full), os.path.islink(full)))
+    return sorted(found), errors
+
+
+def _os_problem(err: BaseException) -> str:
+    if isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40:
+        return "it is a link that leads back to itself"
+    if isinstance(err, FileNotFoundError):
+        return "it is a link to a file that does not exist"
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder"
+    return getattr(err, "strerror", None) or str(err)
 
 
 def _slug_clashes(articles: list[Article]) -> list[ContentError]:

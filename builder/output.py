@@ -1,15 +1,18 @@
-"""The only step that touches the output folder: all-or-nothing, and only changed files.
+"""The only step that touches the output folder: nothing changes until every page rendered.
 
-The new tree is assembled in a sibling staging folder: files whose bytes did not change
-are hard links to the published ones (same inode, same mtime), the rest are written
-fresh. Then two renames swap the staging folder in. A build that fails or is interrupted
-before the swap leaves the published site exactly as it was.
+Changed files are first written to a staging folder beside the output folder. Only when
+the whole build has succeeded are they published: a first build renames the staging
+folder into place; later builds move each changed file over its old version with an
+atomic rename (Ctrl+C is held back meanwhile) and delete files no page produces any more.
+Unchanged files are never rewritten, so their mtimes stay and deploys stay small.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,102 +34,129 @@ def safe_join(root: Path, relative: str) -> Path:
 
 
 def place(root: Path, out: Path, relative: str, data: bytes) -> bool:
-    """Put `data` at `root/relative`: a hard link to `out/relative` if identical. True if written."""
-    target = safe_join(root, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Stage `data` for `out/relative` unless the published file has these bytes. True if staged."""
     published = safe_join(out, relative)
     try:
         if published.stat().st_size == len(data) and published.read_bytes() == data:
-            os.link(published, target)
             return False
     except OSError:
         pass
+    target = safe_join(root, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb", buffering=1 << 20) as handle:
         handle.write(data)
     return True
 
 
-class Staging:
-    """A staging folder beside `out`; call `commit()` to publish it, `discard()` to drop it."""
+@contextmanager
+def _no_interrupt():
+    """Hold back Ctrl+C while files are moved into place, then deliver it."""
+    received = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    except ValueError:  # not the main thread: nothing to hold back
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
 
-    def __init__(self, out: Path):
+
+class Staging:
+    """Collects a build's output files; `commit()` publishes them, `discard()` drops them."""
+
+    def __init__(self, out: Path, keep: tuple[str, ...] = (), previous: set[str] | None = None):
         self.out = out
+        self.previous = previous  # files the last build published, if known; else the folder is listed
         self.root = out.with_name(f".{out.name}.staging")
-        self._written: set[str] = set()
+        self.keep_prefixes = keep  # folders another tool owns (the search index)
+        self._claimed: set[str] = set()
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True)
         self.report = WriteReport()
 
     def claim(self, relative: str) -> None:
         """Reserve an output file; two pages wanting the same file is a bug, not a race."""
-        if relative in self._written:
+        if relative in self._claimed:
             raise ValueError(f"two pages want the same output file: {relative}")
-        self._written.add(relative)
+        self._claimed.add(relative)
 
     def record(self, relative: str, written: bool) -> None:
-        """Count a file placed by `place` (possibly in another process)."""
+        """Count a file handled by `place` (possibly in another process)."""
         if written:
             self.report.written.append(relative)
         else:
             self.report.unchanged += 1
 
     def put(self, relative: str, data: bytes) -> None:
-        """Place one file; a link to the published copy when its bytes are the same."""
         self.claim(relative)
         self.record(relative, place(self.root, self.out, relative, data))
 
     def keep(self, relative: str) -> bool:
-        """Carry the published file over unchanged, without reading it; False if there is none."""
-        target = safe_join(self.root, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(safe_join(self.out, relative), target)
-        except FileNotFoundError:
+        """Keep the published file as it is, without reading it; False if there is none.
+
+        With a known list of what the last build published, that list is trusted (the
+        output folder is the build's own); otherwise the file is looked for.
+        """
+        known = relative in self.previous if self.previous is not None else safe_join(self.out, relative).is_file()
+        if not known:
             return False
         self.claim(relative)
         self.record(relative, False)
         return True
 
-    def changed(self, ignore: str = "") -> bool:
-        """True if publishing would change the site (files under `ignore` not counted)."""
-        old = set(_files(self.out)) if self.out.exists() else set()
-        self.report.removed = sorted(f for f in old - self._written if not f.startswith(ignore or "\0"))
-        return bool(self.report.written or self.report.removed or not self.out.exists())
-
-    def adopt(self, folder: str) -> None:
-        """Take in files another tool wrote under `folder`, linking those whose bytes are unchanged."""
-        for path in sorted((self.root / folder).rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(self.root).as_posix()
-                self._written.add(relative)
-                published = self.out / relative
-                try:
-                    if published.read_bytes() == path.read_bytes():
-                        os.replace(_linked(published, path), path)
-                except OSError:
-                    pass
+    def changed(self) -> bool:
+        """True if publishing would change the output folder."""
+        if not self.out.is_dir():
+            return True
+        published = self.previous if self.previous is not None else _files(self.out)
+        self.report.removed = sorted(
+            f for f in published if f not in self._claimed and not f.startswith(self.keep_prefixes))
+        return bool(self.report.written or self.report.removed)
 
     def commit(self) -> WriteReport:
-        """Swap the staging folder in."""
-        retired = self.out.with_name(f".{self.out.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
-        if self.out.exists():
-            os.replace(self.out, retired)
-        os.replace(self.root, self.out)
-        shutil.rmtree(retired, ignore_errors=True)
+        """Publish the staged files and delete the stale ones; call `changed()` first."""
+        with _no_interrupt():
+            if not self.out.is_dir():
+                os.replace(self.root, self.out)
+                return self.report
+            for relative in self.report.written:
+                target = self.out / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.root / relative, target)
+            for relative in self.report.removed:
+                (self.out / relative).unlink(missing_ok=True)
+                _prune_empty(self.out, (self.out / relative).parent)
+        self.discard()
         return self.report
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _linked(published: Path, near: Path) -> Path:
-    link = near.with_name(near.name + ".link")
-    os.link(published, link)
-    return link
+def replace_folder(out: Path, name: str, new: Path) -> None:
+    """Swap `new` in as `out/name` (the search index) with renames, then drop the old one."""
+    old = out / f".{name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    with _no_interrupt():
+        if (out / name).exists():
+            os.replace(out / name, old)
+        os.replace(new, out / name)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _prune_empty(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _files(root: Path):
+    """Every file under `root` as a relative path with '/' separators."""
+    start = len(str(root)) + 1
     for dirpath, _, names in os.walk(root):
         for name in names:
-            yield Path(dirpath, name).relative_to(root).as_posix()
+            yield os.path.join(dirpath, name)[start:]

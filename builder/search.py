@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from builder.errors import ContentError
+from builder.output import replace_folder
 
 FOLDER = "pagefind"
 
 
 def index(site_dir: Path) -> None:
-    """Write the Pagefind index into `site_dir/pagefind/`; the pages mark what is indexed."""
+    """(Re)build the Pagefind index of the published pages and swap it in as `site_dir/pagefind/`."""
+    fresh = site_dir.with_name(f".{site_dir.name}.{FOLDER}")
+    shutil.rmtree(fresh, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", FOLDER, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(fresh), "--silent"],
         capture_output=True, text=True)
-    if result.returncode != 0:
+    if result.returncode == 0:
+        replace_folder(site_dir, FOLDER, fresh)
+    else:
+        shutil.rmtree(fresh, ignore_errors=True)
         raise ContentError(f"the search indexer failed: {(result.stderr or result.stdout).strip()[-500:]}",
                            hint="run the build with --no-search to publish without search, and report this")
