@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from builder import urls
+from builder import search, urls
 from builder.archive import COMPANIES, TAXONOMIES, TOPICS, Archive, Term, TaxonomySpec
 from builder.content import Article
 
@@ -40,6 +40,40 @@ class Pagination:
         return urls.paged(self.base, number)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """An article as a listing shows it: with its topic and company terms, for linked chips."""
+
+    article: Article
+    topics: tuple[Term, ...]
+    companies: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month's bar of a chart, in SVG user units."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str  # "March 2026"
+    count: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An articles-per-month bar chart, laid out at build time so the template only draws it."""
+
+    width: int
+    height: int
+    baseline: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, str], ...]  # (x of the label's centre, text) under the bars
+    summary: str  # the text alternative
+    counts: tuple[tuple[str, int], ...]  # (month, count) of months with articles, for the table
+
+
 def paginate(items: list, per_page: int, base: str):
     """Yield (Pagination, items of that page); an empty listing still has page 1."""
     total = max(1, -(-len(items) // per_page))
@@ -64,13 +98,20 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
     pages += _archive_pages(archive, per_page)
     pages.append(Page(urls.SEARCH, "search.html", {"title": "Search",
                                                     "topics": archive.terms[TOPICS.field],
-                                                    "companies": archive.by_count(COMPANIES)[:30]}))
+                                                    "companies": archive.terms[COMPANIES.field],
+                                                    "bundle": f"{search.FOLDER}/"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}))
     pages.append(Page(urls.FEED, "feed:", {"title": None, "path": urls.HOME, "feed_path": urls.FEED},
                       tuple(archive.articles[:per_page])))
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
     return pages
+
+
+def listed(archive: Archive, articles) -> list[Listed]:
+    """Articles ready for a listing: each with the terms its chips link to."""
+    return [Listed(a, tuple(archive.terms_of(a, TOPICS)), tuple(archive.terms_of(a, COMPANIES)))
+            for a in articles]
 
 
 def _in_sitemap(page: Page) -> bool:
@@ -82,7 +123,7 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
     top = {spec.field: archive.by_count(spec)[:12] for spec in TAXONOMIES}
     return [Page(p.path_of(p.number), "home.html",
                  {"title": None if p.number == 1 else f"Latest news, page {p.number}",
-                  "items": items, "pagination": p, "top": top},
+                  "items": listed(archive, items), "pagination": p, "top": top},
                  tuple(items))
             for p, items in paginate(archive.articles, per_page, urls.HOME)]
 
@@ -95,7 +136,7 @@ def _article_page(archive: Archive, article: Article) -> Page:
         "article": article,
         "topics": archive.terms_of(article, TOPICS),
         "companies": archive.terms_of(article, COMPANIES),
-        "related": related,
+        "related": listed(archive, related),
         "newer": newer,
         "older": older,
     }, (article, *related, *(a for a in (newer, older) if a)))
@@ -130,9 +171,9 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     peers = _companions(archive, term, term.spec) if term.spec is COMPANIES else []
     return [Page(p.path_of(p.number), "term.html",
                  {"title": term.name if p.number == 1 else f"{term.name}, page {p.number}",
-                  "term": term, "items": items, "pagination": p,
+                  "term": term, "items": listed(archive, items), "pagination": p,
                   "companions": companions, "companion_spec": other, "peers": peers,
-                  "months": _per_month(term.articles) if p.number == 1 else [],
+                  "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
                   "feed": urls.term_feed(term.spec.field, term.slug)},
                  tuple(items))
             for p, items in paginate(term.articles, per_page, urls.term(term.spec.field, term.slug))]
@@ -165,6 +206,40 @@ def _per_month(articles: list[Article]) -> list[tuple[dt.date, int]]:
     return months
 
 
+CHART_WIDTH, CHART_HEIGHT, CHART_AXIS = 480, 120, 20
+MAX_STEP = 40  # widest a month's slot gets, so a short history does not draw huge bars
+MONTH_LABELS_FROM = 36  # narrower slots get a label per year instead of per month
+
+
+def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
+    """Bars of articles per month, tallest = chart height; None when nothing is dated."""
+    if not months:
+        return None
+    step = min(MAX_STEP, CHART_WIDTH / len(months))
+    width = round(step * len(months))
+    top = max(count for _, count in months)
+    plot = CHART_HEIGHT - CHART_AXIS - 4
+    bars, ticks = [], []
+    for i, (month, count) in enumerate(months):
+        height = round(plot * count / top, 1)
+        bars.append(Bar(round(i * step + step * 0.1, 1), round(plot + 4 - height, 1), round(step * 0.8, 1),
+                        height, f"{month:%B %Y}", count))
+        if step >= MONTH_LABELS_FROM:
+            ticks.append((round(i * step + step / 2, 1), f"{month:%b}"))
+        elif month.month == 1 or i == 0:
+            ticks.append((round(i * step + step / 2, 1), str(month.year)))
+    if step < MONTH_LABELS_FROM and len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 40:
+        ticks.pop(0)  # the first year's label would run into the next one
+    total = sum(count for _, count in months)
+    peak = max(months, key=lambda mc: (mc[1], mc[0]))
+    first, last = months[0][0], months[-1][0]
+    span = f"in {first:%B %Y}" if first == last else f"from {first:%B %Y} to {last:%B %Y}"
+    summary = (f"{total} dated article{'s' if total != 1 else ''} {span}; "
+               f"the busiest month was {peak[0]:%B %Y} with {peak[1]}.")
+    counts = tuple((f"{m:%B %Y}", c) for m, c in months if c)
+    return Chart(width, CHART_HEIGHT, plot + 4, tuple(bars), tuple(ticks), summary, counts)
+
+
 def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
     months = archive.months()
     years: dict[int, list[tuple[int, list[Article]]]] = {}
@@ -172,12 +247,15 @@ def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
         years.setdefault(year, []).append((month, items))
     pages = [Page(urls.ARCHIVE, "archive.html",
                   {"title": "Archive", "years": [(y, sum(len(i) for _, i in ms), ms) for y, ms in years.items()],
-                   "undated": archive.undated}, tuple(archive.undated))]
+                   "undated": listed(archive, archive.undated)}, tuple(archive.undated))]
     for year, year_months in years.items():
         pages.append(Page(urls.archive(year), "archive_year.html",
-                          {"title": f"Archive {year}", "year": year, "months": year_months}))
+                          {"title": f"Archive {year}", "year": year,
+                           "months": [(dt.date(year, month, 1), listed(archive, items))
+                                      for month, items in year_months]},
+                          tuple(a for _, items in year_months for a in items)))
         for month, items in year_months:
             pages.append(Page(urls.archive(year, month), "archive_month.html",
                               {"title": f"{dt.date(year, month, 1):%B %Y}", "year": year, "month": month,
-                               "items": items}, tuple(items)))
+                               "items": listed(archive, items)}, tuple(items)))
     return pages

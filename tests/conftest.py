@@ -72,3 +72,69 @@ def built_subpath(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("subpath") / "project")
     run_cli("build", "--base-url", "https://user.github.io/REPO/", cwd=root)
     return root
+
+
+# --- A generated, dated archive for the page, feed, HTML and browser tests (appended helpers) ---
+
+GEN_TOPICS = ["Artificial intelligence", "Cybersecurity", "Data protection", "Competition",
+              "Semiconductors", "Online safety", "Digital payments", "Space"]
+GEN_COMPANIES = ["OpenAI", "Google", "Microsoft", "Nvidia", "Meta", "Apple", "Amazon", "Anthropic",
+                 "Samsung", "TSMC", "Visa", "Mastercard"]
+GEN_WORDS = ("regulators court ruling investment chips model users data breach fine platform market "
+             "launch partnership policy lawmakers researchers network payments satellite").split()
+
+
+def write_generated_archive(root: Path, count: int, undated: int = 3) -> list[dict]:
+    """Write `count` hand-written-style articles into root/content (the last `undated` without a date).
+
+    Deterministic: article i always has the same title, date, tags and body. Returns their metadata.
+    """
+    import datetime as dt
+    import random
+
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i in range(count):
+        rng = random.Random(i)
+        company = GEN_COMPANIES[i % len(GEN_COMPANIES)]
+        other = rng.choice([c for c in GEN_COMPANIES if c != company])
+        topics = sorted({GEN_TOPICS[i % len(GEN_TOPICS)], rng.choice(GEN_TOPICS)})
+        words = " ".join(rng.choice(GEN_WORDS) for _ in range(5))
+        title = f"{company} and {other}: {words} (report {i + 1})"
+        slug = f"report-{i + 1:04d}"
+        date = None if i >= count - undated else dt.date(2024, 1, 1) + dt.timedelta(days=(i * 37) % 600)
+        paragraphs = [f"{company} said on the record that {words}. {other} declined to comment on "
+                      f"report {i + 1}.",
+                      " ".join(rng.choice(GEN_WORDS) for _ in range(40)).capitalize() + ".",
+                      f"Analysts expect {company} to return to the subject of {topics[0].lower()} soon."]
+        lines = ["---", f"title: '{title}'", f"slug: {slug}"]
+        if date:
+            lines.append(f"date: {date.isoformat()}")
+        lines += [f"summary: '{paragraphs[0]}'", f"topics: [{', '.join(topics)}]",
+                  f"companies: [{company}, {other}]", "---", *("\n" + p for p in paragraphs)]
+        (content / f"{slug}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written.append({"slug": slug, "title": title, "date": date, "topics": topics,
+                        "companies": [company, other]})
+    return written
+
+
+def generated_project(target: Path, count: int, per_page: int = 20, undated: int = 3) -> Path:
+    """A project (templates, static, data, settings) with no seeds and a generated content folder."""
+    root = copy_project(target, [p for p in PROJECT_PARTS if p != "seeds"])
+    (root / "seeds").mkdir(exist_ok=True)
+    settings = root / "site.toml"
+    text = settings.read_text("utf-8") if settings.exists() else ""
+    import re as _re
+    text = _re.sub(r"(?m)^per_page\s*=.*$", "", text) + f"\nper_page = {per_page}\n"
+    settings.write_text(text, encoding="utf-8")
+    write_generated_archive(root, count, undated)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_generated(tmp_path_factory) -> Path:
+    """A generated archive of 150 dated (and 3 undated) articles, 10 per page, built with search under /REPO/."""
+    root = generated_project(tmp_path_factory.mktemp("generated") / "project", 153, per_page=10)
+    run_cli("build", "--base-url", "https://user.github.io/REPO/", cwd=root)
+    return root

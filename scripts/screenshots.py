@@ -1,0 +1,120 @@
+"""Screenshots of the home page, an article, a company page and search results at 375 and 1280 px.
+
+    .venv/bin/python scripts/screenshots.py [--site-project DIR] [--out docs/screenshots]
+
+Builds the sample dumps (or the project folder given) under a GitHub Pages style sub-path, serves
+it on 127.0.0.1 under /REPO/, and drives Debian's chromium through Playwright (never a browser
+download). The PNGs show the first screen a reader sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "/REPO/"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTHS = {375: 812, 1280: 900}  # width -> viewport height
+
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site folder at PREFIX only, with its 404.html for missing pages, like GitHub Pages."""
+
+    def translate_path(self, path):
+        route = urlsplit(path).path
+        if not route.startswith(PREFIX):
+            return str(Path(self.directory) / "\0missing")
+        return super().translate_path("/" + route[len(PREFIX):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path) -> http.server.ThreadingHTTPServer:
+    """A threaded server for `site` on a free port, running in the background."""
+    handler = functools.partial(SubPathHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def build(project: Path, base_url: str) -> Path:
+    subprocess.run([sys.executable, "-m", "builder", "build", "--base-url", base_url], cwd=project, check=True,
+                   stdout=subprocess.DEVNULL)
+    return project / "site"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-project", type=Path, help="a project folder to build (default: the samples)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        if args.site_project:
+            shutil.copytree(args.site_project, project, ignore=shutil.ignore_patterns("site", ".cache"))
+        else:
+            project.mkdir()
+            for name in ("seeds", "data", "templates", "static", "site.toml"):
+                source = ROOT / name
+                if source.is_dir():
+                    shutil.copytree(source, project / name)
+                elif source.exists():
+                    shutil.copy2(source, project / name)
+        server = serve(project / "site")  # the folder is created by the build below
+        base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
+        build(project, base)
+        args.out.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for width, height in WIDTHS.items():
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page.goto(base)
+                    page.screenshot(path=str(args.out / f"home-{width}.png"))
+                    company_link = page.locator("#top-companies + ul a").first
+                    company = company_link.inner_text()
+                    company_link.click()
+                    page.wait_for_load_state()
+                    page.screenshot(path=str(args.out / f"company-{width}.png"))
+                    page.locator(".article-list .card-title a").first.click()
+                    page.wait_for_load_state()
+                    page.screenshot(path=str(args.out / f"article-{width}.png"))
+                    page.goto(f"{base}search/?q={company}")
+                    page.locator("#search-results li").first.wait_for()
+                    page.screenshot(path=str(args.out / f"search-{width}.png"))
+                    page.close()
+            finally:
+                browser.close()
+                server.shutdown()
+    for png in sorted(args.out.glob("*.png")):
+        print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

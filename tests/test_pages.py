@@ -1,0 +1,189 @@
+"""The page plan: which pages the site has, how listings paginate, and the per-month chart data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from builder import urls
+from builder.archive import build_archive
+from builder.content import Article
+from builder.pages import Listed, month_chart, paginate, plan_pages
+
+
+class NoRegistry:
+    """A registry that knows no names: terms take the names and slugs the articles give."""
+
+    def topic(self, name):
+        return None
+
+    def company(self, name):
+        return None
+
+
+def article(n: int, date: dt.date | None, topics=(), companies=(), aliases=()) -> Article:
+    slug = f"story-{n:03d}"
+    return Article(slug=slug, title=f"Story {n}", body=f"Body of story {n}.", path=Path(f"{slug}.md"),
+                   date=date, summary=f"Summary {n}.", topics=tuple(topics), companies=tuple(companies),
+                   aliases=tuple(aliases), digest=slug)
+
+
+def plan(articles, per_page=20):
+    archive = build_archive(articles, NoRegistry())
+    return archive, {page.path: page for page in plan_pages(archive, per_page)}
+
+
+def test_paginate_gives_pretty_page_urls_and_real_prev_next():
+    pages = list(paginate(list(range(45)), 20, "companies/openai/"))
+    assert [p.path_of(p.number) for p, _ in pages] == [
+        "companies/openai/", "companies/openai/page/2/", "companies/openai/page/3/"]
+    assert [len(items) for _, items in pages] == [20, 20, 5]
+    first, second, last = (p for p, _ in pages)
+    assert (first.prev, first.next) == (None, "companies/openai/page/2/")
+    assert (second.prev, second.next) == ("companies/openai/", "companies/openai/page/3/")
+    assert (last.prev, last.next) == ("companies/openai/page/2/", None)
+
+
+def test_an_empty_listing_still_has_its_first_page():
+    [(page, items)] = list(paginate([], 20, ""))
+    assert (page.number, page.total, items) == (1, 1, [])
+
+
+def test_every_kind_of_page_is_planned():
+    stories = [article(i, dt.date(2025, 1 + i % 12, 1 + i), ["AI"], ["OpenAI"]) for i in range(25)]
+    stories.append(article(99, None, ["Space"], ["Nasa Corp"], aliases=["old-story"]))
+    _, pages = plan(stories, per_page=10)
+    expected = {
+        "", "page/2/", "page/3/",  # home, 26 articles at 10 a page
+        "articles/story-000/", "articles/story-099/", "articles/old-story/",
+        "topics/", "topics/by-count/", "topics/ai/", "topics/ai/page/3/", "topics/ai/feed.xml",
+        "companies/", "companies/by-count/", "companies/openai/", "companies/nasa-corp/feed.xml",
+        "archive/", "archive/2025/", "archive/2025/01/", "search/", "404.html",
+        "feed.xml", "sitemap.xml", "robots.txt"}
+    assert expected <= set(pages)
+    assert pages["articles/old-story/"].template == "redirect.html"
+    assert pages["articles/old-story/"].context["target"] == "articles/story-099/"
+
+
+def test_term_pages_paginate_newest_first_with_the_configured_size():
+    stories = [article(i, dt.date(2025, 3, 1) + dt.timedelta(days=i), ["AI"], ["OpenAI"]) for i in range(5)]
+    _, pages = plan(stories, per_page=2)
+    first, second, third = pages["companies/openai/"], pages["companies/openai/page/2/"], pages["companies/openai/page/3/"]
+    assert [e.article.slug for e in first.context["items"]] == ["story-004", "story-003"]
+    assert [e.article.slug for e in third.context["items"]] == ["story-000"]
+    assert second.context["pagination"].prev == "companies/openai/"
+    assert second.context["pagination"].next == "companies/openai/page/3/"
+    assert second.context["title"] == "OpenAI, page 2"
+    assert "companies/openai/page/4/" not in pages
+
+
+def test_listings_carry_each_articles_terms_for_linked_chips():
+    _, pages = plan([article(1, dt.date(2025, 5, 1), ["AI", "Chips"], ["Nvidia", "TSMC"])])
+    [entry] = pages[""].context["items"]
+    assert isinstance(entry, Listed)
+    assert [t.slug for t in entry.topics] == ["ai", "chips"]
+    assert [t.slug for t in entry.companies] == ["nvidia", "tsmc"]
+
+
+def test_topic_pages_name_the_companies_most_often_tagged_with_it():
+    stories = [article(1, None, ["AI"], ["OpenAI", "Microsoft"]), article(2, None, ["AI"], ["OpenAI"]),
+               article(3, None, ["AI"], ["Google"]), article(4, None, ["Space"], ["Google"])]
+    _, pages = plan(stories)
+    topic = pages["topics/ai/"].context
+    assert [(t.name, n) for t, n in topic["companions"]] == [("OpenAI", 2), ("Google", 1), ("Microsoft", 1)]
+    company = pages["companies/google/"].context
+    assert [(t.name, n) for t, n in company["companions"]] == [("AI", 1), ("Space", 1)]
+    openai = pages["companies/openai/"].context
+    assert [(t.name, n) for t, n in openai["peers"]] == [("Microsoft", 1)]
+
+
+def test_home_shows_the_most_active_terms_first():
+    stories = [article(i, None, ["AI"] + (["Space"] if i < 2 else []), ["Apple"] if i == 0 else ["Zeta"])
+               for i in range(4)]
+    _, pages = plan(stories)
+    top = pages[""].context["top"]
+    assert [t.name for t in top["topics"]] == ["AI", "Space"]
+    assert [t.name for t in top["companies"]] == ["Zeta", "Apple"]
+
+
+def test_overviews_group_a_to_z_and_sort_by_count():
+    stories = [article(1, None, [], ["apple", "Zeta", "3M"]), article(2, None, [], ["Zeta"])]
+    _, pages = plan(stories)
+    letters = pages["companies/"].context["letters"]
+    assert [letter for letter, _ in letters] == ["#", "A", "Z"]
+    assert [t.name for t in pages["companies/by-count/"].context["terms"]][:1] == ["Zeta"]
+
+
+def test_the_archive_lists_undated_articles_in_their_own_section():
+    stories = [article(1, dt.date(2024, 12, 30)), article(2, dt.date(2025, 2, 3)), article(3, None)]
+    _, pages = plan(stories)
+    assert [e.article.slug for e in pages["archive/"].context["undated"]] == ["story-003"]
+    assert [y for y, _, _ in pages["archive/"].context["years"]] == [2025, 2024]
+    assert [e.article.slug for e in pages["archive/2025/02/"].context["items"]] == ["story-002"]
+    assert "archive/2025/01/" not in pages  # no empty month pages
+
+
+def test_per_month_chart_covers_every_month_between_first_and_last_including_empty_ones():
+    stories = [article(1, dt.date(2024, 11, 5), companies=["Acme"]),
+               article(2, dt.date(2025, 2, 1), companies=["Acme"]),
+               article(3, dt.date(2025, 2, 20), companies=["Acme"]),
+               article(4, None, companies=["Acme"])]
+    _, pages = plan(stories)
+    chart = pages["companies/acme/"].context["chart"]
+    assert [(b.label, b.count) for b in chart.bars] == [
+        ("November 2024", 1), ("December 2024", 0), ("January 2025", 0), ("February 2025", 2)]
+    tallest = max(chart.bars, key=lambda b: b.height)
+    assert tallest.label == "February 2025" and tallest.y + tallest.height == chart.baseline
+    assert chart.bars[0].height == pytest.approx(tallest.height / 2, abs=0.1)
+    assert chart.bars[1].height == 0
+    assert chart.summary == ("3 dated articles from November 2024 to February 2025; "
+                             "the busiest month was February 2025 with 2.")
+    assert chart.counts == (("November 2024", 1), ("February 2025", 2))
+    assert [text for _, text in chart.ticks] == ["Nov", "Dec", "Jan", "Feb"]
+
+
+def test_chart_bars_fit_the_chart_and_long_histories_get_year_labels():
+    months = [(dt.date(2020 + m // 12, m % 12 + 1, 1), m % 7) for m in range(60)]
+    chart = month_chart(months)
+    assert all(0 <= b.x and b.x + b.width <= chart.width for b in chart.bars)
+    assert all(0 <= b.y <= chart.baseline for b in chart.bars)
+    assert [text for _, text in chart.ticks] == ["2020", "2021", "2022", "2023", "2024"]
+
+
+def test_no_chart_without_dates_and_only_on_the_first_page():
+    stories = [article(i, None, companies=["Acme"]) for i in range(3)]
+    _, pages = plan(stories, per_page=2)
+    assert pages["companies/acme/"].context["chart"] is None
+    dated = [article(i, dt.date(2025, 1, 1 + i), companies=["Acme"]) for i in range(3)]
+    _, pages = plan(dated, per_page=2)
+    assert pages["companies/acme/"].context["chart"].summary.startswith("3 dated articles in January 2025")
+    assert pages["companies/acme/page/2/"].context["chart"] is None
+
+
+def test_article_pages_relate_by_shared_terms_and_link_newer_and_older():
+    stories = [article(1, dt.date(2025, 1, 1), ["AI"], ["OpenAI"]),
+               article(2, dt.date(2025, 1, 2), ["Space"], ["Nasa Corp"]),
+               article(3, dt.date(2025, 1, 3), ["AI"], ["OpenAI"]),
+               article(4, dt.date(2025, 1, 4), ["AI"], ["Google"])]
+    _, pages = plan(stories)
+    page = pages["articles/story-003/"].context
+    assert [e.article.slug for e in page["related"]][:2] == ["story-001", "story-004"]
+    assert "story-002" not in [e.article.slug for e in page["related"]]
+    assert (page["newer"].slug, page["older"].slug) == ("story-004", "story-002")
+
+
+def test_search_page_offers_every_topic_and_company_as_a_filter():
+    stories = [article(i, None, [f"Topic {i}"], [f"Company {i}"]) for i in range(40)]
+    _, pages = plan(stories)
+    search = pages[urls.SEARCH].context
+    assert len(search["topics"]) == 40 and len(search["companies"]) == 40
+    assert search["bundle"] == "pagefind/"
+
+
+def test_the_sitemap_lists_html_pages_but_not_the_404_or_redirects():
+    _, pages = plan([article(1, dt.date(2025, 1, 1), ["AI"], ["OpenAI"], aliases=["old"])])
+    listed = {p.path for p in pages["sitemap.xml"].context["pages"]}
+    assert {"", "articles/story-001/", "topics/ai/", "archive/2025/01/", "search/"} <= listed
+    assert not listed & {"404.html", "articles/old/", "feed.xml", "robots.txt"}
