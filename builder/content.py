@@ -15,7 +15,33 @@ from builder.errors import ContentError
 from builder.urls import is_reserved, is_safe_slug, slugify
 
 FENCE = "---"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+
+
+class _Loader(_BASE_LOADER):
+    """Safe YAML whose value errors ("2026-02-30", "!!int abc") carry the line they are on."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(node.value)[:60]!r} cannot be read: {err}", node.start_mark) from None
+
+
+_LOADER = _Loader
+MAX_NESTING = 50  # libyaml crashes the interpreter on front matter nested tens of thousands deep
+_BRACKET = re.compile(r"[\[\]{}]")
+_BLOCK_DEPTH = re.compile(r"^[ \t]*(?:[-?][ \t]+)*", re.MULTILINE)
+
+
+def _nesting(raw: str) -> int:
+    """An upper bound of how deeply YAML values in `raw` nest (brackets, indentation, '- - -')."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(raw):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return max(deepest, max((len(m.group()) for m in _BLOCK_DEPTH.finditer(raw)), default=0) // 2)
 MAX_TITLE = 300
 KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations",
               "source", "aliases")
@@ -80,8 +106,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         raise ContentError("the front matter block is not closed", file=path, line=1,
                            hint="add a line '---' after the last field")
     raw = text[len(FENCE) + 1: end + 1]
+    if _nesting(raw) > MAX_NESTING:
+        raise ContentError("invalid front matter: values are nested too deeply", file=path, line=2,
+                           hint="use plain 'key: value' lines and [lists] of names")
     try:
         meta = yaml.load(raw, Loader=_LOADER) or {}
+    except RecursionError:
+        raise ContentError("invalid front matter: values are nested too deeply", file=path, line=2,
+                           hint="use plain 'key: value' lines and [lists] of names") from None
     except yaml.YAMLError as err:
         # An unclosed bracket or quote is reported where it was opened, not where YAML gave up.
         mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
