@@ -10,12 +10,16 @@ _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _lastmod(page):
+    """An article's own date; for a listing, the newest date it shows (related links do not count)."""
+    article = page.context.get("article")
+    if article is not None:
+        return article.date
     dates = [a.date for a in page.articles if a.date]
     return max(dates) if dates else None
 
 
 def render_sitemap(pages, urls) -> bytes:
-    """Every HTML page's absolute URL, with the newest date of what it shows as lastmod."""
+    """Every HTML page's absolute URL, with lastmod where the page has a content date."""
     root = ET.Element("urlset", xmlns=_NS)
     for page in sorted(pages, key=lambda p: p.path):
         entry = ET.SubElement(root, "url")

@@ -1,0 +1,150 @@
+"""The built pages as the Nu HTML Checker and a careful reader of the markup see them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+VNU = ROOT / ".cache" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CSS_LIMIT = 20_000
+ARTICLE_LIMIT = 30_000
+
+
+def pages_of(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+
+
+def page_types(site: Path) -> dict[str, Path]:
+    """One page of every kind the site has."""
+    first = lambda pattern: sorted(site.glob(pattern))[0]  # noqa: E731
+    kinds = {"home": site / "index.html", "home page 2": site / "page" / "2" / "index.html",
+             "article": first("articles/*/index.html"), "topic": first("topics/*/index.html"),
+             "company": first("companies/*/index.html"), "topics A-Z": site / "topics" / "index.html",
+             "companies by count": site / "companies" / "by-count" / "index.html",
+             "archive": site / "archive" / "index.html", "archive year": first("archive/*/index.html"),
+             "archive month": first("archive/*/*/index.html"), "search": site / "search" / "index.html",
+             "404": site / "404.html", "term page 2": first("companies/*/page/2/index.html")}
+    return kinds
+
+
+def vnu_errors(target: Path) -> list[str]:
+    if not shutil.which("java") or not VNU.exists():
+        pytest.skip("java or vnu.jar missing (scripts/test-tools installs vnu-jar)")
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(target)],
+                            capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    return [f"{m['url'].split(target.name)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
+            if m["type"] in ("error", "non-document-error")]
+
+
+class Outline(HTMLParser):
+    """Counts what a screen reader user navigates by: headings, landmarks, ids, lang."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def count(self, tag: str) -> int:
+        return sum(1 for t, _ in self.tags if t == tag)
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.tags if "id" in a}
+
+
+def outline(path: Path) -> Outline:
+    parser = Outline()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("fixture", ["built_generated", "built_samples", "built_subpath"])
+def test_the_nu_html_checker_finds_no_errors_in_any_page(fixture, request):
+    site = request.getfixturevalue(fixture) / "site"
+    staging = site.parent / f"vnu-{fixture}"  # only the HTML pages, not the search bundle
+    shutil.rmtree(staging, ignore_errors=True)
+    for page in pages_of(site):
+        target = staging / page.relative_to(site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(page, target)
+    assert not vnu_errors(staging)
+
+
+def test_every_page_type_exists_in_a_generated_archive(built_generated):
+    kinds = page_types(built_generated / "site")
+    missing = [kind for kind, path in kinds.items() if not path.exists()]
+    assert not missing
+
+
+def test_every_page_has_one_h1_a_language_landmarks_and_a_working_skip_link(built_generated, built_samples):
+    for site in (built_generated / "site", built_samples / "site"):
+        for page in pages_of(site):
+            doc = outline(page)
+            if any(a.get("http-equiv") == "refresh" for _, a in doc.tags):
+                continue  # a redirect stub for an old slug
+            where = page.relative_to(site)
+            assert doc.count("h1") == 1, where
+            assert any(t == "html" and a.get("lang") == "en" for t, a in doc.tags), where
+            for landmark in ("header", "nav", "main", "footer"):
+                assert doc.count(landmark) >= 1, (where, landmark)
+            skip = [a for t, a in doc.tags if t == "a" and "skip-link" in a.get("class", "")]
+            assert skip and skip[0]["href"] == "#main" and "main" in doc.ids(), where
+
+
+def test_the_stylesheet_is_small_and_uses_no_web_fonts_or_imports():
+    css = (ROOT / "static" / "style.css").read_text("utf-8")
+    assert len(css.encode()) < CSS_LIMIT
+    assert "@font-face" not in css and "@import" not in css and "url(" not in css
+    assert "prefers-color-scheme: dark" in css and "@media print" in css
+
+
+def test_article_pages_weigh_under_30_kb_with_their_css(built_generated, built_samples):
+    css = len((ROOT / "static" / "style.css").read_bytes())
+    for site in (built_generated / "site", built_samples / "site"):
+        heaviest = max((p for p in (site / "articles").glob("*/index.html")), key=lambda p: p.stat().st_size)
+        assert heaviest.stat().st_size + css < ARTICLE_LIMIT, heaviest
+
+
+def test_term_pages_draw_the_monthly_chart_with_a_text_alternative(built_generated):
+    html = (built_generated / "site" / "companies" / "openai" / "index.html").read_text("utf-8")
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title"' in svg
+    assert '<title id="chart-title">Articles about OpenAI per month</title>' in svg
+    assert svg.count("<rect") >= 12
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+    assert re.match(r"\d+ dated articles from \w+ \d{4} to \w+ \d{4}; the busiest month was \w+ \d{4} with \d+\.",
+                    caption)
+    table_total = sum(int(n) for n in re.findall(r"<tr><td>[^<]+</td><td>(\d+)</td></tr>", html))
+    assert str(table_total) == caption.split()[0]
+    page_two = (built_generated / "site" / "companies" / "openai" / "page" / "2" / "index.html").read_text("utf-8")
+    assert "<svg" not in page_two
+
+
+def test_article_pages_show_headline_date_source_chips_body_and_neighbours(built_generated, built_samples):
+    html = (built_generated / "site" / "articles" / "report-0002" / "index.html").read_text("utf-8")
+    assert re.search(r'<time datetime="2024-02-07"[^>]*>7 February 2024</time>', html)
+    assert html.count('class="chip chip-company"') >= 2
+    assert 'data-pagefind-filter="company"' in html and 'data-pagefind-filter="topic"' in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
+    assert 3 <= related.count('class="card"') <= 5
+    assert "data-pagefind-filter" not in related  # related cards must not add filters to this article
+    sample = next((built_samples / "site" / "articles").glob("*/index.html")).read_text("utf-8")
+    assert re.search(r'<span class="source">Source: \d{3}_[0-9a-f]+\.txt, item \d+</span>', sample)
+
+
+def test_undated_articles_are_listed_in_the_archive(built_generated):
+    html = (built_generated / "site" / "archive" / "index.html").read_text("utf-8")
+    undated = html.split('id="undated"', 1)[1]
+    for slug in ("report-0151", "report-0152", "report-0153"):
+        assert f"/REPO/articles/{slug}/" in undated
