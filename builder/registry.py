@@ -1,0 +1,373 @@
+"""Company, organisation and topic registries loaded from data/*.yaml, and the phrase matcher.
+
+Files (all optional; a missing file is an empty section):
+  companies.yaml      list of companies (name, slug, aliases, parent, website, ambiguous...)
+  deny.yaml           `deny:` names never tagged as companies (products, blockchains...)
+  organisations.yaml  `organisations:` non-company bodies, `places:` countries and cities
+  topics.yaml         list of topics (name, slug, description, keywords with weights)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import yaml
+
+from builder.errors import ContentError
+from builder.urls import is_safe_slug, slugify
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    website: str | None = None
+    ambiguous: bool = False  # also an ordinary word or place: needs a company context
+    case_sensitive: bool = False
+    not_before: tuple[str, ...] = ()  # words after the name that mean the ordinary sense
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    description: str
+    keywords: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    companies: tuple[Company, ...]
+    topics: tuple[Topic, ...]
+    organisations: tuple[str, ...]
+    deny: frozenset[str]
+    organisation_entries: tuple[Organisation, ...] = ()
+    places: frozenset[str] = frozenset()
+
+    @cached_property
+    def _companies_by_form(self) -> dict[str, Company]:
+        return {form.casefold(): c for c in self.companies for form in c.forms}
+
+    @cached_property
+    def _topics_by_name(self) -> dict[str, Topic]:
+        return {key: t for t in self.topics for key in (t.name.casefold(), t.slug)}
+
+    def company(self, name_or_alias: str) -> Company | None:
+        """The company with this canonical name or alias, ignoring case."""
+        return self._companies_by_form.get(name_or_alias.strip().casefold())
+
+    def topic(self, name: str) -> Topic | None:
+        """The topic with this name (ignoring case) or slug."""
+        return self._topics_by_name.get(name.strip().casefold())
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it starts on."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _read_yaml(path: Path):
+    if not path.exists():
+        return None
+    try:
+        return yaml.load(path.read_text("utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ContentError(f"not valid YAML: {getattr(err, 'problem', None) or err}", file=path,
+                           line=mark.line + 1 if mark else None,
+                           hint="check indentation, and quote values that contain ': ' or start with '*'") from None
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", file=path, hint="save the file as UTF-8") from None
+
+
+def _section(data, path: Path, key: str | None) -> list:
+    """The list at the top of the file, or under `key` in a top-level mapping."""
+    if data is None:
+        return []
+    if key is not None:
+        if not isinstance(data, dict):
+            raise ContentError(f"expected a mapping with a '{key}:' list", file=path, line=1)
+        data = data.get(key) or []
+    if not isinstance(data, list):
+        raise ContentError(f"expected a list{f' under {key!r}' if key else ''}", file=path,
+                           line=getattr(data, "line", None), hint="start each entry with '- '")
+    return data
+
+
+def _text(value, what: str, path: Path, line: int | None, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{what} must be non-empty text, not {value!r}", file=path, line=line)
+    return value.strip()
+
+
+def _texts(value, what: str, path: Path, line: int | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ContentError(f"{what} must be a list of names", file=path, line=line,
+                           hint=f"write {what}: [First, Second]")
+    return tuple(_text(v, what, path, line) for v in value)
+
+
+def _entry(item, path: Path, allowed: set[str]) -> tuple[_Mapping, int | None]:
+    line = getattr(item, "line", None)
+    if not isinstance(item, dict):
+        raise ContentError(f"expected an entry with 'name:', got {item!r}", file=path, line=line)
+    unknown = set(item) - allowed
+    if unknown:
+        raise ContentError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", file=path, line=line,
+                           hint=f"allowed fields: {', '.join(sorted(allowed))}")
+    return item, line
+
+
+class _UniqueNames:
+    """Rejects a name, alias or slug used by two entries (case-insensitive)."""
+
+    def __init__(self, path: Path, kind: str):
+        self.path, self.kind, self.seen = path, kind, {}
+
+    def add(self, value: str, owner: str, line: int | None) -> None:
+        key = value.casefold()
+        if key in self.seen and self.seen[key][0] != owner:
+            other, other_line = self.seen[key]
+            raise ContentError(f"{value!r} is used by two {self.kind}: {other!r} and {owner!r}",
+                               file=self.path, line=line,
+                               hint=f"a name, alias or slug may belong to one entry only; remove it from one "
+                                    f"of them (the other is at line {other_line})")
+        self.seen[key] = (owner, line)
+
+
+_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before"}
+
+
+def load_companies(path: Path) -> tuple[Company, ...]:
+    companies, lines = [], {}
+    names, slugs = _UniqueNames(path, "companies"), _UniqueNames(path, "companies")
+    for item in _section(_read_yaml(path), path, None):
+        item, line = _entry(item, path, _COMPANY_FIELDS)
+        name = _text(item.get("name"), "name", path, line)
+        slug = _text(item.get("slug"), "slug", path, line, required=False) or slugify(name)
+        if not is_safe_slug(slug):
+            raise ContentError(f"slug {slug!r} is not a URL slug", file=path, line=line,
+                               hint="use lowercase letters, digits and single hyphens")
+        aliases = _texts(item.get("aliases"), "aliases", path, line)
+        for form in (name, *aliases):
+            names.add(form, name, line)
+        slugs.add(slug, name, line)
+        flags = {k: item.get(k, False) for k in ("ambiguous", "case_sensitive")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                raise ContentError(f"{key} must be true or false", file=path, line=line)
+        companies.append(Company(
+            name, slug, aliases, _text(item.get("parent"), "parent", path, line, required=False),
+            _text(item.get("website"), "website", path, line, required=False), **flags,
+            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line))))
+        lines[name] = line
+    known = {c.name for c in companies}
+    for company in companies:
+        if company.parent and company.parent not in known:
+            raise ContentError(f"parent {company.parent!r} of {company.name!r} is not a company name here",
+                               file=path, line=lines[company.name],
+                               hint="write the parent's canonical name exactly, or add the parent as an entry")
+    return tuple(companies)
+
+
+def load_topics(path: Path) -> tuple[Topic, ...]:
+    topics = []
+    names = _UniqueNames(path, "topics")
+    for item in _section(_read_yaml(path), path, None):
+        item, line = _entry(item, path, {"name", "slug", "description", "keywords"})
+        name = _text(item.get("name"), "name", path, line)
+        slug = _text(item.get("slug"), "slug", path, line, required=False) or slugify(name)
+        if not is_safe_slug(slug):
+            raise ContentError(f"slug {slug!r} is not a URL slug", file=path, line=line)
+        names.add(name, name, line)
+        names.add(slug, name, line)
+        keywords = item.get("keywords")
+        if not isinstance(keywords, dict) or not keywords:
+            raise ContentError(f"topic {name!r} needs keywords", file=path, line=line,
+                               hint="write keywords as 'phrase: weight' lines, e.g. 'ransomware: 3'")
+        pairs = []
+        for phrase, weight in keywords.items():
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                raise ContentError(f"keyword {phrase!r} of {name!r} needs a positive number as weight",
+                                   file=path, line=keywords.line if isinstance(keywords, _Mapping) else line)
+            pairs.append((_text(str(phrase), "keyword", path, line), float(weight)))
+        topics.append(Topic(name, slug, _text(item.get("description"), "description", path, line), tuple(pairs)))
+    return tuple(topics)
+
+
+def load_organisations(path: Path) -> tuple[tuple[Organisation, ...], frozenset[str]]:
+    data = _read_yaml(path)
+    entries = []
+    names = _UniqueNames(path, "organisations")
+    for item in _section(data, path, "organisations"):
+        item, line = _entry(item, path, {"name", "aliases"})
+        name = _text(item.get("name"), "name", path, line)
+        aliases = _texts(item.get("aliases"), "aliases", path, line)
+        for form in (name, *aliases):
+            names.add(form, name, line)
+        entries.append(Organisation(name, aliases))
+    places = frozenset(_text(p, "place", path, None) for p in _section(data, path, "places"))
+    return tuple(entries), places
+
+
+def load_deny(path: Path) -> frozenset[str]:
+    return frozenset(_text(n, "deny entry", path, None) for n in _section(_read_yaml(path), path, "deny"))
+
+
+def load_registry(data_dir: Path) -> Registry:
+    """Read and validate companies, deny list, organisations and topics from `data_dir`."""
+    data_dir = Path(data_dir)
+    companies = load_companies(data_dir / "companies.yaml")
+    organisations, places = load_organisations(data_dir / "organisations.yaml")
+    deny = load_deny(data_dir / "deny.yaml")
+    registry = Registry(companies, load_topics(data_dir / "topics.yaml"),
+                        tuple(o.name for o in organisations), deny, organisations, places)
+    _check_overlaps(registry, data_dir)
+    return registry
+
+
+def _check_overlaps(registry: Registry, data_dir: Path) -> None:
+    """A company name may not also be an organisation or a denied name."""
+    org_forms = {f.casefold(): o.name for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+    deny = {d.casefold() for d in registry.deny}
+    for company in registry.companies:
+        for form in company.forms:
+            if form.casefold() in org_forms:
+                raise ContentError(f"{form!r} is both a company and the organisation {org_forms[form.casefold()]!r}",
+                                   file=data_dir / "companies.yaml",
+                                   hint="keep it in one file: companies.yaml or organisations.yaml")
+            if form.casefold() in deny:
+                raise ContentError(f"{form!r} is a company and also on the deny list", file=data_dir / "deny.yaml",
+                                   hint="remove it from deny.yaml, or the company entry from companies.yaml")
+
+
+# --- matching --------------------------------------------------------------------------------
+
+# Letters and digits of Latin-1 stay; every other byte becomes a space. Characters outside
+# Latin-1 (curly quotes, dashes, non-Latin scripts) are encoded as one "?" byte each, so
+# offsets are kept; names in other scripts therefore do not match.
+_WORD_BYTES = bytes(b if chr(b).isalnum() else 32 for b in range(256))
+
+
+def normalise(text: str) -> str:
+    """Lower case with every non-word character as a space, keeping each character's offset."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters ("İ") lower to two; keep those as they are
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.encode("latin-1", "replace").translate(_WORD_BYTES).decode("latin-1")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase in the automaton: what it stands for and how it must be written."""
+
+    form: str
+    kind: str  # "company" | "organisation" | "deny" | "keyword", or a caller's own kind
+    target: object  # Company, organisation name, denied name, (topic index, weight)...
+    exact: bool = False  # must match as written
+    prefix: bool = False  # keyword "scam*": any word ending
+
+    def accepts(self, written: str) -> bool:
+        """Case rules: exact forms as written; a capitalised form never matches a lower-case word."""
+        if self.exact:
+            return written == self.form
+        return not (self.form[:1].isupper() and written[:1].islower())
+
+
+class Match(NamedTuple):
+    start: int
+    end: int
+    phrase: Phrase
+
+
+def is_acronym(form: str) -> bool:
+    """Single letters and all-capital forms (X, FBI, AI) are matched only as written."""
+    letters = [c for c in form if c.isalpha()]
+    return len(letters) == 1 or (len(letters) >= 2 and not any(c.islower() for c in letters))
+
+
+class Matcher:
+    """All registry phrases (and any `extra` ones) in one Aho-Corasick automaton."""
+
+    def __init__(self, registry: Registry, extra: tuple[Phrase, ...] = ()):
+        table: dict[str, list[tuple[Phrase, int]]] = {}
+        for phrase in (*self._phrases(registry), *extra):
+            body = normalise(phrase.form.rstrip("*") if phrase.prefix else phrase.form)
+            key = " " + body + ("" if phrase.prefix else " ")
+            # 0: any case; 1: not a lower-case word; 2: exactly as written (see Phrase.accepts)
+            rule = 2 if phrase.exact else 1 if phrase.form[:1].isupper() else 0
+            table.setdefault(key, []).append((phrase, rule))
+        self.automaton = ahocorasick.Automaton()
+        for key, phrases in table.items():
+            self.automaton.add_word(key, (len(key), tuple(phrases)))
+        self.automaton.make_automaton()
+
+    @staticmethod
+    def _phrases(registry: Registry):
+        for company in registry.companies:
+            for form in company.forms:
+                yield Phrase(form, "company", company,
+                             exact=company.ambiguous or company.case_sensitive or is_acronym(form))
+        for org in registry.organisation_entries:
+            for form in (org.name, *org.aliases):
+                yield Phrase(form, "organisation", org.name, exact=is_acronym(form))
+        for name in registry.deny:
+            yield Phrase(name, "deny", name)
+        for index, topic in enumerate(registry.topics):
+            for keyword, weight in topic.keywords:
+                yield Phrase(keyword, "keyword", (index, weight), exact=is_acronym(keyword.rstrip("*")),
+                             prefix=keyword.endswith("*"))
+
+    def find(self, text: str) -> list[Match]:
+        """Every phrase occurring in `text` on word boundaries and obeying its case rule."""
+        padded = " " + normalise(text) + " "
+        found = []
+        for end, (length, phrases) in self.automaton.iter(padded):
+            start = end - length + 1  # offset in `text` of the phrase's first character
+            for phrase, rule in phrases:  # Phrase.accepts, inlined: this loop is the hot path
+                if phrase.prefix:
+                    stop = padded.find(" ", end) - 1
+                    if rule == 0 or (rule == 1 and not text[start].islower()) or text[start:end] == phrase.form[:-1]:
+                        found.append(Match(start, stop, phrase))
+                elif rule == 0 or (rule == 1 and not text[start].islower()) or text[start:end - 1] == phrase.form:
+                    found.append(Match(start, end - 1, phrase))
+        return found

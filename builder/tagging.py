@@ -1,0 +1,347 @@
+"""Article text -> tags: topics, registry companies, discovered companies, organisations.
+
+Registry names are found by one automaton scan (builder.registry.Matcher). Companies the
+registry does not know are discovered from company contexts ("the fintech startup Quillpay",
+"Unitree Robotics", "agreements with Eneco, Luminus and Renner"); clear finds are tagged,
+weaker ones only suggested to the editor (see `suggestions_report`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import yaml
+
+from builder.registry import Company, Match, Matcher, Phrase, Registry
+from builder.urls import slugify
+
+TOPIC_THRESHOLD = 5.0  # minimum score for a topic
+TOPIC_RELATIVE = 0.2  # ...and at least this share of the strongest topic's score
+MAX_TOPICS = 4
+TITLE_FACTOR = 2  # a headline mention counts as this many body mentions
+
+
+@dataclass(frozen=True)
+class Tags:
+    topics: tuple[str, ...]
+    companies: tuple[str, ...]
+    discovered: tuple[str, ...]
+    suggested: tuple[str, ...]
+    organisations: tuple[str, ...]
+
+
+class Tagger:
+    """Tags articles against one registry; build it once, call `tag` per article."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.matcher = Matcher(registry, CUE_PHRASES)
+        self._known = {f.casefold() for c in registry.companies for f in c.forms}
+        self._not_company = ({f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+                             | {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places})
+
+    def tag(self, title: str, paragraphs: list[str]) -> Tags:
+        text = "\n".join([title or "", *paragraphs])
+        title_end = len(title or "")
+        by_kind: dict[str, list[Match]] = {"keyword": [], "cue": [], "entity": []}
+        for m in self.matcher.find(text):
+            by_kind[m.phrase.kind if m.phrase.kind in by_kind else "entity"].append(m)
+        topics = self._topics(by_kind["keyword"], title_end)
+        entities = _longest_first(by_kind["entity"])
+        companies, accepted = self._companies(text, title_end, [m for m in entities if m.phrase.kind == "company"])
+        organisations = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "organisation"))
+        strong, weak = discover(text, by_kind["cue"], [m for m in entities if m.phrase.kind != "company"] + accepted)
+        discovered = [n for n in strong if self._is_new(n, text)]
+        suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
+        ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
+        ranked.sort(key=lambda r: r[0])
+        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations)
+
+    def _topics(self, matches: list[Match], title_end: int) -> tuple[str, ...]:
+        mentions: Counter = Counter()
+        covered: dict[int, int] = {}  # per topic, where its last counted phrase ends
+        for m in sorted(matches, key=_leftmost_longest):
+            index = m.phrase.target[0]
+            if m.start >= covered.get(index, -1):  # "digital skills" is not also a mention of "skills"
+                covered[index] = m.end
+                mentions[m.phrase.target, m.phrase.form] += TITLE_FACTOR if m.start < title_end else 1
+        scores: Counter = Counter()
+        for ((index, weight), _), count in mentions.items():
+            scores[index] += weight * (1 + 0.5 * (min(count, 3) - 1))
+        if not scores:
+            return ()
+        top = max(scores.values())
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
+                     if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
+
+    def _companies(self, text: str, title_end: int, matches: list[Match]) -> tuple[list, list[Match]]:
+        """(prominence key, canonical name) per registry company named, and the matches used."""
+        hits: dict[str, list[Match]] = {}
+        confirmed: set[str] = set()
+        for m in matches:
+            company: Company = m.phrase.target
+            verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
+            if verdict is REJECT:
+                continue
+            hits.setdefault(company.name, []).append(m)
+            if verdict is STRONG:
+                confirmed.add(company.name)
+        ranked = [_prominence(name, text, title_end, len(ms), ms[0].start, sum(m.start < title_end for m in ms))
+                  for name, ms in hits.items() if name in confirmed]
+        return ranked, [m for name in confirmed for m in hits[name]]
+
+    def _is_new(self, name: str, text: str) -> bool:
+        key = name.casefold()
+        return key not in self._known and key not in self._not_company
+
+
+def _prominence(name, text, title_end, count, first=None, in_title=None):
+    """Sort key: headline mentions, then mention count, then first position (all descending)."""
+    first = text.find(name) if first is None else first
+    in_title = (0 <= text.find(name) < title_end) if in_title is None else in_title
+    return (-int(in_title), -count, first), name
+
+
+def _leftmost_longest(m: Match) -> tuple[int, int]:
+    return m.start, -m.end
+
+
+def _longest_first(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches, leftmost then longest ("Google DeepMind" over "Google")."""
+    chosen, end = [], -1
+    for m in sorted(matches, key=_leftmost_longest):
+        if m.start >= end:
+            chosen.append(m)
+            end = m.end
+    return chosen
+
+
+# --- ambiguous names: Visa, Apple, Amazon, Meta, X ----------------------------------------------
+
+REJECT, WEAK, STRONG = "reject", "weak", "strong"
+_DETERMINERS = frozenset("a an the this that these those his her their its our your my no every "
+                         "golden travel tourist student work business transit digital".split())
+_COMPANY_NOUNS = frozenset("platform app apps company group network card cards account accounts brand owner "
+                           "ceo chief founder service services users shares stock".split())
+_AUXILIARIES = frozenset("has have had is was will would can could did does said says may might must "
+                         "plans wants agreed and also".split())
+_SENTENCE_START = frozenset(".!?:;\n\"“‘(")
+
+
+def _company_sense(text: str, m: Match, title_end: int) -> str:
+    """Whether an ambiguous single-word name is used as a company name here."""
+    company: Company = m.phrase.target
+    after = text[m.end:m.end + 40]
+    if after[:1] == "-":
+        word = re.match(r"-(\w+)", after)
+        return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
+    if after[:2] in ("’s", "'s"):
+        return STRONG
+    nxt = re.match(r" ([\w-]+)", after)
+    next_word = nxt.group(1) if nxt else ""
+    if next_word.casefold() in company.not_before:
+        return REJECT
+    if next_word[:1].isupper():
+        return REJECT  # part of a longer name: "X Square Robot", "Apple Music"
+    before = text[max(0, m.start - 40):m.start]
+    prev = re.search(r"(\S*) $", before)
+    prev_word = prev.group(1) if prev else ""
+    if prev_word[:1].isupper() and prev_word[-1:].isalnum() and not prev_word.endswith(("’s", "'s")):
+        return REJECT  # "Generation X", "Golden Visa"
+    if prev_word.casefold() in _DETERMINERS:
+        return STRONG if next_word.casefold() in _COMPANY_NOUNS else REJECT
+    if m.start < title_end:
+        return WEAK
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] in _SENTENCE_START:
+        low = next_word.casefold()
+        verb_like = low in _AUXILIARIES or low in _COMPANY_NOUNS or (low.endswith(("ed", "s")) and len(low) > 3)
+        return STRONG if verb_like else WEAK
+    return STRONG
+
+
+# --- discovery of companies the registry does not know ----------------------------------------
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}])[\w&+.-]*"
+_NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
+_LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
+_STRONG_SUFFIXES = frozenset("Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
+                             "Corporation Ltd Ltd. Limited plc PLC LLC GmbH AG SE SA S.A. NV N.V. BV AB ASA Co. "
+                             "Motors Semiconductor Semiconductors Airlines Airways Pharmaceuticals Therapeutics "
+                             "Telecom Fintech".split())
+_WEAK_SUFFIXES = frozenset("AI Systems Software Networks Energy Capital Ventures Partners Media Studios Games "
+                           "Security Digital Solutions Industries Electronics Analytics Interactive Entertainment "
+                           "Mobility Automotive Cloud Health Bio Pay Payments Financial Insurance Logistics "
+                           "Aerospace Dynamics Intelligence Computing Chips Data".split())
+# Context words, found by the same automaton scan as the registry; each kind has a pattern
+# applied right after the cue ("after") or to the text just before it ("before").
+_CUES = {
+    "one": ("startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
+            "platform developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
+            "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
+            "carrier").split(),
+    "list": ("partners companies firms rivals competitors players participants banks startups start-ups "
+             "investors clients customers vendors developers brands lenders insurers retailers operators "
+             "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
+             "chipmakers exchanges fintechs unicorns").split(),
+    "deal": ["acquires", "acquired", "acquire", "acquiring", "buys", "bought", "acquisition of", "takeover of",
+             "purchase of", "merger with", "merge with", "stake in", "invest in", "invests in", "invested in",
+             "backed by", "owned by", "partnered with", "partnering with", "teamed up with", "agreement with",
+             "agreements with", "deal with", "deals with", "partnership with", "partnerships with",
+             "contract with", "contracts with"],
+    "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
+    "announced": ["announced", "launched", "unveiled", "introduced", "raised", "released", "debuted", "secured",
+                  "rolled out", "signed", "filed", "reported"],
+    "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
+}
+CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix"))
+                    for kind, forms in _CUES.items() for form in forms)
+_AFTER = {
+    "one": re.compile(rf",? (?:called |named )?({_NAME})"),
+    "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
+    "deal": re.compile(rf" ({_LIST})"),
+}
+_BEFORE = {
+    "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
+    "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
+    "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
+}
+_STRONG_KINDS = frozenset(("one", "list", "deal", "acquired"))
+_STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
+                  "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
+                  "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
+                  "Early Unlike Like Only Last Next First Why How What Which Who Where".split())
+_TITLES = frozenset("CEO CFO CTO COO Chief President Chairman Chairwoman Chair Director Minister Prime Deputy "
+                    "Senior Head Founder Co-founder Vice Executive Secretary Commissioner Professor Prof. Dr Dr. "
+                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady General Officer Manager Spokesperson Spokesman "
+                    "Spokeswoman Researcher Analyst Governor Senator Judge Mayor King Queen Prince Pope "
+                    "Chancellor Ambassador Representative Inspector Detective Sheriff".split())
+# A candidate containing one of these is a public body, event or programme, not a company.
+_ORG_WORDS = frozenset("National Central Federal Reserve Development Ministry Ministries Department Agency "
+                       "Authority Commission Council University Institute Centre Center Office Police Court "
+                       "Parliament Government Committee Association Foundation Union Bureau Services Service "
+                       "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
+                       "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
+                       "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
+                       "International World Global United State States Republic Kingdom Commonwealth "
+                       "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
+                       "Olympics Games League Cup Championship Prize Award".split())
+
+
+def _clean(candidate: str) -> str | None:
+    """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
+    tokens = candidate.split()
+    while tokens and tokens[0] in _STOP:
+        tokens.pop(0)
+    if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
+        tokens[-1] = tokens[-1].rstrip(".")
+    if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
+        return None
+    if len(tokens) == 1 and (tokens[0] in _STRONG_SUFFIXES | _WEAK_SUFFIXES or len(tokens[0]) < 2):
+        return None
+    return " ".join(tokens)
+
+
+def _items(found: str) -> list[str]:
+    return [p for p in re.split(r",? (?:and|or) |, ", found) if p]
+
+
+def _looks_like_person(name: str, text: str, start: int) -> bool:
+    """Two or three plain words after a title ("CEO Sam Altman") or whose surname recurs alone."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 3 or not all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens):
+        return False
+    before = text[max(0, start - 30):start].split()
+    if before and before[-1].rstrip(",") in _TITLES:
+        return True
+    return text.count(tokens[-1]) > text.count(name)
+
+
+def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[str], list[str]]:
+    """(strong, weak) names of possible companies from context, in order of first mention.
+
+    Text covered by registry entities is skipped; names that merely start with a tagged
+    company ("Google Labs") or follow its possessive ("Meta's Reality Labs") are divisions.
+    """
+    taken = [(m.start, m.end) for m in entities]
+    companies = [m for m in entities if m.phrase.kind == "company"]
+    known_prefixes = tuple(text[m.start:m.end] + " " for m in companies)
+    after_possessive = {m.end + 3 for m in companies if text[m.end:m.end + 3] in ("’s ", "'s ")}
+
+    def accept(raw: str, start: int) -> str | None:
+        name = _clean(raw)
+        if not name:
+            return None
+        start = text.find(name, start)
+        end = start + len(name)
+        if start in after_possessive or name.startswith(known_prefixes) \
+                or any(s <= start and end <= e for s, e in taken):
+            return None
+        return None if _looks_like_person(name, text, start) else name
+
+    strong, weak = {}, {}
+    for cue in cues:
+        kind = cue.phrase.target
+        if kind in _AFTER:
+            found = _AFTER[kind].match(text, cue.end)
+            raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+        elif kind == "suffix":
+            if not text[text.rfind(" ", 0, cue.start - 1) + 1:cue.start][:1].isupper():
+                continue  # cheap test first: "generative AI" has no name before the suffix
+            found = _BEFORE[kind].search(text, max(0, cue.start - 100), cue.start)
+            follows = text[cue.end:cue.end + 2]
+            if not found or follows[:1] in ("-",) or follows[:1].isalnum() or \
+                    (follows[:1] == " " and follows[1:].isupper()):
+                continue
+            raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
+            kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
+        else:
+            found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
+            raws = [(found.group(1), found.start(1))] if found else []
+        for raw, start in raws:
+            name = accept(raw, start)
+            if name:
+                strong_enough = kind in _STRONG_KINDS or (kind == "suffix-strong" and " " in name)
+                (strong if strong_enough else weak).setdefault(name, start)
+    return sorted(strong, key=strong.get), sorted((n for n in weak if n not in strong), key=weak.get)
+
+
+# --- report for editors ------------------------------------------------------------------------
+
+def suggestions_report(tags_by_article: dict[str, Tags]) -> str:
+    """The discovered and suggested company names with their article counts, and YAML to paste."""
+    discovered = Counter(n for tags in tags_by_article.values() for n in tags.discovered)
+    suggested = Counter(n for tags in tags_by_article.values() for n in tags.suggested)
+    for name in discovered:
+        suggested.pop(name, None)
+    if not discovered and not suggested:
+        return "No unknown companies found: every company named is in data/companies.yaml.\n"
+    lines = []
+    for title, counts in (("Discovered (tagged; not yet in data/companies.yaml)", discovered),
+                          ("Suggested (not tagged; review)", suggested)):
+        if counts:
+            lines.append(f"{title}:")
+            where = {n: sorted(s for s, t in tags_by_article.items() if n in t.discovered + t.suggested)
+                     for n in counts}
+            lines += [f"  {n}  ({c} article{'s' if c != 1 else ''}: {', '.join(where[n][:3])}"
+                      f"{', …' if len(where[n]) > 3 else ''})" for n, c in _by_count(counts)]
+            lines.append("")
+    names = [n for n, _ in _by_count(discovered + suggested)]
+    lines.append("Companies: paste into data/companies.yaml (delete the ones that are not companies):")
+    lines += [f"- {{name: {_yaml_scalar(n)}, slug: {slugify(n)}}}" for n in names]
+    lines.append("")
+    lines.append("Not companies: paste under `deny:` in data/deny.yaml:")
+    lines += [f"  - {_yaml_scalar(n)}" for n in names]
+    return "\n".join(lines) + "\n"
+
+
+def _by_count(counts: Counter) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+
+def _yaml_scalar(value: str) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, width=1000).removesuffix("\n...\n").strip()

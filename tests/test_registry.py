@@ -1,0 +1,88 @@
+"""The registry files: what editors can write, and the errors they get when it is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.errors import ContentError
+from builder.registry import load_registry
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry(DATA)
+
+
+def write(folder: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_shipped_registry_is_large_and_consistent(registry):
+    assert len(registry.companies) >= 400
+    assert 15 <= len(registry.topics) <= 25
+    assert all(t.description and t.keywords for t in registry.topics)
+    names = {c.name for c in registry.companies}
+    assert all(c.parent in names for c in registry.companies if c.parent)
+    assert {"FBI", "European Commission"} <= {a for o in registry.organisation_entries for a in (o.name, *o.aliases)}
+    assert {"Gemini", "ChatGPT", "Opal", "Codex", "Qwen", "Tron"} <= registry.deny
+
+
+def test_lookup_by_alias_or_name_ignores_case(registry):
+    assert registry.company("facebook").name == "Meta"
+    assert registry.company("Alphabet").name == "Google"
+    assert registry.company("YouTube").parent == "Google"
+    assert registry.company("HSBC UK").parent == "HSBC"
+    assert registry.company("Quillpay") is None
+    assert registry.topic("cybersecurity").slug == "cybersecurity"
+    assert registry.topic("Artificial Intelligence").name == "Artificial intelligence"
+
+
+def test_slug_defaults_to_the_slugified_name(registry):
+    assert registry.company("Google DeepMind").slug == "google-deepmind"
+    assert registry.company("AT&T").slug == "at-t"
+
+
+def test_an_alias_used_by_two_companies_names_both_lines(tmp_path):
+    write(tmp_path, companies="- name: Meta\n  aliases: [Facebook]\n- name: Facebook Inc\n  aliases: [facebook]\n")
+    with pytest.raises(ContentError) as err:
+        load_registry(tmp_path)
+    assert err.value.file.endswith("companies.yaml") and err.value.line == 3
+    assert "Meta" in err.value.message and "line 1" in err.value.hint
+
+
+def test_an_unknown_parent_is_reported_at_its_entry(tmp_path):
+    write(tmp_path, companies="- name: Google\n- name: YouTube\n  parent: Alphabett\n")
+    with pytest.raises(ContentError) as err:
+        load_registry(tmp_path)
+    assert err.value.line == 2 and "Alphabett" in err.value.message
+
+
+def test_broken_yaml_and_bad_weights_point_at_the_line(tmp_path):
+    write(tmp_path, topics="- name: AI\n  description: x\n  keywords: {ai: [\n")
+    with pytest.raises(ContentError) as err:
+        load_registry(tmp_path)
+    assert err.value.file.endswith("topics.yaml") and err.value.line
+    write(tmp_path, topics="- name: AI\n  description: Models\n  keywords:\n    ai: lots\n")
+    with pytest.raises(ContentError, match="positive number"):
+        load_registry(tmp_path)
+
+
+def test_unknown_fields_and_overlaps_between_files_are_errors(tmp_path):
+    write(tmp_path, companies="- name: Visa\n  alias: [Visa Inc]\n")
+    with pytest.raises(ContentError, match="unknown field") as err:
+        load_registry(tmp_path)
+    assert "aliases" in err.value.hint
+    write(tmp_path, companies="- name: Opal\n", deny="deny: [Opal]\n")
+    with pytest.raises(ContentError, match="deny"):
+        load_registry(tmp_path)
+
+
+def test_missing_files_give_an_empty_registry(tmp_path):
+    registry = load_registry(tmp_path)
+    assert registry.companies == () and registry.topics == () and registry.deny == frozenset()

@@ -1,0 +1,123 @@
+"""Tagging as an editor sees it: which companies, organisations and topics an article gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ahocorasick
+import pytest
+import yaml
+
+import builder.registry
+from builder.registry import load_registry
+from builder.tagging import Tagger, Tags, suggestions_report
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return Tagger(load_registry(DATA))
+
+
+def companies(tagger, *paragraphs, title=""):
+    return tagger.tag(title, list(paragraphs)).companies
+
+
+def test_visa_the_company_is_not_a_travel_visa(tagger):
+    assert companies(tagger, "Visa issues visas to partners.") == ("Visa",)
+    assert companies(tagger, "Visa applications rose. A student Visa costs more; the Golden Visa scheme ends.") == ()
+    assert companies(tagger, "Competitors such as Visa and PayPal are expanding.") == ("Visa", "PayPal")
+
+
+def test_ordinary_words_are_not_companies(tagger):
+    assert companies(tagger, "A meta-analysis of metadata found Meta-analysis hard.") == ()
+    assert companies(tagger, "Amazon rainforest fires spread. An apple a day; a signal was lost.") == ()
+    assert companies(tagger, "Amazon faced similar issues with its tools.") == ("Amazon",)
+    assert companies(tagger, "Users discord over intel on the zoom call.") == ()
+
+
+def test_longest_name_wins_and_aliases_give_canonical_names(tagger):
+    assert companies(tagger, "Google DeepMind has launched Gemini 2.5.") == ("Google DeepMind",)
+    assert companies(tagger, "Early participants include HSBC UK and Banco Santander.") == ("HSBC UK", "Banco Santander")
+    assert companies(tagger, "Facebook changed its name.") == ("Meta",)
+
+
+def test_possessives_with_curly_or_straight_apostrophes(tagger):
+    assert companies(tagger, "A breach at one of Discord’s vendors and OpenAI's rival.") == ("Discord", "OpenAI")
+
+
+def test_subsidiary_is_tagged_itself_with_its_parent_available(tagger):
+    tags = tagger.tag("", ["YouTube has introduced a survey."])
+    assert tags.companies == ("YouTube",)
+    assert tagger.registry.company("YouTube").parent == "Google"
+
+
+def test_x_only_where_it_is_the_platform(tagger):
+    assert companies(tagger, "Posts on the X platform spread fast.") == ("X",)
+    tags = tagger.tag("", ["Alibaba invests in robotics ventures such as Unitree Robotics and X Square Robot."])
+    assert tags.companies == ("Alibaba", "Unitree Robotics", "X Square Robot")
+    assert tags.discovered == ("X Square Robot",)
+    assert companies(tagger, "An X-ray of Generation X.") == ()
+
+
+def test_products_are_not_companies(tagger):
+    tags = tagger.tag("", ["Google is expanding access to Opal. ChatGPT and Qwen users moved to Codex."])
+    assert tags.companies == ("Google",) and not tags.suggested
+
+
+def test_unknown_companies_are_discovered_from_their_context(tagger):
+    tags = tagger.tag("", ["The fintech startup Quillpay raised money.",
+                           "The company signed agreements with Eneco, Luminus and Renner.",
+                           "Hackers hit the nursery chain Kido."])
+    assert tags.discovered == ("Quillpay", "Eneco", "Luminus", "Renner", "Kido")
+    assert set(tags.companies) == set(tags.discovered)
+
+
+def test_people_places_and_public_bodies_are_not_discovered(tagger):
+    tags = tagger.tag("", ["At DevDay, CEO Sam Altman announced new plans.",
+                           "The firm signed deals with Kazakhstan and Southeast Asia partners.",
+                           "The European Commission has launched a strategy, the FBI warned."])
+    assert tags.companies == () and tags.suggested == ()
+    assert tags.organisations == ("European Commission", "Federal Bureau of Investigation")
+
+
+def test_weak_contexts_are_only_suggested(tagger):
+    tags = tagger.tag("", ["Zentrix Systems announced a chip.", "Then Borvane announced a deal."])
+    assert tags.companies == () and set(tags.suggested) == {"Zentrix Systems", "Borvane"}
+
+
+def test_companies_in_the_headline_come_first(tagger):
+    tags = tagger.tag("Mastercard expands AI", ["Visa grew. Visa said so. Mastercard agreed."])
+    assert tags.companies == ("Mastercard", "Visa")
+
+
+def test_topics_need_enough_weighted_evidence_and_the_title_counts_double(tagger):
+    assert tagger.tag("", ["A ransomware attack hit the firm."]).topics == ()
+    assert tagger.tag("Ransomware attack", ["A ransomware attack hit the firm."]).topics[0] == "Cybersecurity"
+    tags = tagger.tag("", ["Hackers used ransomware and malware; the cybersecurity breach exposed personal data "
+                           "and user data. Police made arrests for fraud and extortion."])
+    assert tags.topics[0] == "Cybersecurity"
+    assert {"Data protection and privacy", "Cybercrime and fraud"} <= set(tags.topics)
+    assert 1 <= len(tags.topics) <= 4
+
+
+def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
+    built, automaton_type = [], ahocorasick.Automaton
+    monkeypatch.setattr(builder.registry.ahocorasick, "Automaton", lambda *a: built.append(a) or automaton_type(*a))
+    for _ in range(3):
+        tagger.tag("Google and Visa", ["Google DeepMind and Meta."])
+    assert built == []
+    assert isinstance(tagger.matcher.automaton, automaton_type)
+    assert tagger.matcher.automaton.exists(" google deepmind ")
+
+
+def test_suggestions_report_counts_and_gives_pasteable_yaml():
+    tags = {"a": Tags((), ("Kido",), ("Kido",), ("Zentrix Systems",), ()),
+            "b": Tags((), ("Kido",), ("Kido",), (), ())}
+    text = suggestions_report(tags)
+    assert "Kido  (2 articles: a, b)" in text and "Zentrix Systems  (1 article: a)" in text
+    snippet = text.split("data/companies.yaml (delete the ones that are not companies):\n")[1].split("\n\n")[0]
+    assert yaml.safe_load(snippet) == [{"name": "Kido", "slug": "kido"},
+                                       {"name": "Zentrix Systems", "slug": "zentrix-systems"}]
+    assert "every company named" in suggestions_report({"a": Tags((), (), (), (), ())})
