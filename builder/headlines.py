@@ -1,0 +1,494 @@
+"""Headlines and summaries for articles that arrive without them: plain text rules, no models.
+
+A headline is the lead sentence rewritten in headline style: descriptors before the actor
+dropped ("The US startup OpenAI" -> "OpenAI"), headline tense ("has announced" -> "announces",
+"have been arrested" -> "arrested", "will" -> "to"), articles dropped, cut to one clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+FALLBACK_HEADLINE = "Untitled article"
+
+# Words a headline must not end on.
+FUNCTION_WORDS = frozenset("""
+a an the of to and or but nor in on at for with from by as into onto over under about after
+before between across through within without against among amid amidst during via per than
+that which who whom whose its their his her our your my it they he she we this these those
+has have had is are was were be been being will would can could should may might must shall
+do does did not if so such while toward towards upon until since whether including plus
+""".split())
+
+# Characters a headline may end on besides letters and digits.
+_END_CHARS = "\"'”’»)]?!%"
+_OPENERS = "\"'“‘«(["
+
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof sr jr st mt inc ltd co corp plc llc vs etc no nos approx est dept gov sen rep
+gen col lt sgt capt jan feb mar apr jun jul aug sep sept oct nov dec fig al ft bros
+""".split())
+
+_CONNECTIVE = re.compile(
+    r"^(?:in addition|as a result|at the same time|on the other hand|in contrast|by contrast|"
+    r"in turn|even so|in particular|for example|for instance|despite this|meanwhile|however|"
+    r"moreover|furthermore|additionally|also|but|and|yet|still|instead|similarly|likewise|"
+    r"nevertheless|nonetheless|therefore|thus|consequently|indeed|separately|elsewhere|overall|"
+    r"notably|importantly|besides)\b,?\s+", re.IGNORECASE)
+# A short scene-setting opener before the subject: "On Tuesday, ", "As Cyber Smart Week begins, ".
+_INTRO = re.compile(
+    r"^(?:On|In|At|Last|Earlier|Later|This|Today|Yesterday|After|Following|Amid|During|Since|"
+    r"Under|Speaking|As|With|Despite|Before|Once|Now|Until|According to)\b[^,]{0,50},\s+")
+_PHRASES = (
+    (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
+    (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
+    (re.compile(r"\bin order to\b"), "to"),
+    (re.compile(r"\bas well as\b"), "and"),
+    (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
+    (re.compile(r"\s*\([^()]*\)"), ""),  # parentheticals do not belong in headlines
+)
+
+_PRONOUNS = frozenset("it its this that these those they their he his she her we our such there "
+                      "here both another".split())
+# Nouns that, after "The", refer back to something the lead already named.
+_ANAPHORIC = frozenset("""
+agreement deal move company firm tool initiative plan report partnership update feature expansion
+incident attack breach decision announcement platform programme program project proposal strategy
+investment acquisition service app system model group agency bill law measure step effort change
+changes case ruling lawsuit study findings research survey event scheme campaign technology product
+device merger collaboration pact contract funding round transaction offering launch rollout policy
+framework regulation rules legislation suspects startup giant organisation organization government
+ministry minister official officials authorities lab unit team project tool news latter former same
+""".split())
+# Verbs that comment on an earlier fact rather than state a new one.
+_COMMENTARY = frozenset("comes came follows followed marks marked reflects reflected underscores "
+                        "highlights signals means represents shows builds is was are were remains "
+                        "adds".split())
+# Descriptors that may stand before the actor's name: "The US startup OpenAI".
+_ROLES = frozenset("""
+startup start-up company firm giant group maker chipmaker carmaker automaker platform bank lender
+regulator watchdog agency operator carrier retailer developer provider app service chain brand
+manufacturer insurer network exchange conglomerate unicorn outlet publisher broadcaster lab titan
+behemoth powerhouse supplier vendor marketplace studio fintech specialist producer airline operator
+""".split())
+_QUANTIFIERS = frozenset("one some most many all each any none part both several few half majority "
+                         "rest number series lot dozens hundreds thousands millions billions".split())
+_DROPPED_ADVERBS = frozenset("also recently just already now since previously finally".split())
+_ADVERBS = _DROPPED_ADVERBS | frozenset("officially formally reportedly quietly publicly "
+                                        "successfully further still initially soon currently "
+                                        "once again even jointly".split())
+_AUXILIARIES = frozenset("has have had is are was were will would can could may might must "
+                         "should".split())
+_REPORTING = frozenset("says said warns warned claims claimed reports reported reveals revealed "
+                       "confirms confirmed announces announced finds found shows showed suggests "
+                       "suggested argues argued notes noted states stated insists insisted "
+                       "estimates estimated predicts predicted admits admitted denies denied "
+                       "believes believed fears feared rules ruled".split())
+# After a comma, these start another clause, not an item of a list.
+_CLAUSE_OPENERS = frozenset("which who whom whose where while whereas as with without now "
+                            "according its their his her after amid following despite although "
+                            "though but saying citing".split())
+_CLAUSE_WORDS = frozenset("as while after amid following with which that where when because "
+                          "despite although though whereas including according before until "
+                          "since but without".split())
+_PREPOSITIONS = frozenset("in on at for from by of over under into across through within via "
+                          "around towards toward against among between during per beyond to".split())
+
+_REGULAR_VERBS = """
+accelerate accept accuse acquire add address adopt agree aim alert allege allow announce appeal
+appoint approve argue arrest ask assist attack back ban block boost breach call cancel cap caution
+charge claim close collaborate combine commit complete confirm connect consider criticise criticize
+curb debut delay deliver demand deny deploy design detect develop direct disclose discover dismiss
+double downgrade drop earn ease emerge enable end enhance ensure enter establish examine expand
+expect explore expose extend face file fine fix flag focus force form fund gain halt help hike hire
+host identify impose improve include increase integrate intend introduce invest investigate invite
+join launch limit list lobby lower merge miss move name need offer open order oust partner pass
+pause phase plan pledge post power prepare present press probe promise propose protect provide
+publish pull push raise reach receive recall record reduce reject release remove rename replace
+report require restrict resume reveal roll sanction scrap secure select settle share shift sign
+slash start step stop strengthen submit sue support suspend switch target team test threaten
+track trial triple turn unveil update upgrade urge use vow want warn welcome work accelerate
+bolster counter tackle combat compete create promote prevent avoid deepen broaden widen tighten
+loosen modernise modernize digitalise digitalize optimise optimize analyse analyze strike
+exploit exceed surpass overhaul streamline automate encourage license buy sell build reverse
+decide conclude exclude outline define compete delete promote unite retire capture feature produce
+divide hack leak crack reinstate restore revive revise revoke renew resolve respond retain return
+review scale scan seize serve slow spark stage stall stay stream study succeed suggest supply surge
+survey sustain tease terminate trace trade train transform trigger unlock uncover underscore
+validate verify violate wipe achieve acknowledge activate adapt adjust advance advise affect align
+amend apply arrange attempt attract audit authorise authorize award battle challenge change clarify
+clear clinch collect commission compare comply condemn conduct consolidate continue contribute
+convert cooperate coordinate cover declare decline defend demonstrate describe detail determine
+diversify document dominate donate draft elect embrace employ enact encrypt endorse enforce engage
+escalate evaluate evolve explain export fail finalise finalize follow gather generate grant handle
+harness highlight implement import incorporate inform inject inspect install instruct intensify
+issue label lease leverage lift link lock maintain manage mandate mark migrate monitor notify obtain
+operate pilot pitch place play position praise predict preview prioritise process prohibit prompt
+prove purchase pursue rank recognise recommend recover recruit redesign refuse register regulate
+reinforce relaunch remain repeal request rescue reshape restructure reward rule save schedule
+search sponsor spur stress struggle summon tout transfer uncover undergo underline
+""".split()
+_DOUBLED = frozenset("ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
+                     "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
+                     "pin bar transfer".split())
+# base: (simple past, past participle)
+_IRREGULAR = {
+    "make": ("made", "made"), "win": ("won", "won"), "strike": ("struck", "struck"),
+    "take": ("took", "taken"), "give": ("gave", "given"), "set": ("set", "set"),
+    "put": ("put", "put"), "cut": ("cut", "cut"), "hit": ("hit", "hit"),
+    "build": ("built", "built"), "sell": ("sold", "sold"), "buy": ("bought", "bought"),
+    "bring": ("brought", "brought"), "begin": ("began", "begun"), "grow": ("grew", "grown"),
+    "show": ("showed", "shown"), "lose": ("lost", "lost"), "pay": ("paid", "paid"),
+    "lead": ("led", "led"), "tell": ("told", "told"), "find": ("found", "found"),
+    "hold": ("held", "held"), "leave": ("left", "left"), "send": ("sent", "sent"),
+    "spend": ("spent", "spent"), "keep": ("kept", "kept"), "choose": ("chose", "chosen"),
+    "draw": ("drew", "drawn"), "see": ("saw", "seen"), "say": ("said", "said"),
+    "seek": ("sought", "sought"), "withdraw": ("withdrew", "withdrawn"),
+    "write": ("wrote", "written"), "rise": ("rose", "risen"), "fall": ("fell", "fallen"),
+    "shut": ("shut", "shut"), "meet": ("met", "met"), "break": ("broke", "broken"),
+    "steal": ("stole", "stolen"), "freeze": ("froze", "frozen"), "drive": ("drove", "driven"),
+    "become": ("became", "become"), "overtake": ("overtook", "overtaken"),
+    "uphold": ("upheld", "upheld"), "oversee": ("oversaw", "overseen"), "raise": ("raised", "raised"),
+    "undertake": ("undertook", "undertaken"), "forge": ("forged", "forged"),
+}
+
+
+def _third_person(base: str) -> str:
+    """'launch' -> 'launches', 'apply' -> 'applies', 'warn' -> 'warns'."""
+    if base == "have":
+        return "has"
+    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return base + "es"
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ies"
+    return base + "s"
+
+
+def _past(base: str) -> str:
+    """Regular past tense: 'announce' -> 'announced', 'ban' -> 'banned', 'apply' -> 'applied'."""
+    if base.endswith("e"):
+        return base + "d"
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ied"
+    return base + (base[-1] + "ed" if base in _DOUBLED else "ed")
+
+
+def _verb_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """Lookup tables from a verb form to its base: participles, simple pasts, -ing forms, 3sg."""
+    participles, pasts, gerunds, presents = {}, {}, {}, {}
+    for base in _REGULAR_VERBS:
+        participles[_past(base)] = pasts[_past(base)] = base
+    for base, (past, participle) in _IRREGULAR.items():
+        pasts[past], participles[participle] = base, base
+    for base in set(_REGULAR_VERBS) | set(_IRREGULAR):
+        stem = base[:-1] if base.endswith("e") and not base.endswith(("ee", "ye")) else base
+        gerunds[stem + (base[-1] if base in _DOUBLED else "") + "ing"] = base
+        presents[_third_person(base)] = base
+    return participles, pasts, gerunds, presents
+
+
+_PARTICIPLES, _PASTS, _GERUNDS, _PRESENTS = _verb_tables()
+_BASES = frozenset(_REGULAR_VERBS) | frozenset(_IRREGULAR)
+
+
+def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
+    """A headline for an article that has none, from its body paragraphs."""
+    if max_chars < len(FALLBACK_HEADLINE):
+        raise ValueError(f"max_chars must be at least {len(FALLBACK_HEADLINE)}")
+    candidates = [s for p in paragraphs for s in split_sentences(p)][:4]
+    if not candidates:
+        return FALLBACK_HEADLINE
+    tokens, verb = _headline_tokens(_choose_lead(candidates))
+    return _sentence_case(_fit(tokens, verb, max_chars)) or FALLBACK_HEADLINE
+
+
+def summarize(paragraphs: list[str], max_chars: int = 200) -> str:
+    """One or two whole sentences (<= max_chars) for listings, feeds and meta descriptions."""
+    sentences = [s for p in paragraphs for s in split_sentences(p)][:2]
+    if not sentences:
+        return ""
+    if len(sentences[0]) > max_chars:
+        return _truncate(sentences[0], max_chars)
+    both = " ".join(sentences)
+    return both if len(both) <= max_chars else sentences[0]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; 'U.S.', 'e.g.', 'Mr.', '4.3' and 'x.com' do not end one."""
+    text = " ".join(text.split())
+    sentences, start = [], 0
+    for match in re.finditer(r"[.!?…]+[\"'”’»)\]]*\s+", text):
+        following = text[match.end():].lstrip(_OPENERS)[:1]
+        if not (following.isupper() or following.isdigit()):
+            continue
+        if match.group().startswith(".") and not match.group().startswith("..") and \
+                _is_abbreviation(text[start:match.start()]):
+            continue
+        sentences.append(text[start:match.end()].strip())
+        start = match.end()
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if s]
+
+
+def _is_abbreviation(before: str) -> bool:
+    """True if the word before a full stop is an abbreviation or an initial, not a sentence end."""
+    word = before.split()[-1].lstrip(_OPENERS) if before.split() else ""
+    lower = word.lower()
+    return (lower in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", lower))
+            or (len(word) == 1 and word.isupper()))
+
+
+def _choose_lead(sentences: list[str]) -> str:
+    """The first sentence that can stand alone; weaker openings only when nothing better follows."""
+    ranked = sorted(enumerate(sentences), key=lambda pair: (_weakness(pair[1]), pair[0]))
+    return _strip_opening(ranked[0][1])
+
+
+def _weakness(sentence: str) -> int:
+    """0 for a sentence that opens a story, up to 3 for one that leans on what came before."""
+    if _CONNECTIVE.match(sentence):
+        return 1 + min(1, _weakness(_CONNECTIVE.sub("", sentence, count=1)))
+    words = [_core(w) for w in sentence.split()]
+    first = words[0]
+    if sentence[:1] in _OPENERS or not sentence[:1].isupper() or first in ("according", ""):
+        return 3
+    if first in _PRONOUNS or re.match(r"^(?:A|An|The) \S+ (?:that|which)\b", sentence):
+        return 3
+    if first == "the" and len(words) > 1 and words[1] in _ANAPHORIC:
+        names = any(w[:1].isupper() for w in sentence.split()[2:])
+        commentary = any(w in _COMMENTARY for w in words[2:4])
+        return 0 if names and not commentary else 2
+    return 0
+
+
+def _strip_opening(sentence: str) -> str:
+    """Drop a leading connective ('However,') and a short scene-setting opener ('On Monday,')."""
+    sentence = _CONNECTIVE.sub("", sentence, count=1)
+    shorter = _INTRO.sub("", sentence, count=1)
+    return shorter if len(shorter.split()) >= 4 else sentence
+
+
+def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
+    """The lead sentence as headline words, and the index of its main verb (None if not found)."""
+    text = sentence.rstrip().rstrip(".…").rstrip()
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    tokens = text.split()
+    verb = _find_verb(tokens)
+    if verb is None:
+        return _drop_articles(tokens), None
+    subject = _drop_articles(_actor(tokens[:verb]))
+    aux = _core(tokens[verb])
+    plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
+    predicate = _drop_articles(_headline_tense(tokens[verb:], plural))
+    return subject + _first_clause(predicate), len(subject)
+
+
+def _find_verb(tokens: list[str]) -> int | None:
+    """Index of the main verb: the first auxiliary or known finite verb after the subject."""
+    for i in range(1, min(len(tokens), 16)):
+        word, before = _core(tokens[i]), tokens[i - 1]
+        if tokens[i][:1].isupper():
+            continue
+        if word in _AUXILIARIES:
+            return i
+        if word in _PRESENTS and before[:1].isupper() or \
+                word in _PASTS and _core(before) not in FUNCTION_WORDS:
+            return i
+    return None
+
+
+def _actor(subject: list[str]) -> list[str]:
+    """The actor without descriptors: 'The US tech giant, Google,' / 'The US startup OpenAI' -> name."""
+    text = " ".join(subject)
+    if (m := re.fullmatch(r"(?:The|A|An) [^,]+, ([^,]+),? ?(.*)", text)) and m.group(1)[:1].isupper():
+        return m.group(1).split() + m.group(2).split()
+    if (m := re.fullmatch(r"([^,]+), [^,]+,", text)):
+        return m.group(1).split()
+    for i, word in enumerate(subject[:-1]):
+        name = subject[i + 1:]
+        if _core(word) in _ROLES and word.islower() and all(w[:1].isupper() or w[:1].isdigit() for w in name):
+            return name
+    return subject
+
+
+def _is_plural(subject: list[str]) -> bool:
+    """Rough number of a subject: 'Two 17-year-olds', 'Hackers', 'Police', 'Google and Meta'."""
+    words = [_core(w) for w in subject]
+    if not words or "and" in words or "&" in words:
+        return bool(words)
+    end = next((i for i, w in enumerate(words) if w in _PREPOSITIONS or subject[i].endswith(",")), len(words))
+    head, word = words[max(end - 1, 0)], subject[max(end - 1, 0)]
+    if head in ("police", "people"):
+        return True
+    if word.islower():
+        return head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    # Capitalised only because it opens the sentence: 'Hackers', 'Researchers', not 'Siemens'.
+    return end == 1 and head.endswith(("ers", "ors", "ists", "ians", "ies", "ants", "ents", "ees", "als"))
+
+
+def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
+    """'has announced' -> 'announces', 'have been arrested' -> 'arrested', 'will X' -> 'to X'."""
+    aux, rest = _core(predicate[0]), predicate[1:]
+    present = (lambda base: base) if plural else _third_person
+    if aux in _PASTS and not (rest and _core(rest[0]) == "by"):
+        return [_keep_punct(predicate[0], present(_PASTS[aux]))] + _drop_that(aux, rest)
+    adverbs = []
+    while rest and _core(rest[0]) in _ADVERBS and len(rest) > 1:
+        if _core(rest[0]) not in _DROPPED_ADVERBS:
+            adverbs.append(rest[0])
+        rest = rest[1:]
+    head = _core(rest[0]) if rest else ""
+    if aux in ("has", "have", "had") and head == "been" and len(rest) > 1 and _is_participle(rest[1]):
+        return adverbs + rest[1:]
+    if aux in ("has", "have", "had") and head in _PARTICIPLES:
+        return adverbs + [_keep_punct(rest[0], present(_PARTICIPLES[head]))] + _drop_that(head, rest[1:])
+    if aux in ("is", "are", "was", "were") and head == "being" and len(rest) > 1:
+        rest, head = rest[1:], _core(rest[1])
+    if aux in ("is", "are", "was", "were") and _is_participle(rest[0] if rest else ""):
+        return adverbs + rest
+    if aux in ("is", "are") and head in _GERUNDS:
+        return adverbs + [_keep_punct(rest[0], present(_GERUNDS[head]))] + rest[1:]
+    if aux == "will" and rest:
+        return adverbs + ["to"] + rest
+    return predicate[:1] + _drop_that(aux, rest) if aux in _REPORTING else predicate
+
+
+def _drop_that(verb: str, rest: list[str]) -> list[str]:
+    """'said that it would' -> 'says it will', as headlines write reported speech."""
+    if verb not in _REPORTING:
+        return rest
+    if rest and rest[0] == "that":
+        rest = rest[1:]
+    if len(rest) > 1 and _core(rest[0]) in ("it", "they", "he", "she", "we") and rest[1] in ("would", "had"):
+        singular = _core(rest[0]) in ("it", "he", "she")
+        rest = [rest[0], {"would": "will", "had": "has" if singular else "have"}[rest[1]]] + rest[2:]
+    return rest
+
+
+def _is_participle(word: str) -> bool:
+    """A word that can follow 'has been' / 'is' as a passive participle."""
+    core = _core(word)
+    return word.islower() and (core in _PARTICIPLES or core.endswith(("ed", "en")))
+
+
+def _first_clause(predicate: list[str]) -> list[str]:
+    """Cut the predicate where a comma, semicolon or dash starts another clause."""
+    for i in range(1, len(predicate)):
+        word = predicate[i]
+        if word in ("–", "—", "-") or _core(word) == "according":
+            return predicate[:i]
+        if predicate[i - 1].endswith(";") or (predicate[i - 1].endswith(",") and
+                                             not _continues(predicate[i:])):
+            return predicate[:i]
+    return predicate
+
+
+def _continues(tail: list[str]) -> bool:
+    """True if the words after a comma go on with a list or end with a short appositive."""
+    text = " ".join(tail)
+    if _core(tail[0]) in ("its", "their", "a", "an", "the") and "," not in text and \
+            not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail):
+        return True
+    if _core(tail[0]) in _CLAUSE_OPENERS or _core(tail[0]).endswith("ing"):
+        return False
+    return bool(re.match(r"(?:[^,]{1,40}, )*(?:[^,]{1,40}? )?(?:and|or) ", text))
+
+
+def _drop_articles(tokens: list[str]) -> list[str]:
+    """Drop 'a', 'an', 'the', 'also' and 'recently' as headlines do, but keep 'one of the largest'."""
+    kept = []
+    for i, word in enumerate(tokens):
+        nxt = _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
+        if i == 0 and word in ("The", "A", "An") and nxt:
+            continue
+        if word in ("a", "an") and nxt not in ("few", "little", "lot", "bit", "while"):
+            continue
+        if word == "the" and not (kept and _core(kept[-1]) == "of" and
+                                  (nxt in ("most", "first", "last", "same") or nxt.endswith("est"))):
+            continue
+        if word in ("also", "recently"):
+            continue
+        kept.append(word)
+    return kept or tokens
+
+
+def _fit(tokens: list[str], verb: int | None, max_chars: int) -> str:
+    """Join the words, cutting at a clause, then a phrase, then a word boundary to fit max_chars."""
+    if len(" ".join(tokens)) <= max_chars:
+        return _trim_end(tokens)
+    shortest = verb + 2 if verb is not None else 3
+    for boundary in (_clause_boundary, _phrase_boundary):
+        cuts = [i for i in range(shortest, len(tokens))
+                if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars]
+        if cuts and (trimmed := _trim_end(_drop_dangling(tokens[:cuts[-1]], verb))):
+            return trimmed
+    fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[:i + 1])) <= max_chars]
+    return _trim_end(fitting) or _trim_end([tokens[0][:max_chars]])
+
+
+def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
+    """Drop a participle left hanging by a cut: '…model trained [on billions…]' -> '…model'."""
+    last = tokens[-1]
+    hanging = last.islower() and (_core(last) in _PARTICIPLES or _core(last) in _GERUNDS)
+    return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
+
+
+def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
+    """True if a subordinate clause or a purpose infinitive ('to strengthen…') starts at i."""
+    word, nxt = _core(tokens[i]), _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
+    if tokens[i - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+        return True
+    if word in _GERUNDS and tokens[i].islower() and nxt and nxt not in _PREPOSITIONS \
+            and _core(tokens[i - 1]) not in FUNCTION_WORDS:
+        return True  # a participle clause: '…survey asking viewers to rate…'
+    after_object = verb is not None and i - verb >= 4
+    return word == "to" and after_object and nxt in _BASES
+
+
+def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
+    """True if a prepositional phrase starts at i ('…investment in Belgium over the next…')."""
+    word = _core(tokens[i])
+    if word == "of" and _core(tokens[i - 1]) in _QUANTIFIERS:
+        return False
+    return word in _PREPOSITIONS and tokens[i].islower()
+
+
+def _trim_end(tokens: list[str]) -> str:
+    """Join words, dropping trailing punctuation and function words until the end is whole."""
+    tokens = list(tokens)
+    while tokens:
+        last = tokens[-1]
+        while last and not (last[-1].isalnum() or last[-1] in _END_CHARS):
+            last = last[:-1]
+        if not _core(last) or _core(last) in FUNCTION_WORDS:
+            tokens.pop()
+            continue
+        tokens[-1] = last
+        break
+    return " ".join(tokens)
+
+
+def _sentence_case(headline: str) -> str:
+    """Capitalise the first letter unless the first word has its own capitals ('iPhone')."""
+    if headline[:1].islower() and headline.split()[0].islower():
+        return headline[0].upper() + headline[1:]
+    return headline
+
+
+def _truncate(text: str, max_chars: int) -> str:
+    """Cut on a word boundary to at most max_chars, ending with '…'."""
+    words = text.split()
+    kept = [w for i, w in enumerate(words) if len(" ".join(words[:i + 1])) < max_chars]
+    body = _trim_end(kept) or text[:max_chars - 1].rstrip()
+    return body + "…"
+
+
+def _core(word: str) -> str:
+    """A word lower-cased without surrounding punctuation: '“Google’s,' -> 'google’s'."""
+    return re.sub(r"^\W+|\W+$", "", word).lower()
+
+
+def _keep_punct(original: str, replacement: str) -> str:
+    """The replacement word with the original's trailing punctuation ('announced,' -> 'announces,')."""
+    return replacement + original[len(original.rstrip(",;:")):]

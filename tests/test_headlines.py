@@ -1,0 +1,236 @@
+"""Headlines and summaries for untitled articles: the 10 untitled sample leads, other news, properties."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
+
+# The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.
+SAMPLES = {
+    "google_belgium": [
+        "The US tech giant, Google, has announced a €5 billion investment in Belgium to strengthen its AI and "
+        "cloud infrastructure over the next two years.",
+        "A plan that includes major expansions of its Saint-Ghislain data centre campuses and the creation of "
+        "300 full-time jobs.",
+    ],
+    "alibaba": [
+        "Alibaba Group has established a robotics AI team within its Qwen lab, marking a significant step in its "
+        "strategy to expand into AI-powered hardware.",
+        "However, this move reflects China’s broader push to lead in robotics and embodied intelligence, "
+        "increasingly driven by generative AI and multimodal foundation models.",
+    ],
+    "openai": [
+        "The US startup OpenAI has broadened access to its affordable ChatGPT Go plan, now available in 16 "
+        "additional countries across Asia, including Malaysia, Vietnam, the Philippines, Pakistan, and Thailand.",
+        "Priced at under $5 per month, the plan offers local currency payments in select regions, while others "
+        "will pay in USD with tax-adjusted variations.",
+    ],
+    "commission": [
+        "The European Commission has launched the Apply AI Strategy to accelerate AI adoption, especially among "
+        "small and medium-sized enterprises (SMEs). The initiative seeks to improve public services, boost "
+        "Europe’s competitiveness, and advance European AI model development.",
+    ],
+    "new_zealand": [
+        "Over 4.3 million New Zealand account details have been exposed online, according to the National Cyber "
+        "Security Centre. As Cyber Smart Week begins, the agency is launching a free tool called ‘How Exposed Am "
+        "I‘ through its Own Your Online platform to help people check their data and strengthen defences.",
+    ],
+    "olympics": [
+        "The agreement will combine innovations across Google Search, Gemini, and Google Cloud. AI tools will "
+        "assist Team USA with training analysis, while viewers will benefit from more innovative search "
+        "functions during NBCUniversal’s coverage.",
+        "Gemini will also support athletes and organisers with enhanced data insights and communication tools.",
+    ],
+    "kido": [
+        "Two 17-year-olds have been arrested in connection with a ransomware attack on the London-based nursery "
+        "chain Kido, which led to the theft of data belonging to about 8,000 children. The Metropolitan Police "
+        "confirmed the arrests took place in Bishop’s Stortford and Hertfordshire.",
+    ],
+    "discord": [
+        "A September breach at one of Discord’s customer service vendors has exposed user data, highlighting the "
+        "growing cybersecurity risks associated with third-party providers. Attackers exploited vulnerabilities "
+        "in the external platform, but Discord’s core systems were not compromised.",
+    ],
+    "opal": [
+        "Google is expanding access to Opal, its no-code AI mini-app builder. Introduced two months ago within "
+        "Google Labs, the tool enables users to create AI-powered mini-apps through natural language prompts, "
+        "eliminating the need for coding.",
+        "According to Megan Li, Senior Product Manager at Google Labs, the expansion follows strong early "
+        "engagement from creators. Users can access Opal at opal.withgoogle.com and join its builder community "
+        "through Discord.",
+    ],
+    "kazakhstan": [
+        "Kazakhstan’s Prime Minister Olzhas Bektenov has directed the full implementation of AI across government "
+        "agencies to meet President Kassym-Jomart Tokayev’s goal of reducing the shadow economy’s share in GDP to "
+        "15 percent in 2025.",
+    ],
+}
+
+END_CHARS = "\"'”’»)]?!%"
+
+
+def assert_headline_shape(headline: str, max_chars: int = 90) -> None:
+    """Non-empty, within the limit, ending on a whole content word, sentence case."""
+    assert headline and len(headline) <= max_chars, headline
+    assert headline[-1].isalnum() or headline[-1] in END_CHARS, headline
+    last = re.sub(r"^\W+|\W+$", "", headline.split()[-1]).lower()
+    assert last and last not in FUNCTION_WORDS, headline
+    assert headline == headline.strip() and "  " not in headline
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_headlines_have_headline_shape(name):
+    headline = derive_headline(SAMPLES[name])
+    assert_headline_shape(headline)
+    assert headline[0].isupper()
+    assert not headline.startswith(("The ", "A ", "An ")), headline
+    assert not re.search(r"\b(?:has|have) (?:\w+ )?(?:announced|launched|established|broadened|directed|been)\b",
+                         headline), headline
+
+
+@pytest.mark.parametrize("name, check", [
+    ("google_belgium", lambda h: h.startswith("Google announces €5 billion investment in Belgium")),
+    ("alibaba", lambda h: h.startswith("Alibaba") and "establishes" in h),
+    ("openai", lambda h: h.startswith("OpenAI broadens")),
+    ("commission", lambda h: h.startswith("European Commission launches Apply AI Strategy")),
+    ("new_zealand", lambda h: "New Zealand" in h and "exposed" in h and "according" not in h),
+    ("olympics", lambda h: "Google" in h and not h.startswith("The")),
+    ("kido", lambda h: h.startswith("Two 17-year-olds arrested") and "Kido" in h),
+    ("discord", lambda h: "Discord" in h and "exposes user data" in h and "highlighting" not in h),
+    ("opal", lambda h: h.startswith("Google expands access to Opal")),
+    ("kazakhstan", lambda h: ("Kazakhstan" in h or "Bektenov" in h) and "directs" in h),
+])
+def test_sample_headlines_name_the_actor_in_headline_tense(name, check):
+    headline = derive_headline(SAMPLES[name])
+    assert check(headline), headline
+
+
+def test_sample_headlines_keep_curly_quotes_and_currency():
+    assert "€5" in derive_headline(SAMPLES["google_belgium"])
+    assert "Discord’s" in derive_headline(SAMPLES["discord"])
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    (["Microsoft said on Tuesday that it would cut around 6,000 jobs, roughly 3% of its workforce."],
+     "Microsoft says it will cut around 6,000 jobs"),
+    (["The Chinese e-commerce giant JD.com has unveiled a new AI chip for its data centres, the company said."],
+     "JD.com unveils new AI chip for its data centres"),
+    (["Hackers stole the personal data of 2.7 million patients from a health insurer in Texas, officials said."],
+     "Hackers steal personal data of 2.7 million patients from health insurer in Texas"),
+    (["The U.S. Department of Justice has sued Visa, alleging the payments giant monopolised debit cards."],
+     "U.S. Department of Justice sues Visa"),
+    (["Samsung Electronics is expected to report a sharp drop in operating profit amid weak demand for chips."],
+     "Samsung Electronics expected to report sharp drop in operating profit"),
+    (["The European Union will require large platforms to assess systemic risks from next year."],
+     "European Union to require large platforms to assess systemic risks from next year"),
+    (["In a blog post, the fintech startup Quillpay announced it had raised $40 million in new funding."],
+     "Quillpay announces it has raised $40 million in new funding"),
+])
+def test_generic_news_leads(paragraphs, expected):
+    assert derive_headline(paragraphs) == expected
+
+
+def test_weak_opening_gives_way_to_the_next_sentence():
+    paragraphs = ["It is the latest in a series of attacks on UK retailers. Marks & Spencer has been hit by a "
+                  "cyberattack that disrupted online orders for weeks."]
+    assert derive_headline(paragraphs).startswith("Marks & Spencer hit by cyberattack")
+    commentary = ["The move comes as Apple faces pressure from regulators.",
+                  "Apple has opened its NFC chip to third-party payment apps in the EU."]
+    assert derive_headline(commentary) == "Apple opens its NFC chip to third-party payment apps in EU"
+
+
+def test_connective_is_dropped_when_nothing_better_follows():
+    assert derive_headline(["However, regulators remain sceptical about the proposal."]) == \
+        "Regulators remain sceptical about proposal"
+
+
+def test_long_lead_is_cut_at_a_phrase_not_mid_phrase():
+    headline = derive_headline(SAMPLES["kazakhstan"])
+    assert headline == "Kazakhstan’s Prime Minister Olzhas Bektenov directs full implementation of AI"
+    apple = derive_headline(["Apple has agreed to pay $95 million to settle a lawsuit accusing its Siri voice "
+                             "assistant of recording private conversations."])
+    assert apple == "Apple agrees to pay $95 million to settle lawsuit"
+
+
+def test_headline_respects_a_smaller_limit():
+    headline = derive_headline(SAMPLES["kido"], max_chars=40)
+    assert_headline_shape(headline, 40)
+    assert headline.startswith("Two 17-year-olds arrested")
+
+
+def test_empty_input_gets_the_fallback():
+    assert derive_headline([]) == FALLBACK_HEADLINE
+    assert derive_headline(["   ", ""]) == FALLBACK_HEADLINE
+    assert derive_headline(["the of and"]) == FALLBACK_HEADLINE
+    assert summarize([]) == ""
+
+
+def test_headline_limit_below_the_fallback_is_refused():
+    with pytest.raises(ValueError):
+        derive_headline(["Google buys a startup."], max_chars=5)
+
+
+@pytest.mark.parametrize("text, count", [
+    ("The U.S. Senate passed the bill. It now goes to the House.", 2),
+    ("Big firms, e.g. Google and Meta, object. Others agree.", 2),
+    ("Over 4.3 million New Zealand account details have been exposed. The agency responded.", 2),
+    ("Users can access Opal at opal.withgoogle.com and join through Discord. New features follow.", 2),
+    ("Mr. Altman spoke on Monday. He said growth was strong! Was it? Yes.", 4),
+    ("John F. Kennedy Airport reopened.", 1),
+])
+def test_split_sentences(text, count):
+    assert len(split_sentences(text)) == count
+
+
+def test_summary_is_one_or_two_whole_sentences():
+    assert summarize(SAMPLES["olympics"]) == \
+        "The agreement will combine innovations across Google Search, Gemini, and Google Cloud."
+    short = ["Google buys a startup. The deal is worth $1 billion. Regulators will review it."]
+    assert summarize(short) == "Google buys a startup. The deal is worth $1 billion."
+    assert summarize(["The U.S. fined Meta. More to come."]) == "The U.S. fined Meta. More to come."
+
+
+def test_long_first_sentence_is_cut_on_a_word_with_an_ellipsis():
+    summary = summarize(SAMPLES["openai"])
+    assert len(summary) <= 200 and summary.endswith("…")
+    assert summary.startswith("The US startup OpenAI has broadened access")
+    assert SAMPLES["openai"][0].startswith(summary[:-1])
+    assert summary[-2].isalnum()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_summaries_fit(name):
+    summary = summarize(SAMPLES[name])
+    assert 0 < len(summary) <= 200
+    assert summary.endswith((".", "…"))
+
+
+text_lists = st.lists(st.text(min_size=1, max_size=400), min_size=1, max_size=5)
+wordy = st.lists(st.lists(st.sampled_from(
+    ["Google", "the", "of", "and", "has", "announced", "a", "€5", "billion", "investment,", "to", "U.S.",
+     "“AI”", "in", "Belgium.", "which", "will", "be", "—", "’s", "acquired", "by", "!", "over", "4.3"]),
+    min_size=1, max_size=60).map(" ".join), min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.one_of(text_lists, wordy), max_chars=st.integers(len(FALLBACK_HEADLINE), 200))
+def test_headline_property(paragraphs, max_chars):
+    assert_headline_shape(derive_headline(paragraphs, max_chars), max_chars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.one_of(text_lists, wordy), max_chars=st.integers(2, 300))
+def test_summary_property(paragraphs, max_chars):
+    summary = summarize(paragraphs, max_chars)
+    assert len(summary) <= max_chars
+    assert summary or not "".join(paragraphs).split()
+
+
+def test_capitalised_letters_are_not_articles():
+    headline = derive_headline(["Mistral AI has raised €600 million in a Series A round led by General Catalyst."])
+    assert headline == "Mistral AI raises €600 million in Series A round led by General Catalyst"
