@@ -61,15 +61,21 @@ class Tagger:
 
     def _topics(self, matches: list[Match], title_end: int) -> tuple[str, ...]:
         mentions: Counter = Counter()
-        covered: dict[int, int] = {}  # per topic, where its last counted phrase ends
-        for m in sorted(matches, key=_leftmost_longest):
-            index = m.phrase.target[0]
-            if m.start >= covered.get(index, -1):  # "digital skills" is not also a mention of "skills"
-                covered[index] = m.end
-                mentions[m.phrase.target, m.phrase.form] += TITLE_FACTOR if m.start < title_end else 1
+        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
+        for m in matches:  # in order of end position
+            key = (m.phrase.target, m.phrase.form)
+            count = TITLE_FACTOR if m.start < title_end else 1
+            previous = last.get(key[0][0])
+            if previous and m.start < previous[1]:  # overlap: "digital skills" is not also "skills"
+                if m.end - m.start <= previous[1] - previous[0]:
+                    continue
+                mentions[previous[2]] -= previous[3]
+            last[key[0][0]] = (m.start, m.end, key, count)
+            mentions[key] += count
         scores: Counter = Counter()
         for ((index, weight), _), count in mentions.items():
-            scores[index] += weight * (1 + 0.5 * (min(count, 3) - 1))
+            if count:
+                scores[index] += weight * (1 + 0.5 * (min(count, 3) - 1))
         if not scores:
             return ()
         top = max(scores.values())
