@@ -61,8 +61,10 @@ def serve(site: Path) -> http.server.ThreadingHTTPServer:
 
 
 def build(project: Path, base_url: str) -> Path:
-    subprocess.run([sys.executable, "-m", "builder", "build", "--base-url", base_url], cwd=project, check=True,
-                   stdout=subprocess.DEVNULL)
+    result = subprocess.run([sys.executable, "-m", "builder", "build", "--base-url", base_url], cwd=project,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"the build failed:\n{result.stdout}{result.stderr}")
     return project / "site"
 
 
