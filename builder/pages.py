@@ -69,7 +69,7 @@ class Chart:
     height: int
     baseline: float
     bars: tuple[Bar, ...]
-    ticks: tuple[tuple[float, str], ...]  # (x of the label's centre, text) under the bars
+    ticks: tuple[tuple[float, str, str], ...]  # (x, SVG text-anchor, text) of the labels under the bars
     summary: str  # the text alternative
     counts: tuple[tuple[str, int], ...]  # (month, count) of months with articles, for the table
 
@@ -225,11 +225,13 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
         bars.append(Bar(round(i * step + step * 0.1, 1), round(plot + 4 - height, 1), round(step * 0.8, 1),
                         height, f"{month:%B %Y}", count))
         if step >= MONTH_LABELS_FROM:
-            ticks.append((round(i * step + step / 2, 1), f"{month:%b}"))
-        elif month.month == 1 or i == 0:
-            ticks.append((round(i * step + step / 2, 1), str(month.year)))
+            ticks.append((round(i * step + step / 2, 1), "middle", f"{month:%b}"))
+        elif month.month == 1 or i == 0:  # a year starts at its first bar's left edge
+            ticks.append((round(i * step + step * 0.1, 1), "start", str(month.year)))
     if step < MONTH_LABELS_FROM and len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 40:
         ticks.pop(0)  # the first year's label would run into the next one
+    if ticks and ticks[-1][1] == "start" and ticks[-1][0] + 32 > width:
+        ticks[-1] = (width, "end", ticks[-1][2])  # a year starting at the last bar stays inside the chart
     total = sum(count for _, count in months)
     peak = max(months, key=lambda mc: (mc[1], mc[0]))
     first, last = months[0][0], months[-1][0]

@@ -148,3 +148,25 @@ def test_undated_articles_are_listed_in_the_archive(built_generated):
     undated = html.split('id="undated"', 1)[1]
     for slug in ("report-0151", "report-0152", "report-0153"):
         assert f"/REPO/articles/{slug}/" in undated
+
+
+def test_a_generated_archive_of_1000_articles_has_every_page_type_valid_and_light(tmp_path):
+    from conftest import generated_project, run_cli
+
+    root = generated_project(tmp_path / "project", 1000, per_page=20, undated=10)
+    run_cli("build", "--no-search", "--base-url", "https://user.github.io/REPO/", cwd=root)
+    site = root / "site"
+    assert len(list((site / "articles").glob("*/index.html"))) == 1000
+    kinds = page_types(site)
+    assert all(path.exists() for path in kinds.values())
+    staging = tmp_path / "one-of-each"
+    for kind, page in kinds.items():
+        target = staging / kind.replace(" ", "-") / page.name
+        target.parent.mkdir(parents=True)
+        shutil.copy2(page, target)
+    assert not vnu_errors(staging)
+    css = len((ROOT / "static" / "style.css").read_bytes())
+    heaviest = max(site.glob("articles/*/index.html"), key=lambda p: p.stat().st_size)
+    assert heaviest.stat().st_size + css < ARTICLE_LIMIT
+    undated = (site / "archive" / "index.html").read_text("utf-8").split('id="undated"', 1)[1]
+    assert undated.count('class="card"') == 10

@@ -141,7 +141,7 @@ def test_per_month_chart_covers_every_month_between_first_and_last_including_emp
     assert chart.summary == ("3 dated articles from November 2024 to February 2025; "
                              "the busiest month was February 2025 with 2.")
     assert chart.counts == (("November 2024", 1), ("February 2025", 2))
-    assert [text for _, text in chart.ticks] == ["Nov", "Dec", "Jan", "Feb"]
+    assert [text for _, _, text in chart.ticks] == ["Nov", "Dec", "Jan", "Feb"]
 
 
 def test_chart_bars_fit_the_chart_and_long_histories_get_year_labels():
@@ -149,7 +149,11 @@ def test_chart_bars_fit_the_chart_and_long_histories_get_year_labels():
     chart = month_chart(months)
     assert all(0 <= b.x and b.x + b.width <= chart.width for b in chart.bars)
     assert all(0 <= b.y <= chart.baseline for b in chart.bars)
-    assert [text for _, text in chart.ticks] == ["2020", "2021", "2022", "2023", "2024"]
+    assert [text for _, _, text in chart.ticks] == ["2020", "2021", "2022", "2023", "2024"]
+    assert all(x >= 0 for x, _, _ in chart.ticks)
+    ends_in_january = month_chart(months[:49])  # the last bar is January 2024
+    x, anchor, text = ends_in_january.ticks[-1]
+    assert (x, anchor, text) == (ends_in_january.width, "end", "2024")
 
 
 def test_no_chart_without_dates_and_only_on_the_first_page():
