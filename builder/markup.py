@@ -11,18 +11,17 @@ from markupsafe import Markup
 from builder.content import Article
 
 
-def markdown_renderer() -> MarkdownIt:
-    """CommonMark with raw HTML off; `# ` headings become h2 so each page keeps one h1."""
-    md = MarkdownIt("commonmark", {"html": False})
-
-    def heading(tokens, idx, options, env):
-        token = tokens[idx]
+def _demote_h1(state) -> None:
+    """`# ` headings in a body become h2: the page's headline is its only h1."""
+    for token in state.tokens:
         if token.tag == "h1":
             token.tag = "h2"
-        return md.renderer.renderToken(tokens, idx, options, env)
 
-    md.add_render_rule("heading_open", heading)
-    md.add_render_rule("heading_close", heading)
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with raw HTML off (shown as text), and no h1 in bodies."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.core.ruler.push("demote_h1", _demote_h1)
     return md
 
 
