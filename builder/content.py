@@ -303,7 +303,7 @@ def _source(value, fail) -> Source | None:
 def is_web_address(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no spaces or control characters."""
     return url.lower().startswith(_LINK_SCHEMES) and len(url.split("//", 1)[1]) > 0 \
-        and not any(c.isspace() or ord(c) < 32 or c in "<>\"'`" for c in url)
+        and not any(c.isspace() or ord(c) < 32 or c in "<>\"`\\" for c in url)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

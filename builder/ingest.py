@@ -15,14 +15,22 @@ from pathlib import Path
 
 import yaml
 
-from builder.content import article_text, split_front_matter, write_atomic
+from builder.content import article_text, is_web_address, split_front_matter, write_atomic
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
 from builder.headlines import derive_headline, summarize
 from builder.tagging import Tagger, Tags
-from builder.urls import slugify
+from builder.urls import is_safe_slug, slugify
 
 MANIFEST = ".ingest.json"
+# Headline and summary read only an article's first sentences; a 2 MB one-line paragraph from a
+# broken scrape must not cost minutes there.
+LEAD_PARAGRAPHS, LEAD_CHARS = 4, 4000
+
+
+def _lead(paragraphs) -> list[str]:
+    """The start of an article: enough for derive_headline and summarize."""
+    return [p[:LEAD_CHARS] for p in list(paragraphs)[:LEAD_PARAGRAPHS]]
 
 
 @dataclass
@@ -63,7 +71,7 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     front: dict = {"title": title, "slug": slug}
     if meta.date:
         front["date"] = meta.date
-    front["summary"] = summarize(list(raw.paragraphs))
+    front["summary"] = summarize(_lead(raw.paragraphs))
     front["topics"] = list(tags.topics)
     front["companies"] = list(tags.companies)
     if tags.organisations:
@@ -82,10 +90,19 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
     found = []
     for path in sorted(seeds_dir.glob("*.txt")):
         try:
-            decoded = decode_dump(path.read_bytes(), path.name)
+            if path.is_symlink() and not path.resolve().is_relative_to(seeds_dir.resolve()):
+                raise ContentError("this dump is a link to a file outside the seeds folder; it was not read",
+                                   hint="copy the dump into the seeds folder instead of linking it")
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise ContentError(f"cannot read this dump ({err.strerror or err})",
+                                   hint="check that it is a readable text file") from None
+            decoded = decode_dump(data, path.name)
             meta = read_dump_meta(path)
         except ContentError as err:
-            err.file = str(path)
+            if err.file in (None, path.name):  # keep the sidecar's name when the sidecar is wrong
+                err.file = str(path)
             report.errors.append(err)
             continue
         report.warnings.extend(f"{path}: {w}" for w in decoded.warnings)
@@ -105,8 +122,14 @@ def read_dump_meta(dump: Path) -> DumpMeta:
             date = dt.date.fromisoformat(date)
         if date is not None and not isinstance(date, dt.date):
             raise ValueError(f"date {date!r} is not YYYY-MM-DD")
-        return DumpMeta(date, data.get("name"), data.get("url"))
-    except (yaml.YAMLError, ValueError, AttributeError) as err:
+        name, url = data.get("name"), data.get("url")
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"name {name!r} is not text")
+        if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
+            # Every article page links to it: only a web address may go there, never javascript:.
+            raise ValueError(f"url {url!r} is not a web address starting with https:// or http://")
+        return DumpMeta(date, name, url.strip() if url else None)
+    except (yaml.YAMLError, ValueError, AttributeError, UnicodeDecodeError, OSError) as err:
         raise ContentError(f"bad dump metadata: {err}", file=sidecar,
                            hint="write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'") from None
 
@@ -125,7 +148,7 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
             report.duplicates.append(f"{where} repeats {seen[key]}; ingested once")
             continue
         seen[key] = where
-        title = raw.headline or derive_headline(list(raw.paragraphs))
+        title = raw.headline or derive_headline(_lead(raw.paragraphs))
         tags = tagger.tag(title, list(raw.paragraphs))
         entry = manifest.get(key) or _adopt(content_dir, slugify(title), raw)
         if entry is None:
@@ -192,9 +215,18 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
 def _read_manifest(path: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
+    hint = ("restore it from git, or delete it: ingest then keeps every existing "
+            "article file as if edited by hand")
     try:
-        return json.loads(path.read_text("utf-8"))
+        manifest = json.loads(path.read_text("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise ContentError("the ingest manifest is damaged", file=path,
-                           hint="restore it from git, or delete it: ingest then keeps every existing "
-                                "article file as if edited by hand") from None
+        raise ContentError("the ingest manifest is damaged", file=path, hint=hint) from None
+    if not isinstance(manifest, dict):
+        raise ContentError("the ingest manifest is damaged", file=path, hint=hint)
+    for key, entry in manifest.items():
+        # The slug becomes a file name: a hand-edited "../x" must never write outside content/.
+        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str) \
+                or not is_safe_slug(entry["slug"]) or not isinstance(entry.get("sha256"), (str, type(None))):
+            raise ContentError(f"the ingest manifest is damaged: entry {key!r} has no valid slug",
+                               file=path, hint=hint)
+    return manifest
