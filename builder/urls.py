@@ -25,6 +25,17 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     return slug + RESERVED_SUFFIX if slug in WINDOWS_RESERVED else slug
 
 
+# Slugs a topic or company cannot have: the overview pages live at these paths under topics/ and
+# companies/ ("By count" would otherwise overwrite topics/by-count/).
+TERM_RESERVED = frozenset({"by-count"})
+
+
+def term_slug(name: str) -> str:
+    """The slug of a topic or company name: like `slugify`, never one of TERM_RESERVED."""
+    slug = slugify(name)
+    return f"{slug}{RESERVED_SUFFIX}" if slug in TERM_RESERVED else slug
+
+
 def is_reserved(slug: str) -> bool:
     """True for names Windows reserves for devices (con, nul, com1…), in any case."""
     return slug.lower() in WINDOWS_RESERVED

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import urls
-from builder.urls import MAX_SLUG, WINDOWS_RESERVED, Urls, is_safe_slug, slugify, url_to_file
+from builder.urls import MAX_SLUG, WINDOWS_RESERVED, Urls, is_safe_slug, slugify, term_slug, url_to_file
 
 URL_SAFE = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -78,3 +78,8 @@ def test_url_to_file_maps_folders_to_index_pages():
 ])
 def test_links_work_at_the_root_and_under_a_sub_path(base, href):
     assert Urls(base).href(urls.article("x")) == href
+
+
+def test_term_slugs_never_take_the_path_of_an_overview_page():
+    assert term_slug("By count") == "by-count-page" and term_slug("Artificial intelligence") == "artificial-intelligence"
+    assert urls.term("topics", term_slug("By count")) != urls.terms("topics", by_count=True)
