@@ -132,7 +132,7 @@ def test_term_pages_draw_the_monthly_chart_with_a_text_alternative(built_generat
 
 def test_article_pages_show_headline_date_source_chips_body_and_neighbours(built_generated, built_samples):
     html = (built_generated / "site" / "articles" / "report-0002" / "index.html").read_text("utf-8")
-    assert re.search(r'<time datetime="2024-02-07"[^>]*>7 February 2024</time>', html)
+    assert '<time datetime="2024-02-07">7 February 2024</time>' in html
     assert html.count('class="chip chip-company"') >= 2
     assert 'data-pagefind-filter="company"' in html and 'data-pagefind-filter="topic"' in html
     assert 'rel="prev"' in html and 'rel="next"' in html
