@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from builder.content import Article
 from builder.registry import Registry
-from builder.urls import slugify
+from builder.urls import term_slug
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class Term:
         return len(self.articles)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """An article as a listing shows it: with its topic and company terms, for linked chips."""
+
+    article: Article
+    topics: tuple[Term, ...]
+    companies: tuple[Term, ...]
+
+
 @dataclass
 class Archive:
     """Everything the page planner needs, computed once from the articles."""
@@ -50,11 +60,20 @@ class Archive:
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
     _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _listed: dict[str, Listed] = field(default_factory=dict, repr=False)
     related_memo: dict[str, list[str]] = field(default_factory=dict, repr=False)  # slug -> slugs
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
         return self._terms_of.get((article.slug, spec.field), [])
+
+    def listed(self, article: Article) -> Listed:
+        """The article with its terms, made once per article."""
+        entry = self._listed.get(article.slug)
+        if entry is None:
+            entry = self._listed[article.slug] = Listed(
+                article, tuple(self.terms_of(article, TOPICS)), tuple(self.terms_of(article, COMPANIES)))
+        return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:
         """Terms with the most articles first; ties A–Z."""
@@ -71,7 +90,8 @@ class Archive:
         """Articles sharing companies and topics, rarer shared terms weighing more; newest first on ties.
 
         Only the `window` articles nearest in time of each term are scored, so large
-        terms cost the same as small ones. Results are memoised per tag signature.
+        terms cost the same as small ones. Articles sharing no term are never padded in.
+        Results are memoised per tag signature.
         """
         known = self.related_memo.get(article.slug)
         if known is not None:
@@ -86,7 +106,7 @@ class Archive:
                 for j in positions[max(0, centre - window // 2): centre + window // 2 + 1]:
                     if j != i:
                         scores[j] = scores.get(j, 0.0) + share
-        best = sorted(scores, key=lambda j: (-round(scores[j], 9), j))[:limit]
+        best = heapq.nsmallest(limit, scores, key=lambda j: (-scores[j], j))
         self.related_memo[article.slug] = [self.articles[j].slug for j in best]
         return [self.articles[j] for j in best]
 
@@ -152,21 +172,22 @@ def build_archive(articles: list[Article], registry: Registry) -> Archive:
     return archive
 
 
+def _known(spec: TaxonomySpec, name: str, registry: Registry):
+    """The registry's topic or company entry for a name (or alias), if any."""
+    return registry.topic(name) if spec is TOPICS else registry.company(name)
+
+
 def _term_slug(spec: TaxonomySpec, name: str, registry: Registry) -> str:
-    known = registry.topic(name) if spec is TOPICS else registry.company(name)
-    return known.slug if known else slugify(name)
+    known = _known(spec, name, registry)
+    return known.slug if known else term_slug(name)
 
 
 def _new_term(spec: TaxonomySpec, name: str, registry: Registry) -> Term:
-    if spec is TOPICS:
-        topic = registry.topic(name)
-        if topic:
-            return Term(spec, topic.name, topic.slug, topic.description)
-    else:
-        company = registry.company(name)
-        if company:
-            return Term(spec, company.name, company.slug, _company_description(company))
-    return Term(spec, name, slugify(name))
+    known = _known(spec, name, registry)
+    if known is None:
+        return Term(spec, name, term_slug(name))
+    description = known.description if spec is TOPICS else _company_description(known)
+    return Term(spec, known.name, known.slug, description)
 
 
 def _company_description(company) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from builder import search, urls
-from builder.archive import COMPANIES, TAXONOMIES, TOPICS, Archive, Term, TaxonomySpec
+from builder.archive import Archive, COMPANIES, Listed, TAXONOMIES, TOPICS, TaxonomySpec, Term
 from builder.content import Article
 
 
@@ -38,15 +38,6 @@ class Pagination:
 
     def path_of(self, number: int) -> str:
         return urls.paged(self.base, number)
-
-
-@dataclass(frozen=True)
-class Listed:
-    """An article as a listing shows it: with its topic and company terms, for linked chips."""
-
-    article: Article
-    topics: tuple[Term, ...]
-    companies: tuple[Term, ...]
 
 
 @dataclass(frozen=True)
@@ -110,8 +101,7 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
 
 def listed(archive: Archive, articles) -> list[Listed]:
     """Articles ready for a listing: each with the terms its chips link to."""
-    return [Listed(a, tuple(archive.terms_of(a, TOPICS)), tuple(archive.terms_of(a, COMPANIES)))
-            for a in articles]
+    return [archive.listed(a) for a in articles]
 
 
 def _in_sitemap(page: Page) -> bool:

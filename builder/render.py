@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from builder import urls
 from builder.errors import ContentError
@@ -36,6 +37,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
+            auto_reload=False,  # templates do not change during a build; skip a stat per page
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -43,9 +45,20 @@ class Renderer:
         )
         self.env.globals.update(site=site, url=self.urls.href, abs_url=self.urls.absolute,
                                 paths=urls, body_html=body_html, json_ld=json_ld,
-                                article_data=self.article_data, collection_data=self.collection_data)
+                                article_data=self.article_data, collection_data=self.collection_data,
+                                card=self.card)
+        self._cards: dict[tuple[str, int], Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+
+    def card(self, entry, heading_level: int) -> Markup:
+        """An article's listing card, rendered once per build: listings repeat them a lot."""
+        key = (entry.article.slug, heading_level)
+        html = self._cards.get(key)
+        if html is None:
+            template = self.env.get_template("partials/card.html")
+            html = self._cards[key] = Markup(template.render(entry=entry, heading_level=heading_level))
+        return html
 
     def article_data(self, article) -> dict:
         """schema.org NewsArticle for an article page."""
