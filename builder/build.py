@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,12 +17,12 @@ from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.output import Staging, WriteReport, place
 from builder.pages import Page, plan_pages
+from builder.parallel import fork_map
 from builder.registry import load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger
 from builder.urls import url_to_file
 
-PARALLEL_FROM = 400  # pages; below this a process pool costs more than it saves
 
 
 class BuildFailed(Exception):
@@ -102,7 +100,8 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
     with phase("load"):
         cache = BuildCache.load(cache_dir)
         registry = load_registry(config.path("data"))
-        articles, errors = load_articles(config.path("content"), cache.articles)
+        articles, errors = load_articles(config.path("content"), cache.articles,
+                                         mapper=lambda read, paths: fork_map(read, paths, workers))
         if errors:
             raise BuildFailed(report.errors + errors)
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
@@ -184,43 +183,13 @@ def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previo
         if previous.get(file) != key or not staging.keep(file):
             staging.claim(file)
             todo.append((file, page))
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(todo) >= PARALLEL_FROM:
-        results = _render_parallel(todo, renderer, staging, workers, progress)
-    else:
-        results = _render_chunk(todo, renderer, staging.root, staging.out)
-    for file, written in results:
+
+    def render_chunk(chunk: list[tuple[str, Page]]) -> list[tuple[str, bool]]:
+        return [(file, place(staging.root, staging.out, file, renderer.render(page))) for file, page in chunk]
+
+    for file, written in fork_map(render_chunk, todo, workers, progress=partial(progress, "render")):
         staging.record(file, written)
     return keys
-
-
-def _render_chunk(todo, renderer, root: Path, out: Path) -> list[tuple[str, bool]]:
-    return [(file, place(root, out, file, renderer.render(page))) for file, page in todo]
-
-
-_JOB: tuple = ()  # what forked workers inherit instead of receiving it pickled
-
-
-def _render_indexes(start: int, stop: int) -> list[tuple[str, bool]]:
-    todo, renderer, root, out = _JOB
-    return _render_chunk(todo[start:stop], renderer, root, out)
-
-
-def _render_parallel(todo, renderer, staging: Staging, workers: int, progress) -> list[tuple[str, bool]]:
-    """Render in forked processes that write their files straight into the staging folder."""
-    global _JOB
-    _JOB = (todo, renderer, staging.root, staging.out)
-    size = max(50, len(todo) // (workers * 8))
-    results: list[tuple[str, bool]] = []
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_indexes, i, i + size) for i in range(0, len(todo), size)]
-            for future in futures:
-                results += future.result()
-                progress("render", len(results), len(todo))
-    finally:
-        _JOB = ()
-    return results
 
 
 def static_files(static_dir: Path):

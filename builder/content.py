@@ -315,45 +315,75 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def load_articles(content_dir: Path, known: dict | None = None) -> tuple[list[Article], list[ContentError]]:
+def load_articles(content_dir: Path, known: dict | None = None,
+                  mapper=lambda read, paths: read(paths)) -> tuple[list[Article], list[ContentError]]:
     """Every article under `content_dir`, and every problem found (all files are read).
 
     `known` (path -> (mtime_ns, size, Article)) supplies articles whose file is unchanged,
-    and is updated with the ones read.
+    and is updated with the ones read. `mapper(read_files, paths)` may read in parallel.
     """
     known = {} if known is None else known
-    articles: list[Article] = []
     files, errors = _markdown_files(content_dir)
+    found: dict[Path, Article | ContentError] = {}
+    todo: list[tuple[Path, os.stat_result]] = []
     for path, is_link in files:
         try:
             if is_link:
-                try:
-                    inside = path.resolve(strict=True).is_relative_to(content_dir.resolve())
-                except (OSError, RuntimeError) as err:  # broken link, link loop
-                    raise ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
-                                       hint="remove the link, or put the article file itself here") from None
-                if not inside:
-                    raise ContentError("this file is a link to a file outside the content folder; it was "
-                                       "not read", file=path, hint="copy the article into content/ instead")
+                _check_link(path, content_dir)
             stat = path.stat()
-            cached = known.get(str(path))
-            if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-                articles.append(cached[2])
-                continue
-            article = read_article(path, path.read_bytes().decode("utf-8"))
-            known[str(path)] = (stat.st_mtime_ns, stat.st_size, article)
-            articles.append(article)
-        except UnicodeDecodeError as err:
-            errors.append(ContentError(f"not valid UTF-8 at byte {err.start}", file=path,
-                                       line=err.object[: err.start].count(b"\n") + 1,
-                                       hint="save the file as UTF-8"))
         except ContentError as err:
-            errors.append(err)
+            found[path] = err
+            continue
         except OSError as err:
-            errors.append(ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
-                                       hint="check that it is a readable file"))
+            found[path] = _unreadable(path, err)
+            continue
+        cached = known.get(str(path))
+        if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            found[path] = cached[2]
+        else:
+            todo.append((path, stat))
+    for (path, stat), result in zip(todo, mapper(read_files, [path for path, _ in todo])):
+        found[path] = result
+        if isinstance(result, Article):
+            known[str(path)] = (stat.st_mtime_ns, stat.st_size, result)
+    articles = [found[path] for path, _ in files if isinstance(found[path], Article)]
+    errors += [found[path] for path, _ in files if isinstance(found[path], ContentError)]
     errors.extend(_slug_clashes(articles))
     return articles, errors
+
+
+def read_files(paths: list[Path]) -> list[Article | ContentError]:
+    """Each file's article, or the error that stops it; one bad file does not stop the rest."""
+    results: list[Article | ContentError] = []
+    for path in paths:
+        try:
+            results.append(read_article(path, path.read_bytes().decode("utf-8")))
+        except UnicodeDecodeError as err:
+            results.append(ContentError(f"not valid UTF-8 at byte {err.start}", file=path,
+                                        line=err.object[: err.start].count(b"\n") + 1,
+                                        hint="save the file as UTF-8"))
+        except ContentError as err:
+            results.append(err)
+        except OSError as err:
+            results.append(_unreadable(path, err))
+    return results
+
+
+def _check_link(path: Path, content_dir: Path) -> None:
+    """Refuse a symlink that is broken, loops, or leads outside the content folder."""
+    try:
+        inside = path.resolve(strict=True).is_relative_to(content_dir.resolve())
+    except (OSError, RuntimeError) as err:  # broken link, link loop
+        raise ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
+                           hint="remove the link, or put the article file itself here") from None
+    if not inside:
+        raise ContentError("this file is a link to a file outside the content folder; it was "
+                           "not read", file=path, hint="copy the article into content/ instead")
+
+
+def _unreadable(path: Path, err: OSError) -> ContentError:
+    return ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
+                        hint="check that it is a readable file")
 
 
 def _markdown_files(content_dir: Path) -> tuple[list[tuple[Path, bool]], list[ContentError]]:

@@ -10,12 +10,23 @@ import time
 from dataclasses import replace
 
 from livereload import Server
+from livereload.handlers import StaticFileHandler
+from tornado.web import HTTPError
 
 from builder.build import BuildFailed, build
 from builder.config import Config
 from builder.errors import ContentError
 
 WATCHED = ("seeds", "content", "data", "templates", "static")
+
+
+class _SiteFiles(StaticFileHandler):
+    """livereload's file handler, answering 400 (not 500) to a NUL byte in the path."""
+
+    def validate_absolute_path(self, root: str, absolute_path: str):
+        if "\0" in absolute_path:
+            raise HTTPError(400)
+        return super().validate_absolute_path(root, absolute_path)
 
 
 def _ignored(path: str) -> bool:
@@ -53,6 +64,7 @@ def serve(make_config, host: str, port: int, console) -> int:
     rebuild(preview_config, console)
     config.path("out").mkdir(parents=True, exist_ok=True)
     server = Server()
+    server.SFH = _SiteFiles
     for name in WATCHED:
         folder = config.path(name)
         if folder.exists():

@@ -558,8 +558,7 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
             status, body = _raw_get(port, target)
             assert SECRET.encode() not in body, target
             assert b"root:x:0:0" not in body, target
-            # Tornado answers a NUL in the path with 500 (ValueError in realpath): refused, not served.
-            refused = (0, 400, 403, 404, 414, 431) + ((500,) if "%00" in target else ())
+            refused = (0, 400, 403, 404, 414, 431)
             assert status in refused or (status == 200 and b"<!DOCTYPE html>" in body), (target, status)
         status, body = _raw_get(port, "/articles/")
         assert status in (200, 403, 404)
@@ -567,4 +566,4 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
-    assert output.count("Traceback") == output.count("ValueError: embedded null byte"), output
+    assert "Traceback" not in output, output

@@ -1,0 +1,38 @@
+"""Map a function over a list in forked worker processes, keeping the order of results.
+
+Workers inherit the function and the list through fork, so nothing big is pickled on
+the way in; only each chunk's results travel back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+_WORK: tuple = ()  # (function, items) for the forked workers
+
+
+def _run_chunk(start: int, stop: int) -> list:
+    function, items = _WORK
+    return function(items[start:stop])
+
+
+def fork_map(function, items: list, workers: int | None = None, least: int = 400, progress=None) -> list:
+    """`function(chunk) -> list` over consecutive chunks of `items`, in parallel when worth it."""
+    global _WORK
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(items) < least or "fork" not in multiprocessing.get_all_start_methods():
+        return function(items)
+    size = max(1, -(-len(items) // (workers * 8)))
+    _WORK = (function, items)
+    results: list = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for future in [pool.submit(_run_chunk, i, i + size) for i in range(0, len(items), size)]:
+                results += future.result()
+                if progress:
+                    progress(len(results), len(items))
+    finally:
+        _WORK = ()
+    return results
