@@ -6,6 +6,7 @@ the way in; only each chunk's results travel back.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +28,7 @@ def fork_map(function, items: list, workers: int | None = None, least: int = 400
     size = max(1, -(-len(items) // (workers * 8)))
     _WORK = (function, items)
     results: list = []
+    gc.freeze()  # children's collections then skip inherited objects instead of copying their pages
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for future in [pool.submit(_run_chunk, i, i + size) for i in range(0, len(items), size)]:
@@ -34,5 +36,6 @@ def fork_map(function, items: list, workers: int | None = None, least: int = 400
                 if progress:
                     progress(len(results), len(items))
     finally:
+        gc.unfreeze()
         _WORK = ()
     return results

@@ -46,8 +46,9 @@ class Renderer:
         self.env.globals.update(site=site, url=self.urls.href, abs_url=self.urls.absolute,
                                 paths=urls, body_html=body_html, json_ld=json_ld,
                                 article_data=self.article_data, collection_data=self.collection_data,
-                                card=self.card)
+                                card=self.card, card_chips=self.card_chips)
         self._cards: dict[tuple[str, int], Markup] = {}
+        self._chips: dict[str, Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
 
@@ -58,6 +59,14 @@ class Renderer:
         if html is None:
             template = self.env.get_template("partials/card.html")
             html = self._cards[key] = Markup(template.render(entry=entry, heading_level=heading_level))
+        return html
+
+    def card_chips(self, entry) -> Markup:
+        """An article's linked chips for listings, rendered once per build for all its cards."""
+        html = self._chips.get(entry.article.slug)
+        if html is None:
+            chips = self.env.get_template("partials/chips.html").module.chips
+            html = self._chips[entry.article.slug] = Markup(chips(entry.topics, entry.companies))
         return html
 
     def article_data(self, article) -> dict:
