@@ -18,7 +18,7 @@ from builder.ingest import IngestReport, ingest
 from builder.output import Staging, WriteReport, place
 from builder.pages import Page, plan_pages
 from builder.parallel import fork_map
-from builder.registry import load_registry
+from builder.registry import Registry, load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger
 from builder.urls import url_to_file
@@ -76,9 +76,9 @@ def _quiet(phase: str, done: int | None, total: int | None) -> None:
     """The default progress callback: says nothing."""
 
 
-def run_ingest(config: Config) -> IngestReport:
+def run_ingest(config: Config, registry: Registry | None = None) -> IngestReport:
     """Raw dumps -> Markdown articles, tagged with the registries."""
-    tagger = Tagger(load_registry(config.path("data")))
+    tagger = Tagger(registry or load_registry(config.path("data")))
     return ingest(config.path("seeds"), config.path("content"), tagger)
 
 
@@ -89,7 +89,8 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
     cache_dir = config.path("cache")
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
-        report.ingest = run_ingest(config)
+        registry = load_registry(config.path("data"))
+        report.ingest = run_ingest(config, registry)
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings
     with phase("scan"):
@@ -99,7 +100,6 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
             return report
     with phase("load"):
         cache = BuildCache.load(cache_dir)
-        registry = load_registry(config.path("data"))
         articles, errors = load_articles(config.path("content"), cache.articles,
                                          mapper=lambda read, paths: fork_map(read, paths, workers))
         if errors:

@@ -85,8 +85,8 @@ class _Mapping(dict):
     line = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML (libyaml's parser when present) whose mappings remember their line."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
