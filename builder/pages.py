@@ -110,7 +110,7 @@ def _in_sitemap(page: Page) -> bool:
 
 
 def _home_pages(archive: Archive, per_page: int) -> list[Page]:
-    top = {spec.field: archive.by_count(spec)[:12] for spec in TAXONOMIES}
+    top = {spec.field: [(term, term.count) for term in archive.by_count(spec)[:12]] for spec in TAXONOMIES}
     return [Page(p.path_of(p.number), "home.html",
                  {"title": None if p.number == 1 else f"Latest news, page {p.number}",
                   "items": listed(archive, items), "pagination": p, "top": top},

@@ -10,54 +10,16 @@ download). The PNGs show the first screen a reader sees.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "/REPO/"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tests"))
+from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve  # noqa: E402  (shared with the browser tests)
 WIDTHS = {375: 812, 1280: 900}  # width -> viewport height
-
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site folder at PREFIX only, with its 404.html for missing pages, like GitHub Pages."""
-
-    def translate_path(self, path):
-        route = urlsplit(path).path
-        if not route.startswith(PREFIX):
-            return str(Path(self.directory) / "\0missing")
-        return super().translate_path("/" + route[len(PREFIX):])
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(site: Path) -> http.server.ThreadingHTTPServer:
-    """A threaded server for `site` on a free port, running in the background."""
-    handler = functools.partial(SubPathHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def build(project: Path, base_url: str) -> Path:

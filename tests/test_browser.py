@@ -6,61 +6,29 @@ it is built with the server's own address as base URL, as GitHub Pages would ser
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import ROOT, generated_project, run_cli
+from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-PREFIX = "/REPO/"
 
 if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (scripts/test-tools installs it)", allow_module_level=True)
-
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """The site folder at /REPO/ and nothing elsewhere; missing pages get the site's 404.html."""
-
-    def translate_path(self, path):
-        route = urlsplit(path).path
-        if not route.startswith(PREFIX):
-            return str(Path(self.directory) / "\0missing")
-        return super().translate_path("/" + route[len(PREFIX):])
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.exists():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+    pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base URL, project root) of the generated archive, built for and served at /REPO/."""
     root = generated_project(tmp_path_factory.mktemp("browser") / "project", 63, per_page=5)
-    handler = functools.partial(SubPathHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(root / "site")
     base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
     run_cli("build", "--base-url", base, cwd=root)
     yield base, root

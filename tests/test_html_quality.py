@@ -37,7 +37,7 @@ def page_types(site: Path) -> dict[str, Path]:
 
 def vnu_errors(target: Path) -> list[str]:
     if not shutil.which("java") or not VNU.exists():
-        pytest.skip("java or vnu.jar missing (scripts/test-tools installs vnu-jar)")
+        pytest.fail("java or vnu.jar missing: run scripts/test-tools (make test does)", pytrace=False)
     result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(target)],
                             capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]

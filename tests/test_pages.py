@@ -104,8 +104,8 @@ def test_home_shows_the_most_active_terms_first():
                for i in range(4)]
     _, pages = plan(stories)
     top = pages[""].context["top"]
-    assert [t.name for t in top["topics"]] == ["AI", "Space"]
-    assert [t.name for t in top["companies"]] == ["Zeta", "Apple"]
+    assert [(t.name, count) for t, count in top["topics"]] == [("AI", 4), ("Space", 2)]
+    assert [t.name for t, _ in top["companies"]] == ["Zeta", "Apple"]
 
 
 def test_overviews_group_a_to_z_and_sort_by_count():
