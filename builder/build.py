@@ -121,7 +121,10 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
             templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
-            listing = archive.listing_signature() + templates
+            # Everything pages show besides article bodies; while it stays the same, an edited
+            # body re-renders only the pages that show that article.
+            listing = archive.listing_signature() + templates + tree_signature(
+                config.path("data"), extra=repr(asdict(config)))
             bodies_only = None
             if cache.listing == listing:
                 bodies_only = {a.slug for a in articles if cache.digests.get(a.slug) != a.digest}

@@ -56,12 +56,18 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
     (root / "content" / "story-99.md").write_text(ARTICLE.format(title="A late story", slug="story-99", day=28,
                                                                  body="Added later."))
     run_cli("build", "--no-search", cwd=root)
+    story.write_text(story.read_text().replace("A corrected body.", "A second correction."))
+    topics = root / "data" / "topics.yaml"
+    topics.write_text(re.sub(r"(- name: Cybersecurity\n(?:  .*\n)*?  description: ).*", r"\1Attacks and defences.",
+                             topics.read_text(), count=1))
+    run_cli("build", "--no-search", cwd=root)
     cached = _tree(root / "site")
     shutil.rmtree(root / "site")
     shutil.rmtree(root / ".cache")
     run_cli("build", "--no-search", cwd=root)
     assert _tree(root / "site") == cached
-    assert "A corrected body." in cached["articles/story-3/index.html"].decode()
+    assert "A second correction." in cached["articles/story-3/index.html"].decode()
+    assert "Attacks and defences." in cached["topics/cybersecurity/index.html"].decode()
 
 
 def test_only_changed_files_are_rewritten(make_site):
