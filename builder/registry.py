@@ -335,7 +335,8 @@ class Matcher:
             key = " " + body + ("" if phrase.prefix else " ")
             # 0: any case; 1: not a lower-case word; 2: exactly as written (see Phrase.accepts)
             rule = 2 if phrase.exact else 1 if phrase.form[:1].isupper() else 0
-            table.setdefault(key, []).append((phrase, rule))
+            written = phrase.form[:-1] if phrase.prefix else phrase.form
+            table.setdefault(key, []).append((phrase, rule, phrase.prefix, written))
         self.automaton = ahocorasick.Automaton()
         for key, phrases in table.items():
             self.automaton.add_word(key, (len(key), tuple(phrases)))
@@ -363,11 +364,8 @@ class Matcher:
         found = []
         for end, (length, phrases) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character
-            for phrase, rule in phrases:  # Phrase.accepts, inlined: this loop is the hot path
-                if phrase.prefix:
-                    stop = padded.find(" ", end) - 1
-                    if rule == 0 or (rule == 1 and not text[start].islower()) or text[start:end] == phrase.form[:-1]:
-                        found.append(Match(start, stop, phrase))
-                elif rule == 0 or (rule == 1 and not text[start].islower()) or text[start:end - 1] == phrase.form:
-                    found.append(Match(start, end - 1, phrase))
+            for phrase, rule, prefix, written in phrases:  # Phrase.accepts, inlined: the hot path
+                if rule == 0 or (rule == 1 and not text[start].islower()) or \
+                        text[start:end if prefix else end - 1] == written:
+                    found.append(Match(start, padded.find(" ", end) - 1 if prefix else end - 1, phrase))
         return found

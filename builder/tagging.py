@@ -60,7 +60,7 @@ class Tagger:
         return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations)
 
     def _topics(self, matches: list[Match], title_end: int) -> tuple[str, ...]:
-        mentions: Counter = Counter()
+        mentions: dict[tuple, int] = {}
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
         for m in matches:  # in order of end position
             key = (m.phrase.target, m.phrase.form)
@@ -71,11 +71,11 @@ class Tagger:
                     continue
                 mentions[previous[2]] -= previous[3]
             last[key[0][0]] = (m.start, m.end, key, count)
-            mentions[key] += count
-        scores: Counter = Counter()
+            mentions[key] = mentions.get(key, 0) + count
+        scores: dict[int, float] = {}
         for ((index, weight), _), count in mentions.items():
             if count:
-                scores[index] += weight * (1 + 0.5 * (min(count, 3) - 1))
+                scores[index] = scores.get(index, 0.0) + weight * (1 + 0.5 * (min(count, 3) - 1))
         if not scores:
             return ()
         top = max(scores.values())
