@@ -93,6 +93,10 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
         report.ingest = run_ingest(config, registry)
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings
+    if "://" not in config.base_url:
+        report.warnings.append(f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and "
+                               "canonical links are relative; set base_url in site.toml or pass --base-url "
+                               "https://… before publishing")
     with phase("scan"):
         inputs = input_signature(config, code_version())
         if inputs == last_inputs(cache_dir) and config.path("out").is_dir():
