@@ -16,7 +16,7 @@ from builder.content import load_articles
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.output import Staging, WriteReport, place
-from builder.pages import Page, plan_pages
+from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import fork_map
 from builder.registry import Registry, load_registry
 from builder.render import Renderer, Site
@@ -115,8 +115,17 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
         signature = archive.tag_signature()
         if cache.related[0] == signature:
             archive.related_memo.update(cache.related[1])
-        pages = plan_pages(archive, config.per_page)
-        report.pages = len(pages)
+        templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
+        # Everything pages show besides article bodies. While it stays the same, edited bodies
+        # need only the pages that show them: that is the dependency map.
+        listing = archive.listing_signature() + templates + tree_signature(
+            config.path("data"), extra=repr(asdict(config)))
+        bodies_only = None
+        if cache.listing == listing and config.path("out").is_dir():
+            bodies_only = {a.slug for a in articles if cache.digests.get(a.slug) != a.digest}
+            pages = plan_body_pages(archive, bodies_only, config.per_page)
+        else:
+            pages = plan_pages(archive, config.per_page)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
     out = config.path("out")
     previous = set(cache.outputs) | set(cache.extras) if cache.outputs and out.is_dir() else None
@@ -124,16 +133,13 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
     try:
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
-            templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
-            # Everything pages show besides article bodies; while it stays the same, an edited
-            # body re-renders only the pages that show that article.
-            listing = archive.listing_signature() + templates + tree_signature(
-                config.path("data"), extra=repr(asdict(config)))
-            bodies_only = None
-            if cache.listing == listing:
-                bodies_only = {a.slug for a in articles if cache.digests.get(a.slug) != a.digest}
-            keys = render_pages(pages, renderer, staging, cache.outputs, templates, bodies_only, progress, workers)
+            keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
+            if bodies_only is not None:  # every other page stays as the last build wrote it
+                for file, key in cache.outputs.items():
+                    if file not in keys and staging.keep(file):
+                        keys[file] = key
             report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
+            report.pages = len(keys)
             extras = [*static_files(config.path("static")), *extra_files(config)]
             for name, data in extras:
                 staging.put(name, data)
@@ -169,21 +175,15 @@ def input_signature(config: Config, code: str) -> str:
 
 
 def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previous: dict[str, str],
-                 templates: str, changed: set[str] | None, progress, workers: int | None) -> dict[str, str]:
+                 templates: str, progress, workers: int | None) -> dict[str, str]:
     """Render every page whose inputs changed since the last build; keep the rest as they are.
 
-    A page's key is a hash of everything its template reads. When only article bodies
-    changed (`changed` holds their slugs), a page that shows none of them keeps its old
-    key without computing it: that is the dependency map. Returns output file -> key.
+    A page's key is a hash of everything its template reads. Returns output file -> key.
     """
     keys: dict[str, str] = {}
     todo: list[tuple[str, Page]] = []
     for page in pages:
         file = url_to_file(page.path)
-        if changed is not None and file in previous and not any(a.slug in changed for a in page.articles) \
-                and staging.keep(file):
-            keys[file] = previous[file]
-            continue
         key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d"
                            f"{fingerprint(page.context)}\x1d{fingerprint(page.articles)}".encode()).hexdigest()
         keys[file] = key

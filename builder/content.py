@@ -391,20 +391,27 @@ def _markdown_files(content_dir: Path) -> tuple[list[tuple[Path, bool]], list[Co
 
     Hidden files and folders (.git, editor backups, the ingest manifest) are not articles.
     """
-    found, errors = [], []
-    for dirpath, dirnames, names in os.walk(content_dir):
-        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            if not name.startswith("."):
-                errors.append(ContentError(
-                    "this folder is a link; its articles were not read", file=os.path.join(dirpath, name),
-                    hint="articles must be real files inside content/: copy them instead of linking"))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and not os.path.islink(os.path.join(dirpath, d)))
-        for name in names:
-            if name.endswith(".md") and not name.startswith("."):
-                full = os.path.join(dirpath, name)
-                found.append((Path(full), os.path.islink(full)))
-    return sorted(found), errors
+    found: list[tuple[str, bool]] = []
+    errors: list[ContentError] = []
+
+    def visit(folder: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
+                    errors.append(ContentError(
+                        "this folder is a link; its articles were not read", file=entry.path,
+                        hint="articles must be real files inside content/: copy them instead of linking"))
+                elif entry.is_dir(follow_symlinks=False):
+                    visit(entry.path)
+                elif entry.name.endswith(".md"):
+                    found.append((entry.path, entry.is_symlink()))
+
+    if content_dir.is_dir():
+        visit(str(content_dir))
+    errors.sort(key=lambda e: e.file)
+    return [(Path(path), link) for path, link in sorted(found)], errors
 
 
 def _os_problem(err: BaseException) -> str:

@@ -18,6 +18,7 @@ class Page:
     template: str  # a Jinja template name, or "feed:" / "sitemap:" / "robots:" for generated files
     context: dict = field(default_factory=dict)
     articles: tuple[Article, ...] = ()  # articles this page shows, for dependency tracking
+    bodies: tuple[Article, ...] = ()  # those whose full text it shows (article pages, feeds)
 
 
 @dataclass(frozen=True)
@@ -82,18 +83,13 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
         pages += _overview_pages(archive, spec)
         for term in archive.terms[spec.field]:
             pages += _term_pages(archive, term, per_page)
-            pages.append(Page(urls.term_feed(spec.field, term.slug), "feed:",
-                              {"title": term.name, "path": urls.term(spec.field, term.slug),
-                               "feed_path": urls.term_feed(spec.field, term.slug)},
-                              tuple(term.articles[:per_page])))
+    pages += _feed_pages(archive, per_page)
     pages += _archive_pages(archive, per_page)
     pages.append(Page(urls.SEARCH, "search.html", {"title": "Search",
                                                     "topics": archive.terms[TOPICS.field],
                                                     "companies": archive.terms[COMPANIES.field],
                                                     "bundle": f"{search.FOLDER}/"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}))
-    pages.append(Page(urls.FEED, "feed:", {"title": None, "path": urls.HOME, "feed_path": urls.FEED},
-                      tuple(archive.articles[:per_page])))
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
     return pages
@@ -102,6 +98,25 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
 def listed(archive: Archive, articles) -> list[Listed]:
     """Articles ready for a listing: each with the terms its chips link to."""
     return [archive.listed(a) for a in articles]
+
+
+def plan_body_pages(archive: Archive, slugs: set[str], per_page: int) -> list[Page]:
+    """Only the pages showing the full text of the articles in `slugs`: their own and the feeds."""
+    pages = [_article_page(archive, a) for a in archive.articles if a.slug in slugs]
+    return pages + [p for p in _feed_pages(archive, per_page) if any(a.slug in slugs for a in p.bodies)]
+
+
+def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
+    """The site's Atom feed and one per topic and company: the newest `per_page` articles each."""
+    entries = tuple(archive.articles[:per_page])
+    pages = [Page(urls.FEED, "feed:", {"title": None, "path": urls.HOME, "feed_path": urls.FEED}, entries, entries)]
+    for spec in TAXONOMIES:
+        for term in archive.terms[spec.field]:
+            entries = tuple(term.articles[:per_page])
+            pages.append(Page(urls.term_feed(spec.field, term.slug), "feed:",
+                              {"title": term.name, "path": urls.term(spec.field, term.slug),
+                               "feed_path": urls.term_feed(spec.field, term.slug)}, entries, entries))
+    return pages
 
 
 def _in_sitemap(page: Page) -> bool:
@@ -129,7 +144,7 @@ def _article_page(archive: Archive, article: Article) -> Page:
         "related": listed(archive, related),
         "newer": newer,
         "older": older,
-    }, (article, *related, *(a for a in (newer, older) if a)))
+    }, (article, *related, *(a for a in (newer, older) if a)), (article,))
 
 
 def _alias_pages(archive: Archive) -> list[Page]:
