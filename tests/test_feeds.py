@@ -76,7 +76,7 @@ def test_a_company_feed_has_that_companys_articles_newest_first(built_generated)
     assert dates == sorted(dates, reverse=True)
     assert parsed.feed.link == BASE + "companies/nvidia/"
     page = (site / "companies" / "nvidia" / "index.html").read_text("utf-8")
-    assert f'type="application/atom+xml" title="Nvidia — ' in page and 'href="/REPO/companies/nvidia/feed.xml"' in page
+    assert 'type="application/atom+xml" title="Nvidia — ' in page and 'href="/REPO/companies/nvidia/feed.xml"' in page
 
 
 def test_feed_entry_ids_survive_a_rebuild_and_a_new_article(tmp_path):

@@ -7,7 +7,6 @@ is written outside the output folder; the dev server serves files under site/ on
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import os
