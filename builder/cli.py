@@ -31,7 +31,8 @@ def _paths(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__.splitlines()[0],
+    parser = argparse.ArgumentParser(prog="newsarchive",
+                                     description="Turn raw news dumps into a static, searchable archive site.",
                                      epilog="exit codes: 0 ok, 1 content errors, 2 usage errors")
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="ingest the dumps and build the site")
