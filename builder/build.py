@@ -98,12 +98,13 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
                                "canonical links are relative; set base_url in site.toml or pass --base-url "
                                "https://… before publishing")
     with phase("scan"):
-        inputs = input_signature(config, code_version())
+        version = code_version()
+        inputs = input_signature(config, version)
         if inputs == last_inputs(cache_dir) and config.path("out").is_dir():
             report.up_to_date = True
             return report
     with phase("load"):
-        cache = BuildCache.load(cache_dir)
+        cache = BuildCache.load(cache_dir, version)
         articles, errors = load_articles(config.path("content"), cache.articles,
                                          mapper=lambda read, paths: fork_map(read, paths, workers))
         if errors:

@@ -40,9 +40,8 @@ class BuildCache:
     digests: dict = field(default_factory=dict)  # slug -> hash of the article's file
 
     @classmethod
-    def load(cls, folder: Path) -> "BuildCache":
+    def load(cls, folder: Path, version: str) -> "BuildCache":
         """The cache in `folder`, or an empty one if it is missing, damaged or from other code."""
-        version = code_version()
         try:
             with open(folder / CACHE_FILE, "rb") as handle:
                 cache = pickle.load(handle)
