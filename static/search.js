@@ -47,10 +47,11 @@
     list.innerHTML = results.map(card).join("");
   }
 
+  // The URL fills the form, except fields the reader already changed while Pagefind loaded.
   const params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
-  if (topic) topic.value = params.get("topic") || "";
-  if (company) company.value = params.get("company") || "";
+  for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"]]) {
+    if (field && !field.value) field.value = params.get(key) || "";
+  }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of [topic, company]) if (select) select.addEventListener("change", run);

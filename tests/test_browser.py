@@ -149,6 +149,21 @@ def test_the_header_search_box_leads_to_results(page, site):
     assert page.url.startswith(base + "search/?q=Anthropic")
 
 
+def test_what_a_reader_types_while_search_loads_is_kept_and_searched(page, site):
+    """On a slow connection the reader types before Pagefind has loaded; the query must survive."""
+    base, _ = site
+    held = []
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))  # hold the bundle until the reader has typed
+    page.goto(base + "search/", wait_until="domcontentloaded")
+    while not held:
+        page.wait_for_timeout(50)
+    page.fill("#search-input", "Visa")
+    held[0].continue_()
+    page.locator("#search-results li").first.wait_for()
+    assert page.locator("#search-input").input_value() == "Visa"
+    assert page.url.endswith("search/?q=Visa")
+
+
 def test_every_page_type_has_no_serious_accessibility_violations(page, site):
     base, root = site
     article = sorted((root / "site" / "articles").iterdir())[0].name
