@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 from bisect import bisect_left
+from itertools import repeat
 from dataclasses import dataclass, field
 
 from builder.content import Article
@@ -103,10 +103,12 @@ class Archive:
                 share = weight / math.log2(2 + term.count)
                 positions = self._positions[id(term)]
                 centre = bisect_left(positions, i)
-                for j in positions[max(0, centre - window // 2): centre + window // 2 + 1]:
-                    if j != i:
-                        scores[j] = scores.get(j, 0.0) + share
-        best = heapq.nsmallest(limit, scores, key=lambda j: (-scores[j], j))
+                near = positions[max(0, centre - window // 2): centre + window // 2 + 1]
+                # scores[j] += share for every j in near, looped in C (each j is in `near` once).
+                scores.update(zip(near, map(share.__add__, map(scores.get, near, repeat(0.0)))))
+        scores.pop(i, None)
+        # Highest score first, nearest the top of the reading order on ties (both sorts are stable).
+        best = sorted(sorted(scores), key=scores.__getitem__, reverse=True)[:limit]
         self.related_memo[article.slug] = [self.articles[j].slug for j in best]
         return [self.articles[j] for j in best]
 

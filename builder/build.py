@@ -10,14 +10,15 @@ from pathlib import Path
 
 from builder import search
 from builder.archive import build_archive
-from builder.cache import BuildCache, code_version, fingerprint, last_inputs, tree_signature
+from builder.cache import BuildCache, code_version, fingerprint, last_inputs, scan, tree_signature
 from builder.config import Config
 from builder.content import load_articles
+from builder.markup import with_html
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.output import Staging, WriteReport, place
 from builder.pages import Page, plan_body_pages, plan_pages
-from builder.parallel import fork_map
+from builder.parallel import collections_paused, fork_map
 from builder.registry import Registry, load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger
@@ -84,6 +85,11 @@ def run_ingest(config: Config, registry: Registry | None = None) -> IngestReport
 
 def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildReport:
     """Ingest the dumps, render what changed, and publish it once every page has rendered."""
+    with collections_paused():
+        return _build(config, progress, workers)
+
+
+def _build(config: Config, progress, workers: int | None) -> BuildReport:
     report = BuildReport()
     phase = _Phases(report, progress)
     cache_dir = config.path("cache")
@@ -99,32 +105,40 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
                                "https://… before publishing")
     with phase("scan"):
         version = code_version()
-        inputs = input_signature(config, version)
+        files = scan(config.path("content"))
+        inputs = input_signature(config, version, files)
         if inputs == last_inputs(cache_dir) and config.path("out").is_dir():
             report.up_to_date = True
             return report
     with phase("load"):
         cache = BuildCache.load(cache_dir, version)
-        articles, errors = load_articles(config.path("content"), cache.articles,
-                                         mapper=lambda read, paths: fork_map(read, paths, workers))
+        digests = cache.digests()  # before loading updates the cached articles
+        articles, errors = load_articles(
+            config.path("content"), cache.articles, stats=files,
+            mapper=lambda read, paths: fork_map(lambda chunk: with_html(read(chunk)), paths, workers))
         if errors:
             raise BuildFailed(report.errors + errors)
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
         report.articles = len(articles)
     with phase("plan"):
         archive = build_archive(articles, registry)
-        signature = archive.tag_signature()
-        if cache.related[0] == signature:
-            archive.related_memo.update(cache.related[1])
         templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
         # Everything pages show besides article bodies. While it stays the same, edited bodies
         # need only the pages that show them: that is the dependency map.
         listing = archive.listing_signature() + templates + tree_signature(
             config.path("data"), extra=repr(asdict(config)))
-        bodies_only = None
-        if cache.listing == listing and config.path("out").is_dir():
-            bodies_only = {a.slug for a in articles if cache.digests.get(a.slug) != a.digest}
-            pages = plan_body_pages(archive, bodies_only, config.per_page)
+        bodies_only = cache.listing == listing and config.path("out").is_dir()
+        # Related articles depend on tags and order alone, which an unchanged listing includes.
+        signature = cache.related[0] if bodies_only else archive.tag_signature()
+        if cache.related[0] == signature:
+            archive.related_memo.update(cache.related[1])
+        else:  # the slowest part of planning, so it gets the workers
+            found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk],
+                             archive.articles, workers)
+            archive.related_memo.update(zip((a.slug for a in archive.articles), found))
+        if bodies_only:
+            pages = plan_body_pages(archive, {a.slug for a in articles if digests.get(a.slug) != a.digest},
+                                    config.per_page)
         else:
             pages = plan_pages(archive, config.per_page)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
@@ -135,9 +149,10 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
             keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
-            if bodies_only is not None:  # every other page stays as the last build wrote it
+            if bodies_only:  # every other page stays as the last build wrote it
                 for file, key in cache.outputs.items():
-                    if file not in keys and staging.keep(file):
+                    if file not in keys and staging.published(file):
+                        staging.keep(file)
                         keys[file] = key
             report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
             report.pages = len(keys)
@@ -159,7 +174,7 @@ def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildR
     report.write = staging.report
     cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
     cache.related = (signature, archive.related_memo)
-    cache.listing, cache.digests = listing, {a.slug: a.digest for a in articles}
+    cache.listing = listing
     cache.save(cache_dir)
     return report
 
@@ -168,11 +183,12 @@ def site_of(config: Config) -> Site:
     return Site(config.title, config.description, config.language, config.base_url)
 
 
-def input_signature(config: Config, code: str) -> str:
-    """Everything a build reads: content, templates, static files, registries, settings, code."""
+def input_signature(config: Config, code: str, content: dict) -> str:
+    """Everything a build reads: content (as `scan` found it), templates, static files,
+    registries, settings, code."""
     folders = [config.path(name) for name in ("content", "templates", "static", "data")]
     settings = repr(sorted((k, str(v)) for k, v in asdict(config).items()))
-    return tree_signature(*(f for f in folders if f.exists()), extra=code + settings)
+    return tree_signature(*folders, extra=code + settings, scans={config.path("content"): content})
 
 
 def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previous: dict[str, str],
@@ -181,22 +197,29 @@ def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previo
 
     A page's key is a hash of everything its template reads. Returns output file -> key.
     """
+    def render_chunk(chunk: list[Page]) -> list[tuple[str, str, bool | None]]:
+        """(file, key, staged?) per page; None: the published file is still right."""
+        memo: dict = {}  # the pages keep every object it describes alive
+        done = []
+        for page in chunk:
+            file = url_to_file(page.path)
+            key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d{fingerprint(page.context, memo)}"
+                               f"\x1d{fingerprint(page.articles, memo)}".encode()).hexdigest()
+            if previous.get(file) == key and staging.published(file):
+                done.append((file, key, None))
+            else:
+                done.append((file, key, place(staging.root, staging.out, file, renderer.render(page))))
+        return done
+
     keys: dict[str, str] = {}
-    todo: list[tuple[str, Page]] = []
-    for page in pages:
-        file = url_to_file(page.path)
-        key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d"
-                           f"{fingerprint(page.context)}\x1d{fingerprint(page.articles)}".encode()).hexdigest()
+    pages = sorted(pages, key=lambda page: page.template != "sitemap:")  # the biggest page first, not last
+    for file, key, written in fork_map(render_chunk, pages, workers, progress=partial(progress, "render")):
         keys[file] = key
-        if previous.get(file) != key or not staging.keep(file):
+        if written is None:
+            staging.keep(file)
+        else:
             staging.claim(file)
-            todo.append((file, page))
-
-    def render_chunk(chunk: list[tuple[str, Page]]) -> list[tuple[str, bool]]:
-        return [(file, place(staging.root, staging.out, file, renderer.render(page))) for file, page in chunk]
-
-    for file, written in fork_map(render_chunk, todo, workers, progress=partial(progress, "render")):
-        staging.record(file, written)
+            staging.record(file, written)
     return keys
 
 

@@ -32,12 +32,15 @@ def code_version() -> str:
 class BuildCache:
     version: str = ""
     inputs: str = ""  # signature of every input of the last successful build
-    articles: dict = field(default_factory=dict)  # path -> (mtime_ns, size, Article)
+    articles: dict = field(default_factory=dict)  # path -> (mtime_ns, size, Article.row())
     outputs: dict = field(default_factory=dict)  # output file -> key of the page that wrote it
     extras: list = field(default_factory=list)  # other files published: static files, .nojekyll
     related: tuple = ("", {})  # (tag signature, slug -> related slugs)
     listing: str = ""  # the archive's listing signature and the templates' at the last build
-    digests: dict = field(default_factory=dict)  # slug -> hash of the article's file
+
+    def digests(self) -> dict[str, str]:
+        """slug -> hash of the article's file, as the last build read it."""
+        return {row[0]: row[-1] for _, _, row in self.articles.values()}
 
     @classmethod
     def load(cls, folder: Path, version: str) -> "BuildCache":
@@ -68,49 +71,90 @@ def last_inputs(folder: Path) -> str:
         return ""
 
 
-def tree_signature(*folders: Path, extra: str = "") -> str:
-    """A hash of the names, sizes and mtimes of every file under `folders`."""
-    digest = hashlib.sha1(extra.encode())
+def scan(folder: Path) -> dict[str, os.stat_result | None]:
+    """Every file under `folder` (not inside linked folders) with its stat; None if unreadable."""
+    found: dict[str, os.stat_result | None] = {}
+
+    def visit(path: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path)
+                else:
+                    try:
+                        found[entry.path] = entry.stat()
+                    except OSError:  # a broken link: loading the content reports it
+                        found[entry.path] = None
+
+    if folder.is_dir():
+        visit(str(folder))
+    elif folder.exists():
+        found[str(folder)] = folder.stat()
+    return found
+
+
+def tree_signature(*folders: Path, extra: str = "", scans: dict | None = None) -> str:
+    """A hash of the names, sizes and mtimes of every file under `folders`.
+
+    `scans` (folder -> its `scan`) supplies folders already scanned; others are scanned here.
+    """
+    lines = [extra]
     for folder in folders:
-        if folder.is_file():
-            entries = [(folder, folder.stat())]
-        else:
-            entries = []
-            for dirpath, dirnames, names in os.walk(folder):
-                dirnames.sort()
-                entries += [(Path(dirpath, n), os.stat(os.path.join(dirpath, n))) for n in sorted(names)]
-        for path, st in entries:
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+        files = scans[folder] if scans and folder in scans else scan(folder)
+        lines += [f"{path}\0{st.st_size}\0{st.st_mtime_ns}" if st else f"{path}\0-" for path, st in
+                  sorted(files.items())]
+    return hashlib.sha1("\n".join(lines).encode()).hexdigest()
 
 
-def fingerprint(value) -> str:
-    """A stable text standing for everything a template can read from `value`."""
+def fingerprint(value, memo: dict | None = None) -> str:
+    """A stable text standing for everything a template can read from `value`.
+
+    `memo` (id -> text) spares repeated walks of the model's shared objects (terms, listing
+    entries); pass the same dict only while the objects it describes stay alive and unchanged.
+    """
     parts: list[str] = []
-    _walk(value, parts)
+    _walk(value, parts, {} if memo is None else memo)
     return "\x1f".join(parts)
 
 
-def _walk(value, out: list[str]) -> None:
-    walker = _WALKERS.get(type(value).__name__)
-    if walker:
-        walker(value, out)
+def _walk(value, out: list[str], memo: dict) -> None:
+    kind = type(value)
+    if kind in _PLAIN:
+        out.append(repr(value))
+    elif kind is list or kind is tuple:
+        out.append(f"L{len(value)}")
+        for item in value:
+            _walk(item, out, memo)
+    elif kind.__name__ in _SHARED:
+        text = memo.get(id(value))
+        if text is None:
+            parts: list[str] = []
+            _walk_object(value, parts, memo)
+            text = memo[id(value)] = "\x1f".join(parts)
+        out.append(text)
+    elif kind.__name__ in _WALKERS or is_dataclass(value):
+        _walk_object(value, out, memo)
     elif isinstance(value, dict):
         for key in sorted(value, key=str):
             out.append(f"K{key}")
-            _walk(value[key], out)
+            _walk(value[key], out, memo)
     elif isinstance(value, (list, tuple)):
-        out.append(f"L{len(value)}")
-        for item in value:
-            _walk(item, out)
-    elif is_dataclass(value):
-        out.append(type(value).__name__)
-        for f in fields(value):
-            _walk(getattr(value, f.name), out)
-    elif value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        _walk(list(value), out, memo)
+    elif isinstance(value, (str, int, float, bool, dt.date)):
         out.append(repr(value))
     else:
         raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._WALKERS")
+
+
+def _walk_object(value, out: list[str], memo: dict) -> None:
+    """A model object: its own walker's text, or its dataclass fields."""
+    walker = _WALKERS.get(type(value).__name__)
+    if walker:
+        walker(value, out)
+        return
+    out.append(type(value).__name__)
+    for f in fields(value):
+        _walk(getattr(value, f.name), out, memo)
 
 
 def _page(page, out: list[str]) -> None:
@@ -119,9 +163,13 @@ def _page(page, out: list[str]) -> None:
 
 
 # The model's own types: an article is its file's hash; a term is what a link to it shows.
+# A term's article count is not part of it (every added article would change every chip):
+# pages that show counts get them as values of their own ("count", (term, count) rows).
 _WALKERS = {
     "Article": lambda article, out: out.append("A" + article.digest),
     "Term": lambda term, out: out.append(
-        f"T{term.spec.field}\x1e{term.name}\x1e{term.slug}\x1e{term.description}\x1e{term.count}"),
+        f"T{term.spec.field}\x1e{term.name}\x1e{term.slug}\x1e{term.description}"),
     "Page": _page,
 }
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
+_SHARED = {"Listed", "Term"}  # objects many pages show: walked once per `memo`

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +140,8 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
     manifest = _read_manifest(manifest_path)
-    taken = {p.stem for p in content_dir.glob("*.md")} | {e["slug"] for e in manifest.values()}
+    files = os.listdir(content_dir) if content_dir.is_dir() else []
+    taken = {name[:-3] for name in files if name.endswith(".md")} | {e["slug"] for e in manifest.values()}
     seen: dict[str, str] = {}
     for raw, meta in read_dumps(seeds_dir, report):
         where = f"{raw.file}:{raw.position}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.content import Article
+from builder.content import Article, body_of
 
 
 def _demote_h1(state) -> None:
@@ -35,7 +36,12 @@ def _markdown_html(body: str) -> str:
 
 def body_html(article: Article) -> Markup:
     """The article body as HTML; text from dumps is escaped, never trusted."""
-    return Markup(_markdown_html(article.body))
+    return Markup(article.html if article.html is not None else _markdown_html(body_of(article)))
+
+
+def with_html(results: list) -> list:
+    """`results` with each Article's body as HTML instead of Markdown (done where the file was read)."""
+    return [replace(r, body=None, html=_MD.render(r.body)) if isinstance(r, Article) else r for r in results]
 
 
 def json_ld(data: dict) -> Markup:

@@ -24,27 +24,35 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def safe_join(root: Path, relative: str) -> Path:
-    """`root / relative`, refusing anything that would land outside `root`."""
+def safe_join(root: Path | str, relative: str) -> str:
+    """`root/relative`, refusing anything that would land outside `root`."""
     parts = relative.split("/")
     if not relative or relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\0" in p
                                                        for p in parts):
         raise ValueError(f"refusing to write outside the output folder: {relative!r}")
-    return root.joinpath(*parts)
+    return os.path.join(root, relative)
 
 
 def place(root: Path, out: Path, relative: str, data: bytes) -> bool:
     """Stage `data` for `out/relative` unless the published file has these bytes. True if staged."""
     published = safe_join(out, relative)
     try:
-        if published.stat().st_size == len(data) and published.read_bytes() == data:
-            return False
+        if os.stat(published).st_size == len(data):
+            with open(published, "rb") as handle:
+                if handle.read() == data:
+                    return False
     except OSError:
         pass
-    target = safe_join(root, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb", buffering=1 << 20) as handle:
-        handle.write(data)
+    target = os.path.join(root, relative)
+    try:
+        handle = open(target, "wb", buffering=0)  # unbuffered: one write call, no buffer to allocate
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle = open(target, "wb", buffering=0)
+    with handle:
+        view = memoryview(data)
+        while view:
+            view = view[handle.write(view):]
     return True
 
 
@@ -95,18 +103,18 @@ class Staging:
         self.claim(relative)
         self.record(relative, place(self.root, self.out, relative, data))
 
-    def keep(self, relative: str) -> bool:
-        """Keep the published file as it is, without reading it; False if there is none.
+    def published(self, relative: str) -> bool:
+        """True if the output folder has this file (safe to ask from worker processes).
 
         With a known list of what the last build published, that list is trusted (the
         output folder is the build's own); otherwise the file is looked for.
         """
-        known = relative in self.previous if self.previous is not None else safe_join(self.out, relative).is_file()
-        if not known:
-            return False
+        return relative in self.previous if self.previous is not None else os.path.isfile(safe_join(self.out, relative))
+
+    def keep(self, relative: str) -> None:
+        """Keep a published file as it is, without reading it."""
         self.claim(relative)
         self.record(relative, False)
-        return True
 
     def changed(self) -> bool:
         """True if publishing would change the output folder."""
@@ -123,10 +131,13 @@ class Staging:
             if not self.out.is_dir():
                 os.replace(self.root, self.out)
                 return self.report
+            folders: set[str] = set()
             for relative in self.report.written:
-                target = self.out / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.root / relative, target)
+                folder = os.path.dirname(relative)
+                if folder not in folders:  # one mkdir per folder, not per file
+                    os.makedirs(os.path.join(self.out, folder), exist_ok=True)
+                    folders.add(folder)
+                os.replace(os.path.join(self.root, relative), os.path.join(self.out, relative))
             for relative in self.report.removed:
                 (self.out / relative).unlink(missing_ok=True)
                 _prune_empty(self.out, (self.out / relative).parent)

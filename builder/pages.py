@@ -156,17 +156,17 @@ def _alias_pages(archive: Archive) -> list[Page]:
 
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
     alphabetical = archive.terms[spec.field]
-    letters: dict[str, list[Term]] = {}
+    letters: dict[str, list[tuple[Term, int]]] = {}
     for term in alphabetical:
         first = term.name[:1].upper()
-        letters.setdefault(first if first.isalpha() else "#", []).append(term)
+        letters.setdefault(first if first.isalpha() else "#", []).append((term, term.count))
     common = {"spec": spec, "total": len(alphabetical)}
     return [
         Page(urls.terms(spec.field), "terms.html",
              {**common, "title": spec.title, "letters": sorted(letters.items()), "by_count": False}),
         Page(urls.terms(spec.field, by_count=True), "terms.html",
-             {**common, "title": f"{spec.title} by number of articles", "terms": archive.by_count(spec),
-              "by_count": True}),
+             {**common, "title": f"{spec.title} by number of articles",
+              "terms": [(term, term.count) for term in archive.by_count(spec)], "by_count": True}),
     ]
 
 
@@ -176,7 +176,7 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     peers = _companions(archive, term, term.spec) if term.spec is COMPANIES else []
     return [Page(p.path_of(p.number), "term.html",
                  {"title": term.name if p.number == 1 else f"{term.name}, page {p.number}",
-                  "term": term, "items": listed(archive, items), "pagination": p,
+                  "term": term, "count": term.count, "items": listed(archive, items), "pagination": p,
                   "companions": companions, "companion_spec": other, "peers": peers,
                   "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
                   "feed": urls.term_feed(term.spec.field, term.slug)},

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
+from jinja2 import nodes
+from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from builder import urls
@@ -43,14 +47,33 @@ class Renderer:
             lstrip_blocks=True,
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         )
-        self.env.globals.update(site=site, url=self.urls.href, abs_url=self.urls.absolute,
+        href = self.urls.href
+        nav = SimpleNamespace(home=href(urls.HOME), topics=href(urls.terms("topics")),
+                              companies=href(urls.terms("companies")), archive=href(urls.ARCHIVE),
+                              search=href(urls.SEARCH), feed=href(urls.FEED),
+                              style=href(urls.static("style.css")), favicon=href(urls.static("favicon.svg")))
+        self.env.globals.update(site=site, url=href, abs_url=self.urls.absolute, nav=nav, term_url=self.term_url,
                                 paths=urls, body_html=body_html, json_ld=json_ld,
                                 article_data=self.article_data, collection_data=self.collection_data,
                                 card=self.card, card_chips=self.card_chips)
+        self._macros_loaded = False
         self._cards: dict[tuple[str, int], Markup] = {}
         self._chips: dict[str, Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+
+    def term_url(self, term) -> str:
+        """The link to a topic's or company's page."""
+        return self.urls.href(urls.term(term.spec.field, term.slug))
+
+    def _load_macros(self) -> None:
+        """Make every macro defined in templates/partials/ a global: templates call them by name."""
+        for name in self.env.list_templates(filter_func=lambda n: n.startswith("partials/")):
+            source = self.env.loader.get_source(self.env, name)[0]
+            if next(self.env.parse(source, name).find_all(nodes.Macro), None):
+                module = self.env.get_template(name).module
+                self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, Macro)})
+        self._macros_loaded = True
 
     def card(self, entry, heading_level: int) -> Markup:
         """An article's listing card, rendered once per build: listings repeat them a lot."""
@@ -95,17 +118,26 @@ class Renderer:
             return render_sitemap(page.context["pages"], self.urls)
         if kind == "robots:":
             return render_robots(self.urls)
-        try:
+        with _template_errors(kind, f"/{page.path}"):
+            if not self._macros_loaded:
+                self._load_macros()
             template = self.env.get_template(kind)
-            html = template.render(page=page, path=page.path, **page.context)
-        except jinja2.TemplateSyntaxError as err:
-            raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
-                               hint="fix the template; the previous site is left as it was") from None
-        except jinja2.TemplateError as err:
-            line = _template_line(err, kind)
-            raise ContentError(f"template error while rendering /{page.path}: {err}", file=f"templates/{kind}",
-                               line=line, hint="fix the template; the previous site is left as it was") from None
+            html = template.render(page=page, path=page.path, section=page.path.split("/", 1)[0], **page.context)
         return html.encode("utf-8")
+
+
+@contextmanager
+def _template_errors(kind: str, what: str):
+    """Template problems become ContentErrors naming the template and line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as err:
+        raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
+                           hint="fix the template; the previous site is left as it was") from None
+    except jinja2.TemplateError as err:
+        raise ContentError(f"template error while rendering {what}: {err}", file=f"templates/{kind}",
+                           line=_template_line(err, kind),
+                           hint="fix the template; the previous site is left as it was") from None
 
 
 def _template_line(err: Exception, name: str) -> int | None:

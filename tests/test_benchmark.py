@@ -86,7 +86,7 @@ def test_articles_use_the_project_format(archive):
 
 def test_run_reports_every_figure(tmp_path):
     report = tmp_path / "bench.json"
-    result = run_script("run.py", "--sizes", str(SMALL), "--json", str(report), "--work",
+    result = run_script("run.py", "--sizes", str(SMALL), "--sample", "--json", str(report), "--work",
                         str(tmp_path / "work"), "--quiet", timeout=300)
     assert "| articles | scenario |" in result.stdout
     figures = json.loads(report.read_text())

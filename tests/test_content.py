@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.content import MAX_TITLE, article_text, load_articles, read_article, split_front_matter
+from builder.content import (MAX_TITLE, Article, article_text, body_of, load_articles, read_article,
+                             split_front_matter)
 from builder.errors import ContentError
 
 
@@ -235,3 +236,16 @@ def _norm(value):
     if isinstance(value, list):
         return [_norm(v) for v in value]
     return value
+
+
+def test_a_cached_article_reads_its_body_again_and_notices_a_change(tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: A story\n---\nThe body.\n")
+    article = read_article(path, path.read_text())
+    cached = Article.from_row(article.row(), path)  # what the build cache gives back
+    assert cached.body is None
+    assert (cached.title, cached.digest) == (article.title, article.digest)
+    assert body_of(cached) == "The body.\n"
+    path.write_text("---\ntitle: A story\n---\nAn edit made during the build.\n")
+    with pytest.raises(ContentError, match="changed while the site was being built"):
+        body_of(cached)

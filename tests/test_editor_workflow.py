@@ -69,6 +69,28 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
     assert "Attacks and defences." in cached["topics/cybersecurity/index.html"].decode()
 
 
+def test_an_added_old_article_updates_counts_but_not_every_page_with_its_tags(make_site):
+    root, _ = make_site(_articles(30), "--jobs", "1")
+    before = _tree(root / "site")
+    (root / "content" / "story-old.md").write_text(
+        ARTICLE.format(title="An old story", slug="story-old", day=1, body="Found in the archive.")
+        .replace("2026-03-01", "2025-01-01"))
+    run_cli("build", "--no-search", cwd=root)
+    after = _tree(root / "site")
+    changed = {name for name in after if before.get(name) != after[name]}
+    # Its tags' pages show the new count, though their first page lists the same articles.
+    assert "31 articles" in after["topics/cybersecurity/index.html"].decode()
+    assert "31 articles" in after["companies/discord/index.html"].decode()
+    assert re.search(r"Cybersecurity</a> <span class=\"count\">31<", after["topics/index.html"].decode())
+    # Articles that only share its tags keep their pages.
+    assert "articles/story-5/index.html" not in changed
+    assert len(changed) < len(after) // 3
+    cold = root.parent / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("site", ".cache"))
+    run_cli("build", "--no-search", cwd=cold)
+    assert _tree(cold / "site") == after
+
+
 def test_only_changed_files_are_rewritten(make_site):
     root, _ = make_site(_articles(5))
     site = root / "site"

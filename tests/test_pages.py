@@ -113,7 +113,8 @@ def test_overviews_group_a_to_z_and_sort_by_count():
     _, pages = plan(stories)
     letters = pages["companies/"].context["letters"]
     assert [letter for letter, _ in letters] == ["#", "A", "Z"]
-    assert [t.name for t in pages["companies/by-count/"].context["terms"]][:1] == ["Zeta"]
+    assert [(t.name, n) for t, n in pages["companies/by-count/"].context["terms"]][:1] == [("Zeta", 2)]
+    assert [(t.name, n) for t, n in dict(letters)["A"]] == [("apple", 1)]
 
 
 def test_the_archive_lists_undated_articles_in_their_own_section():
