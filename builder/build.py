@@ -10,10 +10,10 @@ from pathlib import Path
 
 from builder import search
 from builder.archive import build_archive
-from builder.cache import BuildCache, code_version, fingerprint, last_inputs, scan, tree_signature
+from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, scan, tree_signature
 from builder.config import Config
 from builder.content import load_articles
-from builder.markup import with_html
+from builder.markup import Bodies
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.output import Staging, WriteReport, place
@@ -113,9 +113,10 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
     with phase("load"):
         cache = BuildCache.load(cache_dir, version)
         digests = cache.digests()  # before loading updates the cached articles
+        bodies = Bodies(BodyStore(cache_dir, version))
         articles, errors = load_articles(
             config.path("content"), cache.articles, stats=files,
-            mapper=lambda read, paths: fork_map(lambda chunk: with_html(read(chunk)), paths, workers))
+            mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers))
         if errors:
             raise BuildFailed(report.errors + errors)
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
@@ -147,8 +148,9 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
     staging = Staging(out, keep=(search.FOLDER + "/",), previous=previous)
     try:
         with phase("render"):
-            renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja")
+            renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja", bodies)
             keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
+            bodies.store.close()
             if bodies_only:  # every other page stays as the last build wrote it
                 for file, key in cache.outputs.items():
                     if file not in keys and staging.published(file):
@@ -176,6 +178,7 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
     cache.related = (signature, archive.related_memo)
     cache.listing = listing
     cache.save(cache_dir)
+    bodies.store.keep_only({a.digest for a in articles})
     return report
 
 

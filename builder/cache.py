@@ -1,8 +1,9 @@
 """The persistent build cache: what the last build read and wrote, so the next one does less.
 
-It holds parsed articles (keyed by file stat), each output file's input key, and related
-articles (keyed by the archive's tag signature). Every entry is
-derived from inputs alone, so a cached build writes the same bytes as a cold one.
+It holds parsed articles (keyed by file stat), each output file's input key, related
+articles (keyed by the archive's tag signature) and, in a store of their own, rendered
+article bodies (keyed by the article file's hash). Every entry is derived from inputs
+alone, so a cached build writes the same bytes as a cold one.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+
+from importlib.metadata import version as installed_version
 
 import builder
 
 CACHE_FILE = "build.pickle"
 STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not unpickle the cache
+BODIES_FILE = "bodies.sqlite"
+# Libraries whose output ends up in pages: a new version of one means new bytes.
+_LIBRARIES = ("markdown-it-py", "Jinja2", "MarkupSafe", "PyYAML", "feedgen", "python-slugify")
 
 
 def code_version() -> str:
-    """A hash of the builder's own source, so a new version never trusts an old cache."""
-    digest = hashlib.sha1()
+    """A hash of the builder's own source and of the versions of the libraries that shape its
+    output, so a new version of either never trusts an old cache."""
+    digest = hashlib.sha1(" ".join(installed_version(name) for name in _LIBRARIES).encode())
     for path in sorted(Path(builder.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -61,6 +70,88 @@ class BuildCache:
             tmp = folder / f".{name}.{os.getpid()}"
             tmp.write_bytes(data)
             os.replace(tmp, folder / name)
+
+
+class BodyStore:
+    """Article bodies as HTML from earlier builds, keyed by the hash of the article's file.
+
+    One SQLite file that load workers add to and render workers read from; every process
+    opens its own connections, never one inherited through a fork. Like the rest of the
+    cache it is a shortcut only: a damaged store is emptied, a missing body rendered again.
+    """
+
+    def __init__(self, folder: Path, version: str):
+        self.path = folder / BODIES_FILE
+        self._reader: tuple[int, sqlite3.Connection] | None = None
+        self.usable = self._prepare(folder, version)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA synchronous = OFF")  # a cache: losing it to a crash costs time only
+        return connection
+
+    def _prepare(self, folder: Path, version: str) -> bool:
+        """Create the store, or empty it if another version of the code filled it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                with closing(self._connect()) as db:
+                    db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+                    db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
+                    db.execute("CREATE TABLE IF NOT EXISTS html (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+                    if db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
+                        with db:
+                            db.execute("BEGIN")
+                            db.execute("DELETE FROM html")
+                            db.execute("DELETE FROM meta")
+                            db.execute("INSERT INTO meta VALUES (?)", (version,))
+                return True
+            except sqlite3.Error:  # damaged: start again from an empty file
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return False
+
+    def put(self, bodies: list[tuple[str, str]]) -> None:
+        """Store (digest, html) pairs; a store that cannot be written is skipped."""
+        if not (bodies and self.usable):
+            return
+        try:
+            with closing(self._connect()) as db, db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", bodies)
+        except sqlite3.Error:
+            pass
+
+    def get(self, digest: str) -> str | None:
+        """The stored HTML of the article file with this hash, if any."""
+        if not self.usable:
+            return None
+        try:
+            if self._reader is None or self._reader[0] != os.getpid():
+                self._reader = (os.getpid(), self._connect())
+            row = self._reader[1].execute("SELECT html FROM html WHERE digest = ?", (digest,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def close(self) -> None:
+        """Close this process's reader (before the process forks again, or at the end)."""
+        if self._reader is not None and self._reader[0] == os.getpid():
+            self._reader[1].close()
+        self._reader = None
+
+    def keep_only(self, digests: set[str]) -> None:
+        """Forget bodies of article files that no longer exist as they were."""
+        if not self.usable:
+            return
+        try:
+            with closing(self._connect()) as db, db:
+                stale = [row for row in db.execute("SELECT digest FROM html") if row[0] not in digests]
+                if stale:
+                    db.execute("BEGIN")
+                    db.executemany("DELETE FROM html WHERE digest = ?", stale)
+        except sqlite3.Error:
+            pass
 
 
 def last_inputs(folder: Path) -> str:

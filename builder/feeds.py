@@ -8,7 +8,6 @@ import re
 from feedgen.feed import FeedGenerator
 
 from builder import urls as paths
-from builder.markup import body_html
 
 # Atom requires an <updated> date; undated articles get this fixed one, never the build time.
 UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -23,8 +22,8 @@ def _stamp(date: dt.date | None) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc) if date else UNDATED
 
 
-def render_feed(page, site, urls) -> bytes:
-    """The Atom feed for a planned feed page (site-wide or one term's)."""
+def render_feed(page, site, urls, body_html) -> bytes:
+    """The Atom feed for a planned feed page (site-wide or one term's); `body_html(article)` gives bodies."""
     ctx = page.context
     title = f"{ctx['title']} — {site.title}" if ctx["title"] else site.title
     fg = FeedGenerator()

@@ -9,6 +9,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder.cache import BodyStore
 from builder.content import Article, body_of
 
 
@@ -29,19 +30,33 @@ def markdown_renderer() -> MarkdownIt:
 _MD = markdown_renderer()
 
 
+class Bodies:
+    """Article bodies as safe HTML (text from dumps is escaped, never trusted), each rendered
+    once: where its file was read, else by an earlier build (`store`), else here."""
+
+    def __init__(self, store: BodyStore | None = None):
+        self.store = store
+
+    def rendered(self, results: list) -> list:
+        """`results` with each Article's Markdown body replaced by its HTML, which is stored too."""
+        done = [replace(r, body=None, html=_MD.render(r.body)) if isinstance(r, Article) else r for r in results]
+        if self.store:
+            self.store.put([(r.digest, r.html) for r in done if isinstance(r, Article)])
+        return done
+
+    def html(self, article: Article) -> Markup:
+        """The article's body as HTML."""
+        html = article.html
+        if html is None and self.store:
+            html = self.store.get(article.digest)
+        if html is None:
+            html = _markdown_html(body_of(article))
+        return Markup(html)
+
+
 @lru_cache(maxsize=None)
 def _markdown_html(body: str) -> str:
     return _MD.render(body)
-
-
-def body_html(article: Article) -> Markup:
-    """The article body as HTML; text from dumps is escaped, never trusted."""
-    return Markup(article.html if article.html is not None else _markdown_html(body_of(article)))
-
-
-def with_html(results: list) -> list:
-    """`results` with each Article's body as HTML instead of Markdown (done where the file was read)."""
-    return [replace(r, body=None, html=_MD.render(r.body)) if isinstance(r, Article) else r for r in results]
 
 
 def json_ld(data: dict) -> Markup:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from builder import urls
 from builder.errors import ContentError
 from builder.feeds import render_feed
-from builder.markup import body_html, json_ld
+from builder.markup import Bodies, json_ld
 from builder.pages import Page
 from builder.sitemap import render_robots, render_sitemap
 
@@ -33,8 +33,10 @@ class Site:
 class Renderer:
     """Renders planned pages; build one per build and reuse it for every page."""
 
-    def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None):
+    def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None,
+                 bodies: Bodies | None = None):
         self.site = site
+        self.bodies = bodies or Bodies()
         if cache_dir:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self.urls = urls.Urls(site.base_url)
@@ -53,7 +55,7 @@ class Renderer:
                               search=href(urls.SEARCH), feed=href(urls.FEED),
                               style=href(urls.static("style.css")), favicon=href(urls.static("favicon.svg")))
         self.env.globals.update(site=site, url=href, abs_url=self.urls.absolute, nav=nav, term_url=self.term_url,
-                                paths=urls, body_html=body_html, json_ld=json_ld,
+                                paths=urls, body_html=self.bodies.html, json_ld=json_ld,
                                 article_data=self.article_data, collection_data=self.collection_data,
                                 card=self.card, card_chips=self.card_chips)
         self._macros_loaded = False
@@ -113,7 +115,7 @@ class Renderer:
         """The bytes of one page; template problems become ContentErrors naming the template."""
         kind = page.template
         if kind == "feed:":
-            return render_feed(page, self.site, self.urls)
+            return render_feed(page, self.site, self.urls, self.bodies.html)
         if kind == "sitemap:":
             return render_sitemap(page.context["pages"], self.urls)
         if kind == "robots:":

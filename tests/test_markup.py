@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from builder.content import Article
-from builder.markup import body_html, json_ld
+from builder.markup import Bodies, json_ld
 
 
 def _html(body: str) -> str:
-    return str(body_html(Article(slug="a", title="A", body=body, path=Path("a.md"))))
+    return str(Bodies().html(Article(slug="a", title="A", body=body, path=Path("a.md"))))
 
 
 def test_headings_never_compete_with_the_page_headline():
