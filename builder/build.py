@@ -16,7 +16,7 @@ from builder.content import load_articles
 from builder.markup import Bodies
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
-from builder.output import Staging, WriteReport, place
+from builder.output import Staging, WriteReport
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map
 from builder.registry import Registry, load_registry
@@ -211,7 +211,7 @@ def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previo
             if previous.get(file) == key and staging.published(file):
                 done.append((file, key, None))
             else:
-                done.append((file, key, place(staging.root, staging.out, file, renderer.render(page))))
+                done.append((file, key, staging.place(file, renderer.render(page))))
         return done
 
     keys: dict[str, str] = {}

@@ -1,20 +1,25 @@
 """The only step that touches the output folder: nothing changes until every page rendered.
 
 Changed files are first written to a staging folder beside the output folder. Only when
-the whole build has succeeded are they published: a first build renames the staging
-folder into place; later builds move each changed file over its old version with an
-atomic rename (Ctrl+C is held back meanwhile) and delete files no page produces any more.
-Unchanged files are never rewritten, so their mtimes stay and deploys stay small.
+the whole build has succeeded are they published: a first build stages the whole tree and
+renames the staging folder into place; later builds stage changed files side by side
+(named by a hash of their path: no folders to make and remove again), move each over its
+old version with an atomic rename (Ctrl+C is held back meanwhile) and delete files no page
+produces any more. Unchanged files are never rewritten, so their mtimes stay and deploys
+stay small.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from builder.errors import ContentError
 
 
 @dataclass
@@ -31,29 +36,6 @@ def safe_join(root: Path | str, relative: str) -> str:
                                                        for p in parts):
         raise ValueError(f"refusing to write outside the output folder: {relative!r}")
     return os.path.join(root, relative)
-
-
-def place(root: Path, out: Path, relative: str, data: bytes) -> bool:
-    """Stage `data` for `out/relative` unless the published file has these bytes. True if staged."""
-    published = safe_join(out, relative)
-    try:
-        if os.stat(published).st_size == len(data):
-            with open(published, "rb") as handle:
-                if handle.read() == data:
-                    return False
-    except OSError:
-        pass
-    target = os.path.join(root, relative)
-    try:
-        handle = open(target, "wb", buffering=0)  # unbuffered: one write call, no buffer to allocate
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        handle = open(target, "wb", buffering=0)
-    with handle:
-        view = memoryview(data)
-        while view:
-            view = view[handle.write(view):]
-    return True
 
 
 @contextmanager
@@ -81,10 +63,40 @@ class Staging:
         self.previous = previous  # files the last build published, if known; else the folder is listed
         self.root = out.with_name(f".{out.name}.staging")
         self.keep_prefixes = keep  # folders another tool owns (the search index)
+        self.flat = out.is_dir()  # a first build stages the tree that becomes the output folder
         self._claimed: set[str] = set()
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True)
         self.report = WriteReport()
+
+    def staged(self, relative: str) -> str:
+        """Where `relative` is staged."""
+        return os.path.join(self.root, hashlib.sha1(relative.encode()).hexdigest() if self.flat else relative)
+
+    def place(self, relative: str, data: bytes) -> bool:
+        """Stage `data` for `relative` unless the published file has these bytes. True if staged.
+
+        Safe to call from worker processes; the caller records the result.
+        """
+        published = safe_join(self.out, relative)
+        try:
+            if os.stat(published).st_size == len(data):
+                with open(published, "rb") as handle:
+                    if handle.read() == data:
+                        return False
+        except OSError:
+            pass
+        target = self.staged(relative)
+        try:
+            handle = open(target, "wb", buffering=0)  # unbuffered: one write call, no buffer to allocate
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            handle = open(target, "wb", buffering=0)
+        with handle:
+            view = memoryview(data)
+            while view:
+                view = view[handle.write(view):]
+        return True
 
     def claim(self, relative: str) -> None:
         """Reserve an output file; two pages wanting the same file is a bug, not a race."""
@@ -101,7 +113,7 @@ class Staging:
 
     def put(self, relative: str, data: bytes) -> None:
         self.claim(relative)
-        self.record(relative, place(self.root, self.out, relative, data))
+        self.record(relative, self.place(relative, data))
 
     def published(self, relative: str) -> bool:
         """True if the output folder has this file (safe to ask from worker processes).
@@ -129,6 +141,9 @@ class Staging:
         """Publish the staged files and delete the stale ones; call `changed()` first."""
         with _no_interrupt():
             if not self.out.is_dir():
+                if self.flat:  # only the changed files are staged: publishing them would lose the rest
+                    raise ContentError("the output folder was deleted while the site was being built",
+                                       file=self.out, hint="build again")
                 os.replace(self.root, self.out)
                 return self.report
             folders: set[str] = set()
@@ -137,7 +152,7 @@ class Staging:
                 if folder not in folders:  # one mkdir per folder, not per file
                     os.makedirs(os.path.join(self.out, folder), exist_ok=True)
                     folders.add(folder)
-                os.replace(os.path.join(self.root, relative), os.path.join(self.out, relative))
+                os.replace(self.staged(relative), os.path.join(self.out, relative))
             for relative in self.report.removed:
                 (self.out / relative).unlink(missing_ok=True)
                 _prune_empty(self.out, (self.out / relative).parent)
