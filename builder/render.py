@@ -40,7 +40,7 @@ class Renderer:
         if cache_dir:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self.urls = urls.Urls(site.base_url)
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
             auto_reload=False,  # templates do not change during a build; skip a stat per page
@@ -126,6 +126,17 @@ class Renderer:
             template = self.env.get_template(kind)
             html = template.render(page=page, path=page.path, section=page.path.split("/", 1)[0], **page.context)
         return html.encode("utf-8")
+
+
+class _Environment(jinja2.Environment):
+    """Templates see the globals as one plain dict, copied when the template is loaded.
+
+    Jinja's default, a ChainMap over the environment's globals, is merged key by key into
+    every new render context; cards and chips create thousands of those.
+    """
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
 
 
 @contextmanager
