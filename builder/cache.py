@@ -15,9 +15,8 @@ import pickle
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field, fields, is_dataclass
-from pathlib import Path
-
 from importlib.metadata import version as installed_version
+from pathlib import Path
 
 import builder
 
