@@ -113,8 +113,13 @@ class Archive:
         return [self.articles[j] for j in best]
 
     def tag_signature(self) -> str:
-        """A hash of the reading order and every article's tags: what `related` depends on."""
-        return _signature((a.slug, a.topics, a.companies) for a in self.articles)
+        """A hash of the reading order and every article's terms: what `related` depends on.
+
+        Terms, not the names as written: the registry's aliases decide which names are one term.
+        """
+        terms = self._terms_of
+        return _signature((a.slug, *([t.slug for t in terms.get((a.slug, spec.field), ())] for spec in TAXONOMIES))
+                          for a in self.articles)
 
     def listing_signature(self) -> str:
         """A hash of everything but the bodies: what listings, chips and links can show."""

@@ -69,6 +69,26 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
     assert "Attacks and defences." in cached["topics/cybersecurity/index.html"].decode()
 
 
+def test_a_new_registry_alias_updates_related_articles_as_a_cold_build_would(make_site):
+    """Aliases decide which spellings are one company, so they decide related articles too."""
+    story = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-0{day}\ntopics: [{topic}]\ncompanies: [{company}]\n---\nBody.\n"
+    root, _ = make_site({
+        "content/a.md": story.format(title="Story A", slug="a", day=1, topic="Cybersecurity", company="Zyxo Corp"),
+        "content/b.md": story.format(title="Story B", slug="b", day=2, topic="Space", company="Zyxo"),
+    }, "--no-search")
+    assert 'class="related"' not in (root / "site" / "articles" / "a" / "index.html").read_text()
+    companies = root / "data" / "companies.yaml"
+    companies.write_text(companies.read_text() + "- {name: Zyxo, aliases: [Zyxo Corp]}\n")
+    run_cli("build", "--no-search", cwd=root)
+    cached = _tree(root / "site")
+    related = re.search(r'<section class="related".*?</section>', cached["articles/a/index.html"].decode(), re.S)
+    assert related and "Story B" in related.group()
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    run_cli("build", "--no-search", cwd=root)
+    assert _tree(root / "site") == cached
+
+
 def test_an_added_old_article_updates_counts_but_not_every_page_with_its_tags(make_site):
     root, _ = make_site(_articles(30), "--jobs", "1")
     before = _tree(root / "site")
