@@ -112,14 +112,24 @@ class Archive:
         self.related_memo[article.slug] = [self.articles[j].slug for j in best]
         return [self.articles[j] for j in best]
 
-    def tag_signature(self) -> str:
-        """A hash of the reading order and every article's terms: what `related` depends on.
+    def relation_keys(self) -> dict[str, tuple]:
+        """Per article, all that related lists read of it: its place in the reading order and
+        its terms (as the registry resolved them: aliases decide which names are one term)."""
+        return {a.slug: (reading_order(a), *(tuple(t.slug for t in self.terms_of(a, spec)) for spec in TAXONOMIES))
+                for a in self.articles}
 
-        Terms, not the names as written: the registry's aliases decide which names are one term.
+    def related_outdated(self, old: dict[str, tuple], new: dict[str, tuple], known: dict) -> list[Article]:
+        """Articles whose related list may differ from `known`, computed when the keys were `old`.
+
+        A list reads only its own article's terms: their members, their counts and their
+        order. So an article sharing no term (before or after) with an added, removed,
+        re-dated or re-tagged one keeps its list.
         """
-        terms = self._terms_of
-        return _signature((a.slug, *([t.slug for t in terms.get((a.slug, spec.field), ())] for spec in TAXONOMIES))
-                          for a in self.articles)
+        changed = {slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)}
+        touched = {(spec.field, term) for slug in changed for key in (old.get(slug), new.get(slug)) if key
+                   for spec, terms in zip(TAXONOMIES, key[1:]) for term in terms}
+        return [a for a in self.articles if a.slug in changed or a.slug not in known or any(
+            (spec.field, term) in touched for spec, terms in zip(TAXONOMIES, new[a.slug][1:]) for term in terms)]
 
     def listing_signature(self) -> str:
         """A hash of everything but the bodies: what listings, chips and links can show."""

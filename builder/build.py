@@ -129,14 +129,17 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
         listing = archive.listing_signature() + templates + tree_signature(
             config.path("data"), extra=repr(asdict(config)))
         bodies_only = cache.listing == listing and config.path("out").is_dir()
-        # Related articles depend on tags and order alone, which an unchanged listing includes.
-        signature = cache.related[0] if bodies_only else archive.tag_signature()
-        if cache.related[0] == signature:
-            archive.related_memo.update(cache.related[1])
-        else:  # the slowest part of planning, so it gets the workers
-            found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk],
-                             archive.articles, workers)
-            archive.related_memo.update(zip((a.slug for a in archive.articles), found))
+        # Related articles depend on terms and order alone, which an unchanged listing includes;
+        # only articles sharing a term with a changed one need their list again.
+        old_keys, known = cache.related
+        relation_keys = old_keys if bodies_only else archive.relation_keys()
+        outdated = [] if relation_keys == old_keys else archive.related_outdated(old_keys, relation_keys, known)
+        redo = {a.slug for a in outdated}
+        archive.related_memo.update((slug, slugs) for slug, slugs in known.items()
+                                    if slug in relation_keys and slug not in redo)
+        # the slowest part of planning, so it gets the workers
+        found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk], outdated, workers)
+        archive.related_memo.update(zip((a.slug for a in outdated), found))
         if bodies_only:
             pages = plan_body_pages(archive, {a.slug for a in articles if digests.get(a.slug) != a.digest},
                                     config.per_page)
@@ -175,7 +178,7 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
             search.index(out)
     report.write = staging.report
     cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
-    cache.related = (signature, archive.related_memo)
+    cache.related = (relation_keys, archive.related_memo)
     cache.listing = listing
     cache.save(cache_dir)
     bodies.store.keep_only({a.digest for a in articles})

@@ -1,7 +1,7 @@
 """The persistent build cache: what the last build read and wrote, so the next one does less.
 
 It holds parsed articles (keyed by file stat), each output file's input key, related
-articles (keyed by the archive's tag signature) and, in a store of their own, rendered
+articles (with what they were computed from) and, in a store of their own, rendered
 article bodies (keyed by the article file's hash). Every entry is derived from inputs
 alone, so a cached build writes the same bytes as a cold one.
 """
@@ -43,7 +43,7 @@ class BuildCache:
     articles: dict = field(default_factory=dict)  # path -> (mtime_ns, size, Article.row())
     outputs: dict = field(default_factory=dict)  # output file -> key of the page that wrote it
     extras: list = field(default_factory=list)  # other files published: static files, .nojekyll
-    related: tuple = ("", {})  # (tag signature, slug -> related slugs)
+    related: tuple = ({}, {})  # (Archive.relation_keys(), slug -> related slugs)
     listing: str = ""  # the archive's listing signature and the templates' at the last build
 
     def digests(self) -> dict[str, str]:

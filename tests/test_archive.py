@@ -1,0 +1,53 @@
+"""Related articles kept from the last build are exactly the lists a fresh computation gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.archive import build_archive
+from test_pages import NoRegistry, article
+
+DAY = dt.date(2026, 1, 1)
+
+# An article: (date offset or None for undated, topics, companies), from small pools so that
+# terms are shared by many articles and windows of nearest articles come into play.
+spec = st.tuples(st.one_of(st.none(), st.integers(0, 40)),
+                 st.lists(st.sampled_from(["AI", "Chips", "Space"]), max_size=2, unique=True),
+                 st.lists(st.sampled_from(["Acme", "Globex", "Initech", "Umbrella"]), max_size=2, unique=True))
+
+
+def _archive(specs: dict[int, tuple]):
+    return build_archive([article(n, DAY + dt.timedelta(days=d) if d is not None else None, topics, companies)
+                          for n, (d, topics, companies) in specs.items()], NoRegistry())
+
+
+def _all_related(archive) -> dict[str, list[str]]:
+    return {a.slug: [r.slug for r in archive.related(a)] for a in archive.articles}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=st.dictionaries(st.integers(0, 150), spec, min_size=1, max_size=120),
+       changes=st.dictionaries(st.integers(0, 150), st.one_of(st.none(), spec), max_size=6))
+def test_lists_kept_from_the_last_build_equal_a_fresh_computation(before, changes):
+    """Articles added, removed (None), re-dated or re-tagged: only the outdated lists are redone."""
+    old = _archive(before)
+    known = _all_related(old)
+    after = {n: s for n, s in {**before, **changes}.items() if s is not None}
+    if not after:
+        return
+    new = _archive(after)
+    outdated = new.related_outdated(old.relation_keys(), new.relation_keys(), known)
+    redo = {a.slug for a in outdated}
+    new.related_memo.update((slug, slugs) for slug, slugs in known.items() if slug not in redo)
+    assert _all_related(new) == _all_related(_archive(after))
+
+
+def test_an_article_sharing_no_term_with_the_change_is_not_redone():
+    specs = {1: (1, ["AI"], []), 2: (2, ["AI"], []), 3: (3, ["Space"], ["Acme"]), 4: (4, ["Space"], [])}
+    old = _archive(specs)
+    new = _archive({**specs, 5: (5, ["AI"], [])})
+    outdated = new.related_outdated(old.relation_keys(), new.relation_keys(), _all_related(old))
+    assert sorted(a.slug for a in outdated) == ["story-001", "story-002", "story-005"]
