@@ -125,6 +125,8 @@ class Archive:
         order. So an article sharing no term (before or after) with an added, removed,
         re-dated or re-tagged one keeps its list.
         """
+        if old == new or not known:
+            return [] if known else list(self.articles)
         changed = {slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)}
         touched = {(spec.field, term) for slug in changed for key in (old.get(slug), new.get(slug)) if key
                    for spec, terms in zip(TAXONOMIES, key[1:]) for term in terms}

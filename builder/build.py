@@ -133,7 +133,7 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
         # only articles sharing a term with a changed one need their list again.
         old_keys, known = cache.related
         relation_keys = old_keys if bodies_only else archive.relation_keys()
-        outdated = [] if relation_keys == old_keys else archive.related_outdated(old_keys, relation_keys, known)
+        outdated = archive.related_outdated(old_keys, relation_keys, known)
         redo = {a.slug for a in outdated}
         archive.related_memo.update((slug, slugs) for slug, slugs in known.items()
                                     if slug in relation_keys and slug not in redo)
