@@ -126,6 +126,7 @@ def run_child(cmd: list[str], cwd: Path, log: Path, sample: bool = True) -> dict
 TRASH = ".trash"  # folders set aside during the run, deleted at its end
 SETTLE = 3  # seconds of quiet before a cold build: the disk's queues drain after the sync
 
+
 def set_aside(path: Path, trash: Path) -> None:
     """Move `path` into `trash`, deleted when the run ends.
 

@@ -13,9 +13,9 @@ from builder.archive import build_archive
 from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, scan, tree_signature
 from builder.config import Config
 from builder.content import load_articles
-from builder.markup import Bodies
 from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
+from builder.markup import Bodies
 from builder.output import Staging, WriteReport
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map

@@ -29,8 +29,6 @@ class _Loader(_BASE_LOADER):
                 None, None, f"{str(node.value)[:60]!r} cannot be read: {err}", node.start_mark) from None
 
 
-
-
 def _load_yaml(raw: str):
     """libyaml's safe loader; only if a value cannot be read, load again to say on which line.
 
@@ -40,6 +38,8 @@ def _load_yaml(raw: str):
         return yaml.load(raw, Loader=_BASE_LOADER)
     except (ValueError, OverflowError):
         return yaml.load(raw, Loader=_Loader)
+
+
 MAX_NESTING = 50  # libyaml crashes the interpreter on front matter nested tens of thousands deep
 _BRACKET = re.compile(r"[\[\]{}]")
 _BLOCK_DEPTH = re.compile(r"^[ \t]*(?:[-?][ \t]+)*", re.MULTILINE)

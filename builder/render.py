@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -120,11 +119,18 @@ class Renderer:
             return render_sitemap(page.context["pages"], self.urls)
         if kind == "robots:":
             return render_robots(self.urls)
-        with _template_errors(kind, f"/{page.path}"):
+        try:
             if not self._macros_loaded:
                 self._load_macros()
             template = self.env.get_template(kind)
             html = template.render(page=page, path=page.path, section=page.path.split("/", 1)[0], **page.context)
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
+                               hint="fix the template; the previous site is left as it was") from None
+        except jinja2.TemplateError as err:
+            raise ContentError(f"template error while rendering /{page.path}: {err}", file=f"templates/{kind}",
+                               line=_template_line(err, kind),
+                               hint="fix the template; the previous site is left as it was") from None
         return html.encode("utf-8")
 
 
@@ -137,20 +143,6 @@ class _Environment(jinja2.Environment):
 
     def make_globals(self, d):
         return {**self.globals, **(d or {})}
-
-
-@contextmanager
-def _template_errors(kind: str, what: str):
-    """Template problems become ContentErrors naming the template and line."""
-    try:
-        yield
-    except jinja2.TemplateSyntaxError as err:
-        raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
-                           hint="fix the template; the previous site is left as it was") from None
-    except jinja2.TemplateError as err:
-        raise ContentError(f"template error while rendering {what}: {err}", file=f"templates/{kind}",
-                           line=_template_line(err, kind),
-                           hint="fix the template; the previous site is left as it was") from None
 
 
 def _template_line(err: Exception, name: str) -> int | None:

@@ -13,6 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("seeds", "data", "templates", "static", "site.toml")
 
 
+def file_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative path with '/') and its bytes: to compare whole sites."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def run_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     """`newsarchive ARGS` in `cwd`, as an editor would type it."""
     result = subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True,

@@ -11,7 +11,7 @@ from builder.build import build
 from builder.cache import BODIES_FILE, BodyStore
 from builder.config import load_config
 from builder.parallel import fork_map
-from conftest import generated_project
+from conftest import file_tree, generated_project
 
 
 def test_bodies_stored_by_workers_are_read_by_the_main_process_and_by_workers(tmp_path):
@@ -52,11 +52,6 @@ def archive(tmp_path):
     return load_config(root / "site.toml", search=False)
 
 
-def _site(config) -> dict[str, bytes]:
-    out = config.path("out")
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 def test_a_template_change_reuses_every_rendered_body(archive, monkeypatch):
     build(archive, workers=1)
     base = archive.path("templates") / "base.html"
@@ -68,10 +63,10 @@ def test_a_template_change_reuses_every_rendered_body(archive, monkeypatch):
     monkeypatch.setattr(markup._MD, "render", no_markdown)
     report = build(archive, workers=1)
     assert report.rendered == report.pages
-    cached = _site(archive)
+    cached = file_tree(archive.path("out"))
     assert all("<!-- new footer -->" in html.decode() for name, html in cached.items() if name.endswith(".html"))
     monkeypatch.undo()
     shutil.rmtree(archive.path("out"))
     shutil.rmtree(archive.path("cache"))
     build(archive, workers=1)
-    assert _site(archive) == cached
+    assert file_tree(archive.path("out")) == cached

@@ -12,7 +12,7 @@ import urllib.request
 
 import yaml
 
-from conftest import run_cli
+from conftest import file_tree, run_cli
 
 ARTICLE = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-{day:02d}\ntopics: [Cybersecurity]\n" \
           "companies: [Discord]\n---\n{body}\n"
@@ -22,10 +22,6 @@ def _articles(n: int) -> dict[str, str]:
     return {f"content/story-{i}.md": ARTICLE.format(title=f"Story number {i}", slug=f"story-{i}", day=i % 28 + 1,
                                                    body=f"Body of story {i}.")
             for i in range(n)}
-
-
-def _tree(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _reproducible_part(tree: dict[str, bytes]) -> dict[str, bytes]:
@@ -41,7 +37,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(project, tmp_path):
     other = tmp_path / "again"
     shutil.copytree(project, other, ignore=shutil.ignore_patterns("site", ".cache", "content"))
     run_cli("build", cwd=other)
-    first, second = _tree(project / "site"), _tree(other / "site")
+    first, second = file_tree(project / "site"), file_tree(other / "site")
     assert _reproducible_part(first) == _reproducible_part(second)
     assert any(k.startswith("pagefind/fragment/") for k in _reproducible_part(first))
     assert first.keys() - _reproducible_part(first).keys() == {"pagefind/pagefind-entry.json"} | {
@@ -60,11 +56,11 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
     topics.write_text(re.sub(r"(- name: Cybersecurity\n(?:  .*\n)*?  description: ).*", r"\1Attacks and defences.",
                              topics.read_text(), count=1))
     run_cli("build", "--no-search", cwd=root)
-    cached = _tree(root / "site")
+    cached = file_tree(root / "site")
     shutil.rmtree(root / "site")
     shutil.rmtree(root / ".cache")
     run_cli("build", "--no-search", cwd=root)
-    assert _tree(root / "site") == cached
+    assert file_tree(root / "site") == cached
     assert "A second correction." in cached["articles/story-3/index.html"].decode()
     assert "Attacks and defences." in cached["topics/cybersecurity/index.html"].decode()
 
@@ -80,23 +76,23 @@ def test_a_new_registry_alias_updates_related_articles_as_a_cold_build_would(mak
     companies = root / "data" / "companies.yaml"
     companies.write_text(companies.read_text() + "- {name: Zyxo, aliases: [Zyxo Corp]}\n")
     run_cli("build", "--no-search", cwd=root)
-    cached = _tree(root / "site")
+    cached = file_tree(root / "site")
     related = re.search(r'<section class="related".*?</section>', cached["articles/a/index.html"].decode(), re.S)
     assert related and "Story B" in related.group()
     shutil.rmtree(root / "site")
     shutil.rmtree(root / ".cache")
     run_cli("build", "--no-search", cwd=root)
-    assert _tree(root / "site") == cached
+    assert file_tree(root / "site") == cached
 
 
 def test_an_added_old_article_updates_counts_but_not_every_page_with_its_tags(make_site):
     root, _ = make_site(_articles(30), "--jobs", "1")
-    before = _tree(root / "site")
+    before = file_tree(root / "site")
     (root / "content" / "story-old.md").write_text(
         ARTICLE.format(title="An old story", slug="story-old", day=1, body="Found in the archive.")
         .replace("2026-03-01", "2025-01-01"))
     run_cli("build", "--no-search", cwd=root)
-    after = _tree(root / "site")
+    after = file_tree(root / "site")
     changed = {name for name in after if before.get(name) != after[name]}
     # Its tags' pages show the new count, though their first page lists the same articles.
     assert "31 articles" in after["topics/cybersecurity/index.html"].decode()
@@ -108,7 +104,7 @@ def test_an_added_old_article_updates_counts_but_not_every_page_with_its_tags(ma
     cold = root.parent / "cold"
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns("site", ".cache"))
     run_cli("build", "--no-search", cwd=cold)
-    assert _tree(cold / "site") == after
+    assert file_tree(cold / "site") == after
 
 
 def test_only_changed_files_are_rewritten(make_site):
@@ -130,7 +126,7 @@ def test_only_changed_files_are_rewritten(make_site):
 
 def test_a_failed_build_leaves_the_previous_site_intact(make_site):
     root, _ = make_site(_articles(3))
-    before = _tree(root / "site")
+    before = file_tree(root / "site")
     (root / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops( }}"
                                                      "{% endblock %}")
     (root / "content" / "story-0.md").write_text(ARTICLE.format(title="Changed", slug="story-0", day=1, body="x"))
@@ -138,7 +134,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(make_site):
     assert result.returncode == 1
     assert "templates/article.html" in result.stderr or "article.html:1" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _tree(root / "site") == before
+    assert file_tree(root / "site") == before
     assert not list(root.glob(".site.*"))
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from builder.errors import ContentError
 from builder.output import Staging
+from conftest import file_tree
 
 FILES = {"index.html": b"home", "articles/a/index.html": b"a", "topics/x/page/2/index.html": b"x2"}
 
@@ -22,15 +23,11 @@ def _publish(out, files: dict[str, bytes], before_commit=lambda: None) -> Stagin
     return staging
 
 
-def _tree(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def test_later_builds_publish_changed_files_at_their_paths_and_leave_no_staging_behind(tmp_path):
     out = tmp_path / "site"
     _publish(out, FILES)
     report = _publish(out, {**FILES, "articles/a/index.html": b"a, edited", "articles/b/index.html": b"b"}).report
-    assert _tree(out) == {**FILES, "articles/a/index.html": b"a, edited", "articles/b/index.html": b"b"}
+    assert file_tree(out) == {**FILES, "articles/a/index.html": b"a, edited", "articles/b/index.html": b"b"}
     assert sorted(report.written) == ["articles/a/index.html", "articles/b/index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -41,4 +38,4 @@ def test_an_output_folder_deleted_during_the_build_is_reported_and_the_next_buil
     with pytest.raises(ContentError, match="the output folder was deleted while the site was being built"):
         _publish(out, {**FILES, "index.html": b"home, new"}, before_commit=lambda: shutil.rmtree(out))
     _publish(out, {**FILES, "index.html": b"home, new"})
-    assert _tree(out) == {**FILES, "index.html": b"home, new"}
+    assert file_tree(out) == {**FILES, "index.html": b"home, new"}
