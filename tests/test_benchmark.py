@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.content import KNOWN_KEYS, dump_front_matter, read_article, split_front_matter
+from conftest import file_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -26,10 +27,6 @@ def run_script(name: str, *args: str, cwd: Path = ROOT, timeout: int = 120) -> s
     return result
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bench") / "archive"
@@ -40,10 +37,10 @@ def archive(tmp_path_factory) -> Path:
 def test_generate_is_deterministic(archive, tmp_path):
     again = tmp_path / "again"
     run_script("generate.py", str(SMALL), str(again))
-    assert tree(again) == tree(archive)
+    assert file_tree(again) == file_tree(archive)
     # Regenerating into the same folder clears it first: the same N gives the same files.
     run_script("generate.py", str(SMALL), str(again))
-    assert tree(again) == tree(archive)
+    assert file_tree(again) == file_tree(archive)
 
 
 def test_generate_makes_a_buildable_project(archive):
@@ -51,7 +48,7 @@ def test_generate_makes_a_buildable_project(archive):
     assert (archive / "site.toml").read_text() == 'base_url = "https://bench.example.org/"\n'
     assert (archive / "seeds").is_dir() and not any((archive / "seeds").iterdir())
     for name in ("templates", "static", "data"):
-        assert tree(archive / name) == tree(ROOT / name), name
+        assert file_tree(archive / name) == file_tree(ROOT / name), name
 
 
 def test_generate_refuses_a_folder_it_did_not_make(tmp_path):
