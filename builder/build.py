@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from functools import partial
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
 from builder.output import Staging, WriteReport
+from builder.publish import OutputFolder, check_out_folder, list_files
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map
 from builder.registry import Registry, load_registry
@@ -83,16 +85,19 @@ def run_ingest(config: Config, registry: Registry | None = None) -> IngestReport
     return ingest(config.path("seeds"), config.path("content"), tagger)
 
 
-def build(config: Config, progress=_quiet, workers: int | None = None) -> BuildReport:
-    """Ingest the dumps, render what changed, and publish it once every page has rendered."""
-    with collections_paused():
-        return _build(config, progress, workers)
+def build(config: Config, progress=_quiet, workers: int | None = None, force: bool = False) -> BuildReport:
+    """Ingest the dumps, render what changed, and publish it once every page has rendered.
+
+    One build per output folder at a time: a second one waits for the first.
+    """
+    folder = OutputFolder(check_out_folder(config), force=force)
+    with collections_paused(), folder.locked(lambda message: progress(message, None, None)):
+        return _build(config, folder, progress, workers)
 
 
-def _build(config: Config, progress, workers: int | None) -> BuildReport:
+def _build(config: Config, folder: OutputFolder, progress, workers: int | None) -> BuildReport:
     report = BuildReport()
     phase = _Phases(report, progress)
-    cache_dir = config.path("cache")
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
         registry = load_registry(config.path("data"))
@@ -103,17 +108,18 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
         report.warnings.append(f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and "
                                "canonical links are relative; set base_url in site.toml or pass --base-url "
                                "https://… before publishing")
+    record = folder.record_dir if folder.trusted else None
     with phase("scan"):
         version = code_version()
         files = scan(config.path("content"))
         inputs = input_signature(config, version, files)
-        if inputs == last_inputs(cache_dir) and config.path("out").is_dir():
+        if record and inputs == last_inputs(record) and (folder.state.indexed or not config.search):
             report.up_to_date = True
             return report
     with phase("load"):
-        cache = BuildCache.load(cache_dir, version)
+        cache = BuildCache.load(record, version) if record else BuildCache(version=version)
         digests = cache.digests()  # before loading updates the cached articles
-        bodies = Bodies(BodyStore(cache_dir, version))
+        bodies = Bodies(BodyStore(config.path("cache"), version))
         articles, errors = load_articles(
             config.path("content"), cache.articles, stats=files,
             mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers))
@@ -128,7 +134,7 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
         # need only the pages that show them: that is the dependency map.
         listing = archive.listing_signature() + templates + tree_signature(
             config.path("data"), extra=repr(asdict(config)))
-        bodies_only = cache.listing == listing and config.path("out").is_dir()
+        bodies_only = cache.listing == listing
         # Related articles depend on terms and order alone, which an unchanged listing includes;
         # only articles sharing a term with a changed one need their list again.
         old_keys, known = cache.related
@@ -146,12 +152,11 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
         else:
             pages = plan_pages(archive, config.per_page)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    out = config.path("out")
-    previous = set(cache.outputs) | set(cache.extras) if cache.outputs and out.is_dir() else None
-    staging = Staging(out, keep=(search.FOLDER + "/",), previous=previous)
+    previous = set(cache.outputs) | set(cache.extras) if record else None
+    staging = Staging(folder.out, folder.home / ("stage" if record else "new"), previous)
     try:
         with phase("render"):
-            renderer = Renderer(config.path("templates"), site_of(config), cache_dir / "jinja", bodies)
+            renderer = Renderer(config.path("templates"), site_of(config), config.path("cache") / "jinja", bodies)
             keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
             bodies.store.close()
             if bodies_only:  # every other page stays as the last build wrote it
@@ -164,25 +169,43 @@ def _build(config: Config, progress, workers: int | None) -> BuildReport:
             extras = [*static_files(config.path("static")), *extra_files(config)]
             for name, data in extras:
                 staging.put(name, data)
-        with phase("write"):
-            changed = staging.changed()
-            if changed:
-                staging.commit()
+        cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
+        cache.related = (relation_keys, archive.related_memo)
+        cache.listing = listing
+        new_record = folder.new_record()
+        cache.save(new_record)
+        changed = staging.changed()
+        search_on = config.search and (changed or not folder.state.indexed)
+        with phase("search" if search_on else "write"):
+            if changed or search_on:
+                folder.publish(staging.written(), staging.report.removed, new_record,
+                               partial(search.index, scratch=folder.home / "index") if config.search else None)
             else:
-                staging.discard()
-    except BaseException:
+                folder.keep_record(new_record)
+    finally:
         staging.discard()
-        raise
-    if config.search and (changed or not (out / search.FOLDER).is_dir()):
-        with phase("search"):
-            search.index(out)
     report.write = staging.report
-    cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
-    cache.related = (relation_keys, archive.related_memo)
-    cache.listing = listing
-    cache.save(cache_dir)
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def clean(config: Config) -> tuple[int, list[str]]:
+    """Delete the files the last build recorded as its output, and the build state; nothing else.
+
+    Returns (entries removed, files left in the output folder).
+    """
+    folder = OutputFolder(check_out_folder(config), force=True)
+    with folder.locked():
+        owned: list[str] = []
+        if folder.trusted:
+            cache = BuildCache.load(folder.record_dir, code_version())
+            owned = [*cache.outputs, *cache.extras, search.FOLDER + "/"]
+        removed, kept = folder.clean(owned) if owned else (0, list_files(folder.out) if folder.out.is_dir() else [])
+        for entry in folder.home.iterdir():
+            if entry.name != "lock":
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    shutil.rmtree(folder.home, ignore_errors=True)
+    return removed, kept
 
 
 def site_of(config: Config) -> Site:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from builder.build import BuildFailed, BuildReport, build, run_ingest
 from builder.config import Config, load_config
 from builder.errors import ContentError
 from builder.ingest import IngestReport
+from builder.publish import Interrupted
 
 
 def _paths(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
@@ -39,7 +42,10 @@ def make_parser() -> argparse.ArgumentParser:
     _paths(b)
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     b.add_argument("--report-json", type=Path, help="also write the build's figures to this JSON file")
-    b.add_argument("--jobs", type=int, help="processes for rendering (default: one per core)")
+    b.add_argument("--jobs", type=int, help="processes for loading, related lists and rendering "
+                                            "(default: one per core)")
+    b.add_argument("--force", action="store_true",
+                   help="build into an output folder that holds files newsarchive did not write (they are kept)")
     i = commands.add_parser("ingest", help="turn raw dumps into Markdown articles only")
     _paths(i, out=False)
     s = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
@@ -52,6 +58,8 @@ def make_parser() -> argparse.ArgumentParser:
     n = commands.add_parser("new", help="create a hand-written article with today's date")
     n.add_argument("title", help="the headline")
     _paths(n, out=False)
+    k = commands.add_parser("clean", help="delete what the build wrote to the output folder, and its build state")
+    _paths(k)
     g = commands.add_parser("suggest", help="list companies found in the dumps that the registry lacks")
     _paths(g, out=False)
     return parser
@@ -141,7 +149,7 @@ def report_build(console: Console, report: BuildReport) -> None:
 
 
 def cmd_build(args, config: Config, console: Console) -> int:
-    report = build(config, progress=console.progress, workers=args.jobs)
+    report = build(config, progress=console.progress, workers=args.jobs, force=args.force)
     console.end_line()
     report_build(console, report)
     if args.report_json:
@@ -186,6 +194,16 @@ def cmd_new(args, config: Config, console: Console) -> int:
     return 0
 
 
+def cmd_clean(args, config: Config, console: Console) -> int:
+    from builder.build import clean
+
+    removed, kept = clean(config)
+    console.info(f"clean: {removed} file(s) and folder(s) the build wrote removed, build state removed")
+    if kept:
+        console.info(f"  kept {len(kept)} file(s) newsarchive did not write, e.g. {kept[0]}")
+    return 0
+
+
 def cmd_suggest(args, config: Config, console: Console) -> int:
     from builder.tagging import suggestions_report
 
@@ -194,9 +212,16 @@ def cmd_suggest(args, config: Config, console: Console) -> int:
     return 0
 
 
+def _terminate(signum, frame):
+    """SIGTERM ends a build like Ctrl+C: nothing half-published, an honest message."""
+    raise Interrupted()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     console = Console(args.quiet, args.verbose)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     start = time.perf_counter()
     try:
         config = config_from(args)
@@ -208,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             from builder.serve import serve
 
             return serve(lambda: config_from(args), args.host, args.port, console)
-        handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest}
+        handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest,
+                   "clean": cmd_clean}
         return handler[args.command](args, config, console)
     except BuildFailed as failed:
         for error in failed.errors:
@@ -218,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         console.error(error)
         return 1
-    except KeyboardInterrupt:
-        console.error(f"interrupted after {time.perf_counter() - start:.1f}s; the site was not changed")
+    except KeyboardInterrupt as stop:
+        state = ("the new site had just been published, complete" if getattr(stop, "published", False)
+                 else "the site was not changed")
+        console.error(f"interrupted after {time.perf_counter() - start:.1f}s; {state}")
         return 130

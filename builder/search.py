@@ -1,4 +1,4 @@
-"""Full-text search: index the built pages with Pagefind (its binary ships in the `pagefind` wheel)."""
+"""Full-text search: index a site tree with Pagefind (its binary ships in the `pagefind` wheel)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ import sys
 from pathlib import Path
 
 from builder.errors import ContentError
-from builder.output import replace_folder
 
 FOLDER = "pagefind"
 
 
-def index(site_dir: Path) -> None:
-    """(Re)build the Pagefind index of the published pages and swap it in as `site_dir/pagefind/`."""
-    fresh = site_dir.with_name(f".{site_dir.name}.{FOLDER}")
-    shutil.rmtree(fresh, ignore_errors=True)
+def index(tree: Path, scratch: Path) -> None:
+    """Build the Pagefind index of the pages in `tree` into `tree/pagefind/`.
+
+    `tree` is a site not yet published, so the old index may simply be replaced; Pagefind
+    writes into `scratch` first, so a failed run leaves the old index whole.
+    """
+    shutil.rmtree(scratch, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(fresh), "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(scratch), "--silent"],
         capture_output=True, text=True)
-    if result.returncode == 0:
-        replace_folder(site_dir, FOLDER, fresh)
-    else:
-        shutil.rmtree(fresh, ignore_errors=True)
+    if result.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
         raise ContentError(f"the search indexer failed: {(result.stderr or result.stdout).strip()[-500:]}",
                            hint="run the build with --no-search to publish without search, and report this")
+    shutil.rmtree(tree / FOLDER, ignore_errors=True)
+    scratch.rename(tree / FOLDER)

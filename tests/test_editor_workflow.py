@@ -135,7 +135,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(make_site):
     assert "templates/article.html" in result.stderr or "article.html:1" in result.stderr
     assert "Traceback" not in result.stderr
     assert file_tree(root / "site") == before
-    assert not list(root.glob(".site.*"))
+    assert sorted(p.name for p in (root / ".site.build").iterdir()) == ["lock", "records", "spare", "state.json"]
 
 
 def test_changing_a_slug_leaves_a_redirect_at_the_old_url(make_site):

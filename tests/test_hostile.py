@@ -126,7 +126,7 @@ def hostile_dumps_site(tmp_path_factory):
     for name, data in HOSTILE_DUMPS.items():
         (root / "seeds" / name).write_bytes(data)
     (root / "seeds" / "folder.txt").mkdir()  # a folder named like a dump
-    before = _files_outside(root, "site", "content", ".cache")
+    before = _files_outside(root, "site", ".site.build", "content", ".cache")
     result = run_cli("build", "--no-search", cwd=root, check=False)
     return root, result, before
 
@@ -148,7 +148,7 @@ def test_hostile_dumps_are_read_or_refused_and_the_rest_builds(hostile_dumps_sit
     assert "latin1.txt: line 1: not valid UTF-8" in warnings and "cp1252.txt: line 1:" in warnings
     assert "nul-bytes.txt: removed 20 invisible control character(s)" in warnings
     # Nothing outside site/ and content/ changed.
-    assert _files_outside(root, "site", "content", ".cache") == before
+    assert _files_outside(root, "site", ".site.build", "content", ".cache") == before
 
 
 def test_no_page_shows_a_marker_or_a_control_character(hostile_dumps_site):

@@ -1,0 +1,412 @@
+"""The output folder: who owns it, one build at a time, and a publish that is all or nothing.
+
+Beside the output folder `site/` the build keeps `.site.build/`:
+
+    lock          held (flock) by the running build; a second build waits for it
+    state.json    which tree is live, where the spare tree differs from it, a publish in progress
+    spare/        the previous site (hard links); the next build turns it into the new site
+    stage/        files the running build rendered, before they move into the spare tree
+    new/          a first build's whole tree
+    records/ID/   the build cache of the tree it describes
+
+A publish brings the spare tree up to date (only the files that differ), indexes it for
+search, then swaps it with `site/` in one rename (`renameat2(RENAME_EXCHANGE)`), so a web
+server serving `site/` sees the old site or the new one, never a mix. The state names the
+live tree by its device, inode and mtime: a folder the build did not leave that way is not
+trusted (a full build) and, if it holds files, not written at all unless `--force`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from builder.errors import ContentError
+
+INDEX = "pagefind/"  # the search index: one entry in a diff stands for the whole folder
+_EXCHANGE = 2  # RENAME_EXCHANGE
+_AT_FDCWD = -100
+
+
+@dataclass
+class TreeState:
+    """What the build knows about the output folder and its spare tree (state.json)."""
+
+    live: list | None = None  # [dev, ino, mtime_ns] of the output folder after the last publish
+    record: str | None = None  # records/<id>: the build cache describing the live tree
+    indexed: bool = False  # the live tree's search index was built from its pages
+    spare: list | None = None  # [dev, ino] of spare/, if it is usable
+    diff: list = field(default_factory=list)  # paths where spare/ may differ from the live tree
+    pending: dict | None = None  # a publish under way: {touched, diff, record, tree, indexed}
+
+
+def _identity(path: Path, with_mtime: bool = True) -> list | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_mtime_ns] if with_mtime else [st.st_dev, st.st_ino]
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders atomically (Linux renameat2); elsewhere two renames through a third name."""
+    libc = _libc()
+    if libc is not None:
+        if libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(code, os.strerror(code), str(b))
+    between = a.with_name(a.name + ".swap")
+    os.replace(b, between)
+    os.replace(a, b)
+    os.replace(between, a)
+
+
+_LIBC: list = []
+
+
+def _libc():
+    if not _LIBC:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            _LIBC.append(libc if hasattr(libc, "renameat2") else None)
+        except OSError:
+            _LIBC.append(None)
+    return _LIBC[0]
+
+
+@contextmanager
+def held_signals():
+    """Hold back Ctrl+C and SIGTERM for the few renames that publish; deliver them afterwards."""
+    received: list = []
+    try:
+        previous = {s: signal.signal(s, lambda *args: received.append(args)) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if received:
+            raise Interrupted(published=True)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C or SIGTERM; `published` says whether the site had already been replaced."""
+
+    def __init__(self, published: bool = False):
+        super().__init__()
+        self.published = published
+
+
+def _hard_link_tree(source: Path, target: Path) -> None:
+    """A copy of `source` at `target` whose files are hard links (no data is copied)."""
+    start = len(str(source))
+    for folder, _, names in os.walk(source):
+        made = str(target) + folder[start:]
+        os.makedirs(made, exist_ok=True)
+        for name in names:
+            os.link(os.path.join(folder, name), os.path.join(made, name))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _prune_empty(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def list_files(root: Path) -> list[str]:
+    """Every file under `root`, as sorted relative paths with '/'."""
+    start = len(str(root)) + 1
+    return sorted(os.path.join(d, n)[start:] for d, _, names in os.walk(root) for n in names)
+
+
+def _sources(config) -> list[Path]:
+    """What a build reads and must never write into or delete: sources, settings, git."""
+    paths = [config.path(name) for name in ("content", "seeds", "templates", "static", "data")]
+    return paths + [config.root / "site.toml", config.root / ".git", config.root]
+
+
+def check_out_folder(config) -> Path:
+    """The output folder, resolved; refuses one that is, holds or sits inside the sources."""
+    out = Path(os.path.realpath(config.path("out")))
+    for source in _sources(config):
+        real = Path(os.path.realpath(source))
+        if not (source.exists() or source == config.root):
+            continue
+        if real == out or real.is_relative_to(out):
+            what = "the project folder" if source == config.root else f"{source.name}"
+            raise ContentError(f"refusing to build into {out}: it is or contains {what}, which the build "
+                               "reads; building there would overwrite or delete sources",
+                               file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
+        if source.is_dir() and source != config.root and source.name != ".git" and out.is_relative_to(real):
+            raise ContentError(f"refusing to build into {out}: it is inside {source.name}/, which the build reads",
+                               file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
+    if out.exists() and not out.is_dir():
+        raise ContentError("the output path is a file, not a folder", file=out,
+                           hint="remove or rename the file, or build elsewhere with --out DIR")
+    cache = config.path("cache")
+    if cache.exists() and not cache.is_dir():
+        raise ContentError("the cache path is a file, not a folder", file=cache,
+                           hint="remove or rename the file; the build recreates its cache")
+    return out
+
+
+class OutputFolder:
+    """The output folder and its `.NAME.build/` state; use `with folder.locked(): ...`."""
+
+    def __init__(self, out: Path, force: bool = False):
+        self.out = out
+        self.force = force
+        self.home = out.with_name(f".{out.name}.build")
+        self.state = TreeState()
+        self.trusted = False  # the output folder is the tree the state describes
+        self.foreign: list[str] = []  # files found in an adopted folder: kept, never deleted
+
+    # -- lock and recovery ------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, waiting=lambda message: None):
+        """Hold this output folder's lock; a second build waits and says why."""
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise ContentError("the build state path is a file, not a folder", file=self.home,
+                               hint="remove or rename it; the build recreates it") from None
+        with open(self.home / "lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                waiting(f"another build of {self.out} is running (process {holder}); waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            try:
+                self._recover()
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _recover(self) -> None:
+        """Finish or undo what a killed build left; then decide whether the folder is ours."""
+        for leftover in ("stage", "new", "index"):
+            shutil.rmtree(self.home / leftover, ignore_errors=True)
+        spare, between = self.home / "spare", self.home / "spare.swap"
+        if between.exists():  # two-rename exchange cut short
+            if not self.out.exists():
+                os.replace(spare, self.out)
+            os.replace(between, spare)
+        self.state = self._read_state()
+        pending = self.state.pending
+        if pending:
+            if _identity(self.out, with_mtime=False) == pending["tree"]:  # the swap happened
+                old = self.state.live
+                self.state = TreeState(_identity(self.out), pending["record"], pending["indexed"],
+                                       old[:2] if old and _identity(spare, False) == old[:2] else None,
+                                       pending["diff"])
+            else:  # the swap did not happen: the spare tree may differ wherever it was touched
+                self.state.diff = sorted(set(self.state.diff) | set(pending["touched"]))
+                self.state.pending = None
+            self._write_state()
+        self.trusted = bool(self.state.live) and self.state.live == _identity(self.out) and self.record_dir is not None
+        if not self.trusted:
+            self.state = TreeState()
+            if self.out.is_dir() and any(self.out.iterdir()):
+                if not self.force:
+                    sample = next(iter(list_files(self.out)), "")
+                    raise ContentError(
+                        f"the output folder holds files newsarchive did not write there or that were changed "
+                        f"by hand since its last build (e.g. {sample[:80]!r}); nothing was written",
+                        file=self.out,
+                        hint="build into a new or empty folder (--out DIR), put hand-made files in static/, "
+                             "or pass --force to build into it anyway (files the build does not produce are "
+                             "kept); `newsarchive clean` removes only what newsarchive wrote")
+                self.foreign = list_files(self.out)
+
+    @property
+    def record_dir(self) -> Path | None:
+        """The build cache folder of the live tree, if the state names one that exists."""
+        if self.state.record and (self.home / "records" / self.state.record).is_dir():
+            return self.home / "records" / self.state.record
+        return None
+
+    def _read_state(self) -> TreeState:
+        try:
+            wrapper = json.loads((self.home / "state.json").read_text("utf-8"))
+            payload = json.dumps(wrapper["state"], sort_keys=True)
+            if hashlib.sha256(payload.encode()).hexdigest() == wrapper["sha256"]:
+                return TreeState(**wrapper["state"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing or damaged: nothing is trusted, the next build is a full one
+        return TreeState()
+
+    def _write_state(self) -> None:
+        payload = json.dumps(asdict(self.state), sort_keys=True)
+        data = json.dumps({"sha256": hashlib.sha256(payload.encode()).hexdigest(),
+                           "state": json.loads(payload)}).encode()
+        tmp = self.home / f"state.json.{os.getpid()}"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.home / "state.json")
+
+    # -- publishing -------------------------------------------------------------------------
+
+    def new_record(self) -> Path:
+        """A fresh folder for the build cache of the tree about to be published."""
+        path = self.home / "records" / uuid.uuid4().hex
+        path.mkdir(parents=True)
+        return path
+
+    def keep_record(self, record: Path) -> None:
+        """Nothing was published, but the live tree's cache is now `record`."""
+        self.state.record = record.name
+        self._write_state()
+        self._drop_other_records()
+
+    def publish(self, written: dict[str, Path], removed: list[str], record: Path, index) -> None:
+        """Make the output folder the live tree plus `written` (path -> staged file) minus `removed`.
+
+        `index(tree)` builds the search index into `tree/pagefind/` or returns False to keep the
+        index as it is. Atomic: a kill at any moment leaves the old site or the new one.
+        """
+        if not self.trusted:
+            return self._publish_whole(written, record, index)
+        spare = self._ready_spare()
+        changed = set(written) | set(removed)
+        will_index = index is not None and (not self.state.indexed or any(
+            p.endswith(".html") for p in changed))
+        next_diff = changed | ({INDEX} if will_index else set())
+        self.state.pending = {"touched": sorted(set(self.state.diff) | next_diff), "diff": sorted(next_diff),
+                              "record": record.name, "tree": _identity(spare, False),
+                              "indexed": will_index or (self.state.indexed and not any(
+                                  p.endswith(".html") for p in changed))}
+        self._write_state()
+        for path in self.state.diff:  # bring the spare tree level with the live one first
+            if path not in changed and not (path == INDEX and will_index):
+                self._sync(path, spare)
+        for path in removed:
+            _remove(spare / path)
+            _prune_empty(spare, (spare / path).parent)
+        for path, staged in written.items():
+            target = spare / path
+            try:
+                os.replace(staged, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+        if will_index:
+            index(spare)
+        self._swap_in(spare)
+
+    def _publish_whole(self, written: dict[str, Path], record: Path, index) -> None:
+        """A first build (or a taken-over folder): the staged tree plus the folder's own files."""
+        tree = self.home / "new"
+        for path in self.foreign:  # kept as they are, unless the build writes the same path
+            if path not in written:
+                (tree / path).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.out / path, tree / path)
+        indexed = index is not None
+        if indexed:
+            index(tree)
+        self.state.pending = {"touched": [], "diff": [], "record": record.name,
+                              "tree": _identity(tree, False), "indexed": indexed}
+        self._write_state()
+        if self.out.is_dir():
+            self._swap_in(tree)
+            shutil.rmtree(tree)  # the folder's old contents: empty, or adopted (--force) and kept as links
+            self.state.spare = None
+        else:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            with held_signals():
+                os.replace(tree, self.out)
+                self.state = TreeState(_identity(self.out), record.name, indexed)
+                self._write_state()
+        self._drop_other_records()
+        self._ready_spare()
+
+    def _swap_in(self, tree: Path) -> None:
+        """Exchange `tree` with the output folder and record the new state, signals held."""
+        with held_signals():
+            if not self.out.is_dir():
+                raise ContentError("the output folder was deleted while the site was being built",
+                                   file=self.out, hint="build again")
+            old = self.state.live
+            exchange(tree, self.out)
+            pending = self.state.pending
+            self.state = TreeState(_identity(self.out), pending["record"], pending["indexed"],
+                                   old[:2] if old else None, pending["diff"])
+            self._write_state()
+        self._drop_other_records()
+
+    def _ready_spare(self) -> Path:
+        """The spare tree, made again from the live one if it is missing or unknown."""
+        spare = self.home / "spare"
+        if self.state.spare and _identity(spare, False) == self.state.spare:
+            return spare
+        self.state.spare = None  # first, so a kill while copying never leaves a half tree trusted
+        self._write_state()
+        _remove(spare)
+        _hard_link_tree(self.out, spare)
+        self.state.spare, self.state.diff = _identity(spare, False), []
+        self._write_state()
+        return spare
+
+    def _sync(self, path: str, spare: Path) -> None:
+        """Make `spare/path` what the live tree has there (a hard link), or absent."""
+        live, target = self.out / path.rstrip("/"), spare / path.rstrip("/")
+        _remove(target)
+        if path == INDEX:
+            if live.is_dir():
+                _hard_link_tree(live, target)
+        elif live.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(live, target)
+        else:
+            _prune_empty(spare, target.parent)
+
+    def _drop_other_records(self) -> None:
+        for record in (self.home / "records").glob("*"):
+            if record.name != self.state.record:
+                shutil.rmtree(record, ignore_errors=True)
+
+    # -- clean ------------------------------------------------------------------------------
+
+    def clean(self, owned: list[str]) -> tuple[int, list[str]]:
+        """Delete the files of `owned` (this folder's recorded output) and the build state.
+
+        Returns (files removed, files kept because the build did not write them).
+        """
+        removed = 0
+        for path in owned:
+            target = self.out / path.rstrip("/")
+            if target.exists():
+                _remove(target)
+                _prune_empty(self.out, target.parent)
+                removed += 1
+        kept = list_files(self.out) if self.out.is_dir() else []
+        if self.out.is_dir() and not kept:
+            shutil.rmtree(self.out)
+        return removed, kept
