@@ -48,8 +48,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="build into an output folder that holds files newsarchive did not write (they are kept)")
     i = commands.add_parser("ingest", help="turn raw dumps into Markdown articles only")
     _paths(i, out=False)
-    s = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
-    _paths(s)
+    s = commands.add_parser("serve", help="build a preview into .cache/serve/, serve it on 127.0.0.1 and "
+                                          "rebuild on changes")
+    _paths(s, out=False)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--no-search", action="store_true", help="skip the search index (faster)")

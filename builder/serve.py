@@ -1,7 +1,8 @@
 """`newsarchive serve`: build, serve the site on localhost, rebuild and reload on every change.
 
-Rebuilds use the build cache, so an edit re-renders only the pages that show what changed.
-A failed rebuild prints its errors and leaves the last good site being served.
+The preview is built into a folder of its own (`.cache/serve/site`) with its own build state
+and cache, with the preview's address as base URL: the deployable `site/` is never touched.
+Rebuilds are incremental; a failed rebuild prints its errors and the last good site stays served.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def serve(make_config, host: str, port: int, console) -> int:
 
     def preview_config() -> Config:
         # Links in the preview must work at the preview's own root, whatever base_url says.
-        return replace(make_config(), base_url=f"http://{host}:{port}/")
+        config = make_config()
+        preview = config.path("cache") / "serve"
+        return replace(config, base_url=f"http://{host}:{port}/", out=str(preview / "site"), cache=str(preview))
 
     config = preview_config()
     rebuild(preview_config, console)

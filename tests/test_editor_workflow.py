@@ -208,8 +208,9 @@ def _get(url: str) -> str:
         return response.read().decode()
 
 
-def test_serve_rebuilds_an_edited_article_within_two_seconds(make_site):
+def test_serve_rebuilds_an_edited_article_within_two_seconds_in_its_own_folder(make_site):
     root, _ = make_site(_articles(4))
+    deployable = file_tree(root / "site")
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -224,7 +225,7 @@ def test_serve_rebuilds_an_edited_article_within_two_seconds(make_site):
                 if time.time() > deadline:
                     raise
                 time.sleep(0.2)
-        site = root / "site"
+        site = root / ".cache" / "serve" / "site"
         others = {p: p.stat().st_mtime_ns for p in site.rglob("*.html") if "story-2" not in str(p)}
         time.sleep(1)  # let the watcher record the current state
         story = root / "content" / "story-2.md"
@@ -249,6 +250,8 @@ def test_serve_rebuilds_an_edited_article_within_two_seconds(make_site):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert re.search(r"story-2\.md:2: invalid front matter", output), output
+    # The preview never wrote into the deployable site: no localhost links there, no changed file.
+    assert file_tree(root / "site") == deployable
 
 
 def test_the_pages_workflow_builds_with_the_pages_base_url_and_deploys():
