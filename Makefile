@@ -25,4 +25,5 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 clean:
-	rm -rf site .cache .site.staging .site.old
+	-$(BIN)/newsarchive clean
+	rm -rf .cache

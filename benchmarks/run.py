@@ -142,7 +142,7 @@ def set_aside(path: Path, trash: Path) -> None:
 
 def clear_build_state(root: Path, trash: Path) -> None:
     """Set aside the cache and every output folder a build leaves, for a cold build."""
-    for name in (".cache", "site", ".site.staging", ".site.old"):
+    for name in (".cache", "site", ".site.build"):
         set_aside(root / name, trash)
     os.sync()  # write back what earlier builds left dirty now, not during the timed build
     time.sleep(SETTLE)

@@ -18,7 +18,7 @@ from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
 from builder.output import Staging, WriteReport
-from builder.publish import OutputFolder, check_out_folder, list_files
+from builder.publish import OutputFolder, check_out_folder, exclusive, list_files
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map
 from builder.registry import Registry, load_registry
@@ -26,6 +26,9 @@ from builder.render import Renderer, Site
 from builder.tagging import Tagger
 from builder.urls import url_to_file
 
+
+
+LOCK_FILE = ".ingest.lock"  # beside the ingest manifest; hidden files are not articles
 
 
 class BuildFailed(Exception):
@@ -79,10 +82,17 @@ def _quiet(phase: str, done: int | None, total: int | None) -> None:
     """The default progress callback: says nothing."""
 
 
-def run_ingest(config: Config, registry: Registry | None = None) -> IngestReport:
-    """Raw dumps -> Markdown articles, tagged with the registries."""
+def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda message: None) -> IngestReport:
+    """Raw dumps -> Markdown articles, tagged with the registries; one ingest at a time per content folder."""
     tagger = Tagger(registry or load_registry(config.path("data")))
-    return ingest(config.path("seeds"), config.path("content"), tagger)
+    content = config.path("content")
+    if content.exists() and not content.is_dir():
+        raise ContentError("the content path is a file, not a folder", file=content,
+                           hint="rename the file; articles live in a folder of Markdown files")
+    content.mkdir(parents=True, exist_ok=True)
+    # No process id written: the file must not change, or every build would see new content.
+    with exclusive(content / LOCK_FILE, "another ingest of this content folder", waiting, note_pid=False):
+        return ingest(config.path("seeds"), content, tagger)
 
 
 def build(config: Config, progress=_quiet, workers: int | None = None, force: bool = False) -> BuildReport:
@@ -101,7 +111,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
         registry = load_registry(config.path("data"))
-        report.ingest = run_ingest(config, registry)
+        report.ingest = run_ingest(config, registry, lambda message: progress(message, None, None))
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings
     if "://" not in config.base_url:

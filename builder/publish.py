@@ -112,6 +112,31 @@ class Interrupted(KeyboardInterrupt):
         self.published = published
 
 
+@contextmanager
+def exclusive(path: Path, what: str, waiting=lambda message: None, note_pid: bool = True):
+    """Hold an advisory lock on `path` (flock); if another process holds it, say so and wait.
+
+    `note_pid` writes the holder's process id into the file, for the message of the next one.
+    """
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            waiting(f"{what} is running{f' (process {holder})' if holder else ''}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        if note_pid:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _hard_link_tree(source: Path, target: Path) -> None:
     """A copy of `source` at `target` whose files are hard links (no data is copied)."""
     start = len(str(source))
@@ -193,23 +218,9 @@ class OutputFolder:
         except (FileExistsError, NotADirectoryError):
             raise ContentError("the build state path is a file, not a folder", file=self.home,
                                hint="remove or rename it; the build recreates it") from None
-        with open(self.home / "lock", "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "?"
-                waiting(f"another build of {self.out} is running (process {holder}); waiting for it to finish")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            try:
-                self._recover()
-                yield self
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with exclusive(self.home / "lock", f"another build of {self.out}", waiting):
+            self._recover()
+            yield self
 
     def _recover(self) -> None:
         """Finish or undo what a killed build left; then decide whether the folder is ours."""

@@ -194,8 +194,11 @@ def test_a_terminated_build_says_truthfully_whether_the_site_changed(tmp_path):
     run_cli("build", "--no-search", cwd=root)
     old = file_tree(root / "site")
     _extra(root, True)
-    process = _start(root, "--no-search")
-    time.sleep(0.5)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--no-search"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:  # the phases, one per line when not on a terminal
+        if "render" in line:
+            break
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=120)
     if process.returncode == 0:  # it finished before the signal came
