@@ -245,6 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         console.error(error)
         return 1
+    except OSError as error:  # a full disk, a folder made read-only: say which, never a traceback
+        console.error(ContentError(f"cannot read or write this: {error.strerror or error}",
+                                   file=error.filename or None,
+                                   hint="check the disk space and the folder's permissions, then build again; "
+                                        "the published site is whole (old or new)"))
+        return 1
     except KeyboardInterrupt as stop:
         state = ("the new site had just been published, complete" if getattr(stop, "published", False)
                  else "the site was not changed")

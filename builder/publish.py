@@ -224,13 +224,15 @@ class OutputFolder:
 
     def _recover(self) -> None:
         """Finish or undo what a killed build left; then decide whether the folder is ours."""
+        for name in ("spare", "new"):  # a three-rename exchange (see `exchange`) cut short: finish it
+            between = self.home / f"{name}.swap"
+            if between.exists():
+                if not self.out.exists():
+                    os.replace(self.home / name, self.out)
+                os.replace(between, self.home / name)
         for leftover in ("stage", "new", "index"):
             shutil.rmtree(self.home / leftover, ignore_errors=True)
-        spare, between = self.home / "spare", self.home / "spare.swap"
-        if between.exists():  # two-rename exchange cut short
-            if not self.out.exists():
-                os.replace(spare, self.out)
-            os.replace(between, spare)
+        spare = self.home / "spare"
         self.state = self._read_state()
         pending = self.state.pending
         if pending:
