@@ -189,7 +189,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         with phase("search" if search_on else "write"):
             if changed or search_on:
                 folder.publish(staging.written(), staging.report.removed, new_record,
-                               partial(search.index, scratch=folder.home / "index") if config.search else None)
+                               search.Indexer(folder.home / "index") if config.search else None)
             else:
                 folder.keep_record(new_record)
     finally:

@@ -302,20 +302,20 @@ class OutputFolder:
     def publish(self, written: dict[str, Path], removed: list[str], record: Path, index) -> None:
         """Make the output folder the live tree plus `written` (path -> staged file) minus `removed`.
 
-        `index(tree)` builds the search index into `tree/pagefind/` or returns False to keep the
-        index as it is. Atomic: a kill at any moment leaves the old site or the new one.
+        `index(tree)` builds the search index into `tree/pagefind/` (None: no search); `index.covers(path)`
+        says which files it reads, so only their changes make it run again. Atomic: a kill at any moment leaves the old site or the new one.
         """
         if not self.trusted:
             return self._publish_whole(written, record, index)
         spare = self._ready_spare()
         changed = set(written) | set(removed)
-        will_index = index is not None and (not self.state.indexed or any(
-            p.endswith(".html") for p in changed))
+        covers = index.covers if index is not None else (lambda path: path.endswith(".html"))
+        stale = any(covers(path) for path in changed)
+        will_index = index is not None and (stale or not self.state.indexed)
         next_diff = changed | ({INDEX} if will_index else set())
         self.state.pending = {"touched": sorted(set(self.state.diff) | next_diff), "diff": sorted(next_diff),
                               "record": record.name, "tree": _identity(spare, False),
-                              "indexed": will_index or (self.state.indexed and not any(
-                                  p.endswith(".html") for p in changed))}
+                              "indexed": will_index or (self.state.indexed and not stale)}
         self._write_state()
         for path in self.state.diff:  # bring the spare tree level with the live one first
             if path not in changed and not (path == INDEX and will_index):

@@ -5,11 +5,27 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import ContentError
 
 FOLDER = "pagefind"
+SEARCHED = "articles/**/*.html"  # only article pages carry data-pagefind-body; the rest need no parsing
+
+
+@dataclass(frozen=True)
+class Indexer:
+    """Builds a tree's search index; knows which output files the index is made from."""
+
+    scratch: Path  # where Pagefind writes before the index moves into the tree
+
+    @staticmethod
+    def covers(path: str) -> bool:
+        return path.startswith("articles/") and path.endswith(".html")
+
+    def __call__(self, tree: Path) -> None:
+        index(tree, self.scratch)
 
 
 def index(tree: Path, scratch: Path) -> None:
@@ -20,7 +36,8 @@ def index(tree: Path, scratch: Path) -> None:
     """
     shutil.rmtree(scratch, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(scratch), "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(tree), "--glob", SEARCHED, "--output-path", str(scratch),
+         "--silent"],
         capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
