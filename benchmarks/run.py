@@ -44,7 +44,7 @@ import generate  # noqa: E402  (the sibling script, importable as a module)
 
 SCENARIOS = ("cold", "noop", "edit", "add", "template", "search")
 # Phases in pipeline order; any other phase a build reports gets a column after these.
-PHASES = ("ingest", "scan", "load", "tag", "plan", "render", "write", "search")
+PHASES = ("ingest", "scan", "load", "plan", "render", "publish", "search")
 # The targets: wall seconds per scenario, and peak RSS in MB (10^6 bytes).
 TARGETS = {
     10_000: {"cold": 15.0, "noop": 1.0, "edit": 1.5, "rss_mb": 600.0},
@@ -295,7 +295,7 @@ def phase_names(results: dict) -> list[str]:
     seen = [name for figures in results["sizes"].values() for run in figures["scenarios"].values()
             for name in run["report"].get("phases", {})]
     extra = [name for name in dict.fromkeys(seen) if name not in PHASES]
-    return [p for p in PHASES if p in ("ingest", "load", "plan", "render", "write", "search") or p in seen] + extra
+    return [p for p in PHASES if p in ("ingest", "load", "plan", "render", "publish", "search") or p in seen] + extra
 
 
 def markdown(results: dict) -> str:

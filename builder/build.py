@@ -113,12 +113,8 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         registry = load_registry(config.path("data"))
         report.ingest = run_ingest(config, registry, lambda message: progress(message, None, None))
         report.errors += report.ingest.errors
-        report.warnings += report.ingest.warnings
-    if "://" not in config.base_url:
-        report.warnings.append(f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and "
-                               "canonical links are relative; set base_url in site.toml or pass --base-url "
-                               "https://… before publishing")
-    record = folder.record_dir if folder.trusted else None
+        report.warnings += report.ingest.warnings + base_url_warnings(config)
+    record = folder.record_dir if folder.trusted else None  # the cache of the live tree, if it is ours
     with phase("scan"):
         version = code_version()
         files = scan(config.path("content"))
@@ -145,58 +141,86 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         listing = archive.listing_signature() + templates + tree_signature(
             config.path("data"), extra=repr(asdict(config)))
         bodies_only = cache.listing == listing
-        # Related articles depend on terms and order alone, which an unchanged listing includes;
-        # only articles sharing a term with a changed one need their list again.
-        old_keys, known = cache.related
-        relation_keys = old_keys if bodies_only else archive.relation_keys()
-        outdated = archive.related_outdated(old_keys, relation_keys, known)
-        redo = {a.slug for a in outdated}
-        archive.related_memo.update((slug, slugs) for slug, slugs in known.items()
-                                    if slug in relation_keys and slug not in redo)
-        # the slowest part of planning, so it gets the workers
-        found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk], outdated, workers)
-        archive.related_memo.update(zip((a.slug for a in outdated), found))
+        relation_keys = reuse_related(archive, cache, bodies_only, workers)
         if bodies_only:
             pages = plan_body_pages(archive, {a.slug for a in articles if digests.get(a.slug) != a.digest},
                                     config.per_page)
         else:
             pages = plan_pages(archive, config.per_page)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    previous = set(cache.outputs) | set(cache.extras) if record else None
-    staging = Staging(folder.out, folder.home / ("stage" if record else "new"), previous)
+    staging = Staging(folder.out, folder.home / ("stage" if record else "new"),
+                      set(cache.outputs) | set(cache.extras) if record else None)
     try:
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), config.path("cache") / "jinja", bodies)
             keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
             bodies.store.close()
-            if bodies_only:  # every other page stays as the last build wrote it
-                for file, key in cache.outputs.items():
-                    if file not in keys and staging.published(file):
-                        staging.keep(file)
-                        keys[file] = key
+            if bodies_only:
+                keys.update(keep_unplanned(cache.outputs, keys, staging))
             report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
             report.pages = len(keys)
             extras = [*static_files(config.path("static")), *extra_files(config)]
             for name, data in extras:
                 staging.put(name, data)
         cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
-        cache.related = (relation_keys, archive.related_memo)
-        cache.listing = listing
-        new_record = folder.new_record()
-        cache.save(new_record)
-        changed = staging.changed()
-        search_on = config.search and (changed or not folder.state.indexed)
-        with phase("search" if search_on else "write"):
-            if changed or search_on:
-                folder.publish(staging.written(), staging.report.removed, new_record,
-                               search.Indexer(folder.home / "index") if config.search else None)
-            else:
-                folder.keep_record(new_record)
+        cache.related, cache.listing = (relation_keys, archive.related_memo), listing
+        indexer = search.Indexer(folder.home / "index") if config.search else None
+        with phase("publish"):
+            publish(folder, staging, cache, indexer)
+        if indexer and indexer.seconds:  # the share of publishing that was search indexing
+            report.phases["search"] = round(indexer.seconds, 4)
+            report.phases["publish"] = round(report.phases["publish"] - indexer.seconds, 4)
     finally:
         staging.discard()
     report.write = staging.report
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def base_url_warnings(config: Config) -> list[str]:
+    if "://" in config.base_url:
+        return []
+    return [f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and canonical links "
+            "are relative; set base_url in site.toml or pass --base-url https://… before publishing"]
+
+
+def reuse_related(archive, cache: BuildCache, bodies_only: bool, workers: int | None) -> dict[str, tuple]:
+    """Fill the archive's related lists, reusing the cached ones that cannot have changed.
+
+    Related articles depend on terms and order alone, which an unchanged listing includes;
+    only articles sharing a term with a changed one need their list again. Returns the
+    relation keys the lists now stand for.
+    """
+    old_keys, known = cache.related
+    relation_keys = old_keys if bodies_only else archive.relation_keys()
+    outdated = archive.related_outdated(old_keys, relation_keys, known)
+    redo = {a.slug for a in outdated}
+    archive.related_memo.update((slug, slugs) for slug, slugs in known.items()
+                                if slug in relation_keys and slug not in redo)
+    # the slowest part of planning, so it gets the workers
+    found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk], outdated, workers)
+    archive.related_memo.update(zip((a.slug for a in outdated), found))
+    return relation_keys
+
+
+def keep_unplanned(previous: dict[str, str], keys: dict[str, str], staging: Staging) -> dict[str, str]:
+    """When only bodies changed, every page not planned stays as the last build wrote it."""
+    kept = {}
+    for file, key in previous.items():
+        if file not in keys and staging.published(file):
+            staging.keep(file)
+            kept[file] = key
+    return kept
+
+
+def publish(folder: OutputFolder, staging: Staging, cache: BuildCache, indexer: search.Indexer | None) -> None:
+    """Record the build cache for the new tree and publish it (with its search index) if it differs."""
+    record = folder.new_record()
+    cache.save(record)
+    if staging.changed() or (indexer and not folder.state.indexed):
+        folder.publish(staging.written(), staging.report.removed, record, indexer)
+    else:
+        folder.keep_record(record)
 
 
 def clean(config: Config) -> tuple[int, list[str]]:

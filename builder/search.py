@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,18 +15,21 @@ FOLDER = "pagefind"
 SEARCHED = "articles/**/*.html"  # only article pages carry data-pagefind-body; the rest need no parsing
 
 
-@dataclass(frozen=True)
+@dataclass
 class Indexer:
     """Builds a tree's search index; knows which output files the index is made from."""
 
     scratch: Path  # where Pagefind writes before the index moves into the tree
+    seconds: float = 0.0  # time spent indexing, for the build report
 
     @staticmethod
     def covers(path: str) -> bool:
         return path.startswith("articles/") and path.endswith(".html")
 
     def __call__(self, tree: Path) -> None:
+        start = time.perf_counter()
         index(tree, self.scratch)
+        self.seconds += time.perf_counter() - start
 
 
 def index(tree: Path, scratch: Path) -> None:

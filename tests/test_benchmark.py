@@ -107,7 +107,7 @@ def test_run_reports_every_figure(tmp_path):
     # base.html is in every HTML page (feeds and the sitemap do not use it).
     assert runs["template"]["report"]["written"] > runs["add"]["report"]["written"]
     assert "search" in runs["search"]["report"]["phases"]
-    for phase in ("load", "plan", "render", "write"):
+    for phase in ("load", "plan", "render", "publish"):
         assert phase in runs["cold"]["report"]["phases"], phase
     assert size["cached_equals_cold"] is True
     assert size["checks"] == []  # the issue sets targets for 10,000 and 50,000 only

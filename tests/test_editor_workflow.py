@@ -194,7 +194,7 @@ def test_usage_errors_exit_2_and_report_json_has_the_figures(make_site, tmp_path
     run_cli("build", "--no-search", "--report-json", str(report), cwd=root)
     figures = yaml.safe_load(report.read_text())
     assert figures["articles"] == 2 and figures["written"] > 0
-    assert {"load", "plan", "render", "write"} <= set(figures["phases"])
+    assert {"load", "plan", "render", "publish"} <= set(figures["phases"])
 
 
 def _free_port() -> int:
