@@ -8,15 +8,16 @@ someone and is kept as it is; a file deleted by an editor stays deleted.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR
 
-import yaml
-
-from builder.content import article_text, is_web_address, split_front_matter, write_atomic
+from builder.content import (MAX_TAGS, article_files, article_text, is_web_address, load_yaml, read_regular, shown,
+                             skipped_message, special_kind, split_front_matter, write_atomic)
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
 from builder.headlines import derive_headline, summarize
@@ -27,6 +28,7 @@ MANIFEST = ".ingest.json"
 # Headline and summary read only an article's first sentences; a 2 MB one-line paragraph from a
 # broken scrape must not cost minutes there.
 LEAD_PARAGRAPHS, LEAD_CHARS = 4, 4000
+MAX_SIDECAR = 64 * 1024  # a sidecar holds three short lines
 
 
 def _lead(paragraphs) -> list[str]:
@@ -73,10 +75,11 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     if meta.date:
         front["date"] = meta.date
     front["summary"] = summarize(_lead(raw.paragraphs))
-    front["topics"] = list(tags.topics)
-    front["companies"] = list(tags.companies)
+    # The loader refuses more than MAX_TAGS of each (a scraped list of names); so never write more.
+    front["topics"] = list(tags.topics)[:MAX_TAGS]
+    front["companies"] = list(tags.companies)[:MAX_TAGS]
     if tags.organisations:
-        front["organisations"] = list(tags.organisations)
+        front["organisations"] = list(tags.organisations)[:MAX_TAGS]
     source = {"file": raw.file, "position": raw.position}
     source.update({k: v for k, v in (("name", meta.name), ("url", meta.url)) if v})
     front["source"] = source
@@ -94,13 +97,11 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
             if path.is_symlink() and not path.resolve().is_relative_to(seeds_dir.resolve()):
                 raise ContentError("this dump is a link to a file outside the seeds folder; it was not read",
                                    hint="copy the dump into the seeds folder instead of linking it")
-            try:
-                data = path.read_bytes()
-            except OSError as err:
-                raise ContentError(f"cannot read this dump ({err.strerror or err})",
-                                   hint="check that it is a readable text file") from None
+            data = _read_seed(path, report, "dump")
+            if data is None:
+                continue
             decoded = decode_dump(data, path.name)
-            meta = read_dump_meta(path)
+            meta = read_dump_meta(path, report)
         except ContentError as err:
             if err.file in (None, path.name):  # keep the sidecar's name when the sidecar is wrong
                 err.file = str(path)
@@ -111,28 +112,57 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
     return found
 
 
-def read_dump_meta(dump: Path) -> DumpMeta:
+def _read_seed(path: Path, report: IngestReport, what: str) -> bytes | None:
+    """A file's bytes; None, with a warning, for a FIFO, socket or device (reading one can block)."""
+    try:
+        mode = path.stat().st_mode
+        if S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if special_kind(mode):
+            report.warnings.append(skipped_message(path, mode))
+            return None
+        return read_regular(path)
+    except OSError as err:
+        raise ContentError(f"cannot read this {what} ({err.strerror or err})", file=path,
+                           hint="check that it is a readable text file") from None
+
+
+def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
     """The sidecar `<dump>.yaml` (date, name, url), if there is one."""
     sidecar = dump.with_suffix(".yaml")
     if not sidecar.exists():
         return DumpMeta()
+    hint = "write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'"
+    data = _read_seed(sidecar, report, "metadata file")
+    if data is None:
+        return DumpMeta()
+    if len(data) > MAX_SIDECAR:
+        raise ContentError(f"bad dump metadata: the file has {len(data):,} bytes; at most {MAX_SIDECAR:,} "
+                           "are allowed", file=sidecar, hint=hint)
     try:
-        data = yaml.safe_load(sidecar.read_text("utf-8")) or {}
-        date = data.get("date")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError(f"bad dump metadata: not valid UTF-8 at byte {err.start}", file=sidecar,
+                           hint="save the file as UTF-8") from None
+    data = load_yaml(text, sidecar, first_line=1, what="bad dump metadata", hint=hint) or {}
+    if not isinstance(data, dict):
+        raise ContentError("bad dump metadata: expected 'key: value' lines", file=sidecar, line=1, hint=hint)
+    date, name, url = data.get("date"), data.get("name"), data.get("url")
+    try:
         if isinstance(date, str):
             date = dt.date.fromisoformat(date)
         if date is not None and not isinstance(date, dt.date):
-            raise ValueError(f"date {date!r} is not YYYY-MM-DD")
-        name, url = data.get("name"), data.get("url")
-        if name is not None and not isinstance(name, str):
-            raise ValueError(f"name {name!r} is not text")
-        if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
-            # Every article page links to it: only a web address may go there, never javascript:.
-            raise ValueError(f"url {url!r} is not a web address starting with https:// or http://")
-        return DumpMeta(date, name, url.strip() if url else None)
-    except (yaml.YAMLError, ValueError, AttributeError, UnicodeDecodeError, OSError) as err:
-        raise ContentError(f"bad dump metadata: {err}", file=sidecar,
-                           hint="write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'") from None
+            raise ValueError
+    except ValueError:
+        raise ContentError(f"bad dump metadata: date {shown(date)} is not YYYY-MM-DD", file=sidecar,
+                           hint=hint) from None
+    if name is not None and not isinstance(name, str):
+        raise ContentError(f"bad dump metadata: name {shown(name)} is not text", file=sidecar, hint=hint)
+    if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
+        # Every article page links to it: only a web address may go there, never javascript:.
+        raise ContentError(f"bad dump metadata: url {shown(url)} is not a web address starting with "
+                           "https:// or http://", file=sidecar, hint=hint)
+    return DumpMeta(date, name, url.strip() if url else None)
 
 
 def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
@@ -140,8 +170,9 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
     manifest = _read_manifest(manifest_path)
-    files = os.listdir(content_dir) if content_dir.is_dir() else []
-    taken = {name[:-3] for name in files if name.endswith(".md")} | {e["slug"] for e in manifest.values()}
+    files, skipped = article_files(content_dir)
+    report.warnings += skipped
+    taken = {name[:-3] for name in _top_level(files, content_dir)} | {e["slug"] for e in manifest.values()}
     seen: dict[str, str] = {}
     for raw, meta in read_dumps(seeds_dir, report):
         where = f"{raw.file}:{raw.position}"
@@ -204,6 +235,12 @@ def _adopt(content_dir: Path, slug: str, raw: RawArticle) -> dict | None:
     return {"slug": slug, "sha256": "unknown"}
 
 
+def _top_level(files: list[str], content_dir: Path) -> list[str]:
+    """The names of the files directly in `content_dir`, where ingest writes."""
+    prefix = len(str(content_dir)) + 1
+    return [name for name in (path[prefix:] for path in files) if os.sep not in name]
+
+
 def _unique_slug(slug: str, taken: set[str]) -> str:
     """`slug`, or `slug-2`, `slug-3`… if another article already has it."""
     candidate, n = slug, 1
@@ -220,7 +257,7 @@ def _read_manifest(path: Path) -> dict[str, dict]:
     hint = ("restore it from git, or delete it: ingest then keeps every existing "
             "article file as if edited by hand")
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest = json.loads(read_regular(path).decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise ContentError("the ingest manifest is damaged", file=path, hint=hint) from None
     if not isinstance(manifest, dict):
