@@ -206,14 +206,17 @@ def test_front_matter_mistakes_fail_the_build_with_file_line_and_hint_and_publis
     assert not list(tmp_path.rglob("passwd*")) and not (root / "index").exists()
 
 
-def test_a_damaged_manifest_cannot_make_ingest_write_outside_content(tmp_path):
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_damaged_manifest_cannot_make_ingest_write_outside_content(tmp_path, version):
     root = _project(tmp_path)
     (root / "seeds" / "d.txt").write_text(_headlined("manifest", 1))
     run_cli("ingest", cwd=root)
     manifest = root / "content" / ".ingest.json"
     data = json.loads(manifest.read_text())
-    for entry in data.values():
-        entry["slug"], entry["sha256"] = "../../escaped", None
+    if version == 1:  # the first format: {text key: {slug, sha256}}
+        data = {"0123abcd": {"slug": "../../escaped", "sha256": None}}
+    else:
+        data["articles"] = {"../../escaped": {**entry, "sha256": None} for entry in data["articles"].values()}
     manifest.write_text(json.dumps(data))
     for path in (root / "content").glob("*.md"):
         path.unlink()
