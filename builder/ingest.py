@@ -261,8 +261,9 @@ def _items(found: list[tuple[RawArticle, DumpMeta]], tagger: Tagger, report: Ing
 # it high, while two different news items share little beyond common words.
 SKETCH_SIZE = 32
 SKETCH_WORDS = 5000  # the start of a huge article is enough to recognise it
-SIMILAR = 0.5  # the same article, corrected, wherever it now stands in its dump
-SIMILAR_IN_PLACE = 0.3  # ... or more heavily corrected, at the position it had
+# At least this share in common: the same article, corrected (unrelated news items share a
+# tenth or less). Between two such records, the one at the article's position wins a near tie.
+SIMILAR, SAME_PLACE_BONUS = 0.5, 0.05
 _WORDS = re.compile(r"\w+")
 
 
@@ -289,7 +290,7 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 def match(items: list[Item], records: list[Record]) -> dict[int, Record]:
     """id(item) -> the record of the same article: by exact text first, then by similar text in
-    the same dump (preferring the same position). Each record goes to one item at most."""
+    the same dump (the most similar first). Each record goes to one item at most."""
     matched: dict[int, Record] = {}
     claimed: set[int] = set()
     by_text: dict[str, list[Record]] = {}
@@ -302,24 +303,22 @@ def match(items: list[Item], records: list[Record]) -> dict[int, Record]:
             record = min(free, key=lambda r: (r.file != item.raw.file, r.position != item.raw.position))
             matched[id(item)] = record
             claimed.add(id(record))
-    # Similar text: every pair worth comparing shares a sketch value or a position; best first.
-    index: dict[tuple[str | None, int | str], list[Record]] = {}
+    # Similar text: only pairs sharing a sketch value can be similar; best pairs first.
+    index: dict[tuple[str | None, int], list[Record]] = {}
     for record in records:
         if id(record) not in claimed:
-            for value in (*record.sketch, f"@{record.position}"):
+            for value in record.sketch:
                 index.setdefault((record.file, value), []).append(record)
     pairs = []
     for number, item in enumerate(items):
         if id(item) in matched:
             continue
-        raw = item.raw
-        candidates = {id(r): r for value in (*item.sketch, f"@{raw.position}")
-                      for r in index.get((raw.file, value), ())}
+        candidates = {id(r): r for value in item.sketch for r in index.get((item.raw.file, value), ())}
         for record in candidates.values():
             score = similarity(item.sketch, record.sketch)
-            in_place = record.position == raw.position
-            if score >= SIMILAR or (in_place and score >= SIMILAR_IN_PLACE):
-                pairs.append((-score - 0.1 * in_place, number, record.slug, item, record))
+            if score >= SIMILAR:
+                bonus = SAME_PLACE_BONUS * (record.position == item.raw.position)
+                pairs.append((-score - bonus, number, record.slug, item, record))
     for _, _, _, item, record in sorted(pairs, key=lambda p: p[:3]):
         if id(item) not in matched and id(record) not in claimed:
             matched[id(item)] = record
@@ -381,9 +380,9 @@ def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) 
         if record.text != item.key:
             report.warnings.append(
                 f"{path}: kept as edited by hand, but its article in {item.raw.file} (article "
-                f"{item.raw.position}) changed since; to take the dump's version, delete the file and its "
-                f"\"{record.slug}\" entry in {content_dir / MANIFEST}; to keep yours and silence this, "
-                "delete only the entry")
+                f"{item.raw.position}) changed since; to take the dump's version, delete the file and set "
+                f"\"sha256\" to null in its \"{record.slug}\" entry in {content_dir / MANIFEST}; to keep "
+                "yours and silence this, delete that entry")
         return  # the text remembered stays the one the editor's file was made from
     else:
         if current is None:
