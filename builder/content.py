@@ -522,7 +522,10 @@ def _walk(content_dir: Path, skipped: list[str] | None) -> tuple[list[tuple[str,
                 elif entry.is_symlink() or entry.is_file(follow_symlinks=False):
                     found.append((entry.path, entry.is_symlink()))
                 elif skipped is not None:
-                    skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
+                    try:
+                        skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
+                    except OSError:  # gone since it was listed
+                        pass
 
     if content_dir.is_dir():
         visit(str(content_dir))

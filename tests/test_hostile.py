@@ -621,7 +621,7 @@ def test_fifos_in_content_and_seeds_are_skipped_with_a_warning(tmp_path):
     root = _project(tmp_path)
     (root / "seeds" / "good.txt").write_text(_headlined("fifo", 1))
     (root / "content" / "note.md").write_text("---\ntitle: A note\n---\nBody.\n")
-    for fifo in ("seeds/pipe.txt", "seeds/good.yaml", "content/pipe.md", "content/.ingest.json.md"):
+    for fifo in ("seeds/pipe.txt", "seeds/good.yaml", "content/pipe.md"):
         os.mkfifo(root / fifo)
     (root / "content" / "sub").mkdir()
     os.mkfifo(root / "content" / "sub" / "deep.md")
@@ -631,6 +631,15 @@ def test_fifos_in_content_and_seeds_are_skipped_with_a_warning(tmp_path):
         assert f"warning: {root / fifo}: skipped: this is a named pipe (FIFO)" in result.stdout, fifo
     assert (root / "site" / "articles" / "headline-fifo-0" / "index.html").exists()
     assert (root / "site" / "articles" / "note" / "index.html").exists()
+
+
+def test_a_fifo_in_place_of_the_ingest_manifest_is_an_error_not_a_hang(tmp_path):
+    root = _project(tmp_path)
+    (root / "seeds" / "good.txt").write_text(_headlined("fifo", 1))
+    os.mkfifo(root / "content" / ".ingest.json")
+    result = _run_bounded(root, "ingest", seconds=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{root / 'content' / '.ingest.json'}: cannot read this file: it is a named pipe (FIFO)" in result.stderr
 
 
 def test_an_article_with_a_thousand_topics_is_refused_quickly(tmp_path):
