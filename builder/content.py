@@ -501,26 +501,36 @@ def _markdown_files(content_dir: Path, skipped: list[str] | None = None
     return [(Path(path), link) for path, link in sorted(found)], errors
 
 
-def _walk(content_dir: Path, skipped: list[str] | None) -> tuple[list[tuple[str, bool]], list[ContentError]]:
-    """`_markdown_files` unsorted, paths as text: what ingest needs, at a fraction of the cost."""
+def _walk(content_dir: Path, skipped: list[str] | None = None, top: set[str] | None = None
+          ) -> tuple[list[tuple[str, bool]], list[ContentError]]:
+    """`_markdown_files` unsorted, paths as text; the slugs of the files directly in
+    `content_dir` are added to `top` if given."""
     found: list[tuple[str, bool]] = []
     errors: list[ContentError] = []
 
-    def visit(folder: str) -> None:
+    def visit(folder: str, names: set[str] | None) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                if entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
+                if entry.is_file(follow_symlinks=False):  # most entries: one test, no system call
+                    if name.endswith(".md"):
+                        found.append((entry.path, False))
+                        if names is not None:
+                            names.add(name[:-3])
+                elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
                     errors.append(ContentError(
                         "this folder is a link; its articles were not read", file=entry.path,
                         hint="articles must be real files inside content/: copy them instead of linking"))
                 elif entry.is_dir(follow_symlinks=False):
-                    visit(entry.path)
-                elif not entry.name.endswith(".md"):
+                    visit(entry.path, None)
+                elif not name.endswith(".md"):
                     continue
-                elif entry.is_symlink() or entry.is_file(follow_symlinks=False):
-                    found.append((entry.path, entry.is_symlink()))
+                elif entry.is_symlink():
+                    found.append((entry.path, True))
+                    if names is not None:
+                        names.add(name[:-3])
                 elif skipped is not None:
                     try:
                         skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
@@ -528,17 +538,18 @@ def _walk(content_dir: Path, skipped: list[str] | None) -> tuple[list[tuple[str,
                         pass
 
     if content_dir.is_dir():
-        visit(str(content_dir))
+        visit(str(content_dir), top)
     errors.sort(key=lambda e: e.file)
     return found, errors
 
 
-def article_files(content_dir: Path) -> tuple[list[str], list[str]]:
-    """Every article file `load_articles` reads (paths as text, in no order), and a warning per
-    special file it leaves out."""
+def top_level_articles(content_dir: Path) -> tuple[set[str], list[str]]:
+    """The slugs of the article files directly in `content_dir` (where ingest writes), and a
+    warning per special file `load_articles` leaves out anywhere below it."""
+    top: set[str] = set()
     skipped: list[str] = []
-    found, _ = _walk(content_dir, skipped)
-    return [path for path, _ in found], sorted(skipped)
+    _walk(content_dir, skipped, top)
+    return top, sorted(skipped)
 
 
 _KINDS = ((S_ISFIFO, "a named pipe (FIFO)"), (S_ISSOCK, "a socket"), (S_ISCHR, "a device"),

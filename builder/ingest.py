@@ -15,15 +15,14 @@ import datetime as dt
 import errno
 import hashlib
 import json
-import os
 import re
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISDIR
 
-from builder.content import (MAX_TAGS, article_files, article_text, is_web_address, load_yaml, read_regular, shown,
-                             skipped_message, special_kind, split_front_matter, write_atomic)
+from builder.content import (MAX_TAGS, article_text, is_web_address, load_yaml, read_regular, shown, skipped_message,
+                             special_kind, split_front_matter, top_level_articles, write_atomic)
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
 from builder.headlines import derive_headline, summarize
@@ -177,9 +176,8 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
     records = _read_manifest(manifest_path, content_dir)
-    files, skipped = article_files(content_dir)
+    on_disk, skipped = top_level_articles(content_dir)
     report.warnings += skipped
-    on_disk = {name[:-3] for name in _top_level(files, content_dir)}
     taken = on_disk | records.keys()
     items = _items(read_dumps(seeds_dir, report), tagger, report)
     matched = match(items, list(records.values()))
@@ -406,12 +404,6 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
         suffix = f"-{n}"
         candidate = slug[: 80 - len(suffix)].rstrip("-") + suffix
     return candidate
-
-
-def _top_level(files: list[str], content_dir: Path) -> list[str]:
-    """The names of the files directly in `content_dir`, where ingest writes."""
-    prefix = len(str(content_dir)) + 1
-    return [name for name in (path[prefix:] for path in files) if os.sep not in name]
 
 
 # --- the manifest -------------------------------------------------------------------------------

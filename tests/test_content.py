@@ -277,14 +277,18 @@ def test_a_value_error_deep_in_front_matter_names_its_line():
 
 
 def test_only_regular_files_are_read(tmp_path):
-    from builder.content import article_files, read_regular
+    from builder.content import read_regular, top_level_articles
 
     _write(tmp_path, "good.md", "---\ntitle: Good\n---\nBody.\n")
     os.mkfifo(tmp_path / "pipe.md")
     with pytest.raises(ContentError, match="it is a named pipe"):
         read_regular(tmp_path / "pipe.md")
+    (tmp_path / "sub").mkdir()
+    _write(tmp_path / "sub", "deeper.md", "---\ntitle: Deeper\n---\nBody.\n")
+    os.mkfifo(tmp_path / "sub" / "pipe.md")
+    names, skipped = top_level_articles(tmp_path)
+    assert names == {"good"}
     articles, errors = load_articles(tmp_path)
-    assert [a.slug for a in articles] == ["good"] and not errors
-    files, skipped = article_files(tmp_path)
-    assert files == [str(tmp_path / "good.md")]
-    assert skipped == [f"{tmp_path / 'pipe.md'}: skipped: this is a named pipe (FIFO), not a file that can be read"]
+    assert sorted(a.slug for a in articles) == ["deeper", "good"] and not errors
+    assert skipped == [f"{fifo}: skipped: this is a named pipe (FIFO), not a file that can be read"
+                       for fifo in (tmp_path / "pipe.md", tmp_path / "sub" / "pipe.md")]
