@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import os
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import yaml
 
@@ -16,31 +18,79 @@ from builder.urls import is_reserved, is_safe_slug, slugify
 
 FENCE = "---"
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+QUOTING_HINT = ("check quoting: a value with ': ' or starting with [ { * & ! | > ' \" % @ "
+                "needs to be in double quotes")
 
 
 class _Loader(_BASE_LOADER):
-    """Safe YAML whose value errors ("2026-02-30", "!!int abc") carry the line they are on."""
+    """The one safe YAML loader of front matter and dump sidecars.
 
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as err:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{str(node.value)[:60]!r} cannot be read: {err}", node.start_mark) from None
-
-
-def _load_yaml(raw: str):
-    """libyaml's safe loader; only if a value cannot be read, load again to say on which line.
-
-    (The line-aware loader costs a Python call per value: a third of the load time.)
+    Aliases never reach it (see `load_yaml`); a value that cannot be read ("2026-02-30",
+    "!!int abc") is reported on its own line. Values are constructed by libyaml's fast path;
+    only after a failure is each scalar tried on its own to find the line.
     """
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        try:
+            return self.construct_document(node)
+        except (ValueError, OverflowError) as err:
+            raise self._located(node, err) from None
+
+    def _located(self, root, err: Exception) -> yaml.YAMLError:
+        self.constructed_objects, self.recursive_objects = {}, {}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    self.construct_object(node)
+                except (ValueError, OverflowError) as problem:
+                    err, root = problem, node
+                    break
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+            else:
+                stack.extend(reversed(node.value))
+        what = shown(root.value) if isinstance(root, yaml.ScalarNode) else "a value"
+        return yaml.constructor.ConstructorError(None, None, f"{what} cannot be read: {_cut(str(err))}",
+                                                 root.start_mark)
+
+
+def load_yaml(raw: str, path: Path | str, first_line: int, what: str, hint: str = QUOTING_HINT):
+    """Parse YAML that an editor wrote, bounded: no aliases, limited nesting, errors name the line.
+
+    `first_line` is the file line `raw` starts on; `what` opens every message ("invalid front
+    matter"). A 400-byte alias bomb expands to gigabytes wherever the value is used, so
+    anchors and aliases are refused before anything is built.
+    """
+    if _nesting(raw) > MAX_NESTING:
+        raise ContentError(f"{what}: values are nested too deeply", file=path, line=first_line,
+                           hint="use plain 'key: value' lines and [lists] of names")
     try:
-        return yaml.load(raw, Loader=_BASE_LOADER)
-    except (ValueError, OverflowError):
+        if "&" in raw or "*" in raw:  # the only characters that start an anchor or an alias
+            for event in yaml.parse(raw, Loader=_BASE_LOADER):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    raise ContentError(
+                        f"{what}: YAML anchors and aliases (&name, *name) are not allowed",
+                        file=path, line=event.start_mark.line + first_line,
+                        hint="write each value out in full; put a value that starts with & or * "
+                             "in double quotes")
         return yaml.load(raw, Loader=_Loader)
+    except RecursionError:
+        raise ContentError(f"{what}: values are nested too deeply", file=path, line=first_line,
+                           hint="use plain 'key: value' lines and [lists] of names") from None
+    except yaml.YAMLError as err:
+        # An unclosed bracket or quote is reported where it was opened, not where YAML gave up.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
+        line = mark.line + first_line if mark else first_line
+        problem = getattr(err, "problem", None) or "invalid YAML"
+        raise ContentError(f"{what}: {_cut(problem)}", file=path, line=line, hint=hint) from None
 
 
-MAX_NESTING = 50  # libyaml crashes the interpreter on front matter nested tens of thousands deep
+MAX_NESTING = 50  # libyaml crashes the interpreter on YAML nested tens of thousands deep
 _BRACKET = re.compile(r"[\[\]{}]")
 _BLOCK_DEPTH = re.compile(r"^[ \t]*(?:[-?][ \t]+)*", re.MULTILINE)
 
@@ -53,6 +103,13 @@ def _nesting(raw: str) -> int:
         deepest = max(deepest, depth)
     return max(deepest, max((len(m.group()) for m in _BLOCK_DEPTH.finditer(raw)), default=0) // 2)
 MAX_TITLE = 300
+# Every tag is a page, a feed entry and a related-articles key: a scraped list of 1,000 names
+# would cost minutes. Ingest writes at most this many too.
+MAX_TAGS = 50
+TAG_KEYS = ("topics", "companies", "organisations")
+# reprlib looks at a few items and levels only: a huge or self-repeating value costs nothing to show.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
 KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations",
               "source", "aliases")
 # A date, optionally with a time after it ("2026-03-19", "2026-03-19T10:00:00Z", "2026-03-19 10:00").
@@ -156,22 +213,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         raise ContentError("the front matter block is not closed", file=path, line=1,
                            hint="add a line '---' after the last field")
     raw = text[len(FENCE) + 1: end + 1]
-    if _nesting(raw) > MAX_NESTING:
-        raise ContentError("invalid front matter: values are nested too deeply", file=path, line=2,
-                           hint="use plain 'key: value' lines and [lists] of names")
-    try:
-        meta = _load_yaml(raw) or {}
-    except RecursionError:
-        raise ContentError("invalid front matter: values are nested too deeply", file=path, line=2,
-                           hint="use plain 'key: value' lines and [lists] of names") from None
-    except yaml.YAMLError as err:
-        # An unclosed bracket or quote is reported where it was opened, not where YAML gave up.
-        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(err, "problem", None) or "invalid YAML"
-        raise ContentError(f"invalid front matter: {problem}", file=path, line=line,
-                           hint="check quoting: a value with ': ' or starting with [ { * & ! | > ' \" % @ "
-                                "needs to be in double quotes") from None
+    meta = load_yaml(raw, path, first_line=2, what="invalid front matter") or {}
     if not isinstance(meta, dict):
         raise ContentError("the front matter must be 'key: value' lines", file=path, line=2)
     body_line = raw.count("\n") + 3
@@ -207,7 +249,7 @@ def read_article(path: Path, text: str) -> Article:
         if isinstance(slug, str) and is_reserved(slug):
             problem = f"{slug!r} is a device name Windows reserves and cannot be a folder name{where}"
         else:
-            problem = f"{_short(slug)} is not a valid slug{where}"
+            problem = f"{shown(slug)} is not a valid slug{where}"
         raise fail("slug", problem,
                    "use lowercase letters, digits and hyphens only (at most 80), for example: "
                    f"slug: {slugify(slug if isinstance(slug, str) else title)}")
@@ -240,9 +282,13 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-def _short(value, limit: int = 60) -> str:
-    """`value` for a message: quoted, and cut if long."""
-    text = repr(value)
+def shown(value, limit: int = 60) -> str:
+    """`value` for a message: quoted, and cut if long; never formats more than it shows."""
+    text = repr(value[:limit]) if isinstance(value, str) else _REPR.repr(value)
+    return _cut(text, limit)
+
+
+def _cut(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -287,7 +333,7 @@ def _date(value, fail) -> dt.date | None:
                 return dt.date.fromisoformat(match.group(1))
             except ValueError:
                 pass
-    raise fail("date", f"{_short(value)} is not a date", "write it as YYYY-MM-DD, for example: date: 2026-03-19")
+    raise fail("date", f"{shown(value)} is not a date", "write it as YYYY-MM-DD, for example: date: 2026-03-19")
 
 
 def _text(meta: dict, key: str, fail) -> str:
@@ -309,6 +355,9 @@ def _names(meta: dict, key: str, fail) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise fail(key, f"expected a list of names, found {_kind(value)}",
                    f"write it as {key}: [First name, Second name]")
+    if key in TAG_KEYS and len(value) > MAX_TAGS:
+        raise fail(key, f"{len(value)} names; at most {MAX_TAGS} are allowed",
+                   f"keep the {key} the article is really about (each one gets a page and a feed)")
     for item in value:
         if not isinstance(item, str) or not item.strip():
             found = "an empty name" if isinstance(item, str) or item is None else _kind(item)
@@ -325,7 +374,7 @@ def _aliases(meta: dict, fail) -> tuple[str, ...]:
     aliases = _names(meta, "aliases", fail)
     for alias in aliases:
         if not is_safe_slug(alias.strip("/").removeprefix("articles/")):
-            raise fail("aliases", f"{alias!r} is not an old slug of this article",
+            raise fail("aliases", f"{shown(alias)} is not an old slug of this article",
                        "list the article's previous slugs, for example: aliases: [old-slug]")
     return tuple(alias.strip("/").removeprefix("articles/") for alias in aliases)
 
@@ -344,7 +393,7 @@ def _source(value, fail) -> Source | None:
     url = (value.get("url") or "").strip()
     if url and not is_web_address(url):
         # The page links to it: anything but a web address (javascript:, data:…) could run code.
-        raise fail("source", f"the url {_short(url)} is not a web address",
+        raise fail("source", f"the url {shown(url)} is not a web address",
                    "use a full address starting with https:// or http://, or remove 'url'")
     name = " ".join((value.get("name") or "").split()) or None
     return Source(value["file"], value["position"], name=name, url=url or None)
@@ -411,7 +460,7 @@ def read_files(paths: list[Path]) -> list[Article | ContentError]:
     results: list[Article | ContentError] = []
     for path in paths:
         try:
-            results.append(read_article(path, path.read_bytes().decode("utf-8")))
+            results.append(read_article(path, read_regular(path).decode("utf-8")))
         except UnicodeDecodeError as err:
             results.append(ContentError(f"not valid UTF-8 at byte {err.start}", file=path,
                                         line=err.object[: err.start].count(b"\n") + 1,
@@ -440,32 +489,98 @@ def _unreadable(path: Path, err: OSError) -> ContentError:
                         hint="check that it is a readable file")
 
 
-def _markdown_files(content_dir: Path) -> tuple[list[tuple[Path, bool]], list[ContentError]]:
+def _markdown_files(content_dir: Path, skipped: list[str] | None = None
+                    ) -> tuple[list[tuple[Path, bool]], list[ContentError]]:
     """(path, is a symlink) of every visible `*.md` file, sorted, and an error per linked folder.
 
     Hidden files and folders (.git, editor backups, the ingest manifest) are not articles.
+    A FIFO, device or socket is never opened (reading a FIFO waits forever): it is left out,
+    and named in `skipped` if given.
     """
+    found, errors = _walk(content_dir, skipped)
+    return [(Path(path), link) for path, link in sorted(found)], errors
+
+
+def _walk(content_dir: Path, skipped: list[str] | None = None, top: set[str] | None = None
+          ) -> tuple[list[tuple[str, bool]], list[ContentError]]:
+    """`_markdown_files` unsorted, paths as text; the slugs of the files directly in
+    `content_dir` are added to `top` if given."""
     found: list[tuple[str, bool]] = []
     errors: list[ContentError] = []
 
-    def visit(folder: str) -> None:
+    def visit(folder: str, names: set[str] | None) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
-                if entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
+                if entry.is_file(follow_symlinks=False):  # most entries: one test, no system call
+                    if name.endswith(".md"):
+                        found.append((entry.path, False))
+                        if names is not None:
+                            names.add(name[:-3])
+                elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
                     errors.append(ContentError(
                         "this folder is a link; its articles were not read", file=entry.path,
                         hint="articles must be real files inside content/: copy them instead of linking"))
                 elif entry.is_dir(follow_symlinks=False):
-                    visit(entry.path)
-                elif entry.name.endswith(".md"):
-                    found.append((entry.path, entry.is_symlink()))
+                    visit(entry.path, None)
+                elif not name.endswith(".md"):
+                    continue
+                elif entry.is_symlink():
+                    found.append((entry.path, True))
+                    if names is not None:
+                        names.add(name[:-3])
+                elif skipped is not None:
+                    try:
+                        skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
+                    except OSError:  # gone since it was listed
+                        pass
 
     if content_dir.is_dir():
-        visit(str(content_dir))
+        visit(str(content_dir), top)
     errors.sort(key=lambda e: e.file)
-    return [(Path(path), link) for path, link in sorted(found)], errors
+    return found, errors
+
+
+def top_level_articles(content_dir: Path) -> tuple[set[str], list[str]]:
+    """The slugs of the article files directly in `content_dir` (where ingest writes), and a
+    warning per special file `load_articles` leaves out anywhere below it."""
+    top: set[str] = set()
+    skipped: list[str] = []
+    _walk(content_dir, skipped, top)
+    return top, sorted(skipped)
+
+
+_KINDS = ((S_ISFIFO, "a named pipe (FIFO)"), (S_ISSOCK, "a socket"), (S_ISCHR, "a device"),
+          (S_ISBLK, "a device"), (S_ISDIR, "a folder"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this mode is, if not a regular file: 'a named pipe (FIFO)', 'a device'…"""
+    if S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def skipped_message(path: str | Path, mode: int) -> str:
+    """The warning for a special file that was left out."""
+    return f"{path}: skipped: this is {special_kind(mode)}, not a file that can be read"
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else is a ContentError, and nothing can block.
+
+    O_NONBLOCK makes opening a FIFO return at once; fstat then says what was opened, so a
+    file swapped for a FIFO after it was listed is refused instead of read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        kind = special_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise ContentError(f"cannot read this file: it is {kind}", file=path,
+                               hint="remove it, or put a regular file in its place")
+        return handle.read()
 
 
 def _os_problem(err: BaseException) -> str:

@@ -48,6 +48,6 @@ def render_feed(page, site, urls, body_html) -> bytes:
         if article.summary:
             entry.summary(_clean(article.summary))
         entry.content(_clean(str(body_html(article))), type="html")
-        for name in (*article.topics, *article.companies):
-            entry.category(term=_clean(name))
+        # One call with every category: feedgen rebuilds its whole category list on each call.
+        entry.category([{"term": _clean(name)} for name in (*article.topics, *article.companies)])
     return fg.atom_str(pretty=True)

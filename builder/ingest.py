@@ -1,22 +1,28 @@
 """Raw dumps -> Markdown articles in content/, never overwriting an editor's work.
 
-The manifest (content/.ingest.json) remembers, per article text, the slug it was given and
-the hash of the file ingest wrote. A file whose bytes differ from that hash was edited by
-someone and is kept as it is; a file deleted by an editor stays deleted.
+The manifest (content/.ingest.json) remembers, per article file (slug), the dump and position
+its text came from, a hash and a sketch of that text, and the hash of the bytes ingest wrote.
+An article is recognised again by its exact text, else by similar text in the same dump
+(preferring the same position): a corrected dump updates its article in place. A file whose
+bytes differ from what ingest wrote was edited by someone and is kept as it is; a file deleted
+by an editor stays deleted. Without a manifest entry, a file is recognised by its `source` and
+text, and is unedited when its bytes are what ingest writes for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
-import os
-from dataclasses import dataclass, field
+import re
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISDIR
 
-import yaml
-
-from builder.content import article_text, is_web_address, split_front_matter, write_atomic
+from builder.content import (MAX_TAGS, article_text, is_web_address, load_yaml, read_regular, shown, skipped_message,
+                             special_kind, split_front_matter, top_level_articles, write_atomic)
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
 from builder.headlines import derive_headline, summarize
@@ -24,9 +30,11 @@ from builder.tagging import Tagger, Tags
 from builder.urls import is_safe_slug, slugify
 
 MANIFEST = ".ingest.json"
+UNKNOWN = "unknown"  # the sha256 of an adopted file that differs from what ingest writes: edited
 # Headline and summary read only an article's first sentences; a 2 MB one-line paragraph from a
 # broken scrape must not cost minutes there.
 LEAD_PARAGRAPHS, LEAD_CHARS = 4, 4000
+MAX_SIDECAR = 64 * 1024  # a sidecar holds three short lines
 
 
 def _lead(paragraphs) -> list[str]:
@@ -73,10 +81,11 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     if meta.date:
         front["date"] = meta.date
     front["summary"] = summarize(_lead(raw.paragraphs))
-    front["topics"] = list(tags.topics)
-    front["companies"] = list(tags.companies)
+    # The loader refuses more than MAX_TAGS of each (a scraped list of names); so never write more.
+    front["topics"] = list(tags.topics)[:MAX_TAGS]
+    front["companies"] = list(tags.companies)[:MAX_TAGS]
     if tags.organisations:
-        front["organisations"] = list(tags.organisations)
+        front["organisations"] = list(tags.organisations)[:MAX_TAGS]
     source = {"file": raw.file, "position": raw.position}
     source.update({k: v for k, v in (("name", meta.name), ("url", meta.url)) if v})
     front["source"] = source
@@ -94,13 +103,11 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
             if path.is_symlink() and not path.resolve().is_relative_to(seeds_dir.resolve()):
                 raise ContentError("this dump is a link to a file outside the seeds folder; it was not read",
                                    hint="copy the dump into the seeds folder instead of linking it")
-            try:
-                data = path.read_bytes()
-            except OSError as err:
-                raise ContentError(f"cannot read this dump ({err.strerror or err})",
-                                   hint="check that it is a readable text file") from None
+            data = _read_seed(path, report, "dump")
+            if data is None:
+                continue
             decoded = decode_dump(data, path.name)
-            meta = read_dump_meta(path)
+            meta = read_dump_meta(path, report)
         except ContentError as err:
             if err.file in (None, path.name):  # keep the sidecar's name when the sidecar is wrong
                 err.file = str(path)
@@ -111,39 +118,128 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
     return found
 
 
-def read_dump_meta(dump: Path) -> DumpMeta:
+def _read_seed(path: Path, report: IngestReport, what: str) -> bytes | None:
+    """A file's bytes; None, with a warning, for a FIFO, socket or device (reading one can block)."""
+    try:
+        mode = path.stat().st_mode
+        if S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if special_kind(mode):
+            report.warnings.append(skipped_message(path, mode))
+            return None
+        return read_regular(path)
+    except OSError as err:
+        raise ContentError(f"cannot read this {what} ({err.strerror or err})", file=path,
+                           hint="check that it is a readable text file") from None
+
+
+def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
     """The sidecar `<dump>.yaml` (date, name, url), if there is one."""
     sidecar = dump.with_suffix(".yaml")
     if not sidecar.exists():
         return DumpMeta()
+    hint = "write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'"
+    data = _read_seed(sidecar, report, "metadata file")
+    if data is None:
+        return DumpMeta()
+    if len(data) > MAX_SIDECAR:
+        raise ContentError(f"bad dump metadata: the file has {len(data):,} bytes; at most {MAX_SIDECAR:,} "
+                           "are allowed", file=sidecar, hint=hint)
     try:
-        data = yaml.safe_load(sidecar.read_text("utf-8")) or {}
-        date = data.get("date")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ContentError(f"bad dump metadata: not valid UTF-8 at byte {err.start}", file=sidecar,
+                           hint="save the file as UTF-8") from None
+    data = load_yaml(text, sidecar, first_line=1, what="bad dump metadata", hint=hint) or {}
+    if not isinstance(data, dict):
+        raise ContentError("bad dump metadata: expected 'key: value' lines", file=sidecar, line=1, hint=hint)
+    date, name, url = data.get("date"), data.get("name"), data.get("url")
+    try:
         if isinstance(date, str):
             date = dt.date.fromisoformat(date)
         if date is not None and not isinstance(date, dt.date):
-            raise ValueError(f"date {date!r} is not YYYY-MM-DD")
-        name, url = data.get("name"), data.get("url")
-        if name is not None and not isinstance(name, str):
-            raise ValueError(f"name {name!r} is not text")
-        if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
-            # Every article page links to it: only a web address may go there, never javascript:.
-            raise ValueError(f"url {url!r} is not a web address starting with https:// or http://")
-        return DumpMeta(date, name, url.strip() if url else None)
-    except (yaml.YAMLError, ValueError, AttributeError, UnicodeDecodeError, OSError) as err:
-        raise ContentError(f"bad dump metadata: {err}", file=sidecar,
-                           hint="write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'") from None
+            raise ValueError
+    except ValueError:
+        raise ContentError(f"bad dump metadata: date {shown(date)} is not YYYY-MM-DD", file=sidecar,
+                           hint=hint) from None
+    if name is not None and not isinstance(name, str):
+        raise ContentError(f"bad dump metadata: name {shown(name)} is not text", file=sidecar, hint=hint)
+    if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
+        # Every article page links to it: only a web address may go there, never javascript:.
+        raise ContentError(f"bad dump metadata: url {shown(url)} is not a web address starting with "
+                           "https:// or http://", file=sidecar, hint=hint)
+    return DumpMeta(date, name, url.strip() if url else None)
 
 
 def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
     """Turn every dump in `seeds_dir` into articles in `content_dir`; see the module docstring."""
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
-    manifest = _read_manifest(manifest_path)
-    files = os.listdir(content_dir) if content_dir.is_dir() else []
-    taken = {name[:-3] for name in files if name.endswith(".md")} | {e["slug"] for e in manifest.values()}
+    records = _read_manifest(manifest_path, content_dir)
+    on_disk, skipped = top_level_articles(content_dir)
+    report.warnings += skipped
+    taken = on_disk | records.keys()
+    items = _items(read_dumps(seeds_dir, report), tagger, report)
+    matched = match(items, list(records.values()))
+    unmatched = [item for item in items if id(item) not in matched]
+    if unmatched:  # the manifest was lost or is older than these files: adopt them by their source
+        orphans = _orphans(content_dir, on_disk - records.keys(), {item.raw.file for item in unmatched})
+        matched.update(match(unmatched, orphans))
+    for item in items:
+        record = matched.get(id(item))
+        if record is None:
+            slug = _unique_slug(slugify(item.title), taken)
+            taken.add(slug)
+            record = Record(slug)
+        records[record.slug] = record
+        report.tags[record.slug] = item.tags
+        _place(content_dir, item, record, report)
+    content_dir.mkdir(parents=True, exist_ok=True)
+    manifest_bytes = _manifest_bytes(records)
+    if not manifest_path.exists() or read_regular(manifest_path) != manifest_bytes:
+        write_atomic(manifest_path, manifest_bytes)
+    return report
+
+
+@dataclass
+class Item:
+    """One article of the current dumps, ready to be written: its text, title, tags and sketch."""
+
+    raw: RawArticle
+    meta: DumpMeta
+    key: str
+    title: str
+    tags: Tags
+    sketch: tuple[int, ...]
+
+    def markdown(self, slug: str, position: int | None = None) -> bytes:
+        """The file ingest writes for this article; at another `position` if given."""
+        raw = self.raw if position is None else replace(self.raw, position=position)
+        return to_markdown(raw, self.title, slug, self.tags, self.meta).encode("utf-8")
+
+
+@dataclass
+class Record:
+    """What the manifest remembers of one article file: where its text was, what it said, which
+    bytes ingest wrote (None: not written yet; "unknown": adopted as edited by hand)."""
+
+    slug: str
+    sha256: str | None = None
+    text: str | None = None  # `article_key` of the dump text the file was last made from
+    file: str | None = None
+    position: int | None = None
+    sketch: tuple[int, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"sha256": self.sha256, "text": self.text, "file": self.file, "position": self.position,
+                "sketch": "".join(f"{h:08x}" for h in self.sketch)}
+
+
+def _items(found: list[tuple[RawArticle, DumpMeta]], tagger: Tagger, report: IngestReport) -> list[Item]:
+    """One Item per distinct article text; a repeated text is reported and ingested once."""
+    items: list[Item] = []
     seen: dict[str, str] = {}
-    for raw, meta in read_dumps(seeds_dir, report):
+    for raw, meta in found:
         where = f"{raw.file}:{raw.position}"
         key = article_key(raw)
         if key in seen:
@@ -151,57 +247,153 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
             continue
         seen[key] = where
         title = raw.headline or derive_headline(_lead(raw.paragraphs))
-        tags = tagger.tag(title, list(raw.paragraphs))
-        entry = manifest.get(key) or _adopt(content_dir, slugify(title), raw)
-        if entry is None:
-            slug = _unique_slug(slugify(title), taken)
-            taken.add(slug)
-            entry = {"slug": slug, "sha256": None}
-        manifest[key] = entry
-        report.tags[entry["slug"]] = tags
-        path = content_dir / f"{entry['slug']}.md"
-        data = to_markdown(raw, title, entry["slug"], tags, meta).encode("utf-8")
-        _place(path, data, entry, report)
-    content_dir.mkdir(parents=True, exist_ok=True)
-    manifest_bytes = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
-    if not manifest_path.exists() or manifest_path.read_bytes() != manifest_bytes:
-        write_atomic(manifest_path, manifest_bytes)
-    return report
+        items.append(Item(raw, meta, key, title, tagger.tag(title, list(raw.paragraphs)), sketch(raw.paragraphs)))
+    return items
 
 
-def _place(path: Path, data: bytes, entry: dict, report: IngestReport) -> None:
-    """Write, update, or keep one article file, and record which."""
-    digest = hashlib.sha256(data).hexdigest()
-    if path.exists():
-        current = path.read_bytes()
-        if current == data:
-            report.unchanged.append(str(path))
-        elif entry["sha256"] and hashlib.sha256(current).hexdigest() != entry["sha256"]:
-            report.kept_edited.append(str(path))
-            return
-        else:
-            write_atomic(path, data)
-            report.updated.append(str(path))
-    elif entry["sha256"]:
-        report.kept_deleted.append(str(path))
-        return
-    else:
-        write_atomic(path, data)
-        report.written.append(str(path))
-    entry["sha256"] = digest
+# --- recognising an article again ----------------------------------------------------------------
+
+# The sketch: the smallest hashes of an article's words and word pairs (a bottom-k sketch).
+# Two sketches estimate the share of words and pairs two texts have in common; a corrected
+# word or figure, a paragraph split in two or joined, a headline line added or removed keep
+# it high, while two different news items share little beyond common words.
+SKETCH_SIZE = 32
+SKETCH_WORDS = 5000  # the start of a huge article is enough to recognise it
+# At least this share in common: the same article, corrected. In the sample dumps a one-word
+# correction keeps 0.9 or more, while two different items share at most 0.28 (two stories on
+# Alibaba's AI plans). Between two such records, the one at the article's position wins a near tie.
+SIMILAR, SAME_PLACE_BONUS = 0.5, 0.05
+_WORDS = re.compile(r"\w+")
 
 
-def _adopt(content_dir: Path, slug: str, raw: RawArticle) -> dict | None:
-    """A manifest entry for an existing file of this article when the manifest lost it."""
-    path = content_dir / f"{slug}.md"
+def sketch(paragraphs) -> tuple[int, ...]:
+    """The bottom-k sketch of a text's words and word pairs (case and punctuation ignored)."""
+    words = []
+    for paragraph in paragraphs:
+        words += _WORDS.findall(paragraph[: 20 * SKETCH_WORDS].casefold())  # a 2 MB line costs no more
+        if len(words) >= SKETCH_WORDS:
+            break
+    words = words[:SKETCH_WORDS]
+    features = {*words, *map(" ".join, zip(words, words[1:]))}
+    return tuple(sorted({zlib.crc32(f.encode("utf-8")) for f in features})[:SKETCH_SIZE])
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Estimated share of the words and word pairs two sketched texts have in common (0 to 1)."""
+    union = sorted({*a, *b})[:SKETCH_SIZE]
+    if not union:
+        return 0.0
+    both = set(a) & set(b)
+    return sum(h in both for h in union) / len(union)
+
+
+def match(items: list[Item], records: list[Record]) -> dict[int, Record]:
+    """id(item) -> the record of the same article: by exact text first, then by similar text in
+    the same dump (the most similar first). Each record goes to one item at most."""
+    matched: dict[int, Record] = {}
+    claimed: set[int] = set()
+    by_text: dict[str, list[Record]] = {}
+    for record in records:
+        if record.text:
+            by_text.setdefault(record.text, []).append(record)
+    for item in items:
+        free = [r for r in by_text.get(item.key, ()) if id(r) not in claimed]
+        if free:
+            record = min(free, key=lambda r: (r.file != item.raw.file, r.position != item.raw.position))
+            matched[id(item)] = record
+            claimed.add(id(record))
+    # Similar text: only pairs sharing a sketch value can be similar; best pairs first.
+    index: dict[tuple[str | None, int], list[Record]] = {}
+    for record in records:
+        if id(record) not in claimed:
+            for value in record.sketch:
+                index.setdefault((record.file, value), []).append(record)
+    pairs = []
+    for number, item in enumerate(items):
+        if id(item) in matched:
+            continue
+        candidates = {id(r): r for value in item.sketch for r in index.get((item.raw.file, value), ())}
+        for record in candidates.values():
+            score = similarity(item.sketch, record.sketch)
+            if score >= SIMILAR:
+                bonus = SAME_PLACE_BONUS * (record.position == item.raw.position)
+                pairs.append((-score - bonus, number, record.slug, item, record))
+    for _, _, _, item, record in sorted(pairs, key=lambda p: p[:3]):
+        if id(item) not in matched and id(record) not in claimed:
+            matched[id(item)] = record
+            claimed.add(id(record))
+    return matched
+
+
+def _orphans(content_dir: Path, names: set[str], dumps: set[str]) -> list[Record]:
+    """Records for article files the manifest does not know whose `source` is one of `dumps`.
+
+    Their history is unknown (sha256 None until `_place` compares their bytes).
+    """
+    orphans = []
+    for slug in sorted(names):
+        record = _record_from_file(content_dir / f"{slug}.md", Record(slug))
+        if record is not None and record.file in dumps:
+            orphans.append(record)
+    return orphans
+
+
+def _record_from_file(path: Path, record: Record) -> Record | None:
+    """`record` with the dump, position and sketch its file states; None if it names no source."""
     try:
-        meta, _, _ = split_front_matter(path.read_text("utf-8"), path)
+        data = read_regular(path)
+        if b"\nsource:" not in data:  # hand-written: spares parsing it
+            return None
+        meta, body, _ = split_front_matter(data.decode("utf-8"), path)
     except (OSError, UnicodeDecodeError, ContentError):
         return None
-    if meta.get("source") != {"file": raw.file, "position": raw.position}:
+    source = meta.get("source")
+    if not (isinstance(source, dict) and isinstance(source.get("file"), str)
+            and type(source.get("position")) is int):
         return None
-    # Unknown history: treat the file as edited, so it is never overwritten.
-    return {"slug": slug, "sha256": "unknown"}
+    return replace(record, file=source["file"], position=source["position"], sketch=sketch([body]))
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
+    """Write, update, or keep one article file, record which, and remember where its text was."""
+    path = content_dir / f"{record.slug}.md"
+    data = item.markdown(record.slug)
+    try:
+        current = read_regular(path) if path.exists() else None
+    except ContentError as err:
+        report.errors.append(err)
+        return
+    if current is not None and current != data and record.sha256 in (None, UNKNOWN):
+        # No record of the bytes ingest wrote (adopted, or an old manifest): the file is unedited
+        # if it is what ingest writes for this article at the position the file names.
+        unedited = current == item.markdown(record.slug, record.position)
+        record.sha256 = hashlib.sha256(current).hexdigest() if unedited else UNKNOWN
+        record.text = record.text or item.key
+    record.file, record.position = item.raw.file, item.raw.position
+    if current is None and record.sha256:
+        report.kept_deleted.append(str(path))
+    elif current is not None and current != data and hashlib.sha256(current).hexdigest() != record.sha256:
+        report.kept_edited.append(str(path))
+        if record.text != item.key:
+            report.warnings.append(
+                f"{path}: kept as edited by hand, but its article in {item.raw.file} (article "
+                f"{item.raw.position}) changed since; to take the dump's version, delete the file and set "
+                f"\"sha256\" to null in its \"{record.slug}\" entry in {content_dir / MANIFEST}; to keep "
+                "yours and silence this, delete that entry")
+        return  # the text remembered stays the one the editor's file was made from
+    else:
+        if current is None:
+            report.written.append(str(path))
+        elif current == data:
+            report.unchanged.append(str(path))
+        else:
+            report.updated.append(str(path))
+        if current != data:
+            write_atomic(path, data)
+        record.sha256 = hashlib.sha256(data).hexdigest()
+    record.text, record.sketch = item.key, item.sketch
 
 
 def _unique_slug(slug: str, taken: set[str]) -> str:
@@ -214,21 +406,57 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _read_manifest(path: Path) -> dict[str, dict]:
+# --- the manifest -------------------------------------------------------------------------------
+
+def _manifest_bytes(records: dict[str, Record]) -> bytes:
+    articles = {slug: record.to_json() for slug, record in records.items()}
+    return (json.dumps({"version": 2, "articles": articles}, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _read_manifest(path: Path, content_dir: Path) -> dict[str, Record]:
+    """slug -> Record. A manifest of the first format ({text key: {slug, sha256}}) is read too;
+    what it lacks (dump, position, sketch) is taken from each article file."""
     if not path.exists():
         return {}
-    hint = ("restore it from git, or delete it: ingest then keeps every existing "
-            "article file as if edited by hand")
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise ContentError("the ingest manifest is damaged", file=path, hint=hint) from None
-    if not isinstance(manifest, dict):
-        raise ContentError("the ingest manifest is damaged", file=path, hint=hint)
-    for key, entry in manifest.items():
-        # The slug becomes a file name: a hand-edited "../x" must never write outside content/.
-        if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str) \
-                or not is_safe_slug(entry["slug"]) or not isinstance(entry.get("sha256"), (str, type(None))):
-            raise ContentError(f"the ingest manifest is damaged: entry {key!r} has no valid slug",
-                               file=path, hint=hint)
-    return manifest
+        raise _damaged(path) from None
+    if not isinstance(data, dict):
+        raise _damaged(path)
+    if "version" not in data:
+        records = {}
+        for key, entry in data.items():
+            record = _valid(entry.get("slug") if isinstance(entry, dict) else None,
+                            {**entry, "text": key} if isinstance(entry, dict) else None, path, key)
+            records[record.slug] = _record_from_file(content_dir / f"{record.slug}.md", record) or record
+        return records
+    if data["version"] != 2 or not isinstance(data.get("articles"), dict):
+        raise _damaged(path, f"version {shown(data['version'])} is not one this newsarchive reads")
+    return {slug: _valid(slug, entry, path, slug) for slug, entry in data["articles"].items()}
+
+
+_HEX = re.compile(r"(?:[0-9a-f]{8})*")
+
+
+def _valid(slug, entry, path: Path, key) -> Record:
+    """The Record an entry stands for; a damaged entry is a ContentError (its slug becomes a file
+    name: a hand-edited "../x" must never write outside content/)."""
+    def text_or_none(name):
+        return entry.get(name) is None or isinstance(entry.get(name), str)
+
+    if not (isinstance(slug, str) and is_safe_slug(slug) and isinstance(entry, dict)):
+        raise _damaged(path, f"entry {shown(key)} has no valid slug")
+    sketch_hex = entry.get("sketch") or ""
+    position = entry.get("position")
+    if not (all(map(text_or_none, ("sha256", "text", "file"))) and isinstance(sketch_hex, str)
+            and _HEX.fullmatch(sketch_hex) and (position is None or type(position) is int)):
+        raise _damaged(path, f"entry {shown(key)} is not what ingest writes")
+    values = tuple(int(sketch_hex[i: i + 8], 16) for i in range(0, len(sketch_hex), 8))
+    return Record(slug, entry.get("sha256"), entry.get("text"), entry.get("file"), position, values)
+
+
+def _damaged(path: Path, detail: str = "") -> ContentError:
+    return ContentError("the ingest manifest is damaged" + (f": {detail}" if detail else ""), file=path,
+                        hint="restore it from git, or delete it: ingest then recognises each article file by "
+                             "its source and text, and keeps the ones edited by hand")

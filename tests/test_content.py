@@ -122,7 +122,8 @@ def test_a_yaml_alias_bomb_is_refused_quickly():
         f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
     start = time.perf_counter()
     err = _error(bomb + "title: *i\n")
-    assert "expected text, found a list" in err.message and time.perf_counter() - start < 2
+    assert "aliases (&name, *name) are not allowed" in err.message and err.line == 2
+    assert time.perf_counter() - start < 2
 
 
 def test_front_matter_must_be_opened_and_closed():
@@ -249,3 +250,45 @@ def test_a_cached_article_reads_its_body_again_and_notices_a_change(tmp_path):
     path.write_text("---\ntitle: A story\n---\nAn edit made during the build.\n")
     with pytest.raises(ContentError, match="changed while the site was being built"):
         body_of(cached)
+
+
+def test_at_most_50_names_per_tag_key():
+    names = ", ".join(f"Name {i}" for i in range(50))
+    assert len(_read(f"title: T\ncompanies: [{names}]\norganisations: [{names}]\n").companies) == 50
+    err = _error(f"title: T\nsummary: S\ntopics: [{names}, One more]\n")
+    assert err.line == 4 and err.message == "'topics': 51 names; at most 50 are allowed" and err.hint
+
+
+def test_a_value_in_a_message_is_cut_before_it_is_formatted():
+    from builder.content import shown
+
+    doubling = []
+    for _ in range(22):  # repr() of this is 4 million items long
+        doubling = [doubling, doubling]
+    start = time.perf_counter()
+    assert len(shown(doubling)) <= 60 and len(shown("x" * 10**7)) <= 60
+    assert shown("next week") == "'next week'"
+    assert time.perf_counter() - start < 0.1
+
+
+def test_a_value_error_deep_in_front_matter_names_its_line():
+    err = _error("title: T\nsource:\n  file: d.txt\n  position: 1\ndate: [2026-01-01, 2026-02-30]\n")
+    assert err.line == 6 and "'2026-02-30' cannot be read" in err.message
+
+
+def test_only_regular_files_are_read(tmp_path):
+    from builder.content import read_regular, top_level_articles
+
+    _write(tmp_path, "good.md", "---\ntitle: Good\n---\nBody.\n")
+    os.mkfifo(tmp_path / "pipe.md")
+    with pytest.raises(ContentError, match="it is a named pipe"):
+        read_regular(tmp_path / "pipe.md")
+    (tmp_path / "sub").mkdir()
+    _write(tmp_path / "sub", "deeper.md", "---\ntitle: Deeper\n---\nBody.\n")
+    os.mkfifo(tmp_path / "sub" / "pipe.md")
+    names, skipped = top_level_articles(tmp_path)
+    assert names == {"good"}
+    articles, errors = load_articles(tmp_path)
+    assert sorted(a.slug for a in articles) == ["deeper", "good"] and not errors
+    assert skipped == [f"{fifo}: skipped: this is a named pipe (FIFO), not a file that can be read"
+                       for fifo in (tmp_path / "pipe.md", tmp_path / "sub" / "pipe.md")]

@@ -206,14 +206,17 @@ def test_front_matter_mistakes_fail_the_build_with_file_line_and_hint_and_publis
     assert not list(tmp_path.rglob("passwd*")) and not (root / "index").exists()
 
 
-def test_a_damaged_manifest_cannot_make_ingest_write_outside_content(tmp_path):
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_damaged_manifest_cannot_make_ingest_write_outside_content(tmp_path, version):
     root = _project(tmp_path)
     (root / "seeds" / "d.txt").write_text(_headlined("manifest", 1))
     run_cli("ingest", cwd=root)
     manifest = root / "content" / ".ingest.json"
     data = json.loads(manifest.read_text())
-    for entry in data.values():
-        entry["slug"], entry["sha256"] = "../../escaped", None
+    if version == 1:  # the first format: {text key: {slug, sha256}}
+        data = {"0123abcd": {"slug": "../../escaped", "sha256": None}}
+    else:
+        data["articles"] = {"../../escaped": {**entry, "sha256": None} for entry in data["articles"].values()}
     manifest.write_text(json.dumps(data))
     for path in (root / "content").glob("*.md"):
         path.unlink()
@@ -566,3 +569,83 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Traceback" not in output, output
+
+
+# --- bounded input (issue 11): every hostile file costs little time and memory -------------------
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+
+
+def _run_bounded(root: Path, *args: str, seconds: int = 60, memory: int = 1 << 30):
+    """The CLI in a subprocess with a time limit and at most `memory` bytes of address space."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=root, capture_output=True, text=True,
+                          timeout=seconds, preexec_fn=limit)
+
+
+@pytest.mark.parametrize("key", ["date", "slug", "topics", "source"])
+def test_an_alias_bomb_in_front_matter_is_refused_with_its_line(tmp_path, key):
+    root = _project(tmp_path)
+    (root / "content" / "bomb.md").write_text(f"---\ntitle: Bomb\n{ALIAS_BOMB}{key}: *i\n---\nBody.\n")
+    result = _run_bounded(root, "build", "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"{root / 'content' / 'bomb.md'}:3: invalid front matter: YAML anchors and aliases" in result.stderr
+    assert "hint: write each value out in full" in result.stderr
+
+
+@pytest.mark.parametrize("sidecar, line, words", [
+    (ALIAS_BOMB + "date: *i\n", 1, "bad dump metadata: YAML anchors and aliases"),
+    ("date: " + "[" * 60_000 + "\n", 1, "bad dump metadata: values are nested too deeply"),
+    ("name: " + "x" * 100_000 + "\n", None, "bad dump metadata: the file has 100,007 bytes"),
+    ("date: [" + "2026-01-01, " * 5000 + "]\n", None, "bad dump metadata: date [datetime.date(2026, 1, 1), "),
+])
+def test_a_hostile_sidecar_is_refused_quickly_and_the_other_dumps_build(tmp_path, sidecar, line, words):
+    root = _project(tmp_path)
+    (root / "seeds" / "bomb.txt").write_text(_headlined("bomb", 1))
+    (root / "seeds" / "bomb.yaml").write_text(sidecar)
+    (root / "seeds" / "good.txt").write_text(_headlined("good", 1))
+    result = _run_bounded(root, "build", "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    where = f"{root / 'seeds' / 'bomb.yaml'}" + (f":{line}" if line else "")
+    error = next(l for l in result.stderr.splitlines() if "bomb.yaml" in l)
+    assert f"{where}: {words}" in error and len(error) < 400, error
+    assert (root / "site" / "articles" / "headline-good-0" / "index.html").exists()
+
+
+def test_fifos_in_content_and_seeds_are_skipped_with_a_warning(tmp_path):
+    root = _project(tmp_path)
+    (root / "seeds" / "good.txt").write_text(_headlined("fifo", 1))
+    (root / "content" / "note.md").write_text("---\ntitle: A note\n---\nBody.\n")
+    for fifo in ("seeds/pipe.txt", "seeds/good.yaml", "content/pipe.md"):
+        os.mkfifo(root / fifo)
+    (root / "content" / "sub").mkdir()
+    os.mkfifo(root / "content" / "sub" / "deep.md")
+    result = _run_bounded(root, "build", "--no-search", seconds=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    for fifo in ("seeds/pipe.txt", "seeds/good.yaml", "content/pipe.md", "content/sub/deep.md"):
+        assert f"warning: {root / fifo}: skipped: this is a named pipe (FIFO)" in result.stdout, fifo
+    assert (root / "site" / "articles" / "headline-fifo-0" / "index.html").exists()
+    assert (root / "site" / "articles" / "note" / "index.html").exists()
+
+
+def test_a_fifo_in_place_of_the_ingest_manifest_is_an_error_not_a_hang(tmp_path):
+    root = _project(tmp_path)
+    (root / "seeds" / "good.txt").write_text(_headlined("fifo", 1))
+    os.mkfifo(root / "content" / ".ingest.json")
+    result = _run_bounded(root, "ingest", seconds=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{root / 'content' / '.ingest.json'}: cannot read this file: it is a named pipe (FIFO)" in result.stderr
+
+
+def test_an_article_with_a_thousand_topics_is_refused_quickly(tmp_path):
+    root = _project(tmp_path)
+    topics = ", ".join(f"Topic {i}" for i in range(1000))
+    (root / "content" / "many.md").write_text(f"---\ntitle: Many\ntopics: [{topics}]\n---\nBody.\n")
+    result = _run_bounded(root, "build", "--no-search", seconds=20)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{root / 'content' / 'many.md'}:3: 'topics': 1000 names; at most 50 are allowed" in result.stderr
