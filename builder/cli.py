@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import signal
 import sys
 import threading
@@ -245,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         console.error(error)
         return 1
+    except BrokenPipeError:  # `newsarchive suggest | head`: the reader has gone, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as error:  # a full disk, a folder made read-only: say which, never a traceback
         console.error(ContentError(f"cannot read or write this: {error.strerror or error}",
                                    file=error.filename or None,
