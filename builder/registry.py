@@ -31,6 +31,7 @@ class Company:
     ambiguous: bool = False  # also an ordinary word or place: needs a company context
     case_sensitive: bool = False
     not_before: tuple[str, ...] = ()  # words after the name that mean the ordinary sense
+    topics: tuple[str, ...] = ()  # sectors: topics its news usually belongs to (evidence, not a verdict)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -49,6 +50,7 @@ class Topic:
 class Organisation:
     name: str
     aliases: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # as for companies: a competition authority suggests antitrust
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ class _UniqueNames:
         self.seen[key] = (owner, line)
 
 
-_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before"}
+_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before",
+                   "topics"}
 
 
 def load_companies(path: Path) -> tuple[Company, ...]:
@@ -198,7 +201,8 @@ def load_companies(path: Path) -> tuple[Company, ...]:
         companies.append(Company(
             name, slug, aliases, _text(item.get("parent"), "parent", path, line, required=False),
             _text(item.get("website"), "website", path, line, required=False), **flags,
-            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line))))
+            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line)),
+            topics=_texts(item.get("topics"), "topics", path, line)))
         lines[name] = line
     known = {c.name for c in companies}
     for company in companies:
@@ -239,12 +243,12 @@ def load_organisations(path: Path) -> tuple[tuple[Organisation, ...], frozenset[
     entries = []
     names = _UniqueNames(path, "organisations")
     for item in _section(data, path, "organisations"):
-        item, line = _entry(item, path, {"name", "aliases"})
+        item, line = _entry(item, path, {"name", "aliases", "topics"})
         name = _text(item.get("name"), "name", path, line)
         aliases = _texts(item.get("aliases"), "aliases", path, line)
         for form in (name, *aliases):
             names.add(form, name, line)
-        entries.append(Organisation(name, aliases))
+        entries.append(Organisation(name, aliases, _texts(item.get("topics"), "topics", path, line)))
     places = frozenset(_text(p, "place", path, None) for p in _section(data, path, "places"))
     return tuple(entries), places
 
@@ -262,7 +266,19 @@ def load_registry(data_dir: Path) -> Registry:
     registry = Registry(companies, load_topics(data_dir / "topics.yaml"),
                         tuple(o.name for o in organisations), deny, organisations, places)
     _check_overlaps(registry, data_dir)
+    _check_sector_topics(registry, data_dir)
     return registry
+
+
+def _check_sector_topics(registry: Registry, data_dir: Path) -> None:
+    """Every `topics:` hint of a company or organisation names a topic of topics.yaml."""
+    known = {t.name for t in registry.topics}
+    for file, entries in (("companies.yaml", registry.companies),
+                          ("organisations.yaml", registry.organisation_entries)):
+        for entry in entries:
+            for topic in set(entry.topics) - known:
+                raise ContentError(f"{entry.name!r} names the topic {topic!r}, which topics.yaml does not have",
+                                   file=data_dir / file, hint="write a topic's name exactly as in topics.yaml")
 
 
 def _check_overlaps(registry: Registry, data_dir: Path) -> None:

@@ -17,10 +17,11 @@ import yaml
 from builder.registry import Company, Match, Matcher, Phrase, Registry
 from builder.urls import slugify
 
-TOPIC_THRESHOLD = 5.0  # minimum score for a topic
-TOPIC_RELATIVE = 0.2  # ...and at least this share of the strongest topic's score
+TOPIC_THRESHOLD = 4.5  # minimum score for a topic
+TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 MAX_TOPICS = 4
-TITLE_FACTOR = 2  # a headline mention counts as this many body mentions
+LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
+SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Tagger:
         self._known = {f.casefold() for c in registry.companies for f in c.forms}
         self._not_company = ({f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
                              | {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places})
+        index = {t.name: i for i, t in enumerate(registry.topics)}
+        self._sectors = {e.name: frozenset(index[t] for t in e.topics)
+                         for e in (*registry.companies, *registry.organisation_entries) if e.topics}
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -48,10 +52,12 @@ class Tagger:
         by_kind: dict[str, list[Match]] = {"keyword": [], "cue": [], "entity": []}
         for m in self.matcher.find(text):
             by_kind[m.phrase.kind if m.phrase.kind in by_kind else "entity"].append(m)
-        topics = self._topics(by_kind["keyword"], title_end)
         entities = _longest_first(by_kind["entity"])
         companies, accepted = self._companies(text, title_end, [m for m in entities if m.phrase.kind == "company"])
         organisations = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "organisation"))
+        sectors = Counter(i for _, name in companies for i in self._sectors.get(name, ()))
+        sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
+        topics = self._topics(by_kind["keyword"], _lead_end(text, title_end), sectors)
         strong, weak = discover(text, by_kind["cue"], [m for m in entities if m.phrase.kind != "company"] + accepted)
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
@@ -59,12 +65,24 @@ class Tagger:
         ranked.sort(key=lambda r: r[0])
         return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations)
 
-    def _topics(self, matches: list[Match], title_end: int) -> tuple[str, ...]:
+    def _topics(self, matches: list[Match], lead_end: int, sectors: Counter) -> tuple[str, ...]:
+        """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
+        scores = self._topic_scores(matches, lead_end, sectors)
+        if not scores:
+            return ()
+        top = max(scores.values())
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
+                     if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
+
+    @staticmethod
+    def _topic_scores(matches: list[Match], lead_end: int, sectors: Counter) -> dict[int, float]:
+        """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[tuple, int] = {}
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
         for m in matches:  # in order of end position
             key = (m.phrase.target, m.phrase.form)
-            count = TITLE_FACTOR if m.start < title_end else 1
+            count = LEAD_FACTOR if m.start < lead_end else 1
             previous = last.get(key[0][0])
             if previous and m.start < previous[1]:  # overlap: "digital skills" is not also "skills"
                 if m.end - m.start <= previous[1] - previous[0]:
@@ -76,12 +94,9 @@ class Tagger:
         for ((index, weight), _), count in mentions.items():
             if count:
                 scores[index] = scores.get(index, 0.0) + weight * (1 + 0.5 * (min(count, 3) - 1))
-        if not scores:
-            return ()
-        top = max(scores.values())
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
-                     if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
+        for index in scores.keys() & sectors.keys():  # a hint needs the text's own evidence
+            scores[index] += SECTOR_WEIGHT
+        return scores
 
     def _companies(self, text: str, title_end: int, matches: list[Match]) -> tuple[list, list[Match]]:
         """(prominence key, canonical name) per registry company named, and the matches used."""
@@ -102,6 +117,12 @@ class Tagger:
     def _is_new(self, name: str, text: str) -> bool:
         key = name.casefold()
         return key not in self._known and key not in self._not_company
+
+
+def _lead_end(text: str, title_end: int) -> int:
+    """End of the lead: the headline and the first sentence of the body."""
+    found = re.compile(r"[.!?][\"'”’)]*\s").search(text, title_end + 1)
+    return found.end() if found else len(text)
 
 
 def _prominence(name, text, title_end, count, first=None, in_title=None):

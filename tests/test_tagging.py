@@ -92,14 +92,23 @@ def test_companies_in_the_headline_come_first(tagger):
     assert tags.companies == ("Mastercard", "Visa")
 
 
-def test_topics_need_enough_weighted_evidence_and_the_title_counts_double(tagger):
-    assert tagger.tag("", ["A ransomware attack hit the firm."]).topics == ()
-    assert tagger.tag("Ransomware attack", ["A ransomware attack hit the firm."]).topics[0] == "Cybersecurity"
+def test_topics_need_enough_weighted_evidence_and_the_lead_counts_double(tagger):
+    body = ["The firm opened an office.", "A ransomware attack hit it once."]
+    assert tagger.tag("", body).topics == ()
+    assert tagger.tag("Ransomware attack", body).topics[0] == "Cybersecurity"
+    assert tagger.tag("", body[::-1]).topics[0] == "Cybersecurity"  # the lead sentence stands in for a headline
     tags = tagger.tag("", ["Hackers used ransomware and malware; the cybersecurity breach exposed personal data "
                            "and user data. Police made arrests for fraud and extortion."])
     assert tags.topics[0] == "Cybersecurity"
     assert {"Data protection and privacy", "Cybercrime and fraud"} <= set(tags.topics)
     assert 1 <= len(tags.topics) <= 4
+
+
+def test_a_company_sector_supports_a_topic_the_text_names(tagger):
+    body = ["{} opened an office in Leeds.", "It serves merchants and handles payments."]
+    assert "Payments and fintech" in tagger.tag("", [p.format("Monzo") for p in body]).topics
+    assert "Payments and fintech" not in tagger.tag("", [p.format("Zentrix") for p in body]).topics
+    assert tagger.tag("", ["Monzo opened an office in Leeds."]).topics == ()  # a sector alone is no evidence
 
 
 def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
