@@ -22,6 +22,7 @@ TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's scor
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
+ACTOR_WEIGHT = 3.0  # a named threat actor, for each of its topics
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Tags:
     discovered: tuple[str, ...]
     suggested: tuple[str, ...]
     organisations: tuple[str, ...]
+    threat_actors: tuple[str, ...] = ()  # hacking groups and malware named: never companies
 
 
 class Tagger:
@@ -45,6 +47,7 @@ class Tagger:
         index = {t.name: i for i, t in enumerate(registry.topics)}
         self._sectors = {e.name: frozenset(index[t] for t in e.topics)
                          for e in (*registry.companies, *registry.organisation_entries) if e.topics}
+        self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -52,22 +55,32 @@ class Tagger:
         by_kind: dict[str, list[Match]] = {"keyword": [], "cue": [], "entity": []}
         for m in self.matcher.find(text):
             by_kind[m.phrase.kind if m.phrase.kind in by_kind else "entity"].append(m)
-        entities = _longest_first(by_kind["entity"])
-        companies, accepted = self._companies(text, title_end, [m for m in entities if m.phrase.kind == "company"])
+        actors = _threat_actors(text, by_kind["entity"], by_kind["cue"])
+        entities = _longest_first([m for m in by_kind["entity"] if m.phrase.kind != "threat_actor"] + actors)
+        known = [m for m in entities if m.phrase.kind == "company"]
+        divisions = _divisions(text, known)
+        lists = _lists(text, known)
+        companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         organisations = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "organisation"))
+        actor_names = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "threat_actor"))
         sectors = Counter(i for _, name in companies for i in self._sectors.get(name, ()))
         sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
-        topics = self._topics(by_kind["keyword"], _lead_end(text, title_end), sectors)
-        strong, weak = discover(text, by_kind["cue"], [m for m in entities if m.phrase.kind != "company"] + accepted)
+        named = Counter(i for name in actor_names for i in self._actor_topics.get(name, ()))
+        topics = self._topics(by_kind["keyword"], _lead_end(text, title_end), sectors, named)
+        others = [m for m in entities if m.phrase.kind != "company"] + accepted
+        strong, weak = discover(text, by_kind["cue"], others, lists, list(divisions.values()))
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
-        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations)
+        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations,
+                    actor_names)
 
-    def _topics(self, matches: list[Match], lead_end: int, sectors: Counter) -> tuple[str, ...]:
+    def _topics(self, matches: list[Match], lead_end: int, sectors: Counter, named: Counter) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
         scores = self._topic_scores(matches, lead_end, sectors)
+        for index in named:  # naming a ransomware gang is itself evidence, like a keyword
+            scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
         top = max(scores.values())
@@ -98,15 +111,21 @@ class Tagger:
             scores[index] += SECTOR_WEIGHT
         return scores
 
-    def _companies(self, text: str, title_end: int, matches: list[Match]) -> tuple[list, list[Match]]:
+    def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:
         """(prominence key, canonical name) per registry company named, and the matches used."""
         hits: dict[str, list[Match]] = {}
         confirmed: set[str] = set()
+        in_lists = {m.start for span in lists if len(span.companies) > 1 for m in span.companies}
+        owners = {m.end + 3: m.phrase.target.name for m in matches if text[m.end:m.end + 3] in ("’s ", "'s ")}
         for m in matches:
             company: Company = m.phrase.target
+            if m.start in owners and company.parent != owners[m.start]:
+                continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
             verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
             if verdict is REJECT:
                 continue
+            if verdict is WEAK and m.start in in_lists:
+                verdict = STRONG  # "Arm, Microsoft, Nvidia and Oracle": listed with firms, a firm
             hits.setdefault(company.name, []).append(m)
             if verdict is STRONG:
                 confirmed.add(company.name)
@@ -165,8 +184,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
-    if after[:2] in ("’s", "'s"):
-        return STRONG
+    if after[:2] in ("’s", "'s") or re.match(r", (?:which|whose) ", after):
+        return STRONG  # "Circle, which issues USDC"
     nxt = re.match(r" ([\w-]+)", after)
     next_word = nxt.group(1) if nxt else ""
     if next_word.casefold() in company.not_before:
@@ -190,10 +209,127 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     return STRONG
 
 
+# --- threat actors, divisions and lists ---------------------------------------------------------
+
+# Vendor naming schemes for threat actors: "APT28", "UNC3944", "Storm-2603", "Volt Typhoon".
+_ACTOR_CODE = re.compile(r"(?:APT|UNC|UAT|TA|FIN|DEV|Storm)-?\d{2,5}\b")
+_ACTOR_FAMILY = re.compile(rf"[{'A-ZÀ-ÖØ-Þ'}][\w$-]* $")
+_ACTOR_FAMILIES = ("Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima "
+                   "Jackal Leopard").split()
+
+
+def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[Match]:
+    """Threat actors named: registry entries used as names, and names in the vendors' schemes."""
+    found = []
+    for m in entities:
+        if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
+            found.append(m)
+    for cue in cues:
+        if cue.phrase.target == "actor-code" and (code := _ACTOR_CODE.match(text, cue.start)):
+            found.append(Match(cue.start, code.end(), Phrase(code.group(), "threat_actor", code.group())))
+        elif cue.phrase.target == "actor-family" and (word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30),
+                                                                                 cue.start)):
+            name = text[word.start():cue.end]
+            found.append(Match(word.start(), cue.end, Phrase(name, "threat_actor", name)))
+    return found
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """True if a capitalised word touches the span: "Royal Mail", "Akira" alone is a name itself."""
+    after = re.match(r" ([A-Z])", text[end:end + 2])
+    before = text[max(0, start - 30):start]
+    prev = re.search(r"(\S+) $", before)
+    return bool(after) or bool(prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:].isalnum()
+                               and not _starts_sentence(before[:prev.start()]))
+
+
+def _starts_sentence(before: str) -> bool:
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in _SENTENCE_START
+
+
+# A known company followed by one of these is a division or subsidiary, its own term:
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
+_DIVISION_WORDS = frozenset("""
+Capital Ventures Cloud Life Insurance Bank Financial Securities Research Energy Motors Electronics
+Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
+Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
+Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
+""".split())
+
+
+def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
+    """Per start of a company match that opens a division's name: (the division's name, start)."""
+    found = {}
+    for m in companies:
+        if not text[m.end + 1:m.end + 2].isupper():
+            continue  # cheap test first
+        word = re.match(r" ([A-Z]\w+)", text[m.end:m.end + 20])
+        end = m.end + 1 + len(word.group(1)) if word else 0
+        if word and word.group(1) in _DIVISION_WORDS and not re.match(r" [A-Z]", text[end:end + 2]) \
+                and text[m.start - 3:m.start] not in ("’s ", "'s "):
+            found[m.start] = (text[m.start:end], m.start)
+    return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list of capitalised names ("CrowdStrike, Microsoft and Fenix24") holding known companies."""
+
+    start: int
+    end: int
+    items: tuple[tuple[str, int], ...]  # (name as written, start)
+    companies: tuple[Match, ...]
+
+
+_ITEM_SEPARATOR = re.compile(r",? (?:and|or) |, ")
+
+
+def _list_start(text: str, at: int) -> int:
+    """Where a list ending at `at` begins: walk back over capitalised words, commas and 'and'."""
+    words = text[max(0, at - 160):at].split(" ")
+    start, index = at, len(words) - 1
+    while index > 0:
+        word = words[index - 1]
+        if word[:1].isupper() or word[:1] == "&" or (word in ("and", "or") and index > 1 and words[index - 2][:1].isupper()):
+            start -= len(word) + 1
+            index -= 1
+        else:
+            break
+    while start < at and not (text[start].isupper() or text[start] == "&"):
+        start = text.find(" ", start, at) + 1 or at  # a list starts with a name
+    return start
+
+
+def _lists(text: str, companies: list[Match]) -> list[Listing]:
+    """Lists of three or more names, or of two when both are known, that contain a known company."""
+    found: dict[int, Listing] = {}
+    for m in companies:
+        if not (text.startswith((", ", " and ", " or ", ", and ", ", or "), m.end)
+                or text.endswith((", ", " and ", " or "), 0, m.start)):
+            continue
+        start = _list_start(text, m.start)
+        if start in found:
+            continue
+        body = _LIST_AT.match(text, start)
+        if not body or body.end() < m.end:
+            continue
+        items, at = [], start
+        for part in _ITEM_SEPARATOR.split(body.group()):
+            at = text.find(part, at)
+            items.append((part, at))
+            at += len(part)
+        inside = tuple(c for c in companies if start <= c.start < body.end())
+        if len(items) >= 3 or len(inside) == len(items):
+            found[start] = Listing(start, body.end(), tuple(items), inside)
+    return list(found.values())
+
+
 # --- discovery of companies the registry does not know ----------------------------------------
 
 _UP = "A-ZÀ-ÖØ-Þ"
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}])[\w&+.-]*"
+# A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}]|&)(?:[\w&+-]|\.(?=\w))*"
 _NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset("Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
@@ -219,32 +355,45 @@ _CUES = {
              "purchase of", "merger with", "merge with", "stake in", "invest in", "invests in", "invested in",
              "backed by", "owned by", "partnered with", "partnering with", "teamed up with", "agreement with",
              "agreements with", "deal with", "deals with", "partnership with", "partnerships with",
-             "contract with", "contracts with"],
+             "contract with", "contracts with", "shares of", "shareholders of", "merger of", "merger between"],
+    "round": ["led by", "co-led by"],
     "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
     "announced": ["announced", "launched", "unveiled", "introduced", "raised", "released", "debuted", "secured",
                   "rolled out", "signed", "filed", "reported"],
     "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
+    "owner": ["chief executive", "CEO", "chief financial officer", "CFO", "co-founder", "founder", "chairman",
+              "shareholders", "shares"],
+    "actor-family": _ACTOR_FAMILIES,
 }
-CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix"))
-                    for kind, forms in _CUES.items() for form in forms)
+CUE_PHRASES = (tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+                     for kind, forms in _CUES.items() for form in dict.fromkeys(forms))
+               + tuple(Phrase(code + "*", "cue", "actor-code", exact=True, prefix=True)
+                       for code in ("APT", "UNC", "UAT", "TA", "FIN", "DEV", "Storm")))
 _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
+    "round": re.compile(rf" ({_LIST})"),
 }
+_LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
+# "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
+_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+# "its mobile money platform MoMo", "Google's ad exchange AdX": a product, not a company.
+_POSSESSED = re.compile(r"(?:\b(?:its|their|his|her|our|own)|['’]s)(?: [\w-]+){0,5},? ?$")
 _BEFORE = {
+    "owner": re.compile(rf"(?:^|[.!?:] |, |\n|\b[a-z]+ )({_NAME})(?:['’]s)? $"),
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "acquired"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner"))
 _STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
                   "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
                   "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
                   "Early Unlike Like Only Last Next First Why How What Which Who Where".split())
 _TITLES = frozenset("CEO CFO CTO COO Chief President Chairman Chairwoman Chair Director Minister Prime Deputy "
                     "Senior Head Founder Co-founder Vice Executive Secretary Commissioner Professor Prof. Dr Dr. "
-                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady General Officer Manager Spokesperson Spokesman "
+                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady Officer Manager Spokesperson Spokesman "
                     "Spokeswoman Researcher Analyst Governor Senator Judge Mayor King Queen Prince Pope "
                     "Chancellor Ambassador Representative Inspector Detective Sheriff".split())
 # A candidate containing one of these is a public body, event or programme, not a company.
@@ -254,9 +403,13 @@ _ORG_WORDS = frozenset("National Central Federal Reserve Development Ministry Mi
                        "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
                        "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
                        "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
-                       "International World Global United State States Republic Kingdom Commonwealth "
+                       "International World United State States Republic Kingdom Commonwealth "
                        "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
                        "Olympics Games League Cup Championship Prize Award".split())
+
+
+_TIME_WORDS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+                        "May June July August September October November December Easter Christmas".split())
 
 
 def _clean(candidate: str) -> str | None:
@@ -264,6 +417,8 @@ def _clean(candidate: str) -> str | None:
     tokens = candidate.split()
     while tokens and tokens[0] in _STOP:
         tokens.pop(0)
+    if tokens and tokens[0] in _TIME_WORDS:
+        return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
     if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
@@ -288,15 +443,19 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     return text.count(tokens[-1]) > text.count(name)
 
 
-def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[str], list[str]]:
+def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
+             divisions: list[tuple[str, int]] = ()) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
-    Text covered by registry entities is skipped; names that merely start with a tagged
-    company ("Google Labs") or follow its possessive ("Meta's Reality Labs") are divisions.
+    Text covered by registry entities is skipped; names that merely start with a tagged company
+    ("Google Labs"), follow its possessive ("Meta's Reality Labs") or end its name ("Telekom" for
+    Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
+    that hold known companies are strong finds.
     """
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
     known_prefixes = tuple(text[m.start:m.end] + " " for m in companies)
+    known_suffixes = tuple(" " + text[m.start:m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
     after_possessive = {m.end + 3 for m in companies if text[m.end:m.end + 3] in ("’s ", "'s ")}
 
     def accept(raw: str, start: int) -> str | None:
@@ -305,17 +464,29 @@ def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[
             return None
         start = text.find(name, start)
         end = start + len(name)
-        if start in after_possessive or name.startswith(known_prefixes) \
+        if start in after_possessive or name.startswith(known_prefixes) or (" " + name).endswith(known_suffixes) \
                 or any(s <= start and end <= e for s, e in taken):
             return None
         return None if _looks_like_person(name, text, start) else name
 
     strong, weak = {}, {}
+    for name, start in divisions:
+        strong.setdefault(name, start)
+    for listing in lists:
+        for raw, start in listing.items:
+            if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+                strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
+        if kind in ("actor-code", "actor-family") or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
+            continue  # "led by" names investors only in a funding round
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
+            if kind == "one" and found and _POSSESSED.search(text, max(0, cue.start - 40), cue.start):
+                found = None  # "its mobile money platform MoMo" names a product
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+            if kind == "one" and (before := _APPOSITION.search(text, max(0, cue.start - 90), cue.start)):
+                raws.append((before.group(1), before.start(1)))
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1:cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix

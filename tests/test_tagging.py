@@ -130,3 +130,43 @@ def test_suggestions_report_counts_and_gives_pasteable_yaml():
     assert yaml.safe_load(snippet) == [{"name": "Kido", "slug": "kido"},
                                        {"name": "Zentrix Systems", "slug": "zentrix-systems"}]
     assert "every company named" in suggestions_report({"a": Tags((), (), (), (), ())})
+
+
+def test_unknown_firms_listed_with_known_ones_are_companies(tagger):
+    tags = tagger.tag("", ["Investors DST Global, Andreessen Horowitz, Quillpay and Nvidia took part."])
+    assert set(tags.companies) == {"DST Global", "Andreessen Horowitz", "Quillpay", "Nvidia"}
+    assert tagger.tag("", ["Spain, Cyprus and Georgia froze accounts."]).companies == ()
+
+
+def test_apposition_and_round_cues_name_unknown_firms(tagger):
+    assert companies(tagger, "Lyten, a US battery start-up from San Jose, will buy the plant.") == ("Lyten",)
+    assert companies(tagger, "The round was led by Parkway Capital and Orbix Ventures.") == \
+        ("Parkway Capital", "Orbix Ventures")
+    assert companies(tagger, "The authors, led by Andrea Bartz, sued.") == ()  # people lead groups too
+
+
+def test_names_do_not_run_across_a_sentence_end(tagger):
+    tags = tagger.tag("", ["The round was co-led by Zentro Partners. Investors such as Orbix Holdings joined."])
+    assert set(tags.companies) == {"Zentro Partners", "Orbix Holdings"}
+
+
+def test_named_divisions_are_their_own_terms_and_products_of_others_are_not(tagger):
+    assert companies(tagger, "The fund was backed by Intel Capital.") == ("Intel Capital",)
+    assert companies(tagger, "Intel Capital and Intel both invested.") == ("Intel Capital", "Intel")
+    assert companies(tagger, "Tencent blocked Nvidia's RTX chips.") == ("Tencent", "Nvidia")
+    assert companies(tagger, "Users of its mobile money platform, MoMo, were not affected.") == ()
+
+
+def test_threat_actors_are_never_companies_and_support_their_topics(tagger):
+    tags = tagger.tag("", ["Microsoft said Linen Typhoon and Storm-2603 exploited the flaw.",
+                           "The Qilin gang, tracked as UNC4393, later struck a brewer. Akira followed."])
+    assert tags.companies == ("Microsoft",)
+    assert set(tags.threat_actors) == {"Linen Typhoon", "Storm-2603", "Qilin", "UNC4393", "Akira"}
+    assert "Cybercrime and fraud" in tags.topics
+    assert tagger.tag("", ["Royal Mail delayed parcels."]).threat_actors == ()
+
+
+def test_ordinary_word_companies_in_company_contexts(tagger):
+    assert companies(tagger, "Circle, which issues USDC, welcomed the law.") == ("Circle",)
+    assert companies(tagger, "Investors included Arm, Microsoft and Oracle.") == ("Arm", "Microsoft", "Oracle")
+    assert companies(tagger, "Arm the staff with better tools.") == ()
