@@ -22,7 +22,7 @@ TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's scor
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
-ACTOR_WEIGHT = 3.0  # a named threat actor, for each of its topics
+ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 
 
 @dataclass(frozen=True)
