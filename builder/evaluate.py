@@ -10,6 +10,7 @@ blind set is scored only with `--set blind`. Always exits 0: it reports; tests h
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,7 +48,11 @@ _DATE_OPENING = re.compile(
 # Verb forms, for "has a finite verb" and "does not start with its verb" ("Issued ruling in…").
 _VERB_FORMS = frozenset(_PASTS) | frozenset(_PRESENTS) | _BASES | frozenset(
     "to is are was were has have had will can may must".split())
+_FINITE_FORMS = _VERB_FORMS - _BASES
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
+_OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
+_SCENE_WORDS = frozenset("after following amid despite in on at from with under as while when since until before "
+                         "during".split())
 
 
 @dataclass
@@ -150,19 +155,28 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
         problems.append(f"ends on {words[-1]!r}")
     if headline.rstrip().endswith(("…", "...", ",", ";", ":", "-")):
         problems.append("ends mid-clause")
-    if re.search(r"\w-$|^\W", headline):
+    if re.search(r"\w-$|^[^\w$€£\"'“‘]", headline):
         problems.append("cut inside a word")
     if _DATE_OPENING.match(headline):
         problems.append("starts with a date or time phrase")
-    rest = [w.strip(",;:'\"’”") for w in words[1:]] + [""]
-    # "agencies led by the unit" is a noun phrase, not a clause
-    if not any((w in _VERB_FORMS or w.endswith("ed")) and nxt != "by" for w, nxt in zip(rest, rest[1:])):
+    rest = [w.strip(",;:'\"’”") for w in words] + [""]
+    # "agencies led by the unit" is a noun phrase, not a clause; a bare "plan" counts after a name only
+    if not any(_is_finite(prev, w) and nxt != "by" for prev, w, nxt in zip(rest, rest[1:], rest[2:])):
         problems.append("no finite verb")
-    if words[0].casefold() in _OPENING_VERBS:
+    first, second = words[0].casefold(), rest[1].casefold()
+    if first in _OPENING_VERBS or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
         problems.append("starts with its verb: no actor")
+    elif first in _SCENE_WORDS:
+        problems.append("starts with a scene-setting phrase, not the actor")
     if actor and actor.casefold() not in headline.casefold():
         problems.append(f"does not name {actor}")
     return problems
+
+
+def _is_finite(previous: str, word: str) -> bool:
+    """A finite verb form; a bare 'plan' or 'go' only after a name or a plural ('airports go down')."""
+    return word in _FINITE_FORMS or word.endswith("ed") or \
+        (word in _BASES and (previous[:1].isupper() or previous.endswith("s")))
 
 
 def _tokens(text: str) -> Counter:
@@ -223,7 +237,8 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
     heads = evaluate_headlines(articles)
     cut = sum(summary_cut_mid_word(a.paragraphs) for a in articles)
     lines.append(f"  headlines of untitled articles: {heads.passed}/{len(heads.lines)} pass the rules; "
-                 f"token F1 with the real headline " + (f"{heads.overlap:.3f}" if heads.overlap == heads.overlap else "n/a (none labelled)"))
+                 "token F1 with the real headline "
+                 + ("n/a (none labelled)" if math.isnan(heads.overlap) else f"{heads.overlap:.3f}"))
     lines.append(f"  summaries cut mid-word: {cut}/{len(articles)}")
     if verbose:
         lines += [f"    {line}" for line in heads.lines]
