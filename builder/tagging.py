@@ -52,31 +52,35 @@ class Tagger:
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        by_kind: dict[str, list[Match]] = {"keyword": [], "cue": [], "entity": []}
+        keywords, cues, named = [], [], []
         for m in self.matcher.find(text):
-            by_kind[m.phrase.kind if m.phrase.kind in by_kind else "entity"].append(m)
-        actors = _threat_actors(text, by_kind["entity"], by_kind["cue"])
-        entities = _longest_first([m for m in by_kind["entity"] if m.phrase.kind != "threat_actor"] + actors)
-        known = [m for m in entities if m.phrase.kind == "company"]
-        divisions = _divisions(text, known)
-        lists = _lists(text, known)
+            kind = m[2].kind
+            (keywords if kind == "keyword" else cues if kind == "cue" else named).append(m)
+        entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
+        known, others, organisations, actors = [], [], {}, {}
+        for m in entities:  # one pass: registry companies, and everything that is not one
+            kind = m[2].kind
+            (known if kind == "company" else others).append(m)
+            if kind == "organisation":
+                organisations[m[2].target] = None
+            elif kind == "threat_actor":
+                actors[m[2].target] = None
+        divisions = _divisions(text, known) if known else {}
+        lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
-        organisations = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "organisation"))
-        actor_names = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "threat_actor"))
-        sectors = Counter(i for _, name in companies for i in self._sectors.get(name, ()))
+        sectors = {i for _, name in companies for i in self._sectors.get(name, ())}
         sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
-        named = Counter(i for name in actor_names for i in self._actor_topics.get(name, ()))
-        topics = self._topics(by_kind["keyword"], _lead_end(text, title_end), sectors, named)
-        others = [m for m in entities if m.phrase.kind != "company"] + accepted
-        strong, weak = discover(text, by_kind["cue"], others, lists, list(divisions.values()))
+        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
+        topics = self._topics(keywords, _lead_end(text, title_end), sectors, evidence)
+        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()))
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
-        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations,
-                    actor_names)
+        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), tuple(organisations),
+                    tuple(actors))
 
-    def _topics(self, matches: list[Match], lead_end: int, sectors: Counter, named: Counter) -> tuple[str, ...]:
+    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int]) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
         scores = self._topic_scores(matches, lead_end, sectors)
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
@@ -89,25 +93,26 @@ class Tagger:
                      if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
 
     @staticmethod
-    def _topic_scores(matches: list[Match], lead_end: int, sectors: Counter) -> dict[int, float]:
+    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int]) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[tuple, int] = {}
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
-        for m in matches:  # in order of end position
-            key = (m.phrase.target, m.phrase.form)
-            count = LEAD_FACTOR if m.start < lead_end else 1
-            previous = last.get(key[0][0])
-            if previous and m.start < previous[1]:  # overlap: "digital skills" is not also "skills"
-                if m.end - m.start <= previous[1] - previous[0]:
+        for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
+            target = phrase.target
+            key = (target, phrase.form)
+            count = LEAD_FACTOR if start < lead_end else 1
+            previous = last.get(target[0])
+            if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
+                if end - start <= previous[1] - previous[0]:
                     continue
                 mentions[previous[2]] -= previous[3]
-            last[key[0][0]] = (m.start, m.end, key, count)
+            last[target[0]] = (start, end, key, count)
             mentions[key] = mentions.get(key, 0) + count
         scores: dict[int, float] = {}
         for ((index, weight), _), count in mentions.items():
             if count:
                 scores[index] = scores.get(index, 0.0) + weight * (1 + 0.5 * (min(count, 3) - 1))
-        for index in scores.keys() & sectors.keys():  # a hint needs the text's own evidence
+        for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += SECTOR_WEIGHT
         return scores
 
@@ -140,8 +145,11 @@ class Tagger:
 
 def _lead_end(text: str, title_end: int) -> int:
     """End of the lead: the headline and the first sentence of the body."""
-    found = re.compile(r"[.!?][\"'”’)]*\s").search(text, title_end + 1)
+    found = _SENTENCE_END.search(text, title_end + 1)
     return found.end() if found else len(text)
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s")
 
 
 def _prominence(name, text, title_end, count, first=None, in_title=None):
@@ -211,8 +219,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 
 # --- threat actors, divisions and lists ---------------------------------------------------------
 
-# Vendor naming schemes for threat actors: "APT28", "UNC3944", "Storm-2603", "Volt Typhoon".
-_ACTOR_CODE = re.compile(r"(?:APT|UNC|UAT|TA|FIN|DEV|Storm)-?\d{2,5}\b")
+# Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
+_ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
 _ACTOR_FAMILY = re.compile(rf"[{'A-ZÀ-ÖØ-Þ'}][\w$-]* $")
 _ACTOR_FAMILIES = ("Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima "
                    "Jackal Leopard").split()
@@ -224,11 +232,12 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
+    if "APT" in text or "UNC" in text or "UAT" in text or "Storm-" in text:  # cheap test first
+        found += [Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
+                  for code in _ACTOR_CODE.finditer(text)]
     for cue in cues:
-        if cue.phrase.target == "actor-code" and (code := _ACTOR_CODE.match(text, cue.start)):
-            found.append(Match(cue.start, code.end(), Phrase(code.group(), "threat_actor", code.group())))
-        elif cue.phrase.target == "actor-family" and (word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30),
-                                                                                 cue.start)):
+        if cue.phrase.target == "actor-family" and (word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30),
+                                                                               cue.start)):
             name = text[word.start():cue.end]
             found.append(Match(word.start(), cue.end, Phrase(name, "threat_actor", name)))
     return found
@@ -344,7 +353,7 @@ _WEAK_SUFFIXES = frozenset("AI Systems Software Networks Energy Capital Ventures
 # applied right after the cue ("after") or to the text just before it ("before").
 _CUES = {
     "one": ("startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
-            "platform developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
+            "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
             "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
             "carrier").split(),
     "list": ("partners companies firms rivals competitors players participants banks startups start-ups "
@@ -365,10 +374,8 @@ _CUES = {
               "shareholders", "shares"],
     "actor-family": _ACTOR_FAMILIES,
 }
-CUE_PHRASES = (tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
-                     for kind, forms in _CUES.items() for form in dict.fromkeys(forms))
-               + tuple(Phrase(code + "*", "cue", "actor-code", exact=True, prefix=True)
-                       for code in ("APT", "UNC", "UAT", "TA", "FIN", "DEV", "Storm")))
+CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+                    for kind, forms in _CUES.items() for form in dict.fromkeys(forms))
 _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
@@ -443,6 +450,18 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     return text.count(tokens[-1]) > text.count(name)
 
 
+def _possessed(text: str, at: int) -> bool:
+    """True if the noun phrase ending at `at` belongs to someone ("its … platform")."""
+    before = text[max(0, at - 40):at]
+    return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and \
+        bool(_POSSESSED.search(before))
+
+
+def _has_apposition(text: str, start: int, end: int) -> bool:
+    """Cheap test before the apposition pattern: ", a", ", an" or ", the" in the window."""
+    return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
+
+
 def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
              divisions: list[tuple[str, int]] = ()) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
@@ -478,14 +497,16 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind in ("actor-code", "actor-family") or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
+        if kind == "actor-family" or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
             continue  # "led by" names investors only in a funding round
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
-            if kind == "one" and found and _POSSESSED.search(text, max(0, cue.start - 40), cue.start):
+            if kind == "one" and found and _possessed(text, cue.start):
                 found = None  # "its mobile money platform MoMo" names a product
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
-            if kind == "one" and (before := _APPOSITION.search(text, max(0, cue.start - 90), cue.start)):
+            window = max(0, cue.start - 90)
+            if kind == "one" and _has_apposition(text, window, cue.start) and \
+                    (before := _APPOSITION.search(text, window, cue.start)):
                 raws.append((before.group(1), before.start(1)))
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1:cue.start][:1].isupper():
@@ -498,6 +519,8 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
             raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
             kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
+            if not any(w[:1].isupper() for w in text[max(0, cue.start - 30):cue.start].split()[-3:]):
+                continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
         for raw, start in raws:
