@@ -34,6 +34,7 @@ SETS = {
 FACETS = {
     "companies": ("companies", "optional_companies"),
     "organisations": ("organisations", None),
+    "threat_actors": ("threat_actors", None),
     "topics": ("topics", "optional_topics"),
 }
 MAX_HEADLINE = 90
@@ -119,7 +120,8 @@ def _canonical(registry: Registry) -> dict[str, dict[str, str]]:
     """Per facet, lower-cased name or alias -> canonical name, so labels may use any form."""
     companies = {f.casefold(): c.name for c in registry.companies for f in c.forms}
     organisations = {f.casefold(): o.name for o in registry.organisation_entries for f in (o.name, *o.aliases)}
-    return {"companies": companies, "organisations": organisations, "topics": {}}
+    actors = {f.casefold(): a.name for a in registry.threat_actors for f in (a.name, *a.aliases)}
+    return {"companies": companies, "organisations": organisations, "threat_actors": actors, "topics": {}}
 
 
 def evaluate_tags(articles: list[Labelled], tagger: Tagger) -> dict[str, Score]:
@@ -130,7 +132,7 @@ def evaluate_tags(articles: list[Labelled], tagger: Tagger) -> dict[str, Score]:
         tags = tagger.tag(article.headline or "", article.paragraphs)
         for facet, (required, optional) in FACETS.items():
             if required not in article.label:
-                continue  # the samples carry no organisation labels
+                continue  # the samples carry no organisation or threat actor labels
 
             def norm(values) -> set[str]:
                 return {names[facet].get(v.casefold(), v).casefold() for v in values}
