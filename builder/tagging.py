@@ -21,6 +21,7 @@ TOPIC_THRESHOLD = 4.5  # minimum score for a topic
 TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
+REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 
@@ -111,7 +112,7 @@ class Tagger:
         scores: dict[int, float] = {}
         for ((index, weight), _), count in mentions.items():
             if count:
-                scores[index] = scores.get(index, 0.0) + weight * (1 + 0.5 * (min(count, 3) - 1))
+                scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += SECTOR_WEIGHT
         return scores
