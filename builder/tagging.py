@@ -222,7 +222,7 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
 _ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
-_ACTOR_FAMILY = re.compile(rf"[{'A-ZÀ-ÖØ-Þ'}][\w$-]* $")
+_ACTOR_FAMILY = re.compile(r"[A-ZÀ-ÖØ-Þ][\w$-]* $")  # the capitalised word before "Typhoon"
 _ACTOR_FAMILIES = ("Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima "
                    "Jackal Leopard").split()
 
@@ -245,7 +245,7 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
-    """True if a capitalised word touches the span: "Royal Mail", "Akira" alone is a name itself."""
+    """True if the span is part of a longer capitalised name: "Royal" in "Royal Mail"."""
     after = re.match(r" ([A-Z])", text[end:end + 2])
     before = text[max(0, start - 30):start]
     prev = re.search(r"(\S+) $", before)
@@ -286,8 +286,6 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
 class Listing:
     """A list of capitalised names ("CrowdStrike, Microsoft and Fenix24") holding known companies."""
 
-    start: int
-    end: int
     items: tuple[tuple[str, int], ...]  # (name as written, start)
     companies: tuple[Match, ...]
 
@@ -301,7 +299,8 @@ def _list_start(text: str, at: int) -> int:
     start, index = at, len(words) - 1
     while index > 0:
         word = words[index - 1]
-        if word[:1].isupper() or word[:1] == "&" or (word in ("and", "or") and index > 1 and words[index - 2][:1].isupper()):
+        joins = word in ("and", "or") and index > 1 and words[index - 2][:1].isupper()
+        if word[:1].isupper() or word[:1] == "&" or joins:
             start -= len(word) + 1
             index -= 1
         else:
@@ -331,7 +330,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
             at += len(part)
         inside = tuple(c for c in companies if start <= c.start < body.end())
         if len(items) >= 3 or len(inside) == len(items):
-            found[start] = Listing(start, body.end(), tuple(items), inside)
+            found[start] = Listing(tuple(items), inside)
     return list(found.values())
 
 
