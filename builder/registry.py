@@ -337,7 +337,7 @@ def normalise(text: str) -> str:
     return low.encode("latin-1", "replace").translate(_WORD_BYTES).decode("latin-1")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: each phrase is built once, and hashing is the hot path
 class Phrase:
     """One phrase in the automaton: what it stands for and how it must be written."""
 

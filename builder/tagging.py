@@ -96,22 +96,22 @@ class Tagger:
     @staticmethod
     def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int]) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
-        mentions: dict[tuple, int] = {}
-        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
+        mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
+        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
-            target = phrase.target
-            key = (target, phrase.form)
+            index = phrase.target[0]
             count = LEAD_FACTOR if start < lead_end else 1
-            previous = last.get(target[0])
+            previous = last.get(index)
             if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
                 if end - start <= previous[1] - previous[0]:
                     continue
                 mentions[previous[2]] -= previous[3]
-            last[target[0]] = (start, end, key, count)
-            mentions[key] = mentions.get(key, 0) + count
+            last[index] = (start, end, phrase, count)
+            mentions[phrase] = mentions.get(phrase, 0) + count
         scores: dict[int, float] = {}
-        for ((index, weight), _), count in mentions.items():
+        for phrase, count in mentions.items():
             if count:
+                index, weight = phrase.target
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += SECTOR_WEIGHT
@@ -184,6 +184,9 @@ _COMPANY_NOUNS = frozenset("platform app apps company group network card cards a
 _AUXILIARIES = frozenset("has have had is was will would can could did does said says may might must "
                          "plans wants agreed and also".split())
 _SENTENCE_START = frozenset(".!?:;\n\"“‘(")
+_RELATIVE = re.compile(r", (?:which|whose) ")  # "Circle, which issues USDC"
+_LAST_WORD = re.compile(r"(\S+) $")
+_NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 
 def _company_sense(text: str, m: Match, title_end: int) -> str:
@@ -193,7 +196,7 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
-    if after[:2] in ("’s", "'s") or re.match(r", (?:which|whose) ", after):
+    if after[:2] in ("’s", "'s") or _RELATIVE.match(after):
         return STRONG  # "Circle, which issues USDC"
     nxt = re.match(r" ([\w-]+)", after)
     next_word = nxt.group(1) if nxt else ""
@@ -246,10 +249,10 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
 
 def _inside_name(text: str, start: int, end: int) -> bool:
     """True if the span is part of a longer capitalised name: "Royal" in "Royal Mail"."""
-    after = re.match(r" ([A-Z])", text[end:end + 2])
+    after = text[end:end + 1] == " " and text[end + 1:end + 2].isupper()
     before = text[max(0, start - 30):start]
-    prev = re.search(r"(\S+) $", before)
-    return bool(after) or bool(prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:].isalnum()
+    prev = _LAST_WORD.search(before)
+    return after or bool(prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:].isalnum()
                                and not _starts_sentence(before[:prev.start()]))
 
 
@@ -274,9 +277,9 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
     for m in companies:
         if not text[m.end + 1:m.end + 2].isupper():
             continue  # cheap test first
-        word = re.match(r" ([A-Z]\w+)", text[m.end:m.end + 20])
+        word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
-        if word and word.group(1) in _DIVISION_WORDS and not re.match(r" [A-Z]", text[end:end + 2]) \
+        if word and word.group(1) in _DIVISION_WORDS and not text[end + 1:end + 2].isupper() \
                 and text[m.start - 3:m.start] not in ("’s ", "'s "):
             found[m.start] = (text[m.start:end], m.start)
     return found
