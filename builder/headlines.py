@@ -37,8 +37,11 @@ _CONNECTIVE = re.compile(
     r"notably|importantly|besides)\b,?\s+", re.IGNORECASE)
 # A short scene-setting opener before the subject: "On Tuesday, ", "As Cyber Smart Week begins, ".
 _INTRO = re.compile(
-    r"^(?:On|In|At|Last|Earlier|Later|This|Today|Yesterday|After|Following|Amid|During|Since|"
-    r"Under|Speaking|As|With|Despite|Before|Once|Now|Until|According to)\b[^,]{0,50},\s+")
+    r"^(?:(?:On|In|At|Last|Earlier|Later|This|Today|Yesterday|During|Since|Under|Speaking|As|With|Once|"
+    r"Now|Until|According to|From|By|Within|Starting|Beginning|Running)\b(?:[^,]|,(?=\d)){0,50}|"
+    r"(?:After|Following|Amid|Despite|Before|Weeks|Days|Months|Hours)\b(?:[^,]|,(?=\d)){0,90}),\s+")
+_MONTHS = frozenset("january february march april may june july august september october november "
+                    "december".split())
 _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
@@ -70,16 +73,19 @@ startup start-up company firm giant group maker chipmaker carmaker automaker pla
 regulator watchdog agency operator carrier retailer developer provider app service chain brand
 manufacturer insurer network exchange conglomerate unicorn outlet publisher broadcaster lab titan
 behemoth powerhouse supplier vendor marketplace studio fintech specialist producer airline operator
+authority
 """.split())
 _QUANTIFIERS = frozenset("one some most many all each any none part both several few half majority "
                          "rest number series lot dozens hundreds thousands millions billions".split())
 _DROPPED_ADVERBS = frozenset("also recently just already now since previously finally".split())
-_ADVERBS = _DROPPED_ADVERBS | frozenset("officially formally reportedly quietly publicly "
+_ADVERBS = _DROPPED_ADVERBS | frozenset("officially formally reportedly quietly publicly largely partly mostly "
+                                        "narrowly "
                                         "successfully further still initially soon currently "
                                         "once again even jointly".split())
 _AUXILIARIES = frozenset("has have had is are was were will would can could may might must "
                          "should".split())
 _REPORTING = frozenset("says said warns warned claims claimed reports reported reveals revealed "
+                       "admits admitted discloses disclosed acknowledges acknowledged tells told "
                        "confirms confirmed announces announced finds found shows showed suggests "
                        "suggested argues argued notes noted states stated insists insisted "
                        "estimates estimated predicts predicted admits admitted denies denied "
@@ -126,6 +132,7 @@ issue label lease leverage lift link lock maintain manage mandate mark migrate m
 operate pilot pitch place play position praise predict preview prioritise process prohibit prompt
 prove purchase pursue rank recognise recommend recover recruit redesign refuse register regulate
 reinforce relaunch remain repeal request rescue reshape restructure reward rule save schedule
+designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 """.split()
 _DOUBLED = frozenset("ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
@@ -150,6 +157,9 @@ _IRREGULAR = {
     "become": ("became", "become"), "overtake": ("overtook", "overtaken"),
     "uphold": ("upheld", "upheld"), "oversee": ("oversaw", "overseen"), "raise": ("raised", "raised"),
     "undertake": ("undertook", "undertaken"), "forge": ("forged", "forged"),
+    "go": ("went", "gone"), "come": ("came", "come"), "run": ("ran", "run"), "get": ("got", "got"),
+    "know": ("knew", "known"), "think": ("thought", "thought"), "fly": ("flew", "flown"),
+    "speak": ("spoke", "spoken"),
 }
 
 
@@ -274,19 +284,21 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     tokens = text.split()
-    verb = _find_verb(tokens)
+    verb = _find_verb(tokens, _apposition_end(tokens))
     if verb is None:
         return _drop_articles(tokens), None
     subject = _drop_articles(_actor(tokens[:verb]))
+    if len(subject) > 1 and _core(subject[0]) in _MONTHS and subject[1].islower():
+        subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
-    predicate = _drop_articles(_headline_tense(tokens[verb:], plural))
-    return subject + _first_clause(predicate), len(subject)
+    predicate = _drop_articles(_first_clause(_headline_tense(tokens[verb:], plural)))
+    return subject + predicate, len(subject)
 
 
-def _find_verb(tokens: list[str]) -> int | None:
+def _find_verb(tokens: list[str], start: int = 1) -> int | None:
     """Index of the main verb: the first auxiliary or known finite verb after the subject."""
-    for i in range(1, min(len(tokens), 16)):
+    for i in range(max(start, 1), min(len(tokens), start + 16)):
         word, before = _core(tokens[i]), tokens[i - 1]
         if tokens[i][:1].isupper():
             continue
@@ -295,7 +307,26 @@ def _find_verb(tokens: list[str]) -> int | None:
         if word in _PRESENTS and before[:1].isupper() or \
                 word in _PASTS and _core(before) not in FUNCTION_WORDS:
             return i
+    for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
+        word, before, after = _core(tokens[i]), tokens[i - 1], _core(tokens[i + 1])
+        if tokens[i].islower() and word.endswith("ed") and "-" not in word and after != "by" and \
+                not before.endswith(",") and _core(before) not in FUNCTION_WORDS:
+            return i
     return None
+
+
+def _apposition_end(tokens: list[str]) -> int:
+    """Index after a descriptive aside on the subject ('Humain, the AI company launched by …,')."""
+    if len(tokens) > 3:
+        for i in range(1, min(len(tokens), 8)):
+            if not tokens[i - 1][:1].isupper():
+                break  # the aside must follow the name itself
+            if tokens[i - 1].endswith(",") and tokens[i] in ("a", "an", "the"):
+                close = next((j for j in range(i + 1, min(len(tokens), i + 16)) if tokens[j].endswith(",")), None)
+                return close + 1 if close else 1
+            if tokens[i - 1].endswith(","):
+                break
+    return 1
 
 
 def _actor(subject: list[str]) -> list[str]:
@@ -323,7 +354,9 @@ def _is_plural(subject: list[str]) -> bool:
         return True
     if word.islower():
         return head.endswith("s") and not head.endswith(("ss", "us", "is"))
-    # Capitalised only because it opens the sentence: 'Hackers', 'Researchers', not 'Siemens'.
+    # Capitalised only because it opens the sentence: 'Hackers', 'Researchers', 'Shares of X', not 'Siemens'.
+    if end == 1 and len(words) > 1 and words[1] == "of":
+        return head.endswith("s") and not head.endswith(("ss", "us", "is"))
     return end == 1 and head.endswith(("ers", "ors", "ists", "ians", "ies", "ants", "ents", "ees", "als"))
 
 
@@ -343,6 +376,8 @@ def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
         return adverbs + rest[1:]
     if aux in ("has", "have", "had") and head in _PARTICIPLES:
         return adverbs + [_keep_punct(rest[0], present(_PARTICIPLES[head]))] + _drop_that(head, rest[1:])
+    if aux in ("has", "have") and rest and rest[0].islower() and head.endswith("ed") and head != "been":
+        return adverbs + [_keep_punct(rest[0], present(_guess_base(head)))] + _drop_that(head, rest[1:])
     if aux in ("is", "are", "was", "were") and head == "being" and len(rest) > 1:
         rest, head = rest[1:], _core(rest[1])
     if aux in ("is", "are", "was", "were") and _is_participle(rest[0] if rest else ""):
@@ -352,6 +387,18 @@ def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
     if aux == "will" and rest:
         return adverbs + ["to"] + rest
     return predicate[:1] + _drop_that(aux, rest) if aux in _REPORTING else predicate
+
+
+def _guess_base(participle: str) -> str:
+    """Base of a regular participle the lexicon lacks: 'designated' -> 'designate', 'admitted' -> 'admit'."""
+    stem = participle[:-2]
+    if participle.endswith("ied"):
+        return participle[:-3] + "y"
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    if stem.endswith(("at", "ut", "ok", "iz", "is", "uc", "ov", "iv", "rg", "dg", "bl", "pl", "tl", "ag", "ir", "ur")):
+        return stem + "e"
+    return stem
 
 
 def _drop_that(verb: str, rest: list[str]) -> list[str]:
@@ -378,6 +425,11 @@ def _first_clause(predicate: list[str]) -> list[str]:
         word = predicate[i]
         if word in ("–", "—", "-") or _core(word) == "according":
             return predicate[:i]
+        if predicate[i - 1].endswith(",") and _core(word) in ("a", "an", "the") and \
+                (close := next((j for j in range(i, min(len(predicate), i + 12)) if predicate[j].endswith(",")),
+                               None)) and close + 1 < len(predicate) and predicate[close + 1].islower():
+            # "ruled that Ross, a former start-up, was not entitled": drop the aside, keep the clause
+            return _first_clause(predicate[:i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1:])
         if predicate[i - 1].endswith(";") or (predicate[i - 1].endswith(",") and
                                              not _continues(predicate[i:])):
             return predicate[:i]
@@ -387,6 +439,8 @@ def _first_clause(predicate: list[str]) -> list[str]:
 def _continues(tail: list[str]) -> bool:
     """True if the words after a comma go on with a list or end with a short appositive."""
     text = " ".join(tail)
+    if _core(tail[-1]) in _REPORTING:
+        return False  # ", the company said": attribution, not part of the clause
     if _core(tail[0]) in ("its", "their", "a", "an", "the") and "," not in text and \
             not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail):
         return True
@@ -430,6 +484,8 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> str:
 def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     """Drop a participle left hanging by a cut: '…model trained [on billions…]' -> '…model'."""
     last = tokens[-1]
+    if len(tokens) > 3 and tokens[-2] == "and" and _core(last) in _BASES and verb is not None:
+        return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
     hanging = last.islower() and (_core(last) in _PARTICIPLES or _core(last) in _GERUNDS)
     return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
 

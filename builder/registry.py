@@ -4,6 +4,7 @@ Files (all optional; a missing file is an empty section):
   companies.yaml      list of companies (name, slug, aliases, parent, website, ambiguous...)
   deny.yaml           `deny:` names never tagged as companies (products, blockchains...)
   organisations.yaml  `organisations:` non-company bodies, `places:` countries and cities
+  threat_actors.yaml  `threat_actors:` hacking groups and malware (never companies)
   topics.yaml         list of topics (name, slug, description, keywords with weights)
 """
 
@@ -31,6 +32,7 @@ class Company:
     ambiguous: bool = False  # also an ordinary word or place: needs a company context
     case_sensitive: bool = False
     not_before: tuple[str, ...] = ()  # words after the name that mean the ordinary sense
+    topics: tuple[str, ...] = ()  # sectors: topics its news usually belongs to (evidence, not a verdict)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -49,6 +51,14 @@ class Topic:
 class Organisation:
     name: str
     aliases: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # as for companies: a competition authority suggests antitrust
+
+
+@dataclass(frozen=True)
+class ThreatActor:
+    name: str
+    aliases: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # naming the group is evidence for these
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Registry:
     deny: frozenset[str]
     organisation_entries: tuple[Organisation, ...] = ()
     places: frozenset[str] = frozenset()
+    threat_actors: tuple[ThreatActor, ...] = ()
 
     @cached_property
     def _companies_by_form(self) -> dict[str, Company]:
@@ -174,7 +185,8 @@ class _UniqueNames:
         self.seen[key] = (owner, line)
 
 
-_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before"}
+_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before",
+                   "topics"}
 
 
 def load_companies(path: Path) -> tuple[Company, ...]:
@@ -198,7 +210,8 @@ def load_companies(path: Path) -> tuple[Company, ...]:
         companies.append(Company(
             name, slug, aliases, _text(item.get("parent"), "parent", path, line, required=False),
             _text(item.get("website"), "website", path, line, required=False), **flags,
-            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line))))
+            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line)),
+            topics=_texts(item.get("topics"), "topics", path, line)))
         lines[name] = line
     known = {c.name for c in companies}
     for company in companies:
@@ -239,14 +252,27 @@ def load_organisations(path: Path) -> tuple[tuple[Organisation, ...], frozenset[
     entries = []
     names = _UniqueNames(path, "organisations")
     for item in _section(data, path, "organisations"):
-        item, line = _entry(item, path, {"name", "aliases"})
+        item, line = _entry(item, path, {"name", "aliases", "topics"})
         name = _text(item.get("name"), "name", path, line)
         aliases = _texts(item.get("aliases"), "aliases", path, line)
         for form in (name, *aliases):
             names.add(form, name, line)
-        entries.append(Organisation(name, aliases))
+        entries.append(Organisation(name, aliases, _texts(item.get("topics"), "topics", path, line)))
     places = frozenset(_text(p, "place", path, None) for p in _section(data, path, "places"))
     return tuple(entries), places
+
+
+def load_threat_actors(path: Path) -> tuple[ThreatActor, ...]:
+    entries = []
+    names = _UniqueNames(path, "threat actors")
+    for item in _section(_read_yaml(path), path, "threat_actors"):
+        item, line = _entry(item, path, {"name", "aliases", "topics"})
+        name = _text(item.get("name"), "name", path, line)
+        aliases = _texts(item.get("aliases"), "aliases", path, line)
+        for form in (name, *aliases):
+            names.add(form, name, line)
+        entries.append(ThreatActor(name, aliases, _texts(item.get("topics"), "topics", path, line)))
+    return tuple(entries)
 
 
 def load_deny(path: Path) -> frozenset[str]:
@@ -260,21 +286,36 @@ def load_registry(data_dir: Path) -> Registry:
     organisations, places = load_organisations(data_dir / "organisations.yaml")
     deny = load_deny(data_dir / "deny.yaml")
     registry = Registry(companies, load_topics(data_dir / "topics.yaml"),
-                        tuple(o.name for o in organisations), deny, organisations, places)
+                        tuple(o.name for o in organisations), deny, organisations, places,
+                        load_threat_actors(data_dir / "threat_actors.yaml"))
     _check_overlaps(registry, data_dir)
+    _check_sector_topics(registry, data_dir)
     return registry
 
 
+def _check_sector_topics(registry: Registry, data_dir: Path) -> None:
+    """Every `topics:` hint of a company or organisation names a topic of topics.yaml."""
+    known = {t.name for t in registry.topics}
+    for file, entries in (("companies.yaml", registry.companies),
+                          ("organisations.yaml", registry.organisation_entries),
+                          ("threat_actors.yaml", registry.threat_actors)):
+        for entry in entries:
+            for topic in set(entry.topics) - known:
+                raise ContentError(f"{entry.name!r} names the topic {topic!r}, which topics.yaml does not have",
+                                   file=data_dir / file, hint="write a topic's name exactly as in topics.yaml")
+
+
 def _check_overlaps(registry: Registry, data_dir: Path) -> None:
-    """A company name may not also be an organisation or a denied name."""
-    org_forms = {f.casefold(): o.name for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+    """A company name may not also be an organisation, a threat actor or a denied name."""
+    org_forms = {f.casefold(): o.name for o in (*registry.organisation_entries, *registry.threat_actors)
+                 for f in (o.name, *o.aliases)}
     deny = {d.casefold() for d in registry.deny}
     for company in registry.companies:
         for form in company.forms:
             if form.casefold() in org_forms:
-                raise ContentError(f"{form!r} is both a company and the organisation {org_forms[form.casefold()]!r}",
-                                   file=data_dir / "companies.yaml",
-                                   hint="keep it in one file: companies.yaml or organisations.yaml")
+                raise ContentError(f"{form!r} is both a company and the organisation or threat actor "
+                                   f"{org_forms[form.casefold()]!r}", file=data_dir / "companies.yaml",
+                                   hint="keep it in one file: companies.yaml, organisations.yaml or threat_actors.yaml")
             if form.casefold() in deny:
                 raise ContentError(f"{form!r} is a company and also on the deny list", file=data_dir / "deny.yaml",
                                    hint="remove it from deny.yaml, or the company entry from companies.yaml")
@@ -296,12 +337,12 @@ def normalise(text: str) -> str:
     return low.encode("latin-1", "replace").translate(_WORD_BYTES).decode("latin-1")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: each phrase is built once, and hashing is the hot path
 class Phrase:
     """One phrase in the automaton: what it stands for and how it must be written."""
 
     form: str
-    kind: str  # "company" | "organisation" | "deny" | "keyword", or a caller's own kind
+    kind: str  # "company" | "organisation" | "threat_actor" | "deny" | "keyword", or a caller's own kind
     target: object  # Company, organisation name, denied name, (topic index, weight)...
     exact: bool = False  # must match as written
     prefix: bool = False  # keyword "scam*": any word ending
@@ -351,6 +392,9 @@ class Matcher:
         for org in registry.organisation_entries:
             for form in (org.name, *org.aliases):
                 yield Phrase(form, "organisation", org.name, exact=is_acronym(form))
+        for actor in registry.threat_actors:
+            for form in (actor.name, *actor.aliases):  # as written: "Royal", "Medusa" are also words
+                yield Phrase(form, "threat_actor", actor.name, exact=True)
         for name in registry.deny:
             yield Phrase(name, "deny", name)
         for index, topic in enumerate(registry.topics):
@@ -362,10 +406,11 @@ class Matcher:
         """Every phrase occurring in `text` on word boundaries and obeying its case rule."""
         padded = " " + normalise(text) + " "
         found = []
+        add, new = found.append, tuple.__new__  # the hot path: no NamedTuple __new__ frame per match
         for end, (length, phrases) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character
-            for phrase, rule, prefix, written in phrases:  # Phrase.accepts, inlined: the hot path
+            for phrase, rule, prefix, written in phrases:  # Phrase.accepts, inlined
                 if rule == 0 or (rule == 1 and not text[start].islower()) or \
                         text[start:end if prefix else end - 1] == written:
-                    found.append(Match(start, padded.find(" ", end) - 1 if prefix else end - 1, phrase))
+                    add(new(Match, (start, padded.find(" ", end) - 1 if prefix else end - 1, phrase)))
         return found

@@ -17,10 +17,13 @@ import yaml
 from builder.registry import Company, Match, Matcher, Phrase, Registry
 from builder.urls import slugify
 
-TOPIC_THRESHOLD = 5.0  # minimum score for a topic
-TOPIC_RELATIVE = 0.2  # ...and at least this share of the strongest topic's score
+TOPIC_THRESHOLD = 4.5  # minimum score for a topic
+TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 MAX_TOPICS = 4
-TITLE_FACTOR = 2  # a headline mention counts as this many body mentions
+LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
+REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
+SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
+ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Tags:
     discovered: tuple[str, ...]
     suggested: tuple[str, ...]
     organisations: tuple[str, ...]
+    threat_actors: tuple[str, ...] = ()  # hacking groups and malware named: never companies
 
 
 class Tagger:
@@ -41,41 +45,47 @@ class Tagger:
         self._known = {f.casefold() for c in registry.companies for f in c.forms}
         self._not_company = ({f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
                              | {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places})
+        index = {t.name: i for i, t in enumerate(registry.topics)}
+        self._sectors = {e.name: frozenset(index[t] for t in e.topics)
+                         for e in (*registry.companies, *registry.organisation_entries) if e.topics}
+        self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        by_kind: dict[str, list[Match]] = {"keyword": [], "cue": [], "entity": []}
+        keywords, cues, named = [], [], []
         for m in self.matcher.find(text):
-            by_kind[m.phrase.kind if m.phrase.kind in by_kind else "entity"].append(m)
-        topics = self._topics(by_kind["keyword"], title_end)
-        entities = _longest_first(by_kind["entity"])
-        companies, accepted = self._companies(text, title_end, [m for m in entities if m.phrase.kind == "company"])
-        organisations = tuple(dict.fromkeys(m.phrase.target for m in entities if m.phrase.kind == "organisation"))
-        strong, weak = discover(text, by_kind["cue"], [m for m in entities if m.phrase.kind != "company"] + accepted)
+            kind = m[2].kind
+            (keywords if kind == "keyword" else cues if kind == "cue" else named).append(m)
+        entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
+        known, others, organisations, actors = [], [], {}, {}
+        for m in entities:  # one pass: registry companies, and everything that is not one
+            kind = m[2].kind
+            (known if kind == "company" else others).append(m)
+            if kind == "organisation":
+                organisations[m[2].target] = None
+            elif kind == "threat_actor":
+                actors[m[2].target] = None
+        divisions = _divisions(text, known) if known else {}
+        lists = _lists(text, known) if known else []
+        companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
+        sectors = {i for _, name in companies for i in self._sectors.get(name, ())}
+        sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
+        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
+        topics = self._topics(keywords, _lead_end(text, title_end), sectors, evidence)
+        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()))
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
-        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), organisations)
+        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), tuple(organisations),
+                    tuple(actors))
 
-    def _topics(self, matches: list[Match], title_end: int) -> tuple[str, ...]:
-        mentions: dict[tuple, int] = {}
-        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, key, count)
-        for m in matches:  # in order of end position
-            key = (m.phrase.target, m.phrase.form)
-            count = TITLE_FACTOR if m.start < title_end else 1
-            previous = last.get(key[0][0])
-            if previous and m.start < previous[1]:  # overlap: "digital skills" is not also "skills"
-                if m.end - m.start <= previous[1] - previous[0]:
-                    continue
-                mentions[previous[2]] -= previous[3]
-            last[key[0][0]] = (m.start, m.end, key, count)
-            mentions[key] = mentions.get(key, 0) + count
-        scores: dict[int, float] = {}
-        for ((index, weight), _), count in mentions.items():
-            if count:
-                scores[index] = scores.get(index, 0.0) + weight * (1 + 0.5 * (min(count, 3) - 1))
+    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int]) -> tuple[str, ...]:
+        """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
+        scores = self._topic_scores(matches, lead_end, sectors)
+        for index in named:  # naming a ransomware gang is itself evidence, like a keyword
+            scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
         top = max(scores.values())
@@ -83,15 +93,45 @@ class Tagger:
         return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
                      if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
 
-    def _companies(self, text: str, title_end: int, matches: list[Match]) -> tuple[list, list[Match]]:
+    @staticmethod
+    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int]) -> dict[int, float]:
+        """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
+        mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
+        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
+        for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
+            index = phrase.target[0]
+            count = LEAD_FACTOR if start < lead_end else 1
+            previous = last.get(index)
+            if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
+                if end - start <= previous[1] - previous[0]:
+                    continue
+                mentions[previous[2]] -= previous[3]
+            last[index] = (start, end, phrase, count)
+            mentions[phrase] = mentions.get(phrase, 0) + count
+        scores: dict[int, float] = {}
+        for phrase, count in mentions.items():
+            if count:
+                index, weight = phrase.target
+                scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
+        for index in scores.keys() & sectors:  # a hint needs the text's own evidence
+            scores[index] += SECTOR_WEIGHT
+        return scores
+
+    def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:
         """(prominence key, canonical name) per registry company named, and the matches used."""
         hits: dict[str, list[Match]] = {}
         confirmed: set[str] = set()
+        in_lists = {m.start for span in lists if len(span.companies) > 1 for m in span.companies}
+        owners = {m.end + 3: m.phrase.target.name for m in matches if text[m.end:m.end + 3] in ("’s ", "'s ")}
         for m in matches:
             company: Company = m.phrase.target
+            if m.start in owners and company.parent != owners[m.start]:
+                continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
             verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
             if verdict is REJECT:
                 continue
+            if verdict is WEAK and m.start in in_lists:
+                verdict = STRONG  # "Arm, Microsoft, Nvidia and Oracle": listed with firms, a firm
             hits.setdefault(company.name, []).append(m)
             if verdict is STRONG:
                 confirmed.add(company.name)
@@ -102,6 +142,15 @@ class Tagger:
     def _is_new(self, name: str, text: str) -> bool:
         key = name.casefold()
         return key not in self._known and key not in self._not_company
+
+
+def _lead_end(text: str, title_end: int) -> int:
+    """End of the lead: the headline and the first sentence of the body."""
+    found = _SENTENCE_END.search(text, title_end + 1)
+    return found.end() if found else len(text)
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s")
 
 
 def _prominence(name, text, title_end, count, first=None, in_title=None):
@@ -135,6 +184,9 @@ _COMPANY_NOUNS = frozenset("platform app apps company group network card cards a
 _AUXILIARIES = frozenset("has have had is was will would can could did does said says may might must "
                          "plans wants agreed and also".split())
 _SENTENCE_START = frozenset(".!?:;\n\"“‘(")
+_RELATIVE = re.compile(r", (?:which|whose) ")  # "Circle, which issues USDC"
+_LAST_WORD = re.compile(r"(\S+) $")
+_NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 
 def _company_sense(text: str, m: Match, title_end: int) -> str:
@@ -144,8 +196,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
-    if after[:2] in ("’s", "'s"):
-        return STRONG
+    if after[:2] in ("’s", "'s") or _RELATIVE.match(after):
+        return STRONG  # "Circle, which issues USDC"
     nxt = re.match(r" ([\w-]+)", after)
     next_word = nxt.group(1) if nxt else ""
     if next_word.casefold() in company.not_before:
@@ -169,10 +221,127 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     return STRONG
 
 
+# --- threat actors, divisions and lists ---------------------------------------------------------
+
+# Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
+_ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
+_ACTOR_FAMILY = re.compile(r"[A-ZÀ-ÖØ-Þ][\w$-]* $")  # the capitalised word before "Typhoon"
+_ACTOR_FAMILIES = ("Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima "
+                   "Jackal Leopard").split()
+
+
+def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[Match]:
+    """Threat actors named: registry entries used as names, and names in the vendors' schemes."""
+    found = []
+    for m in entities:
+        if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
+            found.append(m)
+    if "APT" in text or "UNC" in text or "UAT" in text or "Storm-" in text:  # cheap test first
+        found += [Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
+                  for code in _ACTOR_CODE.finditer(text)]
+    for cue in cues:
+        if cue.phrase.target == "actor-family" and (word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30),
+                                                                               cue.start)):
+            name = text[word.start():cue.end]
+            found.append(Match(word.start(), cue.end, Phrase(name, "threat_actor", name)))
+    return found
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """True if the span is part of a longer capitalised name: "Royal" in "Royal Mail"."""
+    after = text[end:end + 1] == " " and text[end + 1:end + 2].isupper()
+    before = text[max(0, start - 30):start]
+    prev = _LAST_WORD.search(before)
+    return after or bool(prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:].isalnum()
+                               and not _starts_sentence(before[:prev.start()]))
+
+
+def _starts_sentence(before: str) -> bool:
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in _SENTENCE_START
+
+
+# A known company followed by one of these is a division or subsidiary, its own term:
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
+_DIVISION_WORDS = frozenset("""
+Capital Ventures Cloud Life Insurance Bank Financial Securities Research Energy Motors Electronics
+Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
+Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
+Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
+""".split())
+
+
+def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
+    """Per start of a company match that opens a division's name: (the division's name, start)."""
+    found = {}
+    for m in companies:
+        if not text[m.end + 1:m.end + 2].isupper():
+            continue  # cheap test first
+        word = _NEXT_WORD.match(text, m.end, m.end + 20)
+        end = m.end + 1 + len(word.group(1)) if word else 0
+        if word and word.group(1) in _DIVISION_WORDS and not text[end + 1:end + 2].isupper() \
+                and text[m.start - 3:m.start] not in ("’s ", "'s "):
+            found[m.start] = (text[m.start:end], m.start)
+    return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list of capitalised names ("CrowdStrike, Microsoft and Fenix24") holding known companies."""
+
+    items: tuple[tuple[str, int], ...]  # (name as written, start)
+    companies: tuple[Match, ...]
+
+
+_ITEM_SEPARATOR = re.compile(r",? (?:and|or) |, ")
+
+
+def _list_start(text: str, at: int) -> int:
+    """Where a list ending at `at` begins: walk back over capitalised words, commas and 'and'."""
+    words = text[max(0, at - 160):at].split(" ")
+    start, index = at, len(words) - 1
+    while index > 0:
+        word = words[index - 1]
+        joins = word in ("and", "or") and index > 1 and words[index - 2][:1].isupper()
+        if word[:1].isupper() or word[:1] == "&" or joins:
+            start -= len(word) + 1
+            index -= 1
+        else:
+            break
+    while start < at and not (text[start].isupper() or text[start] == "&"):
+        start = text.find(" ", start, at) + 1 or at  # a list starts with a name
+    return start
+
+
+def _lists(text: str, companies: list[Match]) -> list[Listing]:
+    """Lists of three or more names, or of two when both are known, that contain a known company."""
+    found: dict[int, Listing] = {}
+    for m in companies:
+        if not (text.startswith((", ", " and ", " or ", ", and ", ", or "), m.end)
+                or text.endswith((", ", " and ", " or "), 0, m.start)):
+            continue
+        start = _list_start(text, m.start)
+        if start in found:
+            continue
+        body = _LIST_AT.match(text, start)
+        if not body or body.end() < m.end:
+            continue
+        items, at = [], start
+        for part in _ITEM_SEPARATOR.split(body.group()):
+            at = text.find(part, at)
+            items.append((part, at))
+            at += len(part)
+        inside = tuple(c for c in companies if start <= c.start < body.end())
+        if len(items) >= 3 or len(inside) == len(items):
+            found[start] = Listing(tuple(items), inside)
+    return list(found.values())
+
+
 # --- discovery of companies the registry does not know ----------------------------------------
 
 _UP = "A-ZÀ-ÖØ-Þ"
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}])[\w&+.-]*"
+# A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}]|&)(?:[\w&+-]|\.(?=\w))*"
 _NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset("Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
@@ -187,7 +356,7 @@ _WEAK_SUFFIXES = frozenset("AI Systems Software Networks Energy Capital Ventures
 # applied right after the cue ("after") or to the text just before it ("before").
 _CUES = {
     "one": ("startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
-            "platform developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
+            "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
             "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
             "carrier").split(),
     "list": ("partners companies firms rivals competitors players participants banks startups start-ups "
@@ -198,32 +367,43 @@ _CUES = {
              "purchase of", "merger with", "merge with", "stake in", "invest in", "invests in", "invested in",
              "backed by", "owned by", "partnered with", "partnering with", "teamed up with", "agreement with",
              "agreements with", "deal with", "deals with", "partnership with", "partnerships with",
-             "contract with", "contracts with"],
+             "contract with", "contracts with", "shares of", "shareholders of", "merger of", "merger between"],
+    "round": ["led by", "co-led by"],
     "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
     "announced": ["announced", "launched", "unveiled", "introduced", "raised", "released", "debuted", "secured",
                   "rolled out", "signed", "filed", "reported"],
     "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
+    "owner": ["chief executive", "CEO", "chief financial officer", "CFO", "co-founder", "founder", "chairman",
+              "shareholders", "shares"],
+    "actor-family": _ACTOR_FAMILIES,
 }
-CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix"))
-                    for kind, forms in _CUES.items() for form in forms)
+CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+                    for kind, forms in _CUES.items() for form in dict.fromkeys(forms))
 _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
+    "round": re.compile(rf" ({_LIST})"),
 }
+_LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
+# "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
+_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+# "its mobile money platform MoMo", "Google's ad exchange AdX": a product, not a company.
+_POSSESSED = re.compile(r"(?:\b(?:its|their|his|her|our|own)|['’]s)(?: [\w-]+){0,5},? ?$")
 _BEFORE = {
+    "owner": re.compile(rf"(?:^|[.!?:] |, |\n|\b[a-z]+ )({_NAME})(?:['’]s)? $"),
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "acquired"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner"))
 _STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
                   "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
                   "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
                   "Early Unlike Like Only Last Next First Why How What Which Who Where".split())
 _TITLES = frozenset("CEO CFO CTO COO Chief President Chairman Chairwoman Chair Director Minister Prime Deputy "
                     "Senior Head Founder Co-founder Vice Executive Secretary Commissioner Professor Prof. Dr Dr. "
-                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady General Officer Manager Spokesperson Spokesman "
+                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady Officer Manager Spokesperson Spokesman "
                     "Spokeswoman Researcher Analyst Governor Senator Judge Mayor King Queen Prince Pope "
                     "Chancellor Ambassador Representative Inspector Detective Sheriff".split())
 # A candidate containing one of these is a public body, event or programme, not a company.
@@ -233,9 +413,13 @@ _ORG_WORDS = frozenset("National Central Federal Reserve Development Ministry Mi
                        "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
                        "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
                        "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
-                       "International World Global United State States Republic Kingdom Commonwealth "
+                       "International World United State States Republic Kingdom Commonwealth "
                        "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
                        "Olympics Games League Cup Championship Prize Award".split())
+
+
+_TIME_WORDS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+                        "May June July August September October November December Easter Christmas".split())
 
 
 def _clean(candidate: str) -> str | None:
@@ -243,6 +427,8 @@ def _clean(candidate: str) -> str | None:
     tokens = candidate.split()
     while tokens and tokens[0] in _STOP:
         tokens.pop(0)
+    if tokens and tokens[0] in _TIME_WORDS:
+        return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
     if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
@@ -267,15 +453,31 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     return text.count(tokens[-1]) > text.count(name)
 
 
-def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[str], list[str]]:
+def _possessed(text: str, at: int) -> bool:
+    """True if the noun phrase ending at `at` belongs to someone ("its … platform")."""
+    before = text[max(0, at - 40):at]
+    return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and \
+        bool(_POSSESSED.search(before))
+
+
+def _has_apposition(text: str, start: int, end: int) -> bool:
+    """Cheap test before the apposition pattern: ", a", ", an" or ", the" in the window."""
+    return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
+
+
+def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
+             divisions: list[tuple[str, int]] = ()) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
-    Text covered by registry entities is skipped; names that merely start with a tagged
-    company ("Google Labs") or follow its possessive ("Meta's Reality Labs") are divisions.
+    Text covered by registry entities is skipped; names that merely start with a tagged company
+    ("Google Labs"), follow its possessive ("Meta's Reality Labs") or end its name ("Telekom" for
+    Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
+    that hold known companies are strong finds.
     """
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
     known_prefixes = tuple(text[m.start:m.end] + " " for m in companies)
+    known_suffixes = tuple(" " + text[m.start:m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
     after_possessive = {m.end + 3 for m in companies if text[m.end:m.end + 3] in ("’s ", "'s ")}
 
     def accept(raw: str, start: int) -> str | None:
@@ -284,17 +486,31 @@ def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[
             return None
         start = text.find(name, start)
         end = start + len(name)
-        if start in after_possessive or name.startswith(known_prefixes) \
+        if start in after_possessive or name.startswith(known_prefixes) or (" " + name).endswith(known_suffixes) \
                 or any(s <= start and end <= e for s, e in taken):
             return None
         return None if _looks_like_person(name, text, start) else name
 
     strong, weak = {}, {}
+    for name, start in divisions:
+        strong.setdefault(name, start)
+    for listing in lists:
+        for raw, start in listing.items:
+            if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+                strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
+        if kind == "actor-family" or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
+            continue  # "led by" names investors only in a funding round
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
+            if kind == "one" and found and _possessed(text, cue.start):
+                found = None  # "its mobile money platform MoMo" names a product
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+            window = max(0, cue.start - 90)
+            if kind == "one" and _has_apposition(text, window, cue.start) and \
+                    (before := _APPOSITION.search(text, window, cue.start)):
+                raws.append((before.group(1), before.start(1)))
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1:cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix
@@ -306,6 +522,8 @@ def discover(text: str, cues: list[Match], entities: list[Match]) -> tuple[list[
             raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
             kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
+            if not any(w[:1].isupper() for w in text[max(0, cue.start - 30):cue.start].split()[-3:]):
+                continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
         for raw, start in raws:

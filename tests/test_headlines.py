@@ -234,3 +234,30 @@ def test_summary_property(paragraphs, max_chars):
 def test_capitalised_letters_are_not_articles():
     headline = derive_headline(["Mistral AI has raised €600 million in a Series A round led by General Catalyst."])
     assert headline == "Mistral AI raises €600 million in Series A round led by General Catalyst"
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    (["Running from 3 to 7 June, the Cyber Week fair in Tel Aviv has drawn 10,000 security experts."],
+     "Cyber Week fair in Tel Aviv draws 10,000 security experts"),
+    (["From Friday night, check-in systems at Heathrow went down after a ransomware attack on Collins Aerospace."],
+     "Check-in systems at Heathrow go down after ransomware attack on Collins Aerospace"),
+    (["A September breach at one of the vendors exposed user data."], "Breach at one of vendors exposes user data"),
+])
+def test_a_date_or_time_phrase_never_opens_a_headline(paragraphs, expected):
+    assert derive_headline(paragraphs) == expected
+
+
+def test_an_aside_on_the_actor_does_not_hide_the_verb():
+    lead = ["Humain, the AI company launched by Saudi Arabia's Public Investment Fund, will buy 18,000 Nvidia chips."]
+    assert derive_headline(lead) == "Humain to buy 18,000 Nvidia chips"
+    lead = ["A US judge ruled that Ross Intelligence, a former legal start-up, was not entitled to a fair use defence."]
+    assert derive_headline(lead) == "US judge rules Ross Intelligence was not entitled to fair use defence"
+
+
+def test_verbs_the_lexicon_lacks_still_take_headline_tense():
+    assert derive_headline(["The CMA has designated Google with strategic market status in search."]) == \
+        "CMA designates Google with strategic market status in search"
+    assert derive_headline(["KT Corporation has admitted that criminals used fake femtocells."]) == \
+        "KT Corporation admits criminals used fake femtocells"
+    assert derive_headline(["A failure in the AWS region knocked out thousands of apps."]) == \
+        "Failure in AWS region knocks out thousands of apps"

@@ -86,3 +86,12 @@ def test_unknown_fields_and_overlaps_between_files_are_errors(tmp_path):
 def test_missing_files_give_an_empty_registry(tmp_path):
     registry = load_registry(tmp_path)
     assert registry.companies == () and registry.topics == () and registry.deny == frozenset()
+
+
+def test_sector_topics_must_name_a_topic(tmp_path):
+    topics = "- {name: Payments and fintech, description: d, keywords: {payments: 2}}\n"
+    write(tmp_path, topics=topics, companies="- {name: Quillpay, topics: [Payments and fintech]}\n")
+    assert load_registry(tmp_path).company("Quillpay").topics == ("Payments and fintech",)
+    write(tmp_path, companies="- {name: Quillpay, topics: [Payment]}\n")
+    with pytest.raises(ContentError, match="'Payment', which topics.yaml does not have"):
+        load_registry(tmp_path)

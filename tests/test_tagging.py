@@ -92,14 +92,23 @@ def test_companies_in_the_headline_come_first(tagger):
     assert tags.companies == ("Mastercard", "Visa")
 
 
-def test_topics_need_enough_weighted_evidence_and_the_title_counts_double(tagger):
-    assert tagger.tag("", ["A ransomware attack hit the firm."]).topics == ()
-    assert tagger.tag("Ransomware attack", ["A ransomware attack hit the firm."]).topics[0] == "Cybersecurity"
+def test_topics_need_enough_weighted_evidence_and_the_lead_counts_double(tagger):
+    body = ["The firm opened an office.", "A ransomware attack hit it once."]
+    assert tagger.tag("", body).topics == ()
+    assert tagger.tag("Ransomware attack", body).topics[0] == "Cybersecurity"
+    assert tagger.tag("", body[::-1]).topics[0] == "Cybersecurity"  # the lead sentence stands in for a headline
     tags = tagger.tag("", ["Hackers used ransomware and malware; the cybersecurity breach exposed personal data "
                            "and user data. Police made arrests for fraud and extortion."])
     assert tags.topics[0] == "Cybersecurity"
     assert {"Data protection and privacy", "Cybercrime and fraud"} <= set(tags.topics)
     assert 1 <= len(tags.topics) <= 4
+
+
+def test_a_company_sector_supports_a_topic_the_text_names(tagger):
+    body = ["{} opened an office in Leeds.", "It serves merchants and handles payments."]
+    assert "Payments and fintech" in tagger.tag("", [p.format("Monzo") for p in body]).topics
+    assert "Payments and fintech" not in tagger.tag("", [p.format("Zentrix") for p in body]).topics
+    assert tagger.tag("", ["Monzo opened an office in Leeds."]).topics == ()  # a sector alone is no evidence
 
 
 def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
@@ -121,3 +130,43 @@ def test_suggestions_report_counts_and_gives_pasteable_yaml():
     assert yaml.safe_load(snippet) == [{"name": "Kido", "slug": "kido"},
                                        {"name": "Zentrix Systems", "slug": "zentrix-systems"}]
     assert "every company named" in suggestions_report({"a": Tags((), (), (), (), ())})
+
+
+def test_unknown_firms_listed_with_known_ones_are_companies(tagger):
+    tags = tagger.tag("", ["Investors DST Global, Andreessen Horowitz, Quillpay and Nvidia took part."])
+    assert set(tags.companies) == {"DST Global", "Andreessen Horowitz", "Quillpay", "Nvidia"}
+    assert tagger.tag("", ["Spain, Cyprus and Georgia froze accounts."]).companies == ()
+
+
+def test_apposition_and_round_cues_name_unknown_firms(tagger):
+    assert companies(tagger, "Lyten, a US battery start-up from San Jose, will buy the plant.") == ("Lyten",)
+    assert companies(tagger, "The round was led by Parkway Capital and Orbix Ventures.") == \
+        ("Parkway Capital", "Orbix Ventures")
+    assert companies(tagger, "The authors, led by Andrea Bartz, sued.") == ()  # people lead groups too
+
+
+def test_names_do_not_run_across_a_sentence_end(tagger):
+    tags = tagger.tag("", ["The round was co-led by Zentro Partners. Investors such as Orbix Holdings joined."])
+    assert set(tags.companies) == {"Zentro Partners", "Orbix Holdings"}
+
+
+def test_named_divisions_are_their_own_terms_and_products_of_others_are_not(tagger):
+    assert companies(tagger, "The fund was backed by Intel Capital.") == ("Intel Capital",)
+    assert companies(tagger, "Intel Capital and Intel both invested.") == ("Intel Capital", "Intel")
+    assert companies(tagger, "Tencent blocked Nvidia's RTX chips.") == ("Tencent", "Nvidia")
+    assert companies(tagger, "Users of its mobile money platform, MoMo, were not affected.") == ()
+
+
+def test_threat_actors_are_never_companies_and_support_their_topics(tagger):
+    tags = tagger.tag("", ["Microsoft said Linen Typhoon and Storm-2603 exploited the flaw.",
+                           "The Qilin gang, tracked as UNC4393, later struck a brewer. Akira followed."])
+    assert tags.companies == ("Microsoft",)
+    assert set(tags.threat_actors) == {"Linen Typhoon", "Storm-2603", "Qilin", "UNC4393", "Akira"}
+    assert "Cybercrime and fraud" in tags.topics
+    assert tagger.tag("", ["Royal Mail delayed parcels."]).threat_actors == ()
+
+
+def test_ordinary_word_companies_in_company_contexts(tagger):
+    assert companies(tagger, "Circle, which issues USDC, welcomed the law.") == ("Circle",)
+    assert companies(tagger, "Investors included Arm, Microsoft and Oracle.") == ("Arm", "Microsoft", "Oracle")
+    assert companies(tagger, "Arm the staff with better tools.") == ()
