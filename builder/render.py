@@ -32,12 +32,13 @@ class Site:
 class Renderer:
     """Renders planned pages; build one per build and reuse it for every page."""
 
-    def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None,
+    def __init__(self, templates_dir: Path, site: Site, unused_cache_dir: Path | None = None,
                  bodies: Bodies | None = None):
+        """`unused_cache_dir` is ignored: compiled templates are not cached on disk any more (a
+        planted or damaged bytecode file would run or crash); compiling them costs about 0.1 s
+        per process. The argument stays until build.py stops passing it."""
         self.site = site
         self.bodies = bodies or Bodies()
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
         self.urls = urls.Urls(site.base_url)
         self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -46,7 +47,6 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         )
         href = self.urls.href
         nav = SimpleNamespace(home=href(urls.HOME), topics=href(urls.terms("topics")),
