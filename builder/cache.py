@@ -16,6 +16,7 @@ import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from stat import S_ISREG
@@ -129,7 +130,7 @@ def _str_map(value) -> dict[str, str]:
     return value
 
 
-def _article(value) -> tuple:
+def _article_entry(value) -> tuple:
     """A (stat key, `Article.row()`) pair as the build made it (checks inlined: 50,000 rows)."""
     (size, mtime, ctime, inode), row = value
     slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
@@ -147,7 +148,7 @@ def _article(value) -> tuple:
 
 def _articles(value) -> dict:
     _need(type(value) is dict)
-    return {path: _article(pair) for path, pair in value.items()}
+    return {path: _article_entry(pair) for path, pair in value.items()}
 
 
 def _related(value) -> tuple[dict, dict]:
@@ -381,14 +382,14 @@ def _walk(value, out: list[str], memo: dict) -> None:
         out.append(f"L{len(value)}")
         for item in value:
             _walk(item, out, memo)
-    elif kind.__name__ in _SHARED:
+    elif kind in _model().shared:
         text = memo.get(id(value))
         if text is None:
             parts: list[str] = []
             _walk_object(value, parts, memo)
             text = memo[id(value)] = "\x1f".join(parts)
         out.append(text)
-    elif kind.__name__ in _WALKERS or is_dataclass(value):
+    elif kind in _model().walkers or is_dataclass(value):
         _walk_object(value, out, memo)
     elif isinstance(value, dict):
         for key in sorted(value, key=str):
@@ -399,12 +400,12 @@ def _walk(value, out: list[str], memo: dict) -> None:
     elif isinstance(value, (str, int, float, bool, dt.date)):
         out.append(repr(value))
     else:
-        raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._WALKERS")
+        raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._model")
 
 
 def _walk_object(value, out: list[str], memo: dict) -> None:
     """A model object: its own walker's text, or its dataclass fields."""
-    walker = _WALKERS.get(type(value).__name__)
+    walker = _model().walkers.get(type(value))
     if walker:
         walker(value, out)
         return
@@ -418,14 +419,26 @@ def _page(page, out: list[str]) -> None:
     out.append(f"P{page.path}\x1e{page.template}\x1e{max(dates) if dates else ''}")
 
 
-# The model's own types: an article is its file's hash; a term is what a link to it shows.
-# A term's article count is not part of it (every added article would change every chip):
-# pages that show counts get them as values of their own ("count", (term, count) rows).
-_WALKERS = {
-    "Article": lambda article, out: out.append("A" + article.digest),
-    "Term": lambda term, out: out.append(
-        f"T{term.spec.field}\x1e{term.name}\x1e{term.slug}\x1e{term.description}"),
-    "Page": _page,
-}
+def _article_text(article, out: list[str]) -> None:
+    """An article is what its file says (its hash) and where that file is (its path, and the
+    slug taken from the file name when the front matter has none)."""
+    out.append(f"A{article.digest}\x1e{article.slug}\x1e{article.path}")
+
+
+@dataclass(frozen=True)
+class _Model:
+    walkers: dict  # type -> how to fingerprint it, where its dataclass fields are not the way
+    shared: frozenset  # types of objects many pages show: walked once per `memo`
+
+
+@cache
+def _model() -> _Model:
+    """The model's own types (imported late: the content module imports this one)."""
+    from builder.archive import Listed, TermLink
+    from builder.content import Article
+    from builder.pages import Page
+
+    return _Model({Article: _article_text, Page: _page}, frozenset({Listed, TermLink}))
+
+
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
-_SHARED = {"Listed", "Term"}  # objects many pages show: walked once per `memo`

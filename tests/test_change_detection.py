@@ -70,3 +70,15 @@ def test_a_scan_of_files_changed_long_ago_does_not_wait(tmp_path):
     start = time.perf_counter()
     cache.scan(tmp_path)
     assert time.perf_counter() - start < 0.05
+
+
+def test_a_renamed_article_file_moves_its_links_everywhere(make_site):
+    """Without `slug:` the file name is the slug: the same text under another name is another
+    page, and every listing must link to it (the file's hash alone does not say so)."""
+    untitled = "---\ntitle: Untitled slug\ndate: 2026-01-02\ntopics: [Space]\n---\nSome text.\n"
+    root, _ = make_site({"content/old-name.md": untitled, "content/story.md": STORY})
+    (root / "content" / "old-name.md").rename(root / "content" / "new-name.md")
+    run_cli("build", "--no-search", cwd=root)
+    home = (root / "site" / "index.html").read_text("utf-8")
+    assert "/articles/new-name/" in home and "/articles/old-name/" not in home
+    assert not (root / "site" / "articles" / "old-name").exists()
