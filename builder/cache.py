@@ -415,8 +415,12 @@ def _walk_object(value, out: list[str], memo: dict) -> None:
 
 
 def _page(page, out: list[str]) -> None:
+    """A page as the sitemap lists it: path, kind, and its date (an article's own, else the
+    newest it shows; an article page's related articles can be newer than the article)."""
     dates = [a.date for a in page.articles if a.date]
-    out.append(f"P{page.path}\x1e{page.template}\x1e{max(dates) if dates else ''}")
+    article = page.context.get("article")
+    own = article.date if article is not None else ""
+    out.append(f"P{page.path}\x1e{page.template}\x1e{own}\x1e{max(dates) if dates else ''}")
 
 
 def _article_text(article, out: list[str]) -> None:

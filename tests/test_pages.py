@@ -234,3 +234,16 @@ def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "templates/partials/chips.html:5:" in result.stderr
     assert "no 'count'" in result.stderr and "use the count the page gives" in result.stderr
+
+
+def test_re_dating_an_article_updates_its_sitemap_date(make_site):
+    """The sitemap shows each article's own date; a newer related article must not hide a change."""
+    files = {"content/older.md": "---\ntitle: Older\ndate: 2025-01-01\ntopics: [Space]\n---\nOld.\n",
+             "content/newer.md": "---\ntitle: Newer\ndate: 2025-01-20\ntopics: [Space]\n---\nNew.\n"}
+    root, _ = make_site(files)
+    older = root / "content" / "older.md"
+    older.write_text(older.read_text().replace("2025-01-01", "2025-01-09"))
+    run_cli("build", "--no-search", cwd=root)
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    entry = sitemap.split("/articles/older/</loc>")[1].split("</url>")[0]
+    assert "<lastmod>2025-01-09</lastmod>" in entry
