@@ -74,8 +74,9 @@ class BuildCache:
 
     def save(self, folder: Path) -> None:
         """Write the cache, then the stamp of its inputs (a kill between the two costs a build)."""
-        payload = json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, ensure_ascii=False,
-                             check_circular=False, separators=(",", ":")).encode()
+        # ASCII: a file name that is not UTF-8 (surrogate escapes) round-trips as \u escapes
+        payload = json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, check_circular=False,
+                             separators=(",", ":")).encode()
         checksum = hashlib.sha256(payload).hexdigest().encode()
         _make_folder(folder)
         for name, data in ((CACHE_FILE, _MAGIC + checksum + b"\n" + payload), (STAMP_FILE, self.inputs.encode())):
@@ -142,8 +143,8 @@ def _article_entry(value) -> tuple:
         _need(type(file) is str and type(position) is int and (name is None or type(name) is str)
               and (url is None or type(url) is str))
         source = (file, position, name, url)
-    return (size, mtime, ctime, inode), (slug, title, day, summary, tuple(topics), tuple(companies), tuple(organisations), source,
-                 tuple(aliases), tuple(warnings), digest)
+    return (size, mtime, ctime, inode), (slug, title, day, summary, tuple(topics), tuple(companies),
+                                         tuple(organisations), source, tuple(aliases), tuple(warnings), digest)
 
 
 def _articles(value) -> dict:

@@ -197,7 +197,8 @@ def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 1
             if other is not term:
                 known = counts.get(id(other), (other, 0))
                 counts[id(other)] = (other, known[1] + 1)
-    return [(other.link, count) for other, count in sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]]
+    best = sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]
+    return [(other.link, count) for other, count in best]
 
 
 def _per_month(articles: list[Article]) -> list[tuple[dt.date, int]]:

@@ -173,3 +173,9 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(make_site):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert ".cache" in result.stderr and "is a file" in result.stderr and "hint" in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_survives_the_cache(tmp_path):
+    cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), ("s", "T", 0, "", (), (), (), None, (), (), "d"))})
+    cache.save(tmp_path)
+    assert BuildCache.load(tmp_path, "v") == cache
