@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -149,18 +151,15 @@ class _Environment(jinja2.Environment):
 
 
 def _template_frame(err: Exception, templates_dir: Path, name: str) -> tuple[str, int | None]:
-    """(template file, line) the exception was raised in, innermost first (a partial, a card),
-    read from its traceback; the page's own template if none is found."""
-    found: tuple[str, int | None] = (f"templates/{name}", None)
-    folder = str(templates_dir.resolve())
-    tb = err.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(folder + "/") or filename.endswith("/" + name):
-            found = (f"templates/{Path(filename).resolve().relative_to(folder).as_posix()}"
-                     if filename.startswith(folder + "/") else found[0], tb.tb_lineno)
-        tb = tb.tb_next
-    return found
+    """(template file, line) the exception was raised in: the innermost template (a partial,
+    a card), read from its traceback; the page's own template if none is found."""
+    folder = os.path.normpath(templates_dir)  # the loader names template files under it
+    found: tuple[str, int | None] = (name, None)
+    for frame, line in traceback.walk_tb(err.__traceback__):
+        filename = os.path.normpath(frame.f_code.co_filename)
+        if filename.startswith(folder + os.sep):
+            found = (Path(os.path.relpath(filename, folder)).as_posix(), line)
+    return f"templates/{found[0]}", found[1]
 
 
 # What templates cannot read, because no page's key covers it, and what to use instead.
