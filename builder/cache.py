@@ -81,8 +81,14 @@ class BuildCache:
         _make_folder(folder)
         for name, data in ((CACHE_FILE, _MAGIC + checksum + b"\n" + payload), (STAMP_FILE, self.inputs.encode())):
             tmp = folder / f".{name}.{os.getpid()}"
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / name)
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, folder / name)
+            except OSError as err:
+                tmp.unlink(missing_ok=True)
+                raise ContentError(f"cannot write the build cache: {err.strerror or err}", file=folder / name,
+                                   hint=f"delete {folder} (the next build makes it again) "
+                                        "or make it writable") from None
 
 
 _MAGIC = b"newsarchive-cache 1 sha256 "

@@ -16,6 +16,7 @@ from builder import markup
 from builder.build import build
 from builder.cache import BODIES_FILE, BodyStore, BuildCache, code_version
 from builder.config import load_config
+from builder.errors import ContentError
 from builder.parallel import fork_map
 from conftest import file_tree, generated_project, run_cli
 
@@ -179,3 +180,10 @@ def test_a_file_name_that_is_not_utf8_survives_the_cache(tmp_path):
     cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), ("s", "T", 0, "", (), (), (), None, (), (), "d"))})
     cache.save(tmp_path)
     assert BuildCache.load(tmp_path, "v") == cache
+
+
+def test_a_cache_file_that_cannot_be_replaced_is_a_clear_error(tmp_path):
+    (tmp_path / "build.json").mkdir()  # a folder where the cache file goes
+    with pytest.raises(ContentError, match="cannot write the build cache"):
+        BuildCache("v").save(tmp_path)
+    assert BuildCache.load(tmp_path, "v") == BuildCache("v")
