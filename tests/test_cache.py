@@ -9,12 +9,13 @@ import pickle
 import shutil
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from builder import markup
 from builder.build import build
-from builder.cache import BODIES_FILE, BodyStore, BuildCache, code_version
+from builder.cache import BODIES_FILE, CACHE_FILE, BodyStore, BuildCache, code_version
 from builder.config import load_config
 from builder.errors import ContentError
 from builder.parallel import fork_map
@@ -81,6 +82,11 @@ def test_a_template_change_reuses_every_rendered_body(archive, monkeypatch):
 
 # --- a damaged or planted cache is a slower build, never a wrong page, a traceback or code run ---
 
+def _cache_folder(config) -> Path:
+    """Where the last build saved its cache (wherever the build keeps its state)."""
+    return max(config.root.rglob(CACHE_FILE), key=lambda p: p.stat().st_mtime_ns).parent
+
+
 def _cold_tree(config) -> dict[str, bytes]:
     """The site a build without any cache makes of the same inputs."""
     cold = replace(config, out=str(config.root / "cold-site"), cache=str(config.root / "cold-cache"))
@@ -91,7 +97,7 @@ def _cold_tree(config) -> dict[str, bytes]:
 def test_the_build_cache_survives_a_json_round_trip_exactly(archive):
     build(archive, workers=1)
     version = code_version()
-    saved = BuildCache.load(archive.path("cache"), version)
+    saved = BuildCache.load(_cache_folder(archive), version)
     assert saved.articles and saved.outputs and saved.related[0]
     saved.save(archive.root / "tmp-cache")
     again = BuildCache.load(archive.root / "tmp-cache", version)
@@ -104,8 +110,8 @@ def test_the_build_cache_survives_a_json_round_trip_exactly(archive):
 @pytest.mark.parametrize("damage", ["flip", "truncate", "wrong types", "planted pickle"])
 def test_a_damaged_build_cache_gives_a_full_correct_build(archive, damage, monkeypatch):
     build(archive, workers=1)
-    cache_dir = archive.path("cache")
-    (cache_file,) = [p for p in cache_dir.iterdir() if p.name.startswith("build.")]
+    cache_dir = _cache_folder(archive)
+    cache_file = cache_dir / CACHE_FILE
     data = cache_file.read_bytes()
     if damage == "flip":
         data = data.replace(b"report-0001", b"report-0002", 1)
@@ -121,7 +127,7 @@ def test_a_damaged_build_cache_gives_a_full_correct_build(archive, damage, monke
     else:  # what a cache restored by CI could hold: unpickling it runs a command
         marker = archive.root / "pwned"
         exploit = pickle.dumps(_Exploit(f"touch {marker}"))
-        for name in ("build.pickle", "build.json"):
+        for name in ("build.pickle", CACHE_FILE):
             (cache_dir / name).write_bytes(exploit)
     if damage != "planted pickle":
         cache_file.write_bytes(data)
