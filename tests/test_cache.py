@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import shutil
@@ -183,7 +184,8 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(make_site):
 
 
 def test_a_file_name_that_is_not_utf8_survives_the_cache(tmp_path):
-    cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), ("s", "T", 0, "", (), (), (), None, (), (), "d"))})
+    row = ("s", "T", 0, "", (), (), (), None, (), (), "d")
+    cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), row)})
     cache.save(tmp_path)
     assert BuildCache.load(tmp_path, "v") == cache
 
@@ -193,3 +195,25 @@ def test_a_cache_file_that_cannot_be_replaced_is_a_clear_error(tmp_path):
     with pytest.raises(ContentError, match="cannot write the build cache"):
         BuildCache("v").save(tmp_path)
     assert BuildCache.load(tmp_path, "v") == BuildCache("v")
+
+
+def test_a_planted_template_bytecode_file_never_runs(make_site):
+    """Compiled templates are not read from the cache: a file planted where Jinja's bytecode
+    cache looked (marshal'd code, valid for the current templates) is never run."""
+    from jinja2.bccache import bc_magic
+
+    root, _ = make_site({"content/story.md": "---\ntitle: Story\n---\nText.\n"})
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- edited -->\n</body>"))  # every page renders
+    marker, folder = root / "pwned", (root / "templates").resolve()
+    planted = marshal.dumps(compile(f"open({str(marker)!r}, 'w').close()", "planted", "exec"))
+    (root / ".cache" / "jinja").mkdir(exist_ok=True)
+    for template in folder.rglob("*.html"):
+        name = template.relative_to(folder).as_posix()
+        key = hashlib.sha1(f"{name}|{folder}/{name}".encode()).hexdigest()
+        checksum = hashlib.sha1(template.read_text().encode()).hexdigest()
+        bytecode = bc_magic + pickle.dumps(checksum, 2) + planted
+        (root / ".cache" / "jinja" / f"__jinja2_{key}.cache").write_bytes(bytecode)
+    result = run_cli("build", "--no-search", cwd=root, check=False)
+    assert not marker.exists()
+    assert result.returncode == 0 and "<!-- edited -->" in (root / "site" / "index.html").read_text()
