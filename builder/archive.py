@@ -7,6 +7,7 @@ import math
 from bisect import bisect_left
 from itertools import repeat
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from builder.content import Article
 from builder.registry import Registry
@@ -27,6 +28,20 @@ COMPANIES = TaxonomySpec("companies", "company", "Companies")
 TAXONOMIES = (TOPICS, COMPANIES)
 
 
+@dataclass(frozen=True)
+class TermLink:
+    """A term as templates see it: what a link to it shows, every field part of a page's key.
+
+    No count and no articles: those change with every added article, and a page showing
+    them gets them as values of its own (`count`, `(term, count)` rows), which its key covers.
+    """
+
+    spec: TaxonomySpec
+    name: str
+    slug: str
+    description: str = ""
+
+
 @dataclass(eq=False)
 class Term:
     """A topic or a company, with its articles in reading order (newest first)."""
@@ -41,14 +56,19 @@ class Term:
     def count(self) -> int:
         return len(self.articles)
 
+    @cached_property
+    def link(self) -> TermLink:
+        """The term as pages give it to templates (one per term: fingerprints are memoised by id)."""
+        return TermLink(self.spec, self.name, self.slug, self.description)
+
 
 @dataclass(frozen=True)
 class Listed:
     """An article as a listing shows it: with its topic and company terms, for linked chips."""
 
     article: Article
-    topics: tuple[Term, ...]
-    companies: tuple[Term, ...]
+    topics: tuple[TermLink, ...]
+    companies: tuple[TermLink, ...]
 
 
 @dataclass
@@ -72,7 +92,7 @@ class Archive:
         entry = self._listed.get(article.slug)
         if entry is None:
             entry = self._listed[article.slug] = Listed(
-                article, tuple(self.terms_of(article, TOPICS)), tuple(self.terms_of(article, COMPANIES)))
+                article, *(tuple(t.link for t in self.terms_of(article, spec)) for spec in (TOPICS, COMPANIES)))
         return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:

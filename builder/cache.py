@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from stat import S_ISREG
 
 import builder
+from builder.errors import ContentError
 
-CACHE_FILE = "build.pickle"
-STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not unpickle the cache
+CACHE_FILE = "build.json"
+STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not load the cache
 BODIES_FILE = "bodies.sqlite"
 # Libraries whose output ends up in pages: a new version of one means new bytes.
 _LIBRARIES = ("markdown-it-py", "Jinja2", "MarkupSafe", "PyYAML", "feedgen", "python-slugify")
@@ -40,7 +44,7 @@ def code_version() -> str:
 class BuildCache:
     version: str = ""
     inputs: str = ""  # signature of every input of the last successful build
-    articles: dict = field(default_factory=dict)  # path -> (mtime_ns, size, Article.row())
+    articles: dict = field(default_factory=dict)  # path -> (stat_key(), Article.row())
     outputs: dict = field(default_factory=dict)  # output file -> key of the page that wrote it
     extras: list = field(default_factory=list)  # other files published: static files, .nojekyll
     related: tuple = ({}, {})  # (Archive.relation_keys(), slug -> related slugs)
@@ -48,27 +52,131 @@ class BuildCache:
 
     def digests(self) -> dict[str, str]:
         """slug -> hash of the article's file, as the last build read it."""
-        return {row[0]: row[-1] for _, _, row in self.articles.values()}
+        return {row[0]: row[-1] for _, row in self.articles.values()}
 
     @classmethod
     def load(cls, folder: Path, version: str) -> "BuildCache":
-        """The cache in `folder`, or an empty one if it is missing, damaged or from other code."""
+        """The cache in `folder`, or an empty one if it is missing, damaged or from other code.
+
+        JSON, never pickle: a cache restored by CI must not be able to run code. Its checksum
+        and a check of every value's type turn damage into a slower build, never a wrong page.
+        """
         try:
-            with open(folder / CACHE_FILE, "rb") as handle:
-                cache = pickle.load(handle)
-            if isinstance(cache, cls) and cache.version == version:
-                return cache
-        except Exception:  # a damaged cache is only a slower build
-            pass
+            data = (folder / CACHE_FILE).read_bytes()
+            payload = _verified(data)
+            if payload is not None:
+                values = json.loads(payload)
+                if type(values) is dict and values.get("version") == version:
+                    return cls(**{name: decode(values[name]) for name, decode in _DECODERS.items()})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            pass  # a damaged cache is only a slower build
         return cls(version=version)
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in ((CACHE_FILE, pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)),
-                           (STAMP_FILE, self.inputs.encode())):
+        """Write the cache, then the stamp of its inputs (a kill between the two costs a build)."""
+        # ASCII: a file name that is not UTF-8 (surrogate escapes) round-trips as \u escapes
+        payload = json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, check_circular=False,
+                             separators=(",", ":")).encode()
+        checksum = hashlib.sha256(payload).hexdigest().encode()
+        _make_folder(folder)
+        for name, data in ((CACHE_FILE, _MAGIC + checksum + b"\n" + payload), (STAMP_FILE, self.inputs.encode())):
             tmp = folder / f".{name}.{os.getpid()}"
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / name)
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, folder / name)
+            except OSError as err:
+                tmp.unlink(missing_ok=True)
+                raise ContentError(f"cannot write the build cache: {err.strerror or err}", file=folder / name,
+                                   hint=f"delete {folder} (the next build makes it again) "
+                                        "or make it writable") from None
+
+
+_MAGIC = b"newsarchive-cache 1 sha256 "
+
+
+def _verified(data: bytes) -> bytes | None:
+    """The payload of a cache file whose checksum matches, else None (damaged or truncated)."""
+    header, _, payload = data.partition(b"\n")
+    if not header.startswith(_MAGIC):
+        return None
+    return payload if hashlib.sha256(payload).hexdigest().encode() == header[len(_MAGIC):] else None
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the cache folder; a file in its place is an error the editor can fix."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ContentError("the build cache folder is a file", file=folder,
+                           hint="delete or move that file (the cache is rebuilt), or set 'cache' in "
+                                "site.toml to another folder") from None
+
+
+# JSON has lists where the cache had tuples; each field is turned back into exactly what the
+# build made, and anything of another type is refused (ValueError), so comparisons stay exact.
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise ValueError("unexpected value in the build cache")
+
+
+def _str(value) -> str:
+    _need(type(value) is str)
+    return value
+
+
+def _strs(value) -> tuple[str, ...]:
+    _need(type(value) is list)
+    "".join(value)  # TypeError unless every item is text: a check in C, 50,000 rows are many
+    return tuple(value)
+
+
+def _str_map(value) -> dict[str, str]:
+    _need(type(value) is dict)
+    "".join(value.values())
+    return value
+
+
+def _article_entry(value) -> tuple:
+    """A (stat key, `Article.row()`) pair as the build made it (checks inlined: 50,000 rows)."""
+    (size, mtime, ctime, inode), row = value
+    slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
+    _need(type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is int
+          and type(topics) is type(companies) is type(organisations) is type(aliases) is type(warnings) is list)
+    "".join((slug, title, summary, digest, *topics, *companies, *organisations, *aliases, *warnings))
+    if source is not None:
+        file, position, name, url = source
+        _need(type(file) is str and type(position) is int and (name is None or type(name) is str)
+              and (url is None or type(url) is str))
+        source = (file, position, name, url)
+    return (size, mtime, ctime, inode), (slug, title, day, summary, tuple(topics), tuple(companies),
+                                         tuple(organisations), source, tuple(aliases), tuple(warnings), digest)
+
+
+def _articles(value) -> dict:
+    _need(type(value) is dict)
+    return {path: _article_entry(pair) for path, pair in value.items()}
+
+
+def _related(value) -> tuple[dict, dict]:
+    """(slug -> (reading order, topic slugs, company slugs), slug -> related slugs)."""
+    keys, lists = value
+    _need(type(keys) is dict and type(lists) is dict)
+    relation_keys = {}
+    for slug, (order, topics, companies) in keys.items():  # see archive.reading_order
+        kind, day, file, position, same = order
+        _need(type(kind) is type(day) is type(position) is int and type(topics) is type(companies) is list
+              and same == slug)
+        "".join((file, *topics, *companies))
+        relation_keys[slug] = ((kind, day, file, position, slug), tuple(topics), tuple(companies))
+    for slugs in lists.values():
+        _need(type(slugs) is list)
+        "".join(slugs)
+    return relation_keys, lists
+
+
+_DECODERS = {"version": _str, "inputs": _str, "articles": _articles, "outputs": _str_map,
+             "extras": lambda value: list(_strs(value)), "related": _related, "listing": _str}
 
 
 class BodyStore:
@@ -76,39 +184,54 @@ class BodyStore:
 
     One SQLite file that load workers add to and render workers read from; every process
     opens its own connections, never one inherited through a fork. Like the rest of the
-    cache it is a shortcut only: a damaged store is emptied, a missing body rendered again.
+    cache it is a shortcut only: each body is stored with a checksum and checked when read
+    (a damaged one is rendered again), and a damaged file is deleted. A store that is only
+    busy (locked by another build) is left as it is and skipped.
     """
+
+    TIMEOUT = 30  # seconds to wait for another build's write before skipping the store
 
     def __init__(self, folder: Path, version: str):
         self.path = folder / BODIES_FILE
         self._reader: tuple[int, sqlite3.Connection] | None = None
-        self.usable = self._prepare(folder, version)
+        _make_folder(folder)
+        self.usable = self._prepare(version)
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection = sqlite3.connect(self.path, timeout=self.TIMEOUT, isolation_level=None)
         connection.execute("PRAGMA synchronous = OFF")  # a cache: losing it to a crash costs time only
         return connection
 
-    def _prepare(self, folder: Path, version: str) -> bool:
-        """Create the store, or empty it if another version of the code filled it."""
-        folder.mkdir(parents=True, exist_ok=True)
+    def _prepare(self, version: str) -> bool:
+        """Create the store, or start it afresh if another version of the code filled it."""
         for _ in range(2):
             try:
                 with closing(self._connect()) as db:
                     db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
                     db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
-                    db.execute("CREATE TABLE IF NOT EXISTS html (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
                     if db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
                         with db:
-                            db.execute("BEGIN")
-                            db.execute("DELETE FROM html")
+                            db.execute("BEGIN IMMEDIATE")
+                            db.execute("DROP TABLE IF EXISTS html")  # another version, maybe another layout
                             db.execute("DELETE FROM meta")
                             db.execute("INSERT INTO meta VALUES (?)", (version,))
+                    db.execute("CREATE TABLE IF NOT EXISTS html "
+                               "(digest TEXT PRIMARY KEY, html TEXT NOT NULL, checksum TEXT NOT NULL)")
                 return True
-            except sqlite3.Error:  # damaged: start again from an empty file
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            except sqlite3.Error as err:
+                if not self._damaged(err):
+                    return False
         return False
+
+    def _damaged(self, err: sqlite3.Error) -> bool:
+        """True (and the store deleted) if `err` says the file is damaged, not merely busy."""
+        if (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return False
+        self.close()
+        self.usable = False
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return True
 
     def put(self, bodies: list[tuple[str, str]]) -> None:
         """Store (digest, html) pairs; a store that cannot be written is skipped."""
@@ -117,21 +240,23 @@ class BodyStore:
         try:
             with closing(self._connect()) as db, db:
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", bodies)
-        except sqlite3.Error:
-            pass
+                db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
+                               [(digest, html, _checksum(digest, html)) for digest, html in bodies])
+        except sqlite3.Error as err:
+            self._damaged(err)
 
     def get(self, digest: str) -> str | None:
-        """The stored HTML of the article file with this hash, if any."""
+        """The stored HTML of the article file with this hash, if any and undamaged."""
         if not self.usable:
             return None
         try:
             if self._reader is None or self._reader[0] != os.getpid():
                 self._reader = (os.getpid(), self._connect())
-            row = self._reader[1].execute("SELECT html FROM html WHERE digest = ?", (digest,)).fetchone()
-        except sqlite3.Error:
+            row = self._reader[1].execute("SELECT html, checksum FROM html WHERE digest = ?", (digest,)).fetchone()
+        except sqlite3.Error as err:  # also text that is no longer UTF-8
+            self._damaged(err)
             return None
-        return row[0] if row else None
+        return row[0] if row and _checksum(digest, row[0]) == row[1] else None
 
     def close(self) -> None:
         """Close this process's reader (before the process forks again, or at the end)."""
@@ -149,8 +274,13 @@ class BodyStore:
                 if stale:
                     db.execute("BEGIN")
                     db.executemany("DELETE FROM html WHERE digest = ?", stale)
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as err:
+            self._damaged(err)
+
+
+def _checksum(digest: str, html: str) -> str:
+    """What a stored body is checked against: it binds the HTML to its article's hash."""
+    return hashlib.sha1(f"{digest}\0{html}".encode()).hexdigest()
 
 
 def last_inputs(folder: Path) -> str:
@@ -162,7 +292,10 @@ def last_inputs(folder: Path) -> str:
 
 
 def scan(folder: Path) -> dict[str, os.stat_result | None]:
-    """Every file under `folder` (not inside linked folders) with its stat; None if unreadable."""
+    """Every file under `folder` (not inside linked folders) with its stat; None if unreadable.
+
+    Returns once a later change to any of them would show in its stat (see `settle`).
+    """
     found: dict[str, os.stat_result | None] = {}
 
     def visit(path: str) -> None:
@@ -180,20 +313,61 @@ def scan(folder: Path) -> dict[str, os.stat_result | None]:
         visit(str(folder))
     elif folder.exists():
         found[str(folder)] = folder.stat()
+    settle(found.values())
     return found
 
 
-def tree_signature(*folders: Path, extra: str = "", scans: dict | None = None) -> str:
-    """A hash of the names, sizes and mtimes of every file under `folders`.
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What says a file is unchanged, as in git's index: size, mtime, ctime and inode.
 
-    `scans` (folder -> its `scan`) supplies folders already scanned; others are scanned here.
+    `cp -p`, `rsync -t` or `touch -r` restore size and mtime, but every change sets ctime
+    (which no tool can set back) and a file put in place by rename has another inode.
+    """
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+# A timestamp tick: a few ms on Linux; where times are whole seconds (FAT: 2 s), 2 s.
+_FINE_TICK_NS, _COARSE_TICK_NS = 100_000_000, 2_000_000_000
+
+
+def settle(stats) -> None:
+    """Wait until a change to any of these files would get another ctime than its stat shows.
+
+    A file changed in the same timestamp tick as the stat was taken is "racy": read now, a
+    second change within that tick could keep its whole stat key, and the build would trust
+    what it read. Waiting out the tick (0.1 s at most, only right after an edit) closes that.
+    """
+    newest = max((st.st_ctime_ns for st in stats if st), default=0)
+    tick = _COARSE_TICK_NS if newest % 1_000_000_000 == 0 else _FINE_TICK_NS
+    wait = newest + tick - time.time_ns()
+    if wait > 0:
+        time.sleep(min(wait, tick) / 1e9)  # a ctime in the future (clock skew) waits one tick
+
+
+def tree_signature(*folders: Path, extra: str = "", scans: dict | None = None) -> str:
+    """A hash of every file under `folders`: names and contents.
+
+    Folders in `scans` (folder -> its `scan`: the content, too big to read on every build)
+    count by stat key instead.
     """
     lines = [extra]
     for folder in folders:
-        files = scans[folder] if scans and folder in scans else scan(folder)
-        lines += [f"{path}\0{st.st_size}\0{st.st_mtime_ns}" if st else f"{path}\0-" for path, st in
-                  sorted(files.items())]
+        if scans and folder in scans:
+            lines += [f"{path}\0{stat_key(st) if st else '-'}" for path, st in sorted(scans[folder].items())]
+        else:
+            lines += [f"{path}\0{_contents_hash(path, st)}" for path, st in sorted(scan(folder).items())]
     return hashlib.sha1("\n".join(lines).encode()).hexdigest()
+
+
+def _contents_hash(path: str, stat: os.stat_result | None) -> str:
+    """A hash of a regular file's bytes; '-' for anything else (never block on a FIFO)."""
+    if stat is None or not S_ISREG(stat.st_mode):
+        return "-"
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha1(handle.read()).hexdigest()
+    except OSError:
+        return "-"
 
 
 def fingerprint(value, memo: dict | None = None) -> str:
@@ -215,14 +389,14 @@ def _walk(value, out: list[str], memo: dict) -> None:
         out.append(f"L{len(value)}")
         for item in value:
             _walk(item, out, memo)
-    elif kind.__name__ in _SHARED:
+    elif kind in _model().shared:
         text = memo.get(id(value))
         if text is None:
             parts: list[str] = []
             _walk_object(value, parts, memo)
             text = memo[id(value)] = "\x1f".join(parts)
         out.append(text)
-    elif kind.__name__ in _WALKERS or is_dataclass(value):
+    elif kind in _model().walkers or is_dataclass(value):
         _walk_object(value, out, memo)
     elif isinstance(value, dict):
         for key in sorted(value, key=str):
@@ -233,12 +407,12 @@ def _walk(value, out: list[str], memo: dict) -> None:
     elif isinstance(value, (str, int, float, bool, dt.date)):
         out.append(repr(value))
     else:
-        raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._WALKERS")
+        raise TypeError(f"cannot fingerprint {type(value).__name__}; add it to cache._model")
 
 
 def _walk_object(value, out: list[str], memo: dict) -> None:
     """A model object: its own walker's text, or its dataclass fields."""
-    walker = _WALKERS.get(type(value).__name__)
+    walker = _model().walkers.get(type(value))
     if walker:
         walker(value, out)
         return
@@ -248,18 +422,34 @@ def _walk_object(value, out: list[str], memo: dict) -> None:
 
 
 def _page(page, out: list[str]) -> None:
+    """A page as the sitemap lists it: path, kind, and its date (an article's own, else the
+    newest it shows; an article page's related articles can be newer than the article)."""
     dates = [a.date for a in page.articles if a.date]
-    out.append(f"P{page.path}\x1e{page.template}\x1e{max(dates) if dates else ''}")
+    article = page.context.get("article")
+    own = article.date if article is not None else ""
+    out.append(f"P{page.path}\x1e{page.template}\x1e{own}\x1e{max(dates) if dates else ''}")
 
 
-# The model's own types: an article is its file's hash; a term is what a link to it shows.
-# A term's article count is not part of it (every added article would change every chip):
-# pages that show counts get them as values of their own ("count", (term, count) rows).
-_WALKERS = {
-    "Article": lambda article, out: out.append("A" + article.digest),
-    "Term": lambda term, out: out.append(
-        f"T{term.spec.field}\x1e{term.name}\x1e{term.slug}\x1e{term.description}"),
-    "Page": _page,
-}
+def _article_text(article, out: list[str]) -> None:
+    """An article is what its file says (its hash) and where that file is (its path, and the
+    slug taken from the file name when the front matter has none)."""
+    out.append(f"A{article.digest}\x1e{article.slug}\x1e{article.path}")
+
+
+@dataclass(frozen=True)
+class _Model:
+    walkers: dict  # type -> how to fingerprint it, where its dataclass fields are not the way
+    shared: frozenset  # types of objects many pages show: walked once per `memo`
+
+
+@cache
+def _model() -> _Model:
+    """The model's own types (imported late: the content module imports this one)."""
+    from builder.archive import Listed, TermLink
+    from builder.content import Article
+    from builder.pages import Page
+
+    return _Model({Article: _article_text, Page: _page}, frozenset({Listed, TermLink}))
+
+
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
-_SHARED = {"Listed", "Term"}  # objects many pages show: walked once per `memo`

@@ -13,6 +13,7 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import yaml
 
+from builder.cache import settle, stat_key
 from builder.errors import ContentError
 from builder.urls import is_reserved, is_safe_slug, slugify
 
@@ -418,7 +419,7 @@ def load_articles(content_dir: Path, known: dict | None = None, mapper=lambda re
                   stats: dict | None = None) -> tuple[list[Article], list[ContentError]]:
     """Every article under `content_dir`, and every problem found (all files are read).
 
-    `known` (path -> (mtime_ns, size, `Article.row()`)) supplies articles whose file is
+    `known` (path -> (`cache.stat_key`, `Article.row()`)) supplies articles whose file is
     unchanged, and is updated with the ones read. `mapper(read_files, paths)` may read in
     parallel. `stats` (path -> stat, from `cache.scan`) spares stat calls already made.
     """
@@ -439,14 +440,15 @@ def load_articles(content_dir: Path, known: dict | None = None, mapper=lambda re
             found[path] = _unreadable(path, err)
             continue
         cached = known.get(str(path))
-        if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-            found[path] = Article.from_row(cached[2], path)
+        if cached and cached[0] == stat_key(stat):
+            found[path] = Article.from_row(cached[1], path)
         else:
             todo.append((path, stat))
+    settle(stat for _, stat in todo)  # so that a change after reading shows in the key kept
     for (path, stat), result in zip(todo, mapper(read_files, [path for path, _ in todo])):
         found[path] = result
         if isinstance(result, Article):
-            known[str(path)] = (stat.st_mtime_ns, stat.st_size, result.row())
+            known[str(path)] = (stat_key(stat), result.row())
     for gone in known.keys() - {str(path) for path, _ in files}:
         del known[gone]
     articles = [found[path] for path, _ in files if isinstance(found[path], Article)]

@@ -38,10 +38,22 @@ class Bodies:
         self.store = store
 
     def rendered(self, results: list) -> list:
-        """`results` with each Article's Markdown body replaced by its HTML, which is stored too."""
-        done = [replace(r, body=None, html=_MD.render(r.body)) if isinstance(r, Article) else r for r in results]
+        """`results` with each Article's Markdown body replaced by its HTML, which is stored too.
+
+        A file read again unchanged (touched, or changed just as the last build looked at
+        it) keeps the HTML stored for its hash.
+        """
+        done, new = [], []
+        for result in results:
+            if isinstance(result, Article):
+                html = self.store.get(result.digest) if self.store else None
+                if html is None:
+                    html = _MD.render(result.body)
+                    new.append((result.digest, html))
+                result = replace(result, body=None, html=html)
+            done.append(result)
         if self.store:
-            self.store.put([(r.digest, r.html) for r in done if isinstance(r, Article)])
+            self.store.put(new)
         return done
 
     def html(self, article: Article) -> Markup:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from builder import search, urls
-from builder.archive import Archive, COMPANIES, Listed, TAXONOMIES, TOPICS, TaxonomySpec, Term
+from builder.archive import Archive, COMPANIES, Listed, TAXONOMIES, TOPICS, TaxonomySpec, Term, TermLink
 from builder.content import Article
 
 
@@ -86,13 +86,18 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
     pages += _feed_pages(archive, per_page)
     pages += _archive_pages(archive, per_page)
     pages.append(Page(urls.SEARCH, "search.html", {"title": "Search",
-                                                    "topics": archive.terms[TOPICS.field],
-                                                    "companies": archive.terms[COMPANIES.field],
+                                                    "topics": links(archive.terms[TOPICS.field]),
+                                                    "companies": links(archive.terms[COMPANIES.field]),
                                                     "bundle": f"{search.FOLDER}/"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}))
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
     return pages
+
+
+def links(terms) -> list[TermLink]:
+    """Terms as templates get them: without their articles or counts (see `TermLink`)."""
+    return [term.link for term in terms]
 
 
 def listed(archive: Archive, articles) -> list[Listed]:
@@ -125,7 +130,7 @@ def _in_sitemap(page: Page) -> bool:
 
 
 def _home_pages(archive: Archive, per_page: int) -> list[Page]:
-    top = {spec.field: [(term, term.count) for term in archive.by_count(spec)[:12]] for spec in TAXONOMIES}
+    top = {spec.field: [(term.link, term.count) for term in archive.by_count(spec)[:12]] for spec in TAXONOMIES}
     return [Page(p.path_of(p.number), "home.html",
                  {"title": None if p.number == 1 else f"Latest news, page {p.number}",
                   "items": listed(archive, items), "pagination": p, "top": top},
@@ -139,8 +144,8 @@ def _article_page(archive: Archive, article: Article) -> Page:
     return Page(urls.article(article.slug), "article.html", {
         "title": article.title,
         "article": article,
-        "topics": archive.terms_of(article, TOPICS),
-        "companies": archive.terms_of(article, COMPANIES),
+        "topics": links(archive.terms_of(article, TOPICS)),
+        "companies": links(archive.terms_of(article, COMPANIES)),
         "related": listed(archive, related),
         "newer": newer,
         "older": older,
@@ -156,17 +161,17 @@ def _alias_pages(archive: Archive) -> list[Page]:
 
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
     alphabetical = archive.terms[spec.field]
-    letters: dict[str, list[tuple[Term, int]]] = {}
+    letters: dict[str, list[tuple[TermLink, int]]] = {}
     for term in alphabetical:
         first = term.name[:1].upper()
-        letters.setdefault(first if first.isalpha() else "#", []).append((term, term.count))
+        letters.setdefault(first if first.isalpha() else "#", []).append((term.link, term.count))
     common = {"spec": spec, "total": len(alphabetical)}
     return [
         Page(urls.terms(spec.field), "terms.html",
              {**common, "title": spec.title, "letters": sorted(letters.items()), "by_count": False}),
         Page(urls.terms(spec.field, by_count=True), "terms.html",
              {**common, "title": f"{spec.title} by number of articles",
-              "terms": [(term, term.count) for term in archive.by_count(spec)], "by_count": True}),
+              "terms": [(term.link, term.count) for term in archive.by_count(spec)], "by_count": True}),
     ]
 
 
@@ -176,7 +181,7 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     peers = _companions(archive, term, term.spec) if term.spec is COMPANIES else []
     return [Page(p.path_of(p.number), "term.html",
                  {"title": term.name if p.number == 1 else f"{term.name}, page {p.number}",
-                  "term": term, "count": term.count, "items": listed(archive, items), "pagination": p,
+                  "term": term.link, "count": term.count, "items": listed(archive, items), "pagination": p,
                   "companions": companions, "companion_spec": other, "peers": peers,
                   "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
                   "feed": urls.term_feed(term.spec.field, term.slug)},
@@ -184,7 +189,7 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
             for p, items in paginate(term.articles, per_page, urls.term(term.spec.field, term.slug))]
 
 
-def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[Term, int]]:
+def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[TermLink, int]]:
     """Terms of `spec` most often tagged together with `term`, with counts."""
     counts: dict[int, tuple[Term, int]] = {}
     for article in term.articles:
@@ -192,7 +197,8 @@ def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 1
             if other is not term:
                 known = counts.get(id(other), (other, 0))
                 counts[id(other)] = (other, known[1] + 1)
-    return sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]
+    best = sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]
+    return [(other.link, count) for other, count in best]
 
 
 def _per_month(articles: list[Article]) -> list[tuple[dt.date, int]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,12 +35,14 @@ class Site:
 class Renderer:
     """Renders planned pages; build one per build and reuse it for every page."""
 
-    def __init__(self, templates_dir: Path, site: Site, cache_dir: Path | None = None,
+    def __init__(self, templates_dir: Path, site: Site, unused_cache_dir: Path | None = None,
                  bodies: Bodies | None = None):
+        """`unused_cache_dir` is ignored: compiled templates are not cached on disk any more (a
+        planted or damaged bytecode file would run or crash); compiling them costs about 0.1 s
+        per process. The argument stays until build.py stops passing it."""
         self.site = site
         self.bodies = bodies or Bodies()
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
+        self.templates_dir = templates_dir
         self.urls = urls.Urls(site.base_url)
         self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -46,7 +51,6 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         )
         href = self.urls.href
         nav = SimpleNamespace(home=href(urls.HOME), topics=href(urls.terms("topics")),
@@ -128,9 +132,10 @@ class Renderer:
             raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
                                hint="fix the template; the previous site is left as it was") from None
         except jinja2.TemplateError as err:
-            raise ContentError(f"template error while rendering /{page.path}: {err}", file=f"templates/{kind}",
-                               line=_template_line(err, kind),
-                               hint="fix the template; the previous site is left as it was") from None
+            file, line = _template_frame(err, self.templates_dir, kind)
+            message, hint = _untracked(err) or (str(err), "fix the template; the previous site is left as it was")
+            raise ContentError(f"template error while rendering /{page.path}: {message}", file=file, line=line,
+                               hint=hint) from None
         return html.encode("utf-8")
 
 
@@ -145,11 +150,33 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def _template_line(err: Exception, name: str) -> int | None:
-    """The template line an exception was raised from, read from its traceback."""
-    tb, line = err.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(name):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+def _template_frame(err: Exception, templates_dir: Path, name: str) -> tuple[str, int | None]:
+    """(template file, line) the exception was raised in: the innermost template (a partial,
+    a card), read from its traceback; the page's own template if none is found."""
+    folder = os.path.normpath(templates_dir)  # the loader names template files under it
+    found: tuple[str, int | None] = (name, None)
+    for frame, line in traceback.walk_tb(err.__traceback__):
+        filename = os.path.normpath(frame.f_code.co_filename)
+        if filename.startswith(folder + os.sep):
+            found = (Path(os.path.relpath(filename, folder)).as_posix(), line)
+    return f"templates/{found[0]}", found[1]
+
+
+# What templates cannot read, because no page's key covers it, and what to use instead.
+_UNTRACKED = {
+    ("TermLink", "count"): "use the count the page gives: `count` on term pages, the (term, count) "
+                           "rows of overviews and side lists (`term_counts`)",
+    ("TermLink", "articles"): "use the articles the page gives (`items`, `related`)",
+}
+_NO_ATTRIBUTE = re.compile(r"'[\w.]*?(\w+) object' has no attribute '(\w+)'")
+
+
+def _untracked(err: Exception) -> tuple[str, str] | None:
+    """(message, hint) when a template read a value pages deliberately do not give it."""
+    match = _NO_ATTRIBUTE.search(str(err)) if isinstance(err, jinja2.UndefinedError) else None
+    hint = match and _UNTRACKED.get((match[1], match[2]))
+    if not hint:
+        return None
+    kind = "a term" if match[1] == "TermLink" else match[1]
+    return (f"{kind} has no '{match[2]}' in templates: an incremental build could not keep it up to date",
+            hint)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from builder import urls
-from builder.archive import build_archive
+from builder.archive import Term, TermLink, build_archive
 from builder.content import Article
 from builder.pages import Listed, month_chart, paginate, plan_pages
+from conftest import run_cli
 
 
 class NoRegistry:
@@ -192,3 +194,56 @@ def test_the_sitemap_lists_html_pages_but_not_the_404_or_redirects():
     listed = {p.path for p in pages["sitemap.xml"].context["pages"]}
     assert {"", "articles/story-001/", "topics/ai/", "archive/2025/01/", "search/"} <= listed
     assert not listed & {"404.html", "articles/old/", "feed.xml", "robots.txt"}
+
+
+# --- what templates can read is what a page's key covers ---
+
+def _reachable(value, seen=None):
+    """Every object a template can reach from `value` through fields, items and attributes."""
+    seen = set() if seen is None else seen
+    if id(value) in seen or isinstance(value, (str, int, float, type(None), dt.date, Path)):
+        return
+    seen.add(id(value))
+    yield value
+    children = (value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple))
+                else [getattr(value, f.name) for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value)
+                else [])
+    for child in children:
+        yield from _reachable(child, seen)
+
+
+def test_templates_get_terms_without_their_articles_or_counts():
+    """A term's count changes with every added article; a page that showed `term.count` in a
+    listing would keep an old count on an incremental build. Pages give counts as values."""
+    stories = [article(i, dt.date(2025, 1 + i % 12, 1), ["AI", "Space"][: 1 + i % 2], ["OpenAI"]) for i in range(8)]
+    _, pages = plan(stories, per_page=3)
+    for page in pages.values():
+        if page.template.endswith(".html"):
+            reachable = list(_reachable(page.context))
+            assert not any(isinstance(v, Term) for v in reachable), page.path
+            assert not any(hasattr(v, "count") or hasattr(v, "articles") for v in reachable
+                           if isinstance(v, TermLink)), page.path
+
+
+def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
+    files = {f"content/story-{i}.md": f"---\ntitle: Story {i}\ntopics: [Space]\n---\nText {i}.\n" for i in range(3)}
+    root, _ = make_site(files)
+    chips = root / "templates" / "partials" / "chips.html"
+    chips.write_text(chips.read_text().replace("{{ term.name }}</a>", "{{ term.name }} ({{ term.count }})</a>", 1))
+    result = run_cli("build", "--no-search", cwd=root, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/partials/chips.html:5:" in result.stderr
+    assert "no 'count'" in result.stderr and "use the count the page gives" in result.stderr
+
+
+def test_re_dating_an_article_updates_its_sitemap_date(make_site):
+    """The sitemap shows each article's own date; a newer related article must not hide a change."""
+    files = {"content/older.md": "---\ntitle: Older\ndate: 2025-01-01\ntopics: [Space]\n---\nOld.\n",
+             "content/newer.md": "---\ntitle: Newer\ndate: 2025-01-20\ntopics: [Space]\n---\nNew.\n"}
+    root, _ = make_site(files)
+    older = root / "content" / "older.md"
+    older.write_text(older.read_text().replace("2025-01-01", "2025-01-09"))
+    run_cli("build", "--no-search", cwd=root)
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    entry = sitemap.split("/articles/older/</loc>")[1].split("</url>")[0]
+    assert "<lastmod>2025-01-09</lastmod>" in entry
