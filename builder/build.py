@@ -152,7 +152,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
                       set(cache.outputs) | set(cache.extras) if record else None)
     try:
         with phase("render"):
-            renderer = Renderer(config.path("templates"), site_of(config), config.path("cache") / "jinja", bodies)
+            renderer = Renderer(config.path("templates"), site_of(config), bodies)
             keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
             bodies.store.close()
             if bodies_only:

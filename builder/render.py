@@ -35,11 +35,9 @@ class Site:
 class Renderer:
     """Renders planned pages; build one per build and reuse it for every page."""
 
-    def __init__(self, templates_dir: Path, site: Site, unused_cache_dir: Path | None = None,
-                 bodies: Bodies | None = None):
-        """`unused_cache_dir` is ignored: compiled templates are not cached on disk any more (a
-        planted or damaged bytecode file would run or crash); compiling them costs about 0.1 s
-        per process. The argument stays until build.py stops passing it."""
+    def __init__(self, templates_dir: Path, site: Site, bodies: Bodies | None = None):
+        """Compiled templates are not cached on disk (a planted or damaged bytecode file would
+        run or crash); compiling them costs about 0.1 s per process."""
         self.site = site
         self.bodies = bodies or Bodies()
         self.templates_dir = templates_dir
