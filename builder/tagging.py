@@ -23,7 +23,9 @@ MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
 REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
+LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
+_AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Tagger:
         self._sectors = {e.name: frozenset(index[t] for t in e.topics)
                          for e in (*registry.companies, *registry.organisation_entries) if e.topics}
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
+        self._ai_index = index.get("Artificial intelligence")
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -69,21 +72,46 @@ class Tagger:
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
-        sectors = {i for _, name in companies for i in self._sectors.get(name, ())}
-        sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
-        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
-        topics = self._topics(keywords, _lead_end(text, title_end), sectors, evidence)
         strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()))
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
+        lead_end = _lead_end(text, title_end)
+        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
+        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
+        topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
         return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), tuple(organisations),
                     tuple(actors))
 
-    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int]) -> tuple[str, ...]:
+    def _entity_sectors(self, text: str, lead_end: int, companies: list, discovered: list[str],
+                        others: list[Match]) -> tuple[set[int], set[int]]:
+        """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead."""
+        sectors: set[int] = set()
+        lead: set[int] = set()
+        for (_, _, first), name in companies:
+            found = self._sectors.get(name, ())
+            sectors.update(found)
+            if first < lead_end:
+                lead.update(found)
+        for m in others:
+            if m.phrase.kind == "organisation":
+                found = self._sectors.get(m.phrase.target, ())
+                sectors.update(found)
+                if m.start < lead_end:
+                    lead.update(found)
+        if self._ai_index is not None:
+            for name in discovered + [name for _, name in companies]:
+                if _AI_NAME.search(name):
+                    sectors.add(self._ai_index)
+                    if 0 <= text.find(name) < lead_end:
+                        lead.add(self._ai_index)
+        return sectors, lead
+
+    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int],
+                lead_sectors: set[int] = frozenset()) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores = self._topic_scores(matches, lead_end, sectors)
+        scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
@@ -94,7 +122,8 @@ class Tagger:
                      if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
 
     @staticmethod
-    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int]) -> dict[int, float]:
+    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int],
+                      lead_sectors: set[int] = frozenset()) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
@@ -114,7 +143,7 @@ class Tagger:
                 index, weight = phrase.target
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
-            scores[index] += SECTOR_WEIGHT
+            scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
         return scores
 
     def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:

@@ -111,6 +111,23 @@ def test_a_company_sector_supports_a_topic_the_text_names(tagger):
     assert tagger.tag("", ["Monzo opened an office in Leeds."]).topics == ()  # a sector alone is no evidence
 
 
+def test_the_story_s_actor_weighs_more_than_a_company_named_in_passing(tagger):
+    lead = ["OpenAI has agreed to buy io, a hardware start-up, for $6.5 billion.", "The team joins OpenAI."]
+    assert "Artificial intelligence" in tagger.tag("", lead).topics  # the AI company is the actor of the lead
+    passing = ["Io, a hardware start-up, was sold for $6.5 billion.", "Its founder once worked with OpenAI."]
+    assert "Artificial intelligence" not in tagger.tag("", passing).topics
+    named = ["Builder.ai, a London start-up, has filed for insolvency.", "It said its AI wrote the software."]
+    assert "Artificial intelligence" in tagger.tag("", named).topics  # an AI company by its name
+
+
+def test_a_competition_case_is_recognised_without_the_word_antitrust(tagger):
+    tags = tagger.tag("", ["The regulator ordered the company to stop paying phone makers to preinstall its search "
+                           "app as the default search engine.", "Rival services were shut out, it said."])
+    assert "Competition and antitrust" in tags.topics
+    robotaxi = tagger.tag("", ["Baidu will supply robotaxis to Lyft.", "The driverless cars launch next year."])
+    assert "Robotics" not in robotaxi.topics and "Autonomous vehicles and mobility" in robotaxi.topics
+
+
 def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
     built, automaton_type = [], ahocorasick.Automaton
     monkeypatch.setattr(builder.registry.ahocorasick, "Automaton", lambda *a: built.append(a) or automaton_type(*a))
