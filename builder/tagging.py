@@ -72,10 +72,10 @@ class Tagger:
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
-        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()))
+        lead_end = _lead_end(text, title_end)
+        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
-        lead_end = _lead_end(text, title_end)
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
@@ -404,6 +404,8 @@ _CUES = {
     "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
     "owner": ["chief executive", "CEO", "chief financial officer", "CFO", "co-founder", "founder", "chairman",
               "shareholders", "shares"],
+    # the story's subject speaking for itself: "Lotte Card says …", "Zentro has confirmed …"
+    "stated": ["says", "said", "confirmed", "admitted", "disclosed", "agreed"],
     "actor-family": _ACTOR_FAMILIES,
 }
 CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
@@ -423,9 +425,12 @@ _BEFORE = {
     "owner": re.compile(rf"(?:^|[.!?:] |, |\n|\b[a-z]+ )({_NAME})(?:['’]s)? $"),
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
+    "stated": re.compile(rf"(?:^|[.!?:] |\n)({_NAME}) (?:has |have |had )?$"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner", "stated"))
+_ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
+_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio"))
 _STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
                   "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
                   "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
@@ -482,6 +487,14 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     return text.count(tokens[-1]) > text.count(name)
 
 
+def _recurs_as_subject(text: str, raw: str) -> bool:
+    """A name written at least twice, and not the surname of a person named in full ("Sam Altman")."""
+    name = raw.strip()
+    if text.count(name) < 2:
+        return False
+    return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
+
+
 def _possessed(text: str, at: int) -> bool:
     """True if the noun phrase ending at `at` belongs to someone ("its … platform")."""
     before = text[max(0, at - 40):at]
@@ -495,13 +508,14 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
 
 
 def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
-             divisions: list[tuple[str, int]] = ()) -> tuple[list[str], list[str]]:
+             divisions: list[tuple[str, int]] = (), lead_end: int = 0) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
     Text covered by registry entities is skipped; names that merely start with a tagged company
     ("Google Labs"), follow its possessive ("Meta's Reality Labs") or end its name ("Telekom" for
     Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
-    that hold known companies are strong finds.
+    that hold known companies are strong finds. A name that opens the headline or the lead as the
+    subject of "says", "has confirmed", "has agreed" … and recurs in the text is a strong find too.
     """
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
@@ -529,12 +543,13 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind == "actor-family" or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
-            continue  # "led by" names investors only in a funding round
+        if kind == "actor-family" or (kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40),
+                                                                                         cue.start)):
+            continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
-            if kind == "one" and found and _possessed(text, cue.start):
-                found = None  # "its mobile money platform MoMo" names a product
+            if kind == "one" and found and text[cue.start:cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
+                found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
             if kind == "one" and _has_apposition(text, window, cue.start) and \
@@ -555,6 +570,8 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
                 continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
+            if kind == "stated":
+                raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
         for raw, start in raws:
             name = accept(raw, start)
             if name:

@@ -187,3 +187,20 @@ def test_ordinary_word_companies_in_company_contexts(tagger):
     assert companies(tagger, "Circle, which issues USDC, welcomed the law.") == ("Circle",)
     assert companies(tagger, "Investors included Arm, Microsoft and Oracle.") == ("Arm", "Microsoft", "Oracle")
     assert companies(tagger, "Arm the staff with better tools.") == ()
+
+
+def test_the_subject_of_the_lead_speaking_for_itself_is_a_company(tagger):
+    lead = "Quillo Card has said a hack exposed the card numbers of 2 million members."
+    assert companies(tagger, lead, "Regulators are investigating.", title="Quillo Card says data leaked") == \
+        ("Quillo Card",)
+    assert companies(tagger, lead, "Regulators are investigating.") == ()  # named once: not enough
+    assert companies(tagger, "OpenAI has agreed to buy io.", "Altman said the deal was big.",
+                     "Sam Altman said so twice.") == ("OpenAI",)  # a person's surname is not a firm
+
+
+def test_a_firm_in_a_role_of_its_own_is_not_a_product(tagger):
+    assert "Viola Credit" in companies(tagger, "Orbix, a London start-up, has filed for insolvency after its "
+                                               "lender Viola Credit seized its cash.")
+    assert companies(tagger, "MTN expanded its mobile money app MoMo to Ghana.") == ("MTN",)
+    assert "Brightwell Capital" in companies(tagger, "Quillpay sold shares worth $1.4 billion, most of them for "
+                                                     "investors led by Brightwell Capital.")
