@@ -566,6 +566,8 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
             raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
             kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
+            if kind == "stated" and cue.start > lead_end + 60:
+                continue  # only the subject of the headline or the lead sentence counts
             if not any(w[:1].isupper() for w in text[max(0, cue.start - 30):cue.start].split()[-3:]):
                 continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
