@@ -17,7 +17,8 @@ import yaml
 from builder.registry import Company, Match, Matcher, Phrase, Registry
 from builder.urls import slugify
 
-TOPIC_THRESHOLD = 4.5  # minimum score for a topic
+TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
+LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
 TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
@@ -117,9 +118,11 @@ class Tagger:
         if not scores:
             return ()
         top = max(scores.values())
+        in_lead = {m[2].target[0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
-                     if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
+                     if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD)
+                     and score >= TOPIC_RELATIVE * top)
 
     @staticmethod
     def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int],

@@ -204,3 +204,10 @@ def test_a_firm_in_a_role_of_its_own_is_not_a_product(tagger):
     assert companies(tagger, "MTN expanded its mobile money app MoMo to Ghana.") == ("MTN",)
     assert "Brightwell Capital" in companies(tagger, "Quillpay sold shares worth $1.4 billion, most of them for "
                                                      "investors led by Brightwell Capital.")
+
+
+def test_a_topic_the_lead_names_needs_less_evidence_than_one_the_body_mentions(tagger):
+    lead = ["Hackers hit Acme, the retailer said.", "Staff had to reset every password."]
+    assert tagger.tag("", lead).topics == ("Cybersecurity",)
+    body = ["Acme opened a store in Leeds.", "Hackers once hit it, and staff had to reset every password."]
+    assert tagger.tag("", body).topics == ()
