@@ -272,10 +272,50 @@ def _weakness(sentence: str) -> int:
 
 
 def _strip_opening(sentence: str) -> str:
-    """Drop a leading connective ('However,') and a short scene-setting opener ('On Monday,')."""
+    """Drop a leading connective ('However,') and a scene-setting opener ('On Monday,', 'In a case
+    brought by …,', 'Five years after …,', 'Arguing that …,') before the actor."""
     sentence = _CONNECTIVE.sub("", sentence, count=1)
     shorter = _INTRO.sub("", sentence, count=1)
+    if shorter == sentence or _subject_runs_on(shorter):  # "In Germany, Italy and Spain, regulators…"
+        shorter = _strip_long_opener(sentence)
     return shorter if len(shorter.split()) >= 4 else sentence
+
+
+def _subject_runs_on(clause: str) -> bool:
+    """True if a comma (not one closing an aside on the actor) comes before the clause's verb."""
+    tokens = clause.split()
+    start = _apposition_end(tokens)
+    verb = _find_verb(tokens, start)
+    return verb is not None and any(t.endswith(",") for t in tokens[start - 1 if start > 1 else 0:verb][1:] if t)
+
+
+# A long opener starts with a preposition or conjunction, a participle ("Posting …", "Arguing …")
+# or a span of time ("Five years after …", "Nearly 50 years after …").
+_OPENER_STARTS = frozenset("in on at after following amid despite before with under as while when since until "
+                           "during from by for having".split())
+_TIME_SPAN = re.compile(r"^(?:\S+ ){0,3}(?:years?|months?|weeks?|days?|decades?|hours?) (?:after|before|since)\b",
+                        re.IGNORECASE)
+_MAX_OPENER = 200
+
+
+def _strip_long_opener(sentence: str) -> str:
+    """The main clause after a long opener, if the rest after one of its commas has an actor and a verb."""
+    words = sentence.split()
+    first = _core(words[0]) if words else ""
+    if not (first in _OPENER_STARTS or (first.endswith("ing") and len(first) > 5) or _TIME_SPAN.match(sentence)):
+        return sentence
+    for comma in re.finditer(r",\s+", sentence):
+        head, rest = sentence[:comma.start()], sentence[comma.end():]
+        if len(head) > _MAX_OPENER:
+            break
+        tokens = rest.split()
+        if len(head.split()) < 2 or len(tokens) < 4:
+            continue
+        verb = _find_verb(tokens, _apposition_end(tokens))
+        actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= 3)
+        if actor and verb is not None and verb <= 10 and not _subject_runs_on(rest):
+            return rest[:1].upper() + rest[1:]
+    return sentence
 
 
 def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:

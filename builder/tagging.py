@@ -17,13 +17,16 @@ import yaml
 from builder.registry import Company, Match, Matcher, Phrase, Registry
 from builder.urls import slugify
 
-TOPIC_THRESHOLD = 4.5  # minimum score for a topic
+TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
+LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
 TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
 REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
+LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
+_AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Tagger:
         self._sectors = {e.name: frozenset(index[t] for t in e.topics)
                          for e in (*registry.companies, *registry.organisation_entries) if e.topics}
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
+        self._ai_index = index.get("Artificial intelligence")
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -69,32 +73,60 @@ class Tagger:
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
-        sectors = {i for _, name in companies for i in self._sectors.get(name, ())}
-        sectors.update(i for name in organisations for i in self._sectors.get(name, ()))
-        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
-        topics = self._topics(keywords, _lead_end(text, title_end), sectors, evidence)
-        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()))
+        lead_end = _lead_end(text, title_end)
+        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
         discovered = [n for n in strong if self._is_new(n, text)]
         suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
+        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
+        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
+        topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
         return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), tuple(organisations),
                     tuple(actors))
 
-    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int]) -> tuple[str, ...]:
+    def _entity_sectors(self, text: str, lead_end: int, companies: list, discovered: list[str],
+                        others: list[Match]) -> tuple[set[int], set[int]]:
+        """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead."""
+        sectors: set[int] = set()
+        lead: set[int] = set()
+        for (_, _, first), name in companies:
+            found = self._sectors.get(name, ())
+            sectors.update(found)
+            if first < lead_end:
+                lead.update(found)
+        for m in others:
+            if m.phrase.kind == "organisation":
+                found = self._sectors.get(m.phrase.target, ())
+                sectors.update(found)
+                if m.start < lead_end:
+                    lead.update(found)
+        if self._ai_index is not None:
+            for name in discovered + [name for _, name in companies]:
+                if _AI_NAME.search(name):
+                    sectors.add(self._ai_index)
+                    if 0 <= text.find(name) < lead_end:
+                        lead.add(self._ai_index)
+        return sectors, lead
+
+    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int],
+                lead_sectors: set[int] = frozenset()) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores = self._topic_scores(matches, lead_end, sectors)
+        scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
         top = max(scores.values())
+        in_lead = {m[2].target[0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
-                     if score >= TOPIC_THRESHOLD and score >= TOPIC_RELATIVE * top)
+                     if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD)
+                     and score >= TOPIC_RELATIVE * top)
 
     @staticmethod
-    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int]) -> dict[int, float]:
+    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int],
+                      lead_sectors: set[int] = frozenset()) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
@@ -114,7 +146,7 @@ class Tagger:
                 index, weight = phrase.target
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
-            scores[index] += SECTOR_WEIGHT
+            scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
         return scores
 
     def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:
@@ -375,6 +407,8 @@ _CUES = {
     "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
     "owner": ["chief executive", "CEO", "chief financial officer", "CFO", "co-founder", "founder", "chairman",
               "shareholders", "shares"],
+    # the story's subject speaking for itself: "Lotte Card says …", "Zentro has confirmed …"
+    "stated": ["says", "said", "confirmed", "admitted", "disclosed", "agreed"],
     "actor-family": _ACTOR_FAMILIES,
 }
 CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
@@ -394,9 +428,12 @@ _BEFORE = {
     "owner": re.compile(rf"(?:^|[.!?:] |, |\n|\b[a-z]+ )({_NAME})(?:['’]s)? $"),
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
+    "stated": re.compile(rf"(?:^|[.!?:] |\n)({_NAME}) (?:has |have |had )?$"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner", "stated"))
+_ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
+_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio"))
 _STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
                   "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
                   "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
@@ -453,6 +490,14 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     return text.count(tokens[-1]) > text.count(name)
 
 
+def _recurs_as_subject(text: str, raw: str) -> bool:
+    """A name written at least twice, and not the surname of a person named in full ("Sam Altman")."""
+    name = raw.strip()
+    if text.count(name) < 2:
+        return False
+    return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
+
+
 def _possessed(text: str, at: int) -> bool:
     """True if the noun phrase ending at `at` belongs to someone ("its … platform")."""
     before = text[max(0, at - 40):at]
@@ -466,13 +511,14 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
 
 
 def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
-             divisions: list[tuple[str, int]] = ()) -> tuple[list[str], list[str]]:
+             divisions: list[tuple[str, int]] = (), lead_end: int = 0) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
     Text covered by registry entities is skipped; names that merely start with a tagged company
     ("Google Labs"), follow its possessive ("Meta's Reality Labs") or end its name ("Telekom" for
     Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
-    that hold known companies are strong finds.
+    that hold known companies are strong finds. A name that opens the headline or the lead as the
+    subject of "says", "has confirmed", "has agreed" … and recurs in the text is a strong find too.
     """
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
@@ -500,12 +546,13 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind == "actor-family" or (kind == "round" and "round" not in text[max(0, cue.start - 40):cue.start]):
-            continue  # "led by" names investors only in a funding round
+        if kind == "actor-family" or (kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40),
+                                                                                         cue.start)):
+            continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
-            if kind == "one" and found and _possessed(text, cue.start):
-                found = None  # "its mobile money platform MoMo" names a product
+            if kind == "one" and found and text[cue.start:cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
+                found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
             if kind == "one" and _has_apposition(text, window, cue.start) and \
@@ -522,10 +569,14 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
             raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
             kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
+            if kind == "stated" and cue.start > lead_end + 60:
+                continue  # only the subject of the headline or the lead sentence counts
             if not any(w[:1].isupper() for w in text[max(0, cue.start - 30):cue.start].split()[-3:]):
                 continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
+            if kind == "stated":
+                raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
         for raw, start in raws:
             name = accept(raw, start)
             if name:

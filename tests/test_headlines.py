@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.evaluate import headline_problems
 from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
 
 # The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.
@@ -245,6 +246,21 @@ def test_capitalised_letters_are_not_articles():
 ])
 def test_a_date_or_time_phrase_never_opens_a_headline(paragraphs, expected):
     assert derive_headline(paragraphs) == expected
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    (["In a case brought by the consumer group Which?, a London tribunal has ruled that Acme overcharged users."],
+     "London tribunal rules Acme overcharged users"),
+    (["Ten years after its first launch, Orbix has released a new satellite for broadband in Africa."],
+     "Orbix releases new satellite for broadband in Africa"),
+    (["Citing a rise in fraud against older customers, the central bank has banned crypto payments by card."],
+     "Central bank bans crypto payments by card"),
+    (["Having lost two appeals in the Netherlands, Uber has settled with its drivers."], "Uber settles with its drivers"),
+])
+def test_a_long_scene_setting_opener_gives_way_to_the_actor(paragraphs, expected):
+    headline = derive_headline(paragraphs)
+    assert headline == expected
+    assert headline_problems(headline) == []
 
 
 def test_an_aside_on_the_actor_does_not_hide_the_verb():

@@ -111,6 +111,23 @@ def test_a_company_sector_supports_a_topic_the_text_names(tagger):
     assert tagger.tag("", ["Monzo opened an office in Leeds."]).topics == ()  # a sector alone is no evidence
 
 
+def test_the_story_s_actor_weighs_more_than_a_company_named_in_passing(tagger):
+    lead = ["OpenAI has agreed to buy io, a hardware start-up, for $6.5 billion.", "The team joins OpenAI."]
+    assert "Artificial intelligence" in tagger.tag("", lead).topics  # the AI company is the actor of the lead
+    passing = ["Io, a hardware start-up, was sold for $6.5 billion.", "Its founder once worked with OpenAI."]
+    assert "Artificial intelligence" not in tagger.tag("", passing).topics
+    named = ["Builder.ai, a London start-up, has filed for insolvency.", "It said its AI wrote the software."]
+    assert "Artificial intelligence" in tagger.tag("", named).topics  # an AI company by its name
+
+
+def test_a_competition_case_is_recognised_without_the_word_antitrust(tagger):
+    tags = tagger.tag("", ["The regulator ordered the company to stop paying phone makers to preinstall its search "
+                           "app as the default search engine.", "Rival services were shut out, it said."])
+    assert "Competition and antitrust" in tags.topics
+    robotaxi = tagger.tag("", ["Baidu will supply robotaxis to Lyft.", "The driverless cars launch next year."])
+    assert "Robotics" not in robotaxi.topics and "Autonomous vehicles and mobility" in robotaxi.topics
+
+
 def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
     built, automaton_type = [], ahocorasick.Automaton
     monkeypatch.setattr(builder.registry.ahocorasick, "Automaton", lambda *a: built.append(a) or automaton_type(*a))
@@ -170,3 +187,27 @@ def test_ordinary_word_companies_in_company_contexts(tagger):
     assert companies(tagger, "Circle, which issues USDC, welcomed the law.") == ("Circle",)
     assert companies(tagger, "Investors included Arm, Microsoft and Oracle.") == ("Arm", "Microsoft", "Oracle")
     assert companies(tagger, "Arm the staff with better tools.") == ()
+
+
+def test_the_subject_of_the_lead_speaking_for_itself_is_a_company(tagger):
+    lead = "Quillo Card has said a hack exposed the card numbers of 2 million members."
+    assert companies(tagger, lead, "Regulators are investigating.", title="Quillo Card says data leaked") == \
+        ("Quillo Card",)
+    assert companies(tagger, lead, "Regulators are investigating.") == ()  # named once: not enough
+    assert companies(tagger, "OpenAI has agreed to buy io.", "Altman said the deal was big.",
+                     "Sam Altman said so twice.") == ("OpenAI",)  # a person's surname is not a firm
+
+
+def test_a_firm_in_a_role_of_its_own_is_not_a_product(tagger):
+    assert "Viola Credit" in companies(tagger, "Orbix, a London start-up, has filed for insolvency after its "
+                                               "lender Viola Credit seized its cash.")
+    assert companies(tagger, "MTN expanded its mobile money app MoMo to Ghana.") == ("MTN",)
+    assert "Brightwell Capital" in companies(tagger, "Quillpay sold shares worth $1.4 billion, most of them for "
+                                                     "investors led by Brightwell Capital.")
+
+
+def test_a_topic_the_lead_names_needs_less_evidence_than_one_the_body_mentions(tagger):
+    lead = ["Hackers hit Acme, the retailer said.", "Staff had to reset every password."]
+    assert tagger.tag("", lead).topics == ("Cybersecurity",)
+    body = ["Acme opened a store in Leeds.", "Hackers once hit it, and staff had to reset every password."]
+    assert tagger.tag("", body).topics == ()
