@@ -249,29 +249,25 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
 
 def load_organisations(path: Path) -> tuple[tuple[Organisation, ...], frozenset[str]]:
     data = _read_yaml(path)
-    entries = []
-    names = _UniqueNames(path, "organisations")
-    for item in _section(data, path, "organisations"):
-        item, line = _entry(item, path, {"name", "aliases", "topics"})
-        name = _text(item.get("name"), "name", path, line)
-        aliases = _texts(item.get("aliases"), "aliases", path, line)
-        for form in (name, *aliases):
-            names.add(form, name, line)
-        entries.append(Organisation(name, aliases, _texts(item.get("topics"), "topics", path, line)))
     places = frozenset(_text(p, "place", path, None) for p in _section(data, path, "places"))
-    return tuple(entries), places
+    return _named_entries(data, path, "organisations", Organisation), places
 
 
 def load_threat_actors(path: Path) -> tuple[ThreatActor, ...]:
+    return _named_entries(_read_yaml(path), path, "threat_actors", ThreatActor)
+
+
+def _named_entries(data, path: Path, section: str, kind) -> tuple:
+    """The entries {name, aliases, topics} of one section as `kind`s; a name used twice is an error."""
     entries = []
-    names = _UniqueNames(path, "threat actors")
-    for item in _section(_read_yaml(path), path, "threat_actors"):
+    names = _UniqueNames(path, section.replace("_", " "))
+    for item in _section(data, path, section):
         item, line = _entry(item, path, {"name", "aliases", "topics"})
         name = _text(item.get("name"), "name", path, line)
         aliases = _texts(item.get("aliases"), "aliases", path, line)
         for form in (name, *aliases):
             names.add(form, name, line)
-        entries.append(ThreatActor(name, aliases, _texts(item.get("topics"), "topics", path, line)))
+        entries.append(kind(name, aliases, _texts(item.get("topics"), "topics", path, line)))
     return tuple(entries)
 
 
