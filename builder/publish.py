@@ -187,6 +187,11 @@ def check_out_folder(config) -> Path:
         if source.is_dir() and source != config.root and source.name != ".git" and out.is_relative_to(real):
             raise ContentError(f"refusing to build into {out}: it is inside {source.name}/, which the build reads",
                                file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
+    for parent in (p for p in out.parents if p.name):  # a site inside another build's site would vanish at its next swap
+        if (parent.with_name(f".{parent.name}.build") / "state.json").is_file():
+            raise ContentError(f"refusing to build into {out}: it is inside {parent}, the output folder of "
+                               "another build", file=config.path("out"),
+                               hint="build into a folder of its own, outside every other output folder")
     if out.exists() and not out.is_dir():
         raise ContentError("the output path is a file, not a folder", file=out,
                            hint="remove or rename the file, or build elsewhere with --out DIR")
@@ -250,7 +255,7 @@ class OutputFolder:
             self.state = TreeState()
             if self.out.is_dir() and any(self.out.iterdir()):
                 if not self.force:
-                    sample = next(iter(list_files(self.out)), "")
+                    sample = min(os.listdir(self.out))  # not a walk: the folder may be huge
                     raise ContentError(
                         f"the output folder holds files newsarchive did not write there or that were changed "
                         f"by hand since its last build (e.g. {sample[:80]!r}); nothing was written",

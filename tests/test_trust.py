@@ -57,6 +57,14 @@ def test_a_folder_with_files_of_its_own_is_refused_and_force_keeps_those_files(f
     assert not (fresh_clone / ".docs.build").exists()
 
 
+def test_a_folder_inside_another_builds_output_folder_is_refused(fresh_clone):
+    run_cli("build", "--no-search", cwd=fresh_clone)
+    before = file_tree(fresh_clone / "site")
+    result = run_cli("build", "--no-search", "--out", "site/articles/mirror", cwd=fresh_clone, check=False)
+    assert result.returncode == 1 and "the output folder of another build" in result.stderr
+    assert file_tree(fresh_clone / "site") == before
+
+
 def test_a_site_link_to_a_shared_folder_with_files_is_never_wiped(fresh_clone, tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()
