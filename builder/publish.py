@@ -260,9 +260,10 @@ class OutputFolder:
                         f"the output folder holds files newsarchive did not write there or that were changed "
                         f"by hand since its last build (e.g. {sample[:80]!r}); nothing was written",
                         file=self.out,
-                        hint="build into a new or empty folder (--out DIR), put hand-made files in static/, "
-                             "or pass --force to build into it anyway (files the build does not produce are "
-                             "kept); `newsarchive clean` removes only what newsarchive wrote")
+                        hint="build into a new or empty folder (--out DIR) and put hand-made files in static/; "
+                             "if it is an old build of this site (its state in "
+                             f"{self.home.name}/ lost, or restored from a backup), delete it and build again; "
+                             "--force builds into it anyway and keeps every file it does not produce")
                 self.foreign = list_files(self.out)
 
     @property
