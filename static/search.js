@@ -6,6 +6,9 @@
   const input = document.getElementById("search-input");
   const topic = document.getElementById("search-topic");
   const company = document.getElementById("search-company");
+  const sort = document.getElementById("search-sort");
+  const more = document.getElementById("search-more");
+  const PAGE = 20; // results shown at once; "Show more results" adds as many again
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
 
@@ -27,6 +30,26 @@
     + `<p class="summary">${safeExcerpt(r.excerpt)}</p></li>`;
 
   let latest = 0;
+  let found = []; // every result of the current search; the first `shown` are on the page
+  let shown = 0;
+
+  function describe() {
+    const n = found.length;
+    status.textContent = n ? `${n} result${n === 1 ? "" : "s"}${n > shown ? `, showing the first ${shown}` : ""}`
+      : "No results. Try fewer words or another filter.";
+    more.hidden = shown >= n;
+    more.disabled = false;
+  }
+
+  async function showMore(ticket) {
+    more.disabled = true; // one batch at a time, so a double click cannot show a result twice
+    const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+    if (ticket !== latest) return; // a newer search superseded this one
+    list.insertAdjacentHTML("beforeend", next.map(card).join(""));
+    shown += next.length;
+    describe();
+  }
+
   async function run() {
     const ticket = ++latest;
     const query = input.value.trim();
@@ -36,24 +59,30 @@
     const params = new URLSearchParams();
     if (query) params.set("q", query);
     for (const [k, v] of Object.entries(filters)) params.set(k, v);
+    if (sort.value) params.set("sort", sort.value);
     history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
-    if (!query && !Object.keys(filters).length) { list.innerHTML = ""; status.textContent = ""; return; }
-    const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
-    if (search === null || ticket !== latest) return; // a newer search superseded this one
-    const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-    if (ticket !== latest) return;
-    const n = search.results.length;
-    status.textContent = n ? `${n} result${n === 1 ? "" : "s"}${n > 20 ? ", showing the first 20" : ""}` : "No results. Try fewer words or another filter.";
-    list.innerHTML = results.map(card).join("");
+    if (!query && !Object.keys(filters).length) {
+      found = []; shown = 0; list.innerHTML = ""; status.textContent = ""; more.hidden = true; return;
+    }
+    // Article pages carry data-pagefind-sort="date:YYYY-MM-DD"; undated ones come last.
+    const options = sort.value ? { filters, sort: { date: sort.value } } : { filters };
+    const search = await pagefind.debouncedSearch(query || null, options, 150);
+    if (search === null || ticket !== latest) return;
+    found = search.results;
+    shown = 0;
+    list.innerHTML = "";
+    await showMore(ticket);
+    if (ticket === latest) list.dataset.search = params.toString(); // which search the list shows
   }
 
   // The URL fills the form, except fields the reader already changed while Pagefind loaded.
   const params = new URLSearchParams(location.search);
-  for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"]]) {
+  for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"], [sort, "sort"]]) {
     if (field && !field.value) field.value = params.get(key) || "";
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   input.addEventListener("input", run);
-  for (const select of [topic, company]) if (select) select.addEventListener("change", run);
+  for (const select of [topic, company, sort]) if (select) select.addEventListener("change", run);
+  more.addEventListener("click", () => showMore(latest));
   run();
 })();

@@ -7,6 +7,7 @@ it is built with the server's own address as base URL, as GitHub Pages would ser
 from __future__ import annotations
 
 import json
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -138,6 +139,35 @@ def test_search_filters_by_company_and_reads_the_query_from_the_url(page, site):
     page.wait_for_function("() => !location.search.includes('Nvidia')")
     page.locator("#search-results li").first.wait_for()
     assert "topic=Space" in page.url
+
+
+def _dates(page) -> list[dt.date]:
+    return [dt.datetime.strptime(text.strip(), "%d %B %Y").date()
+            for text in page.locator("#search-results .meta").all_inner_texts()]
+
+
+def test_every_search_result_is_reachable_and_results_sort_by_date(page, site):
+    base, _ = site
+    page.goto(base + "search/?q=report")
+    page.locator("#search-results li").first.wait_for()
+    total = int(re.match(r"(\d+) results", page.locator("#search-status").inner_text())[1])
+    assert total > 40 and "showing the first 20" in page.locator("#search-status").inner_text()
+    while page.locator("#search-more").is_visible():
+        shown = page.locator("#search-results li").count()
+        page.locator("#search-more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results li').length > {shown}")
+    assert page.locator("#search-results li").count() == total
+    assert page.locator("#search-status").inner_text() == f"{total} results"
+    links = page.locator("#search-results .card-title a").evaluate_all("links => links.map(a => a.href)")
+    assert len(set(links)) == total  # each result once
+    for order, check in (("desc", lambda d: d == sorted(d, reverse=True)), ("asc", lambda d: d == sorted(d))):
+        page.select_option("#search-sort", order)
+        page.wait_for_selector(f"#search-results[data-search='q=report&sort={order}']", state="attached")
+        dates = _dates(page)
+        assert len(dates) >= 15 and check(dates), (order, dates)
+    page.reload()  # the order is in the URL, like the query
+    page.locator("#search-results li").first.wait_for()
+    assert page.locator("#search-sort").input_value() == "asc"
 
 
 def test_the_header_search_box_leads_to_results(page, site):
