@@ -77,12 +77,20 @@
 
   // The URL fills the form, except fields the reader already changed while Pagefind loaded.
   const params = new URLSearchParams(location.search);
+  const unknown = [];
   for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"], [sort, "sort"]]) {
-    if (field && !field.value) field.value = params.get(key) || "";
+    if (!field || field.value) continue;
+    field.value = params.get(key) || "";
+    // A select keeps no value it has no option for: say so rather than search for it silently.
+    if (params.get(key) && field.value !== params.get(key)) unknown.push(`${key} "${params.get(key)}"`);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   input.addEventListener("input", run);
   for (const select of [topic, company, sort]) if (select) select.addEventListener("change", run);
   more.addEventListener("click", () => showMore(latest));
-  run();
+  await run();
+  if (unknown.length) {
+    status.textContent = `The archive has no ${unknown.join(" and no ")}; that filter is not applied. `
+      + status.textContent;
+  }
 })();

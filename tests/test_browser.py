@@ -170,6 +170,14 @@ def test_every_search_result_is_reachable_and_results_sort_by_date(page, site):
     assert page.locator("#search-sort").input_value() == "asc"
 
 
+def test_an_unknown_filter_in_the_url_is_named_not_a_blank_page(page, site):
+    base, _ = site
+    page.goto(base + "search/?q=report&company=Nonexistent%20Corp")
+    page.locator("#search-results li").first.wait_for()
+    status = page.locator("#search-status").inner_text()
+    assert 'no company "Nonexistent Corp"' in status and "results" in status
+
+
 def test_the_header_search_box_leads_to_results(page, site):
     base, _ = site
     page.goto(base + "topics/")
