@@ -187,7 +187,8 @@ def check_out_folder(config) -> Path:
         if source.is_dir() and source != config.root and source.name != ".git" and out.is_relative_to(real):
             raise ContentError(f"refusing to build into {out}: it is inside {source.name}/, which the build reads",
                                file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
-    for parent in (p for p in out.parents if p.name):  # a site inside another build's site would vanish at its next swap
+    # A site inside another build's site would vanish at that build's next swap.
+    for parent in (p for p in out.parents if p.name):
         if (parent.with_name(f".{parent.name}.build") / "state.json").is_file():
             raise ContentError(f"refusing to build into {out}: it is inside {parent}, the output folder of "
                                "another build", file=config.path("out"),
@@ -250,7 +251,8 @@ class OutputFolder:
                 self.state.diff = sorted(set(self.state.diff) | set(pending["touched"]))
                 self.state.pending = None
             self._write_state()
-        self.trusted = bool(self.state.live) and self.state.live == _identity(self.out) and self.record_dir is not None
+        self.trusted = (bool(self.state.live) and self.state.live == _identity(self.out)
+                        and self.record_dir is not None)
         if not self.trusted:
             self.state = TreeState()
             if self.out.is_dir() and any(self.out.iterdir()):
