@@ -273,6 +273,14 @@ class BodyStore:
             return None
         return row[0] if row and _checksum(digest, row[0]) == row[1] else None
 
+    def damaged(self) -> int:
+        """How many stored bodies fail their checksum (never used: they are rendered again)."""
+        if not self.usable:
+            return 0
+        with closing(self._connect()) as db:
+            return sum(1 for digest, html, checksum in db.execute("SELECT digest, html, checksum FROM html")
+                       if _checksum(digest, html) != checksum)
+
     def close(self) -> None:
         """Close this process's reader (before the process forks again, or at the end)."""
         if self._reader is not None and self._reader[0] == os.getpid():

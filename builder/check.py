@@ -12,8 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from builder.cache import BodyStore, code_version
 from builder.content import Article
 from builder.errors import ContentError
+from builder.publish import OutputFolder, check_out_folder
 from builder.registry import Registry
 
 
@@ -118,3 +120,18 @@ def check_site(site: Path, base_url: str) -> list[ContentError]:
     found += [ContentError(f"orphan page {url}: no page links to it", file=site,
                            hint="rebuild the site to remove stale pages") for url in orphans]
     return found
+
+
+def check_build_state(config) -> list[str]:
+    """Warnings when the output folder is not the tree the last build published, or stored
+    article bodies are damaged (they are never published: the next build renders them again)."""
+    warnings = []
+    folder = OutputFolder(check_out_folder(config))
+    if not folder.is_last_published():
+        warnings.append(f"{folder.out}: this is not the site the last build published (changed by hand, "
+                        "copied or restored); the next build will refuse it: see docs/errors.md")
+    damaged = BodyStore(config.path("cache"), code_version()).damaged()
+    if damaged:
+        warnings.append(f"{config.path('cache')}: {damaged} stored article bodies fail their checksum "
+                        "(damaged on disk); they are not used, and the next build renders them again")
+    return warnings

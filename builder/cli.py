@@ -160,7 +160,7 @@ def cmd_build(args, config: Config, console: Console) -> int:
 
 
 def cmd_check(args, config: Config, console: Console) -> int:
-    from builder.check import check_duplicates, check_site, check_tags
+    from builder.check import check_build_state, check_duplicates, check_site, check_tags
     from builder.content import load_articles
     from builder.registry import load_registry
 
@@ -170,6 +170,7 @@ def cmd_check(args, config: Config, console: Console) -> int:
     site = config.path("out")
     if site.is_dir():
         errors += check_site(site, config.base_url)
+        warnings += check_build_state(config)
     else:
         console.info(f"note: {site} does not exist; build first to check links")
     for warning in warnings:

@@ -268,6 +268,12 @@ class OutputFolder:
                              "--force builds into it anyway and keeps every file it does not produce")
                 self.foreign = list_files(self.out)
 
+    def is_last_published(self) -> bool:
+        """True if the output folder is the tree the state says the last build published (read only)."""
+        state, now = self._read_state(), _identity(self.out)
+        swapped = state.pending and now and now[:2] == state.pending["tree"]  # completed at the next start
+        return bool(state.live) and (state.live == now or bool(swapped))
+
     @property
     def record_dir(self) -> Path | None:
         """The build cache folder of the live tree, if the state names one that exists."""

@@ -9,6 +9,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from builder import markup
 from builder.build import build
 from builder.cache import BODIES_FILE, CACHE_FILE, BodyStore, BuildCache, code_version
+from builder.check import check_build_state
 from builder.config import load_config
 from builder.errors import ContentError
 from builder.parallel import fork_map
@@ -158,6 +160,14 @@ def test_a_damaged_stored_body_is_rendered_again_not_published(archive):
     build(archive, workers=1)
     page = (archive.path("out") / "articles" / "report-0001" / "index.html").read_text()
     assert "declined to comment" in page and "decl!ned" not in page
+
+
+def test_check_reports_damaged_stored_bodies(archive):
+    build(archive, workers=1)
+    assert check_build_state(archive) == []
+    with closing(sqlite3.connect(archive.path("cache") / BODIES_FILE)) as store, store:
+        store.execute("UPDATE html SET html = replace(html, 'declined', 'decl!ned') WHERE rowid <= 2")
+    assert any("2 stored article bodies fail their checksum" in w for w in check_build_state(archive))
 
 
 def test_a_busy_store_is_skipped_not_emptied(tmp_path, monkeypatch):

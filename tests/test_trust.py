@@ -105,7 +105,9 @@ def test_a_new_empty_folder_gets_the_whole_site_and_building_back_publishes_the_
 
 def test_a_file_added_to_the_site_by_hand_is_never_dropped_silently(fresh_clone):
     run_cli("build", "--no-search", cwd=fresh_clone)
+    assert "not the site the last build published" not in run_cli("check", cwd=fresh_clone).stderr
     (fresh_clone / "site" / "googleabc.html").write_text("verification")
+    assert "not the site the last build published" in run_cli("check", cwd=fresh_clone, check=False).stderr
     result = run_cli("build", "--no-search", cwd=fresh_clone, check=False)
     assert result.returncode == 1 and "changed by hand" in result.stderr and "static/" in result.stderr
     assert (fresh_clone / "site" / "googleabc.html").read_text() == "verification"
