@@ -235,9 +235,11 @@ def clean(config: Config) -> tuple[int, list[str]]:
             cache = BuildCache.load(folder.record_dir, code_version())
             owned = [*cache.outputs, *cache.extras, search.FOLDER + "/"]
         removed, kept = folder.clean(owned) if owned else (0, list_files(folder.out) if folder.out.is_dir() else [])
-        for entry in folder.home.iterdir():
-            if entry.name != "lock":
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        for entry in folder.home.iterdir():  # all but the lock, which is still held
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            elif entry.name != "lock":
+                entry.unlink()
     shutil.rmtree(folder.home, ignore_errors=True)
     return removed, kept
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -73,17 +74,14 @@ def exchange(a: Path, b: Path) -> None:
     os.replace(between, a)
 
 
-_LIBC: list = []
-
-
+@functools.cache
 def _libc():
-    if not _LIBC:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            _LIBC.append(libc if hasattr(libc, "renameat2") else None)
-        except OSError:
-            _LIBC.append(None)
-    return _LIBC[0]
+    """The C library, if it has renameat2 (glibc 2.28 and later)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "renameat2") else None
 
 
 @contextmanager
@@ -316,8 +314,9 @@ class OutputFolder:
     def publish(self, written: dict[str, Path], removed: list[str], record: Path, index) -> None:
         """Make the output folder the live tree plus `written` (path -> staged file) minus `removed`.
 
-        `index(tree)` builds the search index into `tree/pagefind/` (None: no search); `index.covers(path)`
-        says which files it reads, so only their changes make it run again. Atomic: a kill at any moment leaves the old site or the new one.
+        `index(tree)` builds the search index into `tree/pagefind/` (None: no search);
+        `index.covers(path)` says which files it reads, so only their changes make it run again.
+        Atomic: a kill at any moment leaves the old site or the new one.
         """
         if not self.trusted:
             return self._publish_whole(written, record, index)
@@ -364,14 +363,13 @@ class OutputFolder:
         if self.out.is_dir():
             self._swap_in(tree)
             shutil.rmtree(tree)  # the folder's old contents: empty, or adopted (--force) and kept as links
-            self.state.spare = None
         else:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             with held_signals():
                 os.replace(tree, self.out)
                 self.state = TreeState(_identity(self.out), record.name, indexed)
                 self._write_state()
-        self._drop_other_records()
+            self._drop_other_records()
         self._ready_spare()
 
     def _swap_in(self, tree: Path) -> None:
