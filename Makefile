@@ -22,6 +22,8 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	scripts/test-tools
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 clean:

@@ -12,8 +12,8 @@ bigger archive are the N articles of a smaller one, and `article(N)` is a new on
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import datetime as dt
+import multiprocessing
 import os
 import random
 import shutil
@@ -29,54 +29,296 @@ DAYS = 5 * 365  # dates spread over five years
 DEFAULT_SEED = 2026
 
 TOPICS = [
-    "Artificial intelligence", "Cybersecurity", "Data protection", "Antitrust", "Semiconductors",
-    "Cloud computing", "Open source", "Social media", "Content moderation", "Online safety",
-    "Export controls", "Telecommunications", "5G", "Quantum computing", "Robotics",
-    "Autonomous vehicles", "Electric vehicles", "Space", "Digital payments", "Cryptocurrency",
-    "E-commerce", "App stores", "Advertising", "Privacy", "Encryption", "Surveillance",
-    "Copyright", "Patents", "Labour", "Gig economy", "Data centres", "Energy", "Climate",
-    "Health tech", "Education technology", "Gaming", "Streaming", "Smartphones",
-    "Digital services tax", "Elections",
+    "Artificial intelligence",
+    "Cybersecurity",
+    "Data protection",
+    "Antitrust",
+    "Semiconductors",
+    "Cloud computing",
+    "Open source",
+    "Social media",
+    "Content moderation",
+    "Online safety",
+    "Export controls",
+    "Telecommunications",
+    "5G",
+    "Quantum computing",
+    "Robotics",
+    "Autonomous vehicles",
+    "Electric vehicles",
+    "Space",
+    "Digital payments",
+    "Cryptocurrency",
+    "E-commerce",
+    "App stores",
+    "Advertising",
+    "Privacy",
+    "Encryption",
+    "Surveillance",
+    "Copyright",
+    "Patents",
+    "Labour",
+    "Gig economy",
+    "Data centres",
+    "Energy",
+    "Climate",
+    "Health tech",
+    "Education technology",
+    "Gaming",
+    "Streaming",
+    "Smartphones",
+    "Digital services tax",
+    "Elections",
 ]
 
 _COMPANY_ROOTS = [
-    "Alphabet", "Apple", "Microsoft", "Amazon", "Meta", "Nvidia", "Intel", "AMD", "Qualcomm", "Samsung",
-    "TSMC", "Huawei", "Tencent", "Alibaba", "ByteDance", "Baidu", "Xiaomi", "Sony", "IBM", "Oracle",
-    "Salesforce", "Adobe", "Netflix", "Spotify", "Uber", "Lyft", "Airbnb", "Tesla", "SpaceX", "OpenAI",
-    "Anthropic", "Mistral", "Cohere", "Palantir", "Snowflake", "Cloudflare", "Fastly", "Akamai",
-    "CrowdStrike", "Okta", "Zoom", "Slack", "Atlassian", "Shopify", "Stripe", "PayPal", "Block", "Visa",
-    "Mastercard", "Coinbase", "Binance", "Kraken", "Revolut", "Klarna", "Adyen", "SAP", "Siemens",
-    "Nokia", "Ericsson", "Vodafone", "Orange", "Telefonica", "Deutsche Telekom", "BT", "Verizon",
-    "Comcast", "Charter", "Dell", "HP", "Lenovo", "Cisco", "Juniper", "Arista", "Broadcom", "Micron",
-    "SK Hynix", "ASML", "Infineon", "Arm", "Graphcore", "Cerebras", "Databricks", "Hugging Face",
-    "Stability", "Midjourney", "Reddit", "Pinterest", "Snap", "X", "Discord", "Telegram", "Signal",
-    "Proton", "DuckDuckGo", "Yandex", "Naver", "Kakao", "Rakuten", "Sea", "Grab", "Gojek", "Flipkart",
-    "Reliance Jio", "Infosys", "Wipro", "Mercado Libre", "Nubank", "Epic Games", "Valve", "Roblox",
-    "Activision", "Ubisoft", "Nintendo", "Unity", "Zillow", "DoorDash", "Instacart", "Deliveroo",
-    "Just Eat", "Bolt", "Waymo", "Cruise", "Rivian", "BYD", "CATL", "Northvolt", "Starlink", "OneWeb",
-    "Rocket Lab", "Blue Origin", "Illumina", "23andMe", "Oura", "Fitbit", "Garmin", "GoPro", "Sonos",
-    "Logitech", "Dropbox", "Box", "GitHub", "GitLab", "Mozilla", "Red Hat", "Canonical", "VMware",
-    "Equinix", "Digital Realty", "Scale AI", "Samsara",
+    "Alphabet",
+    "Apple",
+    "Microsoft",
+    "Amazon",
+    "Meta",
+    "Nvidia",
+    "Intel",
+    "AMD",
+    "Qualcomm",
+    "Samsung",
+    "TSMC",
+    "Huawei",
+    "Tencent",
+    "Alibaba",
+    "ByteDance",
+    "Baidu",
+    "Xiaomi",
+    "Sony",
+    "IBM",
+    "Oracle",
+    "Salesforce",
+    "Adobe",
+    "Netflix",
+    "Spotify",
+    "Uber",
+    "Lyft",
+    "Airbnb",
+    "Tesla",
+    "SpaceX",
+    "OpenAI",
+    "Anthropic",
+    "Mistral",
+    "Cohere",
+    "Palantir",
+    "Snowflake",
+    "Cloudflare",
+    "Fastly",
+    "Akamai",
+    "CrowdStrike",
+    "Okta",
+    "Zoom",
+    "Slack",
+    "Atlassian",
+    "Shopify",
+    "Stripe",
+    "PayPal",
+    "Block",
+    "Visa",
+    "Mastercard",
+    "Coinbase",
+    "Binance",
+    "Kraken",
+    "Revolut",
+    "Klarna",
+    "Adyen",
+    "SAP",
+    "Siemens",
+    "Nokia",
+    "Ericsson",
+    "Vodafone",
+    "Orange",
+    "Telefonica",
+    "Deutsche Telekom",
+    "BT",
+    "Verizon",
+    "Comcast",
+    "Charter",
+    "Dell",
+    "HP",
+    "Lenovo",
+    "Cisco",
+    "Juniper",
+    "Arista",
+    "Broadcom",
+    "Micron",
+    "SK Hynix",
+    "ASML",
+    "Infineon",
+    "Arm",
+    "Graphcore",
+    "Cerebras",
+    "Databricks",
+    "Hugging Face",
+    "Stability",
+    "Midjourney",
+    "Reddit",
+    "Pinterest",
+    "Snap",
+    "X",
+    "Discord",
+    "Telegram",
+    "Signal",
+    "Proton",
+    "DuckDuckGo",
+    "Yandex",
+    "Naver",
+    "Kakao",
+    "Rakuten",
+    "Sea",
+    "Grab",
+    "Gojek",
+    "Flipkart",
+    "Reliance Jio",
+    "Infosys",
+    "Wipro",
+    "Mercado Libre",
+    "Nubank",
+    "Epic Games",
+    "Valve",
+    "Roblox",
+    "Activision",
+    "Ubisoft",
+    "Nintendo",
+    "Unity",
+    "Zillow",
+    "DoorDash",
+    "Instacart",
+    "Deliveroo",
+    "Just Eat",
+    "Bolt",
+    "Waymo",
+    "Cruise",
+    "Rivian",
+    "BYD",
+    "CATL",
+    "Northvolt",
+    "Starlink",
+    "OneWeb",
+    "Rocket Lab",
+    "Blue Origin",
+    "Illumina",
+    "23andMe",
+    "Oura",
+    "Fitbit",
+    "Garmin",
+    "GoPro",
+    "Sonos",
+    "Logitech",
+    "Dropbox",
+    "Box",
+    "GitHub",
+    "GitLab",
+    "Mozilla",
+    "Red Hat",
+    "Canonical",
+    "VMware",
+    "Equinix",
+    "Digital Realty",
+    "Scale AI",
+    "Samsara",
 ]
 COMPANIES = _COMPANY_ROOTS[:150]
 # Zipf-like popularity: the k-th company is named about 1/k as often as the first.
 _COMPANY_WEIGHTS = list(accumulate(1.0 / (k + 1) for k in range(len(COMPANIES))))
 _COMPANY_COUNTS = [0, 1, 1, 2, 2, 2, 3, 4]  # 0–4 companies per article, mostly 1–2
 
-VERBS = ["unveils", "delays", "expands", "faces", "wins", "loses", "cuts", "launches", "tests",
-         "challenges", "settles", "defends", "acquires", "sells", "restructures", "pauses", "revives",
-         "opens", "closes", "backs", "drops", "probes", "fines", "sues", "doubles", "trims"]
-NOUNS = ["chip plant", "data centre", "privacy rules", "cloud contract", "AI model", "app store fees",
-         "security flaw", "antitrust case", "export licence", "subscription plan", "satellite network",
-         "ad business", "browser", "payments service", "supply deal", "research lab", "battery factory",
-         "content policy", "encryption plan", "developer tools", "search engine", "robotaxi service",
-         "smartphone line", "open-source licence", "bug bounty", "quantum roadmap", "streaming bundle"]
-PLACES = ["in Europe", "in India", "in Brazil", "in Japan", "in Texas", "in California", "in the UK",
-          "in Germany", "in South Korea", "in Kenya", "in Canada", "in Australia", "worldwide",
-          "in Singapore", "in Ireland", "in France", "in Mexico", "in Indonesia"]
-REASONS = ["amid regulatory scrutiny", "after user backlash", "as demand slows", "as costs rise",
-           "ahead of earnings", "after a court ruling", "under new rules", "despite investor doubts",
-           "following a data breach", "as rivals close in", "after months of talks", "in a policy shift"]
+VERBS = [
+    "unveils",
+    "delays",
+    "expands",
+    "faces",
+    "wins",
+    "loses",
+    "cuts",
+    "launches",
+    "tests",
+    "challenges",
+    "settles",
+    "defends",
+    "acquires",
+    "sells",
+    "restructures",
+    "pauses",
+    "revives",
+    "opens",
+    "closes",
+    "backs",
+    "drops",
+    "probes",
+    "fines",
+    "sues",
+    "doubles",
+    "trims",
+]
+NOUNS = [
+    "chip plant",
+    "data centre",
+    "privacy rules",
+    "cloud contract",
+    "AI model",
+    "app store fees",
+    "security flaw",
+    "antitrust case",
+    "export licence",
+    "subscription plan",
+    "satellite network",
+    "ad business",
+    "browser",
+    "payments service",
+    "supply deal",
+    "research lab",
+    "battery factory",
+    "content policy",
+    "encryption plan",
+    "developer tools",
+    "search engine",
+    "robotaxi service",
+    "smartphone line",
+    "open-source licence",
+    "bug bounty",
+    "quantum roadmap",
+    "streaming bundle",
+]
+PLACES = [
+    "in Europe",
+    "in India",
+    "in Brazil",
+    "in Japan",
+    "in Texas",
+    "in California",
+    "in the UK",
+    "in Germany",
+    "in South Korea",
+    "in Kenya",
+    "in Canada",
+    "in Australia",
+    "worldwide",
+    "in Singapore",
+    "in Ireland",
+    "in France",
+    "in Mexico",
+    "in Indonesia",
+]
+REASONS = [
+    "amid regulatory scrutiny",
+    "after user backlash",
+    "as demand slows",
+    "as costs rise",
+    "ahead of earnings",
+    "after a court ruling",
+    "under new rules",
+    "despite investor doubts",
+    "following a data breach",
+    "as rivals close in",
+    "after months of talks",
+    "in a policy shift",
+]
 WORDS = (
     "the a an of to in and for on with by from at as that this its their new said says would could "
     "will may data users market regulators company companies government officials billion million "
@@ -101,8 +343,18 @@ WORDS = (
 ).split()
 EMPHASIS = ["not", "all", "before", "only", "never", "every", "still", "first", "again", "already"]
 STRONG = ["Update:", "Correction:", "Context:", "Why it matters:", "Background:", "Note:"]
-SUBHEADS = ["What changes", "Background", "The numbers", "What critics say", "What comes next",
-            "Reaction", "How it works", "The fine print", "Timeline", "Why now"]
+SUBHEADS = [
+    "What changes",
+    "Background",
+    "The numbers",
+    "What critics say",
+    "What comes next",
+    "Reaction",
+    "How it works",
+    "The fine print",
+    "Timeline",
+    "Why now",
+]
 
 
 _STREAM = random.Random(0).choices(WORDS, k=1 << 17)
@@ -117,7 +369,7 @@ class _Writer:
     def take(self, count: int) -> list[str]:
         """`count` words from a random place in one long fixed stream: one draw, not `count`."""
         start = int(self.rng.random() * (len(_STREAM) - count))
-        return _STREAM[start:start + count]
+        return _STREAM[start : start + count]
 
     def sentence(self, lo: int = 8, hi: int = 22) -> str:
         rng = self.rng
@@ -127,7 +379,7 @@ class _Writer:
             words[int(rng.random() * len(words))] = f"*{EMPHASIS[int(rng.random() * len(EMPHASIS))]}*"
         elif roll < 0.2:
             i = int(rng.random() * (len(words) - 1))
-            words[i:i + 2] = [f"[{words[i]} {words[i + 1]}](https://example.org/{words[i]}/{rng.randrange(10**6)})"]
+            words[i : i + 2] = [f"[{words[i]} {words[i + 1]}](https://example.org/{words[i]}/{rng.randrange(10**6)})"]
         elif roll < 0.24:
             return f"**{rng.choice(STRONG)}** " + " ".join(words) + "."
         words[0] = words[0].capitalize()
@@ -195,8 +447,10 @@ def article(number: int, seed: int = DEFAULT_SEED) -> tuple[str, str]:
     summary = f"{who} {rng.choice(VERBS)} {rng.choice(NOUNS)}; " + " ".join(writer.take(rng.randint(12, 24))) + "."
     # The same text yaml.safe_dump(sort_keys=False, default_flow_style=None) writes for these
     # plain values (tests/test_benchmark.py checks it); formatting by hand is 50x faster.
-    front = (f"---\ntitle: {title}\nslug: {slug}\ndate: {date.isoformat()}\nsummary: {summary}\n"
-             f"topics: {_flow(topics)}\ncompanies: {_flow(companies)}\n---\n")
+    front = (
+        f"---\ntitle: {title}\nslug: {slug}\ndate: {date.isoformat()}\nsummary: {summary}\n"
+        f"topics: {_flow(topics)}\ncompanies: {_flow(companies)}\n---\n"
+    )
     return f"{slug}.md", front + writer.body(companies) + "\n"
 
 

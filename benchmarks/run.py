@@ -55,6 +55,7 @@ DASH = "–"
 
 # ---------------------------------------------------------------- one child process
 
+
 def _children(pid: int) -> list[int]:
     """Direct children of `pid` (via /proc/PID/task/*/children)."""
     found: list[int] = []
@@ -102,8 +103,7 @@ def run_child(cmd: list[str], cwd: Path, log: Path, sample: bool = True) -> dict
     """Run `cmd` in `cwd`; wall seconds, exit code, ru_maxrss of that child, sampled tree PSS."""
     with open(log, "wb") as output:
         start = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL)
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         sampler = TreeSampler(child.pid) if sample else None
         if sampler:
             sampler.start()
@@ -115,10 +115,14 @@ def run_child(cmd: list[str], cwd: Path, log: Path, sample: bool = True) -> dict
         if sampler:
             sampler.halt.set()
             sampler.join()
-    return {"exit_code": child.returncode, "wall_seconds": round(wall, 3),
-            "peak_rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),  # ru_maxrss is in KiB on Linux
-            "tree_pss_mb": round(sampler.peak_kib * 1024 / 1e6, 1) if sampler else None,
-            "user_seconds": round(usage.ru_utime, 3), "system_seconds": round(usage.ru_stime, 3)}
+    return {
+        "exit_code": child.returncode,
+        "wall_seconds": round(wall, 3),
+        "peak_rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),  # ru_maxrss is in KiB on Linux
+        "tree_pss_mb": round(sampler.peak_kib * 1024 / 1e6, 1) if sampler else None,
+        "user_seconds": round(usage.ru_utime, 3),
+        "system_seconds": round(usage.ru_stime, 3),
+    }
 
 
 # ---------------------------------------------------------------- scenarios
@@ -153,8 +157,7 @@ def edit_one_article(root: Path) -> Path:
     files = sorted((root / "content").glob("*.md"))
     path = files[len(files) // 2]
     text = path.read_text("utf-8")
-    path.write_text(text.rstrip("\n") + "\n\nEdited for the benchmark: one more *short* paragraph.\n",
-                    "utf-8")
+    path.write_text(text.rstrip("\n") + "\n\nEdited for the benchmark: one more *short* paragraph.\n", "utf-8")
     return path
 
 
@@ -205,19 +208,18 @@ def build(root: Path, name: str, search: bool, jobs: int | None, sample: bool) -
         result["error"] = "\n".join(tail)
     report = result["report"]
     done = report.get("rendered", report.get("written"))
-    result["pages_per_second"] = (round(done / result["wall_seconds"], 1)
-                                  if isinstance(done, int) and done > 0 else None)
+    result["pages_per_second"] = round(done / result["wall_seconds"], 1) if isinstance(done, int) and done > 0 else None
     return result
 
 
-def bench_size(count: int, work: Path, seed: int, jobs: int | None, sample: bool, echo,
-               search: bool = True, repeat: int = 1) -> dict:
+def bench_size(
+    count: int, work: Path, seed: int, jobs: int | None, sample: bool, echo, search: bool = True, repeat: int = 1
+) -> dict:
     root, trash = work / str(count), work / TRASH
     set_aside(root, trash)
     start = time.perf_counter()
     generate.generate(count, root, seed)
-    figures: dict = {"articles": count, "generate_seconds": round(time.perf_counter() - start, 2),
-                     "scenarios": {}}
+    figures: dict = {"articles": count, "generate_seconds": round(time.perf_counter() - start, 2), "scenarios": {}}
     echo(f"[{count}] generated in {figures['generate_seconds']}s")
     cached_site = None
     for name in SCENARIOS if search else SCENARIOS[:-1]:
@@ -237,8 +239,10 @@ def bench_size(count: int, work: Path, seed: int, jobs: int | None, sample: bool
                 again.append(build(root, name, search=False, jobs=jobs, sample=sample))
             result = median_of(result, again)
         figures["scenarios"][name] = result
-        echo(f"[{count}] {name:8} {result['wall_seconds']:8.2f}s  exit {result['exit_code']}  "
-             f"peak RSS {result['peak_rss_mb']} MB")
+        echo(
+            f"[{count}] {name:8} {result['wall_seconds']:8.2f}s  exit {result['exit_code']}  "
+            f"peak RSS {result['peak_rss_mb']} MB"
+        )
         if result["exit_code"] != 0:
             figures["error"] = f"{name} build failed:\n{result['error']}"
             echo(figures["error"])
@@ -270,8 +274,12 @@ def check_targets(count: int, figures: dict) -> list[dict]:
     # program whose memory is reported in the search row).
     peak = max((r["peak_rss_mb"] for n, r in runs.items() if n != "search"), default=None)
     rows = []
-    for key, label in (("cold", "cold build, search excluded (s)"), ("noop", "no-op rebuild (s)"),
-                       ("edit", "one article edited (s)"), ("rss_mb", "peak RSS, builds without search (MB)")):
+    for key, label in (
+        ("cold", "cold build, search excluded (s)"),
+        ("noop", "no-op rebuild (s)"),
+        ("edit", "one article edited (s)"),
+        ("rss_mb", "peak RSS, builds without search (MB)"),
+    ):
         measured = peak if key == "rss_mb" else runs.get(key, {}).get("wall_seconds")
         ok = None if measured is None or runs.get(key, {}).get("exit_code", 0) else measured <= targets[key]
         rows.append({"figure": label, "target": targets[key], "measured": measured, "pass": ok})
@@ -279,6 +287,7 @@ def check_targets(count: int, figures: dict) -> list[dict]:
 
 
 # ---------------------------------------------------------------- output
+
 
 def _fmt(value, digits: int = 2) -> str:
     if value is None or value == "":
@@ -292,31 +301,62 @@ def _fmt(value, digits: int = 2) -> str:
 
 def phase_names(results: dict) -> list[str]:
     """The issue's phases, plus any other phase the builds reported, in pipeline order."""
-    seen = [name for figures in results["sizes"].values() for run in figures["scenarios"].values()
-            for name in run["report"].get("phases", {})]
+    seen = [
+        name
+        for figures in results["sizes"].values()
+        for run in figures["scenarios"].values()
+        for name in run["report"].get("phases", {})
+    ]
     extra = [name for name in dict.fromkeys(seen) if name not in PHASES]
     return [p for p in PHASES if p in ("ingest", "load", "plan", "render", "publish", "search") or p in seen] + extra
 
 
 def markdown(results: dict) -> str:
     phases_shown = phase_names(results)
-    head = ["articles", "scenario", "wall s", "target s", "build s", "pages", "rendered", "written",
-            "pages/s", "peak RSS MB", "tree PSS MB", *(f"{p} s" for p in phases_shown)]
+    head = [
+        "articles",
+        "scenario",
+        "wall s",
+        "target s",
+        "build s",
+        "pages",
+        "rendered",
+        "written",
+        "pages/s",
+        "peak RSS MB",
+        "tree PSS MB",
+        *(f"{p} s" for p in phases_shown),
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for size, figures in results["sizes"].items():
         targets = TARGETS.get(int(size), {})
         for name, run in figures["scenarios"].items():
             report, phases = run["report"], run["report"].get("phases", {})
             target = targets.get(name)
-            verdict = DASH if target is None else (
-                f"≤ {target:g} {'✅' if run['wall_seconds'] <= target and not run['exit_code'] else '❌'}")
-            wall = _fmt(run["wall_seconds"]) + (f" (median of {len(run['repeats'])}: "
-                                                 f"{', '.join(_fmt(w) for w in run['repeats'])})"
-                                                 if run.get("repeats") else "")
-            cells = [size, name, wall, verdict, _fmt(report.get("seconds")),
-                     _fmt(report.get("pages")), _fmt(report.get("rendered")), _fmt(report.get("written")),
-                     _fmt(run["pages_per_second"], 0), _fmt(run["peak_rss_mb"], 0),
-                     _fmt(run["tree_pss_mb"], 0), *(_fmt(phases.get(p)) for p in phases_shown)]
+            verdict = (
+                DASH
+                if target is None
+                else (f"≤ {target:g} {'✅' if run['wall_seconds'] <= target and not run['exit_code'] else '❌'}")
+            )
+            wall = _fmt(run["wall_seconds"]) + (
+                f" (median of {len(run['repeats'])}: {', '.join(_fmt(w) for w in run['repeats'])})"
+                if run.get("repeats")
+                else ""
+            )
+            cells = [
+                size,
+                name,
+                wall,
+                verdict,
+                _fmt(report.get("seconds")),
+                _fmt(report.get("pages")),
+                _fmt(report.get("rendered")),
+                _fmt(report.get("written")),
+                _fmt(run["pages_per_second"], 0),
+                _fmt(run["peak_rss_mb"], 0),
+                _fmt(run["tree_pss_mb"], 0),
+                *(_fmt(phases.get(p)) for p in phases_shown),
+            ]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     checks = [(size, row) for size, figures in results["sizes"].items() for row in figures["checks"]]
     if checks:
@@ -328,54 +368,96 @@ def markdown(results: dict) -> str:
     for size, figures in results["sizes"].items():
         if "cached_equals_cold" in figures:
             same = "byte-identical" if figures["cached_equals_cold"] else "DIFFERENT"
-            notes.append(f"- {size}: site after the cached rebuilds vs. the cold (search) build: {same} "
-                         f"(pagefind/ excluded)")
+            notes.append(
+                f"- {size}: site after the cached rebuilds vs. the cold (search) build: {same} (pagefind/ excluded)"
+            )
         if "error" in figures:
             notes.append(f"- {size}: {figures['error'].splitlines()[0]} {figures['error'].splitlines()[-1]}")
-    loads = [run["load_before"] for figures in results["sizes"].values()
-             for run in figures["scenarios"].values() if run.get("load_before") is not None]
+    loads = [
+        run["load_before"]
+        for figures in results["sizes"].values()
+        for run in figures["scenarios"].values()
+        if run.get("load_before") is not None
+    ]
     if loads:
-        notes.append(f"- load average before the builds: {min(loads):.1f}–{max(loads):.1f} "
-                     f"(above 0.5 means other work shared the machine)")
+        notes.append(
+            f"- load average before the builds: {min(loads):.1f}–{max(loads):.1f} "
+            f"(above 0.5 means other work shared the machine)"
+        )
     env = results["environment"]
-    notes.append(f"- {env['cpus']} CPUs, Python {env['python']}, commit {env['commit']}, "
-                 f"builder from {env.get('builder')}, {env['date']}")
+    notes.append(
+        f"- {env['cpus']} CPUs, Python {env['python']}, commit {env['commit']}, "
+        f"builder from {env.get('builder')}, {env['date']}"
+    )
     return "\n".join(lines + [""] + notes)
 
 
 def environment() -> dict:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                                text=True).stdout.strip() or None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "builder", "templates", "static", "data"],
-                               cwd=HERE.parent, capture_output=True, text=True).stdout.strip()
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+            ).stdout.strip()
+            or None
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "builder", "templates", "static", "data"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         commit = f"{commit}{'+uncommitted changes' if dirty else ''}" if commit else None
     except OSError:
         commit = None
     # The package the builds import (PYTHONPATH can point elsewhere than this checkout).
-    package = subprocess.run([sys.executable, "-c", "import builder; print(builder.__file__)"],
-                             cwd=Path(os.sep), capture_output=True, text=True).stdout.strip()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "commit": commit, "builder": str(Path(package).parent) if package else None, "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    package = subprocess.run(
+        [sys.executable, "-c", "import builder; print(builder.__file__)"],
+        cwd=Path(os.sep),
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": commit,
+        "builder": str(Path(package).parent) if package else None,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000",
-                        help="comma-separated article counts (default: 1000,10000,50000)")
+    parser.add_argument(
+        "--sizes", default="1000,10000,50000", help="comma-separated article counts (default: 1000,10000,50000)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the generated archives and their sites")
-    parser.add_argument("--work", type=Path, default=HERE / "out",
-                        help="folder for the archives (default: benchmarks/out/, git-ignored)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=HERE / "out",
+        help="folder for the archives (default: benchmarks/out/, git-ignored)",
+    )
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--jobs", type=int, help="passed to `build --jobs` (default: the build's own)")
-    parser.add_argument("--sample", action="store_true",
-                        help="also sample the process tree's PSS (slows big builds down by a few percent)")
-    parser.add_argument("--search-max", type=int, default=None,
-                        help="run the search scenario only for sizes up to this (the indexer needs "
-                             "about 0.2 GB per 1,000 articles)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run the cold build this many times and report the median (noisy machines)")
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="also sample the process tree's PSS (slows big builds down by a few percent)",
+    )
+    parser.add_argument(
+        "--search-max",
+        type=int,
+        default=None,
+        help="run the search scenario only for sizes up to this (the indexer needs about 0.2 GB per 1,000 articles)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the cold build this many times and report the median (noisy machines)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
     try:
@@ -393,8 +475,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for count in sizes:
             search = args.search_max is None or count <= args.search_max
-            results["sizes"][str(count)] = bench_size(count, args.work, args.seed, args.jobs,
-                                                      args.sample, echo, search, args.repeat)
+            results["sizes"][str(count)] = bench_size(
+                count, args.work, args.seed, args.jobs, args.sample, echo, search, args.repeat
+            )
             if not args.keep:
                 set_aside(args.work / str(count), args.work / TRASH)
     finally:

@@ -1,6 +1,6 @@
 """Tagging speed: the 20 sample articles tagged N times over on one core (issue 3: 10,000 in < 2 s).
 
-    .venv/bin/python benchmarks/tagging.py [N]
+.venv/bin/python benchmarks/tagging.py [N]
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(count: int = 10_000) -> None:
-    samples = [raw for dump in sorted((ROOT / "seeds").glob("*.txt"))
-               for raw in split_dump(decode_dump(dump.read_bytes(), dump.name).text, dump.name)]
+    samples = [
+        raw
+        for dump in sorted((ROOT / "seeds").glob("*.txt"))
+        for raw in split_dump(decode_dump(dump.read_bytes(), dump.name).text, dump.name)
+    ]
     start = time.process_time()
     tagger = Tagger(load_registry(ROOT / "data"))
     built = time.process_time() - start
@@ -26,8 +29,10 @@ def main(count: int = 10_000) -> None:
     start = time.process_time()
     for title, paragraphs in articles:
         tagger.tag(title, paragraphs)
-    print(f"registry and automaton: {built:.2f}s CPU; {len(articles)} articles tagged in "
-          f"{time.process_time() - start:.2f}s CPU")
+    print(
+        f"registry and automaton: {built:.2f}s CPU; {len(articles)} articles tagged in "
+        f"{time.process_time() - start:.2f}s CPU"
+    )
 
 
 if __name__ == "__main__":

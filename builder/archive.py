@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import math
 from bisect import bisect_left
-from itertools import repeat
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import repeat
 
 from builder.content import Article
 from builder.registry import Registry
@@ -92,7 +92,8 @@ class Archive:
         entry = self._listed.get(article.slug)
         if entry is None:
             entry = self._listed[article.slug] = Listed(
-                article, *(tuple(t.link for t in self.terms_of(article, spec)) for spec in (TOPICS, COMPANIES)))
+                article, *(tuple(t.link for t in self.terms_of(article, spec)) for spec in (TOPICS, COMPANIES))
+            )
         return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:
@@ -123,7 +124,7 @@ class Archive:
                 share = weight / math.log2(2 + term.count)
                 positions = self._positions[id(term)]
                 centre = bisect_left(positions, i)
-                near = positions[max(0, centre - window // 2): centre + window // 2 + 1]
+                near = positions[max(0, centre - window // 2) : centre + window // 2 + 1]
                 # scores[j] += share for every j in near, looped in C (each j is in `near` once).
                 scores.update(zip(near, map(share.__add__, map(scores.get, near, repeat(0.0)))))
         scores.pop(i, None)
@@ -135,8 +136,10 @@ class Archive:
     def relation_keys(self) -> dict[str, tuple]:
         """Per article, all that related lists read of it: its place in the reading order and
         its terms (as the registry resolved them: aliases decide which names are one term)."""
-        return {a.slug: (reading_order(a), *(tuple(t.slug for t in self.terms_of(a, spec)) for spec in TAXONOMIES))
-                for a in self.articles}
+        return {
+            a.slug: (reading_order(a), *(tuple(t.slug for t in self.terms_of(a, spec)) for spec in TAXONOMIES))
+            for a in self.articles
+        }
 
     def related_outdated(self, old: dict[str, tuple], new: dict[str, tuple], known: dict) -> list[Article]:
         """Articles whose related list may differ from `known`, computed when the keys were `old`.
@@ -148,15 +151,28 @@ class Archive:
         if old == new or not known:
             return [] if known else list(self.articles)
         changed = {slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)}
-        touched = {(spec.field, term) for slug in changed for key in (old.get(slug), new.get(slug)) if key
-                   for spec, terms in zip(TAXONOMIES, key[1:]) for term in terms}
-        return [a for a in self.articles if a.slug in changed or a.slug not in known or any(
-            (spec.field, term) in touched for spec, terms in zip(TAXONOMIES, new[a.slug][1:]) for term in terms)]
+        touched = {
+            (spec.field, term)
+            for slug in changed
+            for key in (old.get(slug), new.get(slug))
+            if key
+            for spec, terms in zip(TAXONOMIES, key[1:])
+            for term in terms
+        }
+        return [
+            a
+            for a in self.articles
+            if a.slug in changed
+            or a.slug not in known
+            or any((spec.field, term) in touched for spec, terms in zip(TAXONOMIES, new[a.slug][1:]) for term in terms)
+        ]
 
     def listing_signature(self) -> str:
         """A hash of everything but the bodies: what listings, chips and links can show."""
-        return _signature((a.slug, a.title, a.date, a.summary, a.topics, a.companies, a.organisations,
-                           a.source, a.aliases) for a in self.articles)
+        return _signature(
+            (a.slug, a.title, a.date, a.summary, a.topics, a.companies, a.organisations, a.source, a.aliases)
+            for a in self.articles
+        )
 
     def months(self) -> list[tuple[int, int, list[Article]]]:
         """(year, month, articles) for every month with dated articles, newest first."""
@@ -231,4 +247,3 @@ def _new_term(spec: TaxonomySpec, name: str, registry: Registry) -> Term:
 
 def _company_description(company) -> str:
     return f"Part of {company.parent}." if company.parent else ""
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from functools import partial
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from builder import search
@@ -18,15 +18,13 @@ from builder.errors import ContentError
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
 from builder.output import Staging, WriteReport
-from builder.publish import OutputFolder, check_out_folder, exclusive, list_files
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map
+from builder.publish import OutputFolder, check_out_folder, exclusive, list_files
 from builder.registry import Registry, load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger
 from builder.urls import url_to_file
-
-
 
 LOCK_FILE = ".ingest.lock"  # beside the ingest manifest; hidden files are not articles
 
@@ -54,10 +52,19 @@ class BuildReport:
     def summary(self) -> dict:
         """The figures of this build as plain data (for --report-json and benchmarks)."""
         write = self.write or WriteReport()
-        return {"articles": self.articles, "pages": self.pages, "rendered": self.rendered,
-                "written": len(write.written), "unchanged": write.unchanged, "removed": len(write.removed),
-                "up_to_date": self.up_to_date, "warnings": len(self.warnings), "errors": len(self.errors),
-                "phases": dict(self.phases), "seconds": round(sum(self.phases.values()), 4)}
+        return {
+            "articles": self.articles,
+            "pages": self.pages,
+            "rendered": self.rendered,
+            "written": len(write.written),
+            "unchanged": write.unchanged,
+            "removed": len(write.removed),
+            "up_to_date": self.up_to_date,
+            "warnings": len(self.warnings),
+            "errors": len(self.errors),
+            "phases": dict(self.phases),
+            "seconds": round(sum(self.phases.values()), 4),
+        }
 
 
 class _Phases:
@@ -87,8 +94,11 @@ def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda 
     tagger = Tagger(registry or load_registry(config.path("data")))
     content = config.path("content")
     if content.exists() and not content.is_dir():
-        raise ContentError("the content path is a file, not a folder", file=content,
-                           hint="rename the file; articles live in a folder of Markdown files")
+        raise ContentError(
+            "the content path is a file, not a folder",
+            file=content,
+            hint="rename the file; articles live in a folder of Markdown files",
+        )
     content.mkdir(parents=True, exist_ok=True)
     # No process id written: the file must not change, or every build would see new content.
     with exclusive(content / LOCK_FILE, "another ingest of this content folder", waiting, note_pid=False):
@@ -127,8 +137,11 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         digests = cache.digests()  # before loading updates the cached articles
         bodies = Bodies(BodyStore(config.path("cache"), version))
         articles, errors = load_articles(
-            config.path("content"), cache.articles, stats=files,
-            mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers))
+            config.path("content"),
+            cache.articles,
+            stats=files,
+            mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers),
+        )
         if errors:
             raise BuildFailed(report.errors + errors)
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
@@ -138,18 +151,23 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
         # Everything pages show besides article bodies. While it stays the same, edited bodies
         # need only the pages that show them: that is the dependency map.
-        listing = archive.listing_signature() + templates + tree_signature(
-            config.path("data"), extra=repr(asdict(config)))
+        listing = (
+            archive.listing_signature() + templates + tree_signature(config.path("data"), extra=repr(asdict(config)))
+        )
         bodies_only = cache.listing == listing
         relation_keys = reuse_related(archive, cache, bodies_only, workers)
         if bodies_only:
-            pages = plan_body_pages(archive, {a.slug for a in articles if digests.get(a.slug) != a.digest},
-                                    config.per_page)
+            pages = plan_body_pages(
+                archive, {a.slug for a in articles if digests.get(a.slug) != a.digest}, config.per_page
+            )
         else:
             pages = plan_pages(archive, config.per_page)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    staging = Staging(folder.out, folder.home / ("stage" if record else "new"),
-                      set(cache.outputs) | set(cache.extras) if record else None)
+    staging = Staging(
+        folder.out,
+        folder.home / ("stage" if record else "new"),
+        set(cache.outputs) | set(cache.extras) if record else None,
+    )
     try:
         with phase("render"):
             renderer = Renderer(config.path("templates"), site_of(config), bodies)
@@ -180,8 +198,10 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
 def base_url_warnings(config: Config) -> list[str]:
     if "://" in config.base_url:
         return []
-    return [f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and canonical links "
-            "are relative; set base_url in site.toml or pass --base-url https://… before publishing"]
+    return [
+        f"base_url {config.base_url!r} is not a full URL, so feed ids, the sitemap and canonical links "
+        "are relative; set base_url in site.toml or pass --base-url https://… before publishing"
+    ]
 
 
 def reuse_related(archive, cache: BuildCache, bodies_only: bool, workers: int | None) -> dict[str, tuple]:
@@ -195,8 +215,9 @@ def reuse_related(archive, cache: BuildCache, bodies_only: bool, workers: int | 
     relation_keys = old_keys if bodies_only else archive.relation_keys()
     outdated = archive.related_outdated(old_keys, relation_keys, known)
     redo = {a.slug for a in outdated}
-    archive.related_memo.update((slug, slugs) for slug, slugs in known.items()
-                                if slug in relation_keys and slug not in redo)
+    archive.related_memo.update(
+        (slug, slugs) for slug, slugs in known.items() if slug in relation_keys and slug not in redo
+    )
     # the slowest part of planning, so it gets the workers
     found = fork_map(lambda chunk: [[r.slug for r in archive.related(a)] for a in chunk], outdated, workers)
     archive.related_memo.update(zip((a.slug for a in outdated), found))
@@ -256,20 +277,30 @@ def input_signature(config: Config, code: str, content: dict) -> str:
     return tree_signature(*folders, extra=code + settings, scans={config.path("content"): content})
 
 
-def render_pages(pages: list[Page], renderer: Renderer, staging: Staging, previous: dict[str, str],
-                 templates: str, progress, workers: int | None) -> dict[str, str]:
+def render_pages(
+    pages: list[Page],
+    renderer: Renderer,
+    staging: Staging,
+    previous: dict[str, str],
+    templates: str,
+    progress,
+    workers: int | None,
+) -> dict[str, str]:
     """Render every page whose inputs changed since the last build; keep the rest as they are.
 
     A page's key is a hash of everything its template reads. Returns output file -> key.
     """
+
     def render_chunk(chunk: list[Page]) -> list[tuple[str, str, bool | None]]:
         """(file, key, staged?) per page; None: the published file is still right."""
         memo: dict = {}  # the pages keep every object it describes alive
         done = []
         for page in chunk:
             file = url_to_file(page.path)
-            key = hashlib.sha1(f"{templates}\x1d{page.template}\x1d{page.path}\x1d{fingerprint(page.context, memo)}"
-                               f"\x1d{fingerprint(page.articles, memo)}".encode()).hexdigest()
+            key = hashlib.sha1(
+                f"{templates}\x1d{page.template}\x1d{page.path}\x1d{fingerprint(page.context, memo)}"
+                f"\x1d{fingerprint(page.articles, memo)}".encode()
+            ).hexdigest()
             if previous.get(file) == key and staging.published(file):
                 done.append((file, key, None))
             else:
@@ -302,4 +333,3 @@ def extra_files(config: Config):
     yield ".nojekyll", b""
     if config.cname:
         yield "CNAME", config.cname.strip().encode() + b"\n"
-

@@ -57,7 +57,7 @@ class BuildCache:
         return {row[0]: row[-1] for _, row in self.articles.values()}
 
     @classmethod
-    def load(cls, folder: Path, version: str) -> "BuildCache":
+    def load(cls, folder: Path, version: str) -> BuildCache:
         """The cache in `folder`, or an empty one if it is missing, damaged or from other code.
 
         JSON, never pickle: a cache restored by CI must not be able to run code. Its checksum
@@ -86,9 +86,11 @@ class BuildCache:
                 os.replace(tmp, folder / name)
             except OSError as err:
                 tmp.unlink(missing_ok=True)
-                raise ContentError(f"cannot write the build cache: {err.strerror or err}", file=folder / name,
-                                   hint=f"delete {folder} (the next build makes it again) "
-                                        "or make it writable") from None
+                raise ContentError(
+                    f"cannot write the build cache: {err.strerror or err}",
+                    file=folder / name,
+                    hint=f"delete {folder} (the next build makes it again) or make it writable",
+                ) from None
 
 
 _MAGIC = b"newsarchive-cache 1 sha256 "
@@ -114,7 +116,7 @@ def _verified(data: bytes) -> bytes | None:
     header, _, payload = data.partition(b"\n")
     if not header.startswith(_MAGIC):
         return None
-    return payload if hashlib.sha256(payload).hexdigest().encode() == header[len(_MAGIC):] else None
+    return payload if hashlib.sha256(payload).hexdigest().encode() == header[len(_MAGIC) :] else None
 
 
 def _make_folder(folder: Path) -> None:
@@ -122,13 +124,16 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise ContentError("the build cache folder is a file", file=folder,
-                           hint="delete or move that file (the cache is rebuilt), or set 'cache' in "
-                                "site.toml to another folder") from None
+        raise ContentError(
+            "the build cache folder is a file",
+            file=folder,
+            hint="delete or move that file (the cache is rebuilt), or set 'cache' in site.toml to another folder",
+        ) from None
 
 
 # JSON has lists where the cache had tuples; each field is turned back into exactly what the
 # build made, and anything of another type is refused (ValueError), so comparisons stay exact.
+
 
 def _need(ok: bool) -> None:
     if not ok:
@@ -156,16 +161,33 @@ def _article_entry(value) -> tuple:
     """A (stat key, `Article.row()`) pair as the build made it (checks inlined: 50,000 rows)."""
     (size, mtime, ctime, inode), row = value
     slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
-    _need(type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is int
-          and type(topics) is type(companies) is type(organisations) is type(aliases) is type(warnings) is list)
+    _need(
+        type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is int
+        and type(topics) is type(companies) is type(organisations) is type(aliases) is type(warnings) is list
+    )
     "".join((slug, title, summary, digest, *topics, *companies, *organisations, *aliases, *warnings))
     if source is not None:
         file, position, name, url = source
-        _need(type(file) is str and type(position) is int and (name is None or type(name) is str)
-              and (url is None or type(url) is str))
+        _need(
+            type(file) is str
+            and type(position) is int
+            and (name is None or type(name) is str)
+            and (url is None or type(url) is str)
+        )
         source = (file, position, name, url)
-    return (size, mtime, ctime, inode), (slug, title, day, summary, tuple(topics), tuple(companies),
-                                         tuple(organisations), source, tuple(aliases), tuple(warnings), digest)
+    return (size, mtime, ctime, inode), (
+        slug,
+        title,
+        day,
+        summary,
+        tuple(topics),
+        tuple(companies),
+        tuple(organisations),
+        source,
+        tuple(aliases),
+        tuple(warnings),
+        digest,
+    )
 
 
 def _articles(value) -> dict:
@@ -180,8 +202,11 @@ def _related(value) -> tuple[dict, dict]:
     relation_keys = {}
     for slug, (order, topics, companies) in keys.items():  # see archive.reading_order
         kind, day, file, position, same = order
-        _need(type(kind) is type(day) is type(position) is int and type(topics) is type(companies) is list
-              and same == slug)
+        _need(
+            type(kind) is type(day) is type(position) is int
+            and type(topics) is type(companies) is list
+            and same == slug
+        )
         "".join((file, *topics, *companies))
         relation_keys[slug] = ((kind, day, file, position, slug), tuple(topics), tuple(companies))
     for slugs in lists.values():
@@ -190,8 +215,15 @@ def _related(value) -> tuple[dict, dict]:
     return relation_keys, lists
 
 
-_DECODERS = {"version": _str, "inputs": _str, "articles": _articles, "outputs": _str_map,
-             "extras": lambda value: list(_strs(value)), "related": _related, "listing": _str}
+_DECODERS = {
+    "version": _str,
+    "inputs": _str,
+    "articles": _articles,
+    "outputs": _str_map,
+    "extras": lambda value: list(_strs(value)),
+    "related": _related,
+    "listing": _str,
+}
 
 
 class BodyStore:
@@ -230,8 +262,10 @@ class BodyStore:
                             db.execute("DROP TABLE IF EXISTS html")  # another version, maybe another layout
                             db.execute("DELETE FROM meta")
                             db.execute("INSERT INTO meta VALUES (?)", (version,))
-                    db.execute("CREATE TABLE IF NOT EXISTS html "
-                               "(digest TEXT PRIMARY KEY, html TEXT NOT NULL, checksum TEXT NOT NULL)")
+                    db.execute(
+                        "CREATE TABLE IF NOT EXISTS html "
+                        "(digest TEXT PRIMARY KEY, html TEXT NOT NULL, checksum TEXT NOT NULL)"
+                    )
                 return True
             except sqlite3.Error as err:
                 if not self._damaged(err):
@@ -255,8 +289,10 @@ class BodyStore:
         try:
             with closing(self._connect()) as db, db:
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
-                               [(digest, html, _checksum(digest, html)) for digest, html in bodies])
+                db.executemany(
+                    "INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
+                    [(digest, html, _checksum(digest, html)) for digest, html in bodies],
+                )
         except sqlite3.Error as err:
             self._damaged(err)
 
@@ -278,8 +314,11 @@ class BodyStore:
         if not self.usable:
             return 0
         with closing(self._connect()) as db:
-            return sum(1 for digest, html, checksum in db.execute("SELECT digest, html, checksum FROM html")
-                       if _checksum(digest, html) != checksum)
+            return sum(
+                1
+                for digest, html, checksum in db.execute("SELECT digest, html, checksum FROM html")
+                if _checksum(digest, html) != checksum
+            )
 
     def close(self) -> None:
         """Close this process's reader (before the process forks again, or at the end)."""

@@ -25,14 +25,19 @@ def check_tags(articles: list[Article], registry: Registry) -> list[ContentError
     companies = [c.name for c in registry.companies] + [a for c in registry.companies for a in c.aliases]
     found = []
     for article in articles:
-        for kind, names, known, lookup in (("topic", article.topics, topics, registry.topic),
-                                           ("company", article.companies, companies, registry.company)):
+        for kind, names, known, lookup in (
+            ("topic", article.topics, topics, registry.topic),
+            ("company", article.companies, companies, registry.company),
+        ):
             for name in names:
                 if lookup(name) is None:
                     close = difflib.get_close_matches(name, known, n=3, cutoff=0.75)
-                    hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
-                            f"add it to data/{'topics' if kind == 'topic' else 'companies'}.yaml "
-                            "if it is a real new one")
+                    hint = (
+                        f"did you mean {' or '.join(repr(c) for c in close)}?"
+                        if close
+                        else f"add it to data/{'topics' if kind == 'topic' else 'companies'}.yaml "
+                        "if it is a real new one"
+                    )
                     found.append(ContentError(f"unknown {kind} {name!r}", file=article.path, hint=hint))
     return found
 
@@ -45,8 +50,13 @@ def check_duplicates(articles: list[Article]) -> list[ContentError]:
         body = " ".join(article.body.split())
         other = first.setdefault(body, article)
         if other is not article and body:
-            found.append(ContentError(f"same text as {other.path}", file=article.path,
-                                      hint="delete one of the two files (keep the one with the better tags)"))
+            found.append(
+                ContentError(
+                    f"same text as {other.path}",
+                    file=article.path,
+                    hint="delete one of the two files (keep the one with the better tags)",
+                )
+            )
     return found
 
 
@@ -77,7 +87,7 @@ def target_file(site: Path, prefix: str, path: str) -> Path | None:
     path = unquote(path)
     if not path.startswith(prefix):
         return None
-    target = site / path[len(prefix):]
+    target = site / path[len(prefix) :]
     return target / "index.html" if path.endswith("/") or target.is_dir() else target
 
 
@@ -99,8 +109,9 @@ def crawl(site: Path, base_url: str) -> tuple[list[tuple[str, str]], list[str]]:
             elif target != file:
                 linked.add(target)
     entry_points = {site / "index.html", site / "404.html"}
-    orphans = [page_url(site, p, prefix) for p in pages
-               if p not in linked and p not in entry_points and not _is_redirect(p)]
+    orphans = [
+        page_url(site, p, prefix) for p in pages if p not in linked and p not in entry_points and not _is_redirect(p)
+    ]
     return broken, orphans
 
 
@@ -114,11 +125,20 @@ def check_site(site: Path, base_url: str) -> list[ContentError]:
     by_target: dict[str, list[str]] = defaultdict(list)
     for page, link in broken:
         by_target[link].append(page)
-    found = [ContentError(f"broken link {link} on {len(pages)} page(s), e.g. {pages[0]}", file=site,
-                          hint="rebuild the site; if it persists, fix the template or article that links there")
-             for link, pages in sorted(by_target.items())]
-    found += [ContentError(f"orphan page {url}: no page links to it", file=site,
-                           hint="rebuild the site to remove stale pages") for url in orphans]
+    found = [
+        ContentError(
+            f"broken link {link} on {len(pages)} page(s), e.g. {pages[0]}",
+            file=site,
+            hint="rebuild the site; if it persists, fix the template or article that links there",
+        )
+        for link, pages in sorted(by_target.items())
+    ]
+    found += [
+        ContentError(
+            f"orphan page {url}: no page links to it", file=site, hint="rebuild the site to remove stale pages"
+        )
+        for url in orphans
+    ]
     return found
 
 
@@ -128,10 +148,14 @@ def check_build_state(config) -> list[str]:
     warnings = []
     folder = OutputFolder(check_out_folder(config))
     if not folder.is_last_published():
-        warnings.append(f"{folder.out}: this is not the site the last build published (changed by hand, "
-                        "copied or restored); the next build will refuse it: see docs/errors.md")
+        warnings.append(
+            f"{folder.out}: this is not the site the last build published (changed by hand, "
+            "copied or restored); the next build will refuse it: see docs/errors.md"
+        )
     damaged = BodyStore(config.path("cache"), code_version()).damaged()
     if damaged:
-        warnings.append(f"{config.path('cache')}: {damaged} stored article bodies fail their checksum "
-                        "(damaged on disk); they are not used, and the next build renders them again")
+        warnings.append(
+            f"{config.path('cache')}: {damaged} stored article bodies fail their checksum "
+            "(damaged on disk); they are not used, and the next build renders them again"
+        )
     return warnings

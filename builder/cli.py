@@ -35,22 +35,29 @@ def _paths(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive",
-                                     description="Turn raw news dumps into a static, searchable archive site.",
-                                     epilog="exit codes: 0 ok, 1 content errors, 2 usage errors")
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Turn raw news dumps into a static, searchable archive site.",
+        epilog="exit codes: 0 ok, 1 content errors, 2 usage errors",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="ingest the dumps and build the site")
     _paths(b)
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     b.add_argument("--report-json", type=Path, help="also write the build's figures to this JSON file")
-    b.add_argument("--jobs", type=int, help="processes for loading, related lists and rendering "
-                                            "(default: one per core)")
-    b.add_argument("--force", action="store_true",
-                   help="build into an output folder that holds files newsarchive did not write (they are kept)")
+    b.add_argument(
+        "--jobs", type=int, help="processes for loading, related lists and rendering (default: one per core)"
+    )
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="build into an output folder that holds files newsarchive did not write (they are kept)",
+    )
     i = commands.add_parser("ingest", help="turn raw dumps into Markdown articles only")
     _paths(i, out=False)
-    s = commands.add_parser("serve", help="build a preview into .cache/serve/, serve it on 127.0.0.1 and "
-                                          "rebuild on changes")
+    s = commands.add_parser(
+        "serve", help="build a preview into .cache/serve/, serve it on 127.0.0.1 and rebuild on changes"
+    )
     _paths(s, out=False)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000)
@@ -68,8 +75,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    absolute = {name: str(getattr(args, name).resolve()) if getattr(args, name, None) else None
-                for name in ("seeds", "content", "data", "out")}
+    absolute = {
+        name: str(getattr(args, name).resolve()) if getattr(args, name, None) else None
+        for name in ("seeds", "content", "data", "out")
+    }
     search = False if getattr(args, "no_search", False) else None
     return load_config(args.config, base_url=getattr(args, "base_url", None), search=search, **absolute)
 
@@ -102,8 +111,9 @@ class Console:
             print(f"  {phase}…", file=sys.stderr, end="" if self.live else "\n", flush=True)
         elif self.live and total:
             filled = 30 * done // total
-            print(f"\r  {phase} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\r  {phase} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True
+            )
 
     def end_line(self) -> None:
         if self.live and not self.quiet:
@@ -111,10 +121,11 @@ class Console:
 
 
 def report_ingest(console: Console, report: IngestReport) -> None:
-    console.info(f"ingest: {report.articles} articles ({len(report.written)} new, {len(report.updated)} updated, "
-                 f"{len(report.unchanged)} unchanged, {len(report.kept_edited)} kept as edited)")
-    for label, items in (("new", report.written), ("updated", report.updated),
-                         ("unchanged", report.unchanged)):
+    console.info(
+        f"ingest: {report.articles} articles ({len(report.written)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.kept_edited)} kept as edited)"
+    )
+    for label, items in (("new", report.written), ("updated", report.updated), ("unchanged", report.unchanged)):
         for item in items:
             console.detail(f"  {label}: {item}")
     for item in report.kept_edited:
@@ -125,8 +136,9 @@ def report_ingest(console: Console, report: IngestReport) -> None:
         console.info(f"  duplicate: {item}")
     discovered = sorted({name for tags in report.tags.values() for name in tags.discovered})
     if discovered:
-        console.info(f"  discovered companies (not in the registry; see `newsarchive suggest`): "
-                     f"{', '.join(discovered)}")
+        console.info(
+            f"  discovered companies (not in the registry; see `newsarchive suggest`): {', '.join(discovered)}"
+        )
     for warning in report.warnings:
         console.info(f"  warning: {warning}")
     for error in report.errors:
@@ -136,15 +148,17 @@ def report_ingest(console: Console, report: IngestReport) -> None:
 def report_build(console: Console, report: BuildReport) -> None:
     if report.ingest:
         report_ingest(console, report.ingest)
-    for warning in report.warnings[len(report.ingest.warnings) if report.ingest else 0:]:
+    for warning in report.warnings[len(report.ingest.warnings) if report.ingest else 0 :]:
         console.info(f"  warning: {warning}")
     figures = report.summary()
     if report.up_to_date:
         console.info(f"build: nothing changed; site is up to date ({figures['seconds']:.2f}s)")
         return
-    console.info(f"build: {figures['articles']} articles, {figures['pages']} pages; {figures['rendered']} rendered, "
-                 f"{figures['written']} files written, {figures['unchanged']} unchanged, "
-                 f"{figures['removed']} removed in {figures['seconds']:.2f}s")
+    console.info(
+        f"build: {figures['articles']} articles, {figures['pages']} pages; {figures['rendered']} rendered, "
+        f"{figures['written']} files written, {figures['unchanged']} unchanged, "
+        f"{figures['removed']} removed in {figures['seconds']:.2f}s"
+    )
     for name in report.write.written if report.write else []:
         console.detail(f"  wrote {name}")
     console.detail("  phases: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.phases.items()))
@@ -188,10 +202,19 @@ def cmd_new(args, config: Config, console: Console) -> int:
     slug = slugify(args.title)
     path = config.path("content") / f"{slug}.md"
     if path.exists():
-        raise ContentError("an article with this slug already exists", file=path,
-                           hint="choose another headline, or edit the existing file")
-    meta = {"title": " ".join(args.title.split()), "slug": slug, "date": dt.date.today(),
-            "summary": "", "topics": [], "companies": []}
+        raise ContentError(
+            "an article with this slug already exists",
+            file=path,
+            hint="choose another headline, or edit the existing file",
+        )
+    meta = {
+        "title": " ".join(args.title.split()),
+        "slug": slug,
+        "date": dt.date.today(),
+        "summary": "",
+        "topics": [],
+        "companies": [],
+    }
     write_atomic(path, article_text(meta, "Write the article here.").encode("utf-8"))
     console.info(f"created {path}")
     return 0
@@ -236,8 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             from builder.serve import serve
 
             return serve(lambda: config_from(args), args.host, args.port, console)
-        handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest,
-                   "clean": cmd_clean}
+        handler = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "suggest": cmd_suggest, "clean": cmd_clean}
         return handler[args.command](args, config, console)
     except BuildFailed as failed:
         for error in failed.errors:
@@ -251,13 +273,20 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except OSError as error:  # a full disk, a folder made read-only: say which, never a traceback
-        console.error(ContentError(f"cannot read or write this: {error.strerror or error}",
-                                   file=error.filename or None,
-                                   hint="check the disk space and the folder's permissions, then build again; "
-                                        "the published site is whole (old or new)"))
+        console.error(
+            ContentError(
+                f"cannot read or write this: {error.strerror or error}",
+                file=error.filename or None,
+                hint="check the disk space and the folder's permissions, then build again; "
+                "the published site is whole (old or new)",
+            )
+        )
         return 1
     except KeyboardInterrupt as stop:
-        state = ("the new site had just been published, complete" if getattr(stop, "published", False)
-                 else "the site was not changed")
+        state = (
+            "the new site had just been published, complete"
+            if getattr(stop, "published", False)
+            else "the site was not changed"
+        )
         console.error(f"interrupted after {time.perf_counter() - start:.1f}s; {state}")
         return 130

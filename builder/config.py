@@ -44,13 +44,17 @@ def load_config(path: Path | None = None, **overrides) -> Config:
         try:
             values = tomllib.loads(path.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ContentError(f"invalid settings: {err}", file=path,
-                               hint="see the README section 'Settings' for the format") from None
-    known = {f.name: f for f in fields(Config)} 
+            raise ContentError(
+                f"invalid settings: {err}", file=path, hint="see the README section 'Settings' for the format"
+            ) from None
+    known = {f.name: f for f in fields(Config)}
     for key, value in values.items():
         if key not in known or key == "root":
-            raise ContentError(f"unknown setting '{key}'", file=path,
-                               hint=f"known settings: {', '.join(k for k in known if k != 'root')}")
+            raise ContentError(
+                f"unknown setting '{key}'",
+                file=path,
+                hint=f"known settings: {', '.join(k for k in known if k != 'root')}",
+            )
         expected = type(getattr(Config, key))
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ContentError(f"setting '{key}' must be a {expected.__name__}", file=path)

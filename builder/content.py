@@ -19,8 +19,7 @@ from builder.urls import is_reserved, is_safe_slug, slugify
 
 FENCE = "---"
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
-QUOTING_HINT = ("check quoting: a value with ': ' or starting with [ { * & ! | > ' \" % @ "
-                "needs to be in double quotes")
+QUOTING_HINT = "check quoting: a value with ': ' or starting with [ { * & ! | > ' \" % @ needs to be in double quotes"
 
 
 class _Loader(_BASE_LOADER):
@@ -56,8 +55,9 @@ class _Loader(_BASE_LOADER):
             else:
                 stack.extend(reversed(node.value))
         what = shown(root.value) if isinstance(root, yaml.ScalarNode) else "a value"
-        return yaml.constructor.ConstructorError(None, None, f"{what} cannot be read: {_cut(str(err))}",
-                                                 root.start_mark)
+        return yaml.constructor.ConstructorError(
+            None, None, f"{what} cannot be read: {_cut(str(err))}", root.start_mark
+        )
 
 
 def load_yaml(raw: str, path: Path | str, first_line: int, what: str, hint: str = QUOTING_HINT):
@@ -68,21 +68,30 @@ def load_yaml(raw: str, path: Path | str, first_line: int, what: str, hint: str 
     anchors and aliases are refused before anything is built.
     """
     if _nesting(raw) > MAX_NESTING:
-        raise ContentError(f"{what}: values are nested too deeply", file=path, line=first_line,
-                           hint="use plain 'key: value' lines and [lists] of names")
+        raise ContentError(
+            f"{what}: values are nested too deeply",
+            file=path,
+            line=first_line,
+            hint="use plain 'key: value' lines and [lists] of names",
+        )
     try:
         if "&" in raw or "*" in raw:  # the only characters that start an anchor or an alias
             for event in yaml.parse(raw, Loader=_BASE_LOADER):
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                     raise ContentError(
                         f"{what}: YAML anchors and aliases (&name, *name) are not allowed",
-                        file=path, line=event.start_mark.line + first_line,
-                        hint="write each value out in full; put a value that starts with & or * "
-                             "in double quotes")
+                        file=path,
+                        line=event.start_mark.line + first_line,
+                        hint="write each value out in full; put a value that starts with & or * in double quotes",
+                    )
         return yaml.load(raw, Loader=_Loader)
     except RecursionError:
-        raise ContentError(f"{what}: values are nested too deeply", file=path, line=first_line,
-                           hint="use plain 'key: value' lines and [lists] of names") from None
+        raise ContentError(
+            f"{what}: values are nested too deeply",
+            file=path,
+            line=first_line,
+            hint="use plain 'key: value' lines and [lists] of names",
+        ) from None
     except yaml.YAMLError as err:
         # An unclosed bracket or quote is reported where it was opened, not where YAML gave up.
         mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
@@ -103,6 +112,8 @@ def _nesting(raw: str) -> int:
         depth += 1 if match.group() in "[{" else -1
         deepest = max(deepest, depth)
     return max(deepest, max((len(m.group()) for m in _BLOCK_DEPTH.finditer(raw)), default=0) // 2)
+
+
 MAX_TITLE = 300
 # Every tag is a page, a feed entry and a related-articles key: a scraped list of 1,000 names
 # would cost minutes. Ingest writes at most this many too.
@@ -111,8 +122,7 @@ TAG_KEYS = ("topics", "companies", "organisations")
 # reprlib looks at a few items and levels only: a huge or self-repeating value costs nothing to show.
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
-KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations",
-              "source", "aliases")
+KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations", "source", "aliases")
 # A date, optionally with a time after it ("2026-03-19", "2026-03-19T10:00:00Z", "2026-03-19 10:00").
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
 _LINK_SCHEMES = ("http://", "https://")
@@ -150,18 +160,40 @@ class Article:
     def row(self) -> tuple:
         """Everything but the body and path, as plain values: the build cache stores these by path."""
         source = self.source
-        return (self.slug, self.title, self.date.toordinal() if self.date else 0,
-                self.summary, self.topics, self.companies, self.organisations,
-                (source.file, source.position, source.name, source.url) if source else None,
-                self.aliases, self.warnings, self.digest)
+        return (
+            self.slug,
+            self.title,
+            self.date.toordinal() if self.date else 0,
+            self.summary,
+            self.topics,
+            self.companies,
+            self.organisations,
+            (source.file, source.position, source.name, source.url) if source else None,
+            self.aliases,
+            self.warnings,
+            self.digest,
+        )
 
     @classmethod
-    def from_row(cls, row: tuple, path: Path, body: str | None = None, html: str | None = None) -> "Article":
+    def from_row(cls, row: tuple, path: Path, body: str | None = None, html: str | None = None) -> Article:
         """The article `row()` stood for, its file at `path`; without its body unless given."""
         slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
-        return cls(slug, title, body, path, dt.date.fromordinal(day) if day else None, summary,
-                   topics, companies, organisations, Source(*source) if source else None, aliases,
-                   warnings, digest, html)
+        return cls(
+            slug,
+            title,
+            body,
+            path,
+            dt.date.fromordinal(day) if day else None,
+            summary,
+            topics,
+            companies,
+            organisations,
+            Source(*source) if source else None,
+            aliases,
+            warnings,
+            digest,
+            html,
+        )
 
     def __reduce__(self):
         """Pickled as plain values (workers send articles back): several times faster to load."""
@@ -182,15 +214,13 @@ def body_of(article: Article) -> str:
     except (OSError, UnicodeDecodeError):
         unchanged = False
     if not unchanged:
-        raise ContentError("the file changed while the site was being built", file=article.path,
-                           hint="build again")
+        raise ContentError("the file changed while the site was being built", file=article.path, hint="build again")
     return split_front_matter(text, article.path)[1]
 
 
 def dump_front_matter(meta: dict) -> str:
     """Front matter text for `meta`, keys in the order given, lists inline."""
-    body = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None,
-                          width=100_000)
+    body = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100_000)
     return f"{FENCE}\n{body}{FENCE}\n"
 
 
@@ -205,20 +235,25 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith(FENCE + "\n"):
-        raise ContentError("the file does not start with a front matter block", file=path, line=1,
-                           hint="start the file with a line '---', the fields (title: ...), and '---'")
+        raise ContentError(
+            "the file does not start with a front matter block",
+            file=path,
+            line=1,
+            hint="start the file with a line '---', the fields (title: ...), and '---'",
+        )
     end = text.find(f"\n{FENCE}\n", len(FENCE))
     if end < 0 and text.endswith(f"\n{FENCE}"):
         end = len(text) - len(FENCE) - 1
     if end < 0:
-        raise ContentError("the front matter block is not closed", file=path, line=1,
-                           hint="add a line '---' after the last field")
-    raw = text[len(FENCE) + 1: end + 1]
+        raise ContentError(
+            "the front matter block is not closed", file=path, line=1, hint="add a line '---' after the last field"
+        )
+    raw = text[len(FENCE) + 1 : end + 1]
     meta = load_yaml(raw, path, first_line=2, what="invalid front matter") or {}
     if not isinstance(meta, dict):
         raise ContentError("the front matter must be 'key: value' lines", file=path, line=2)
     body_line = raw.count("\n") + 3
-    return meta, text[end + len(FENCE) + 2:], body_line
+    return meta, text[end + len(FENCE) + 2 :], body_line
 
 
 def read_article(path: Path, text: str) -> Article:
@@ -226,8 +261,11 @@ def read_article(path: Path, text: str) -> Article:
     meta, body, _ = split_front_matter(text, path)
     lines = _key_lines(text)
     _no_repeated_keys(text, path)
-    warnings = [f"line {lines.get(key, 1)}: unknown front matter key '{key}' ignored "
-                f"(known keys: {', '.join(KNOWN_KEYS)})" for key in meta if key not in KNOWN_KEYS]
+    warnings = [
+        f"line {lines.get(key, 1)}: unknown front matter key '{key}' ignored (known keys: {', '.join(KNOWN_KEYS)})"
+        for key in meta
+        if key not in KNOWN_KEYS
+    ]
 
     def fail(key: str, message: str, hint: str | None = None):
         return ContentError(f"'{key}': {message}", file=path, line=lines.get(key, 1), hint=hint)
@@ -236,14 +274,20 @@ def read_article(path: Path, text: str) -> Article:
     if title is None or title == "":
         raise fail("title", "a non-empty title is required", "add a line like: title: What happened")
     if not isinstance(title, str):
-        raise fail("title", f"expected text, found {_kind(title)}",
-                   "write the title in double quotes, for example: title: \"2026: the year in AI\"")
+        raise fail(
+            "title",
+            f"expected text, found {_kind(title)}",
+            'write the title in double quotes, for example: title: "2026: the year in AI"',
+        )
     title = " ".join(title.split())
     if not title:
         raise fail("title", "the title is blank", "add a line like: title: What happened")
     if len(title) > MAX_TITLE:
-        raise fail("title", f"the title has {len(title)} characters; at most {MAX_TITLE} are allowed",
-                   "shorten it; put the detail in the summary or body")
+        raise fail(
+            "title",
+            f"the title has {len(title)} characters; at most {MAX_TITLE} are allowed",
+            "shorten it; put the detail in the summary or body",
+        )
     slug = meta.get("slug", path.stem)
     if not isinstance(slug, str) or not is_safe_slug(slug):
         where = "" if "slug" in meta else f" (taken from the file name {path.name})"
@@ -251,11 +295,17 @@ def read_article(path: Path, text: str) -> Article:
             problem = f"{slug!r} is a device name Windows reserves and cannot be a folder name{where}"
         else:
             problem = f"{shown(slug)} is not a valid slug{where}"
-        raise fail("slug", problem,
-                   "use lowercase letters, digits and hyphens only (at most 80), for example: "
-                   f"slug: {slugify(slug if isinstance(slug, str) else title)}")
+        raise fail(
+            "slug",
+            problem,
+            "use lowercase letters, digits and hyphens only (at most 80), for example: "
+            f"slug: {slugify(slug if isinstance(slug, str) else title)}",
+        )
     return Article(
-        slug=slug, title=title, body=body, path=path,
+        slug=slug,
+        title=title,
+        body=body,
+        path=path,
         date=_date(meta.get("date"), fail),
         summary=_text(meta, "summary", fail),
         topics=_names(meta, "topics", fail),
@@ -303,8 +353,12 @@ def _no_repeated_keys(text: str, path: Path) -> None:
         if sep and key and not key[0].isspace() and not key.startswith("#"):
             key = key.strip()
             if key in seen:
-                raise ContentError(f"'{key}' appears twice in the front matter (lines {seen[key]} and {number})",
-                                   file=path, line=number, hint="keep one of the two lines")
+                raise ContentError(
+                    f"'{key}' appears twice in the front matter (lines {seen[key]} and {number})",
+                    file=path,
+                    line=number,
+                    hint="keep one of the two lines",
+                )
             seen[key] = number
 
 
@@ -342,8 +396,9 @@ def _text(meta: dict, key: str, fail) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise fail(key, f"expected text, found {_kind(value)}",
-                   f"write it in double quotes, for example: {key}: \"some text\"")
+        raise fail(
+            key, f"expected text, found {_kind(value)}", f'write it in double quotes, for example: {key}: "some text"'
+        )
     return " ".join(value.split())
 
 
@@ -354,17 +409,24 @@ def _names(meta: dict, key: str, fail) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise fail(key, f"expected a list of names, found {_kind(value)}",
-                   f"write it as {key}: [First name, Second name]")
+        raise fail(
+            key, f"expected a list of names, found {_kind(value)}", f"write it as {key}: [First name, Second name]"
+        )
     if key in TAG_KEYS and len(value) > MAX_TAGS:
-        raise fail(key, f"{len(value)} names; at most {MAX_TAGS} are allowed",
-                   f"keep the {key} the article is really about (each one gets a page and a feed)")
+        raise fail(
+            key,
+            f"{len(value)} names; at most {MAX_TAGS} are allowed",
+            f"keep the {key} the article is really about (each one gets a page and a feed)",
+        )
     for item in value:
         if not isinstance(item, str) or not item.strip():
             found = "an empty name" if isinstance(item, str) or item is None else _kind(item)
-            raise fail(key, f"expected a list of names, found {found} in it",
-                       f"write it as {key}: [First name, Second name]; put a name like 1984, or "
-                       "one with a comma or colon, in double quotes")
+            raise fail(
+                key,
+                f"expected a list of names, found {found} in it",
+                f"write it as {key}: [First name, Second name]; put a name like 1984, or "
+                "one with a comma or colon, in double quotes",
+            )
     names: dict[str, str] = {}
     for name in value:
         names.setdefault(name.strip().casefold(), " ".join(name.split()))
@@ -375,35 +437,52 @@ def _aliases(meta: dict, fail) -> tuple[str, ...]:
     aliases = _names(meta, "aliases", fail)
     for alias in aliases:
         if not is_safe_slug(alias.strip("/").removeprefix("articles/")):
-            raise fail("aliases", f"{shown(alias)} is not an old slug of this article",
-                       "list the article's previous slugs, for example: aliases: [old-slug]")
+            raise fail(
+                "aliases",
+                f"{shown(alias)} is not an old slug of this article",
+                "list the article's previous slugs, for example: aliases: [old-slug]",
+            )
     return tuple(alias.strip("/").removeprefix("articles/") for alias in aliases)
 
 
 def _source(value, fail) -> Source | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or not isinstance(value.get("file"), str) \
-            or isinstance(value.get("position"), bool) or not isinstance(value.get("position"), int):
-        raise fail("source", "expected {file: NAME, position: N}",
-                   "leave 'source' as ingest wrote it, or delete the line for a hand-written article")
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("file"), str)
+        or isinstance(value.get("position"), bool)
+        or not isinstance(value.get("position"), int)
+    ):
+        raise fail(
+            "source",
+            "expected {file: NAME, position: N}",
+            "leave 'source' as ingest wrote it, or delete the line for a hand-written article",
+        )
     for key in ("name", "url"):
         if value.get(key) is not None and not isinstance(value[key], str):
-            raise fail("source", f"'{key}' must be text, found {_kind(value[key])}",
-                       f"write it in double quotes: {key}: \"...\"")
+            raise fail(
+                "source", f"'{key}' must be text, found {_kind(value[key])}", f'write it in double quotes: {key}: "..."'
+            )
     url = (value.get("url") or "").strip()
     if url and not is_web_address(url):
         # The page links to it: anything but a web address (javascript:, data:…) could run code.
-        raise fail("source", f"the url {shown(url)} is not a web address",
-                   "use a full address starting with https:// or http://, or remove 'url'")
+        raise fail(
+            "source",
+            f"the url {shown(url)} is not a web address",
+            "use a full address starting with https:// or http://, or remove 'url'",
+        )
     name = " ".join((value.get("name") or "").split()) or None
     return Source(value["file"], value["position"], name=name, url=url or None)
 
 
 def is_web_address(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no spaces or control characters."""
-    return url.lower().startswith(_LINK_SCHEMES) and len(url.split("//", 1)[1]) > 0 \
-        and not any(c.isspace() or ord(c) < 32 or c in "<>\"`\\" for c in url)
+    return (
+        url.lower().startswith(_LINK_SCHEMES)
+        and len(url.split("//", 1)[1]) > 0
+        and not any(c.isspace() or ord(c) < 32 or c in '<>"`\\' for c in url)
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -415,8 +494,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def load_articles(content_dir: Path, known: dict | None = None, mapper=lambda read, paths: read(paths),
-                  stats: dict | None = None) -> tuple[list[Article], list[ContentError]]:
+def load_articles(
+    content_dir: Path, known: dict | None = None, mapper=lambda read, paths: read(paths), stats: dict | None = None
+) -> tuple[list[Article], list[ContentError]]:
     """Every article under `content_dir`, and every problem found (all files are read).
 
     `known` (path -> (`cache.stat_key`, `Article.row()`)) supplies articles whose file is
@@ -464,9 +544,14 @@ def read_files(paths: list[Path]) -> list[Article | ContentError]:
         try:
             results.append(read_article(path, read_regular(path).decode("utf-8")))
         except UnicodeDecodeError as err:
-            results.append(ContentError(f"not valid UTF-8 at byte {err.start}", file=path,
-                                        line=err.object[: err.start].count(b"\n") + 1,
-                                        hint="save the file as UTF-8"))
+            results.append(
+                ContentError(
+                    f"not valid UTF-8 at byte {err.start}",
+                    file=path,
+                    line=err.object[: err.start].count(b"\n") + 1,
+                    hint="save the file as UTF-8",
+                )
+            )
         except ContentError as err:
             results.append(err)
         except OSError as err:
@@ -479,20 +564,28 @@ def _check_link(path: Path, content_dir: Path) -> None:
     try:
         inside = path.resolve(strict=True).is_relative_to(content_dir.resolve())
     except (OSError, RuntimeError) as err:  # broken link, link loop
-        raise ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
-                           hint="remove the link, or put the article file itself here") from None
+        raise ContentError(
+            f"cannot read this file: {_os_problem(err)}",
+            file=path,
+            hint="remove the link, or put the article file itself here",
+        ) from None
     if not inside:
-        raise ContentError("this file is a link to a file outside the content folder; it was "
-                           "not read", file=path, hint="copy the article into content/ instead")
+        raise ContentError(
+            "this file is a link to a file outside the content folder; it was not read",
+            file=path,
+            hint="copy the article into content/ instead",
+        )
 
 
 def _unreadable(path: Path, err: OSError) -> ContentError:
-    return ContentError(f"cannot read this file: {_os_problem(err)}", file=path,
-                        hint="check that it is a readable file")
+    return ContentError(
+        f"cannot read this file: {_os_problem(err)}", file=path, hint="check that it is a readable file"
+    )
 
 
-def _markdown_files(content_dir: Path, skipped: list[str] | None = None
-                    ) -> tuple[list[tuple[Path, bool]], list[ContentError]]:
+def _markdown_files(
+    content_dir: Path, skipped: list[str] | None = None
+) -> tuple[list[tuple[Path, bool]], list[ContentError]]:
     """(path, is a symlink) of every visible `*.md` file, sorted, and an error per linked folder.
 
     Hidden files and folders (.git, editor backups, the ingest manifest) are not articles.
@@ -503,8 +596,9 @@ def _markdown_files(content_dir: Path, skipped: list[str] | None = None
     return [(Path(path), link) for path, link in sorted(found)], errors
 
 
-def _walk(content_dir: Path, skipped: list[str] | None = None, top: set[str] | None = None
-          ) -> tuple[list[tuple[str, bool]], list[ContentError]]:
+def _walk(
+    content_dir: Path, skipped: list[str] | None = None, top: set[str] | None = None
+) -> tuple[list[tuple[str, bool]], list[ContentError]]:
     """`_markdown_files` unsorted, paths as text; the slugs of the files directly in
     `content_dir` are added to `top` if given."""
     found: list[tuple[str, bool]] = []
@@ -522,9 +616,13 @@ def _walk(content_dir: Path, skipped: list[str] | None = None, top: set[str] | N
                         if names is not None:
                             names.add(name[:-3])
                 elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
-                    errors.append(ContentError(
-                        "this folder is a link; its articles were not read", file=entry.path,
-                        hint="articles must be real files inside content/: copy them instead of linking"))
+                    errors.append(
+                        ContentError(
+                            "this folder is a link; its articles were not read",
+                            file=entry.path,
+                            hint="articles must be real files inside content/: copy them instead of linking",
+                        )
+                    )
                 elif entry.is_dir(follow_symlinks=False):
                     visit(entry.path, None)
                 elif not name.endswith(".md"):
@@ -554,8 +652,13 @@ def top_level_articles(content_dir: Path) -> tuple[set[str], list[str]]:
     return top, sorted(skipped)
 
 
-_KINDS = ((S_ISFIFO, "a named pipe (FIFO)"), (S_ISSOCK, "a socket"), (S_ISCHR, "a device"),
-          (S_ISBLK, "a device"), (S_ISDIR, "a folder"))
+_KINDS = (
+    (S_ISFIFO, "a named pipe (FIFO)"),
+    (S_ISSOCK, "a socket"),
+    (S_ISCHR, "a device"),
+    (S_ISBLK, "a device"),
+    (S_ISDIR, "a folder"),
+)
 
 
 def special_kind(mode: int) -> str | None:
@@ -580,8 +683,9 @@ def read_regular(path: Path) -> bytes:
     with open(fd, "rb") as handle:
         kind = special_kind(os.fstat(fd).st_mode)
         if kind:
-            raise ContentError(f"cannot read this file: it is {kind}", file=path,
-                               hint="remove it, or put a regular file in its place")
+            raise ContentError(
+                f"cannot read this file: it is {kind}", file=path, hint="remove it, or put a regular file in its place"
+            )
         return handle.read()
 
 
@@ -603,7 +707,11 @@ def _slug_clashes(articles: list[Article]) -> list[ContentError]:
         for slug in (article.slug, *article.aliases):
             other = owners.setdefault(slug, article)
             if other is not article:
-                errors.append(ContentError(
-                    f"slug '{slug}' is already used by {other.path}", file=article.path,
-                    hint="give one of the two articles another slug (old URLs go in 'aliases')"))
+                errors.append(
+                    ContentError(
+                        f"slug '{slug}' is already used by {other.path}",
+                        file=article.path,
+                        hint="give one of the two articles another slug (old URLs go in 'aliases')",
+                    )
+                )
     return errors

@@ -17,8 +17,21 @@ _GAP = r"[\W_]*"
 _CHATBOT = "diplo" + _GAP + "chat" + _GAP + "bot" + r"[\s!.?]*"
 MARKER = re.compile(
     "(?:(?:would" + _GAP + "you" + _GAP + "like" + _GAP + "to" + _GAP + ")?"
-    "learn" + _GAP + "more" + r"[^\n]{0,160}?" + _CHATBOT
-    + "|(?:if" + _GAP + "so" + _GAP + ")?ask" + _GAP + "our" + _GAP + _CHATBOT + ")",
+    "learn"
+    + _GAP
+    + "more"
+    + r"[^\n]{0,160}?"
+    + _CHATBOT
+    + "|(?:if"
+    + _GAP
+    + "so"
+    + _GAP
+    + ")?ask"
+    + _GAP
+    + "our"
+    + _GAP
+    + _CHATBOT
+    + ")",
     re.IGNORECASE,
 )
 
@@ -60,8 +73,11 @@ def decode_dump(data: bytes, file_name: str) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         text = _decode(data[3:], "utf-8", file_name)
     elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise ContentError("the file is in UTF-32, which dumps cannot use; it was not ingested",
-                           file=file_name, hint="re-save the file as UTF-8")
+        raise ContentError(
+            "the file is in UTF-32, which dumps cannot use; it was not ingested",
+            file=file_name,
+            hint="re-save the file as UTF-8",
+        )
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16", file_name)
     elif (utf16 := _utf16_without_bom(data)) is not None:
@@ -70,16 +86,20 @@ def decode_dump(data: bytes, file_name: str) -> Decoded:
     else:
         problem = _binary_problem(data)
         if problem:
-            raise ContentError(f"this is a binary file ({problem}), not a text dump; it was not ingested",
-                               file=file_name,
-                               hint="remove it from the seeds folder, or export it as plain text (UTF-8)")
+            raise ContentError(
+                f"this is a binary file ({problem}), not a text dump; it was not ingested",
+                file=file_name,
+                hint="remove it from the seeds folder, or export it as plain text (UTF-8)",
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text, lines = _decode_mixed(data)
             shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
-            warnings.append(f"line {shown}: not valid UTF-8; read as Windows-1252/Latin-1 "
-                            "(check the accented letters there; save the file as UTF-8 to silence this)")
+            warnings.append(
+                f"line {shown}: not valid UTF-8; read as Windows-1252/Latin-1 "
+                "(check the accented letters there; save the file as UTF-8 to silence this)"
+            )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, removed = _CONTROL.subn("", text)
     if removed:
@@ -89,7 +109,7 @@ def decode_dump(data: bytes, file_name: str) -> Decoded:
 
 def _cp1252_or_latin1(err: UnicodeDecodeError):
     """Codec error handler: the 5 bytes Windows-1252 leaves undefined are read as Latin-1."""
-    return err.object[err.start: err.end].decode("latin-1"), err.end
+    return err.object[err.start : err.end].decode("latin-1"), err.end
 
 
 codecs.register_error("newsarchive-latin1", _cp1252_or_latin1)
@@ -127,14 +147,23 @@ def _decode(data: bytes, encoding: str, file_name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
-        raise ContentError(f"the file starts with a {encoding.upper()} byte-order mark but byte "
-                           f"{err.start} is not valid {encoding.upper()}", file=file_name,
-                           hint="re-save the file as UTF-8") from None
+        raise ContentError(
+            f"the file starts with a {encoding.upper()} byte-order mark but byte "
+            f"{err.start} is not valid {encoding.upper()}",
+            file=file_name,
+            hint="re-save the file as UTF-8",
+        ) from None
 
 
-_FORMATS = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or Word/Excel file)",
-            b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program", b"GIF8": "a GIF image",
-            b"\xff\xd8\xff": "a JPEG image"}
+_FORMATS = {
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or Word/Excel file)",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x7fELF": "a program",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
 assert set(_FORMATS) == set(_BINARY_MAGIC)
 
 
@@ -147,8 +176,10 @@ def _binary_problem(data: bytes) -> str | None:
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if head and controls / len(head) > 0.10:
         nul = head.count(0)
-        return (f"{controls} of its first {len(head)} bytes are control characters"
-                f"{f', {nul} of them NUL bytes' if nul else ''}")
+        return (
+            f"{controls} of its first {len(head)} bytes are control characters"
+            f"{f', {nul} of them NUL bytes' if nul else ''}"
+        )
     return None
 
 
@@ -160,20 +191,23 @@ def is_blank(line: str) -> bool:
 def is_marker(line: str) -> bool:
     """True if the line is an end-of-article marker and nothing else."""
     match = MARKER.search(line)
-    return bool(match) and is_blank(line[: match.start()] + line[match.end():])
+    return bool(match) and is_blank(line[: match.start()] + line[match.end() :])
 
 
 def looks_like_headline(text: str) -> bool:
     """A single short line with no sentence-ending punctuation (a '?' is allowed)."""
     text = text.rstrip(_CLOSERS)
-    return ("\n" not in text and 3 <= len(text) <= 160
-            and (not text.endswith(_SENTENCE_END) or text.endswith("?")))
+    return "\n" not in text and 3 <= len(text) <= 160 and (not text.endswith(_SENTENCE_END) or text.endswith("?"))
 
 
 def is_subheading(text: str) -> bool:
     """A short line inside an article that reads as a heading, not a sentence."""
-    return "\n" not in text and len(text) <= 80 and not text.rstrip(_CLOSERS).endswith(_SENTENCE_END) \
+    return (
+        "\n" not in text
+        and len(text) <= 80
+        and not text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
         and text[:1].isupper()
+    )
 
 
 def _lines_with_markers(text: str):
@@ -185,7 +219,7 @@ def _lines_with_markers(text: str):
             continue
         start = 0
         for match in MARKER.finditer(line):
-            before = line[start: match.start()]
+            before = line[start : match.start()]
             if not is_blank(before):
                 yield number, before.strip(), False
             yield number, "", True

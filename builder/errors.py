@@ -8,8 +8,7 @@ from pathlib import Path
 class ContentError(Exception):
     """A problem an editor can fix: which file, which line, what is wrong, what to do."""
 
-    def __init__(self, message: str, file: str | Path | None = None,
-                 line: int | None = None, hint: str | None = None):
+    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.file = str(file) if file is not None else None

@@ -40,22 +40,30 @@ FACETS = {
     "topics": ("topics", "optional_topics"),
 }
 MAX_HEADLINE = 90
-_DANGLING = frozenset("the a an of to and or for in on at by with from as its their his her is are was "
-                      "be that this amid into over".split())
+_DANGLING = frozenset(
+    "the a an of to and or for in on at by with from as its their his her is are was "
+    "be that this amid into over".split()
+)
 _DATE_OPENING = re.compile(
     r"^(?:(?:on|in|at|from|by|since|until|during|running|starting|beginning|between|last|this|next|"
     r"earlier|later|early|late|mid)\b[\w\s,-]{0,20}?)?\b(?:\d{1,2}(?:st|nd|rd|th)?\b|\d{4}\b|today|yesterday|"
     r"tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december|week|month|year|weekend|morning|night)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Verb forms, for "has a finite verb" and "does not start with its verb" ("Issued ruling in…").
-_VERB_FORMS = frozenset(_PASTS) | frozenset(_PRESENTS) | _BASES | frozenset(
-    "to is are was were has have had will can may must".split())
+_VERB_FORMS = (
+    frozenset(_PASTS)
+    | frozenset(_PRESENTS)
+    | _BASES
+    | frozenset("to is are was were has have had will can may must".split())
+)
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
-_SCENE_WORDS = frozenset("after following amid despite in on at from with under as while when since until before "
-                         "during".split())
+_SCENE_WORDS = frozenset(
+    "after following amid despite in on at from with under as while when since until before during".split()
+)
 
 
 @dataclass
@@ -73,9 +81,17 @@ class Score:
         self.false_pos += len(extra)
         self.false_neg += len(missing)
         if extra or missing:
-            self.misses.append(f"{where}: " + "; ".join(
-                part for part in (f"extra {sorted(extra)}" if extra else "",
-                                  f"missing {sorted(missing)}" if missing else "") if part))
+            self.misses.append(
+                f"{where}: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"extra {sorted(extra)}" if extra else "",
+                        f"missing {sorted(missing)}" if missing else "",
+                    )
+                    if part
+                )
+            )
 
     @property
     def precision(self) -> float:
@@ -136,8 +152,9 @@ def evaluate_tags(articles: list[Labelled], tagger: Tagger) -> dict[str, Score]:
             if required not in article.label:
                 continue  # the samples carry no organisation or threat actor labels
 
-            def norm(values) -> set[str]:
-                return {names[facet].get(v.casefold(), v).casefold() for v in values}
+            def norm(values, known=names[facet]) -> set[str]:
+                return {known.get(v.casefold(), v).casefold() for v in values}
+
             expected, got = norm(article.label[required]), norm(getattr(tags, facet))
             maybe = norm(article.label.get(optional) or []) if optional else set()
             scores[facet].add(article.where, expected, got, maybe)
@@ -179,8 +196,11 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
 
 def _is_finite(previous: str, word: str) -> bool:
     """A finite verb form; a bare 'plan' or 'go' only after a name or a plural ('airports go down')."""
-    return word in _FINITE_FORMS or word.endswith("ed") or \
-        (word in _BASES and (previous[:1].isupper() or previous.endswith("s")))
+    return (
+        word in _FINITE_FORMS
+        or word.endswith("ed")
+        or (word in _BASES and (previous[:1].isupper() or previous.endswith("s")))
+    )
 
 
 def _tokens(text: str) -> Counter:
@@ -203,7 +223,7 @@ def summary_cut_mid_word(paragraphs: list[str]) -> bool:
     body = summary.removesuffix("…")
     text = " ".join(" ".join(paragraphs).split())
     at = text.find(body)
-    return at < 0 or (summary.endswith("…") and text[at + len(body):at + len(body) + 1].isalnum())
+    return at < 0 or (summary.endswith("…") and text[at + len(body) : at + len(body) + 1].isalnum())
 
 
 @dataclass
@@ -223,8 +243,11 @@ def evaluate_headlines(articles: list[Labelled]) -> HeadlineFigures:
         real = article.label.get("headline")
         if real:
             overlaps.append(token_f1(headline, real))
-        lines.append(f"{'ok  ' if not problems else 'FAIL'} {article.where}: {headline!r}"
-                     + (f"  ({'; '.join(problems)})" if problems else "") + (f"  [real: {real!r}]" if real else ""))
+        lines.append(
+            f"{'ok  ' if not problems else 'FAIL'} {article.where}: {headline!r}"
+            + (f"  ({'; '.join(problems)})" if problems else "")
+            + (f"  [real: {real!r}]" if real else "")
+        )
     return HeadlineFigures(lines, passed, sum(overlaps) / len(overlaps) if overlaps else float("nan"))
 
 
@@ -233,16 +256,20 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
     lines = [f"== {name}: {len(articles)} labelled articles"]
     for facet, score in scores.items():
         if score.true_pos + score.false_pos + score.false_neg:
-            lines.append(f"  {facet:<26} P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  "
-                         f"({score.true_pos} right, {score.false_pos} extra, {score.false_neg} missing)")
+            lines.append(
+                f"  {facet:<26} P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  "
+                f"({score.true_pos} right, {score.false_pos} extra, {score.false_neg} missing)"
+            )
     if verbose:
         for facet in FACETS:
             lines += [f"  {facet} differing from labels:"] + [f"    {m}" for m in scores[facet].misses]
     heads = evaluate_headlines(articles)
     cut = sum(summary_cut_mid_word(a.paragraphs) for a in articles)
-    lines.append(f"  headlines of untitled articles: {heads.passed}/{len(heads.lines)} pass the rules; "
-                 "token F1 with the real headline "
-                 + ("n/a (none labelled)" if math.isnan(heads.overlap) else f"{heads.overlap:.3f}"))
+    lines.append(
+        f"  headlines of untitled articles: {heads.passed}/{len(heads.lines)} pass the rules; "
+        "token F1 with the real headline "
+        + ("n/a (none labelled)" if math.isnan(heads.overlap) else f"{heads.overlap:.3f}")
+    )
     lines.append(f"  summaries cut mid-word: {cut}/{len(articles)}")
     if verbose:
         lines += [f"    {line}" for line in heads.lines]
@@ -252,8 +279,13 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m builder.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="registry folder (default: data/)")
-    parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS),
-                        help="set to score, repeatable (default: samples, dev and dev2; blind2 only when named)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        choices=sorted(SETS),
+        help="set to score, repeatable (default: samples, dev and dev2; blind2 only when named)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list differences from the labels")
     args = parser.parse_args(argv)
     tagger = Tagger(load_registry(args.data))

@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from builder import urls as paths
 
 # Atom requires an <updated> date; undated articles get this fixed one, never the build time.
-UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -19,7 +19,7 @@ def _clean(text: str) -> str:
 
 
 def _stamp(date: dt.date | None) -> dt.datetime:
-    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc) if date else UNDATED
+    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC) if date else UNDATED
 
 
 def render_feed(page, site, urls, body_html) -> bytes:

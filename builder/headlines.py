@@ -12,36 +12,42 @@ import re
 FALLBACK_HEADLINE = "Untitled article"
 
 # Words a headline must not end on.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a an the of to and or but nor in on at for with from by as into onto over under about after
 before between across through within without against among amid amidst during via per than
 that which who whom whose its their his her our your my it they he she we this these those
 has have had is are was were be been being will would can could should may might must shall
 do does did not if so such while toward towards upon until since whether including plus
-""".split())
+""".split()
+)
 
 # Characters a headline may end on besides letters and digits.
 _END_CHARS = "\"'”’»)]?!%"
 _OPENERS = "\"'“‘«(["
 
-_ABBREVIATIONS = frozenset("""
+_ABBREVIATIONS = frozenset(
+    """
 mr mrs ms dr prof sr jr st mt inc ltd co corp plc llc vs etc no nos approx est dept gov sen rep
 gen col lt sgt capt jan feb mar apr jun jul aug sep sept oct nov dec fig al ft bros
-""".split())
+""".split()
+)
 
 _CONNECTIVE = re.compile(
     r"^(?:in addition|as a result|at the same time|on the other hand|in contrast|by contrast|"
     r"in turn|even so|in particular|for example|for instance|despite this|meanwhile|however|"
     r"moreover|furthermore|additionally|also|but|and|yet|still|instead|similarly|likewise|"
     r"nevertheless|nonetheless|therefore|thus|consequently|indeed|separately|elsewhere|overall|"
-    r"notably|importantly|besides)\b,?\s+", re.IGNORECASE)
+    r"notably|importantly|besides)\b,?\s+",
+    re.IGNORECASE,
+)
 # A short scene-setting opener before the subject: "On Tuesday, ", "As Cyber Smart Week begins, ".
 _INTRO = re.compile(
     r"^(?:(?:On|In|At|Last|Earlier|Later|This|Today|Yesterday|During|Since|Under|Speaking|As|With|Once|"
     r"Now|Until|According to|From|By|Within|Starting|Beginning|Running)\b(?:[^,]|,(?=\d)){0,50}|"
-    r"(?:After|Following|Amid|Despite|Before|Weeks|Days|Months|Hours)\b(?:[^,]|,(?=\d)){0,90}),\s+")
-_MONTHS = frozenset("january february march april may june july august september october november "
-                    "december".split())
+    r"(?:After|Following|Amid|Despite|Before|Weeks|Days|Months|Hours)\b(?:[^,]|,(?=\d)){0,90}),\s+"
+)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
 _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
@@ -51,10 +57,12 @@ _PHRASES = (
     (re.compile(r"\s*\([^()]*\)"), ""),  # parentheticals do not belong in headlines
 )
 
-_PRONOUNS = frozenset("it its this that these those they their he his she her we our such there "
-                      "here both another".split())
+_PRONOUNS = frozenset(
+    "it its this that these those they their he his she her we our such there here both another".split()
+)
 # Nouns that, after "The", refer back to something the lead already named.
-_ANAPHORIC = frozenset("""
+_ANAPHORIC = frozenset(
+    """
 agreement deal move company firm tool initiative plan report partnership update feature expansion
 incident attack breach decision announcement platform programme program project proposal strategy
 investment acquisition service app system model group agency bill law measure step effort change
@@ -62,43 +70,59 @@ changes case ruling lawsuit study findings research survey event scheme campaign
 device merger collaboration pact contract funding round transaction offering launch rollout policy
 framework regulation rules legislation suspects startup giant organisation organization government
 ministry minister official officials authorities lab unit team project tool news latter former same
-""".split())
+""".split()
+)
 # Verbs that comment on an earlier fact rather than state a new one.
-_COMMENTARY = frozenset("comes came follows followed marks marked reflects reflected underscores "
-                        "highlights signals means represents shows builds is was are were remains "
-                        "adds".split())
+_COMMENTARY = frozenset(
+    "comes came follows followed marks marked reflects reflected underscores "
+    "highlights signals means represents shows builds is was are were remains "
+    "adds".split()
+)
 # Descriptors that may stand before the actor's name: "The US startup OpenAI".
-_ROLES = frozenset("""
+_ROLES = frozenset(
+    """
 startup start-up company firm giant group maker chipmaker carmaker automaker platform bank lender
 regulator watchdog agency operator carrier retailer developer provider app service chain brand
 manufacturer insurer network exchange conglomerate unicorn outlet publisher broadcaster lab titan
 behemoth powerhouse supplier vendor marketplace studio fintech specialist producer airline operator
 authority
-""".split())
-_QUANTIFIERS = frozenset("one some most many all each any none part both several few half majority "
-                         "rest number series lot dozens hundreds thousands millions billions".split())
+""".split()
+)
+_QUANTIFIERS = frozenset(
+    "one some most many all each any none part both several few half majority "
+    "rest number series lot dozens hundreds thousands millions billions".split()
+)
 _DROPPED_ADVERBS = frozenset("also recently just already now since previously finally".split())
-_ADVERBS = _DROPPED_ADVERBS | frozenset("officially formally reportedly quietly publicly largely partly mostly "
-                                        "narrowly "
-                                        "successfully further still initially soon currently "
-                                        "once again even jointly".split())
-_AUXILIARIES = frozenset("has have had is are was were will would can could may might must "
-                         "should".split())
-_REPORTING = frozenset("says said warns warned claims claimed reports reported reveals revealed "
-                       "admits admitted discloses disclosed acknowledges acknowledged tells told "
-                       "confirms confirmed announces announced finds found shows showed suggests "
-                       "suggested argues argued notes noted states stated insists insisted "
-                       "estimates estimated predicts predicted admits admitted denies denied "
-                       "believes believed fears feared rules ruled".split())
+_ADVERBS = _DROPPED_ADVERBS | frozenset(
+    "officially formally reportedly quietly publicly largely partly mostly "
+    "narrowly "
+    "successfully further still initially soon currently "
+    "once again even jointly".split()
+)
+_AUXILIARIES = frozenset("has have had is are was were will would can could may might must should".split())
+_REPORTING = frozenset(
+    "says said warns warned claims claimed reports reported reveals revealed "
+    "admits admitted discloses disclosed acknowledges acknowledged tells told "
+    "confirms confirmed announces announced finds found shows showed suggests "
+    "suggested argues argued notes noted states stated insists insisted "
+    "estimates estimated predicts predicted admits admitted denies denied "
+    "believes believed fears feared rules ruled".split()
+)
 # After a comma, these start another clause, not an item of a list.
-_CLAUSE_OPENERS = frozenset("which who whom whose where while whereas as with without now "
-                            "according its their his her after amid following despite although "
-                            "though but saying citing".split())
-_CLAUSE_WORDS = frozenset("as while after amid following with which that where when because "
-                          "despite although though whereas including according before until "
-                          "since but without".split())
-_PREPOSITIONS = frozenset("in on at for from by of over under into across through within via "
-                          "around towards toward against among between during per beyond to".split())
+_CLAUSE_OPENERS = frozenset(
+    "which who whom whose where while whereas as with without now "
+    "according its their his her after amid following despite although "
+    "though but saying citing".split()
+)
+_CLAUSE_WORDS = frozenset(
+    "as while after amid following with which that where when because "
+    "despite although though whereas including according before until "
+    "since but without".split()
+)
+_PREPOSITIONS = frozenset(
+    "in on at for from by of over under into across through within via "
+    "around towards toward against among between during per beyond to".split()
+)
 
 _REGULAR_VERBS = """
 accelerate accept accuse acquire add address adopt agree aim alert allege allow announce appeal
@@ -135,30 +159,68 @@ reinforce relaunch remain repeal request rescue reshape restructure reward rule 
 designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 """.split()
-_DOUBLED = frozenset("ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
-                     "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
-                     "pin bar transfer".split())
+_DOUBLED = frozenset(
+    "ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
+    "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
+    "pin bar transfer".split()
+)
 # base: (simple past, past participle)
 _IRREGULAR = {
-    "make": ("made", "made"), "win": ("won", "won"), "strike": ("struck", "struck"),
-    "take": ("took", "taken"), "give": ("gave", "given"), "set": ("set", "set"),
-    "put": ("put", "put"), "cut": ("cut", "cut"), "hit": ("hit", "hit"),
-    "build": ("built", "built"), "sell": ("sold", "sold"), "buy": ("bought", "bought"),
-    "bring": ("brought", "brought"), "begin": ("began", "begun"), "grow": ("grew", "grown"),
-    "show": ("showed", "shown"), "lose": ("lost", "lost"), "pay": ("paid", "paid"),
-    "lead": ("led", "led"), "tell": ("told", "told"), "find": ("found", "found"),
-    "hold": ("held", "held"), "leave": ("left", "left"), "send": ("sent", "sent"),
-    "spend": ("spent", "spent"), "keep": ("kept", "kept"), "choose": ("chose", "chosen"),
-    "draw": ("drew", "drawn"), "see": ("saw", "seen"), "say": ("said", "said"),
-    "seek": ("sought", "sought"), "withdraw": ("withdrew", "withdrawn"),
-    "write": ("wrote", "written"), "rise": ("rose", "risen"), "fall": ("fell", "fallen"),
-    "shut": ("shut", "shut"), "meet": ("met", "met"), "break": ("broke", "broken"),
-    "steal": ("stole", "stolen"), "freeze": ("froze", "frozen"), "drive": ("drove", "driven"),
-    "become": ("became", "become"), "overtake": ("overtook", "overtaken"),
-    "uphold": ("upheld", "upheld"), "oversee": ("oversaw", "overseen"), "raise": ("raised", "raised"),
-    "undertake": ("undertook", "undertaken"), "forge": ("forged", "forged"),
-    "go": ("went", "gone"), "come": ("came", "come"), "run": ("ran", "run"), "get": ("got", "got"),
-    "know": ("knew", "known"), "think": ("thought", "thought"), "fly": ("flew", "flown"),
+    "make": ("made", "made"),
+    "win": ("won", "won"),
+    "strike": ("struck", "struck"),
+    "take": ("took", "taken"),
+    "give": ("gave", "given"),
+    "set": ("set", "set"),
+    "put": ("put", "put"),
+    "cut": ("cut", "cut"),
+    "hit": ("hit", "hit"),
+    "build": ("built", "built"),
+    "sell": ("sold", "sold"),
+    "buy": ("bought", "bought"),
+    "bring": ("brought", "brought"),
+    "begin": ("began", "begun"),
+    "grow": ("grew", "grown"),
+    "show": ("showed", "shown"),
+    "lose": ("lost", "lost"),
+    "pay": ("paid", "paid"),
+    "lead": ("led", "led"),
+    "tell": ("told", "told"),
+    "find": ("found", "found"),
+    "hold": ("held", "held"),
+    "leave": ("left", "left"),
+    "send": ("sent", "sent"),
+    "spend": ("spent", "spent"),
+    "keep": ("kept", "kept"),
+    "choose": ("chose", "chosen"),
+    "draw": ("drew", "drawn"),
+    "see": ("saw", "seen"),
+    "say": ("said", "said"),
+    "seek": ("sought", "sought"),
+    "withdraw": ("withdrew", "withdrawn"),
+    "write": ("wrote", "written"),
+    "rise": ("rose", "risen"),
+    "fall": ("fell", "fallen"),
+    "shut": ("shut", "shut"),
+    "meet": ("met", "met"),
+    "break": ("broke", "broken"),
+    "steal": ("stole", "stolen"),
+    "freeze": ("froze", "frozen"),
+    "drive": ("drove", "driven"),
+    "become": ("became", "become"),
+    "overtake": ("overtook", "overtaken"),
+    "uphold": ("upheld", "upheld"),
+    "oversee": ("oversaw", "overseen"),
+    "raise": ("raised", "raised"),
+    "undertake": ("undertook", "undertaken"),
+    "forge": ("forged", "forged"),
+    "go": ("went", "gone"),
+    "come": ("came", "come"),
+    "run": ("ran", "run"),
+    "get": ("got", "got"),
+    "know": ("knew", "known"),
+    "think": ("thought", "thought"),
+    "fly": ("flew", "flown"),
     "speak": ("spoke", "spoken"),
 }
 
@@ -228,13 +290,16 @@ def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
     sentences, start = [], 0
     for match in re.finditer(r"[.!?…]+[\"'”’»)\]]*\s+", text):
-        following = text[match.end():].lstrip(_OPENERS)[:1]
+        following = text[match.end() :].lstrip(_OPENERS)[:1]
         if not (following.isupper() or following.isdigit()):
             continue
-        if match.group().startswith(".") and not match.group().startswith("..") and \
-                _is_abbreviation(text[start:match.start()]):
+        if (
+            match.group().startswith(".")
+            and not match.group().startswith("..")
+            and _is_abbreviation(text[start : match.start()])
+        ):
             continue
-        sentences.append(text[start:match.end()].strip())
+        sentences.append(text[start : match.end()].strip())
         start = match.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
@@ -244,8 +309,11 @@ def _is_abbreviation(before: str) -> bool:
     """True if the word before a full stop is an abbreviation or an initial, not a sentence end."""
     word = before.split()[-1].lstrip(_OPENERS) if before.split() else ""
     lower = word.lower()
-    return (lower in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", lower))
-            or (len(word) == 1 and word.isupper()))
+    return (
+        lower in _ABBREVIATIONS
+        or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", lower))
+        or (len(word) == 1 and word.isupper())
+    )
 
 
 def _choose_lead(sentences: list[str]) -> str:
@@ -286,15 +354,18 @@ def _subject_runs_on(clause: str) -> bool:
     tokens = clause.split()
     start = _apposition_end(tokens)
     verb = _find_verb(tokens, start)
-    return verb is not None and any(t.endswith(",") for t in tokens[start - 1 if start > 1 else 0:verb][1:] if t)
+    return verb is not None and any(t.endswith(",") for t in tokens[start - 1 if start > 1 else 0 : verb][1:] if t)
 
 
 # A long opener starts with a preposition or conjunction, a participle ("Posting …", "Arguing …")
 # or a span of time ("Five years after …", "Nearly 50 years after …").
-_OPENER_STARTS = frozenset("in on at after following amid despite before with under as while when since until "
-                           "during from by for having".split())
-_TIME_SPAN = re.compile(r"^(?:\S+ ){0,3}(?:years?|months?|weeks?|days?|decades?|hours?) (?:after|before|since)\b",
-                        re.IGNORECASE)
+_OPENER_STARTS = frozenset(
+    "in on at after following amid despite before with under as while when since until "
+    "during from by for having".split()
+)
+_TIME_SPAN = re.compile(
+    r"^(?:\S+ ){0,3}(?:years?|months?|weeks?|days?|decades?|hours?) (?:after|before|since)\b", re.IGNORECASE
+)
 _MAX_OPENER = 200
 
 
@@ -305,7 +376,7 @@ def _strip_long_opener(sentence: str) -> str:
     if not (first in _OPENER_STARTS or (first.endswith("ing") and len(first) > 5) or _TIME_SPAN.match(sentence)):
         return sentence
     for comma in re.finditer(r",\s+", sentence):
-        head, rest = sentence[:comma.start()], sentence[comma.end():]
+        head, rest = sentence[: comma.start()], sentence[comma.end() :]
         if len(head) > _MAX_OPENER:
             break
         tokens = rest.split()
@@ -344,13 +415,18 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue
         if word in _AUXILIARIES:
             return i
-        if word in _PRESENTS and before[:1].isupper() or \
-                word in _PASTS and _core(before) not in FUNCTION_WORDS:
+        if word in _PRESENTS and before[:1].isupper() or word in _PASTS and _core(before) not in FUNCTION_WORDS:
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
         word, before, after = _core(tokens[i]), tokens[i - 1], _core(tokens[i + 1])
-        if tokens[i].islower() and word.endswith("ed") and "-" not in word and after != "by" and \
-                not before.endswith(",") and _core(before) not in FUNCTION_WORDS:
+        if (
+            tokens[i].islower()
+            and word.endswith("ed")
+            and "-" not in word
+            and after != "by"
+            and not before.endswith(",")
+            and _core(before) not in FUNCTION_WORDS
+        ):
             return i
     return None
 
@@ -374,10 +450,10 @@ def _actor(subject: list[str]) -> list[str]:
     text = " ".join(subject)
     if (m := re.fullmatch(r"(?:The|A|An) [^,]+, ([^,]+),? ?(.*)", text)) and m.group(1)[:1].isupper():
         return m.group(1).split() + m.group(2).split()
-    if (m := re.fullmatch(r"([^,]+), [^,]+,", text)):
+    if m := re.fullmatch(r"([^,]+), [^,]+,", text):
         return m.group(1).split()
     for i, word in enumerate(subject[:-1]):
-        name = subject[i + 1:]
+        name = subject[i + 1 :]
         if _core(word) in _ROLES and word.islower() and all(w[:1].isupper() or w[:1].isdigit() for w in name):
             return name
     return subject
@@ -465,13 +541,16 @@ def _first_clause(predicate: list[str]) -> list[str]:
         word = predicate[i]
         if word in ("–", "—", "-") or _core(word) == "according":
             return predicate[:i]
-        if predicate[i - 1].endswith(",") and _core(word) in ("a", "an", "the") and \
-                (close := next((j for j in range(i, min(len(predicate), i + 12)) if predicate[j].endswith(",")),
-                               None)) and close + 1 < len(predicate) and predicate[close + 1].islower():
+        if (
+            predicate[i - 1].endswith(",")
+            and _core(word) in ("a", "an", "the")
+            and (close := next((j for j in range(i, min(len(predicate), i + 12)) if predicate[j].endswith(",")), None))
+            and close + 1 < len(predicate)
+            and predicate[close + 1].islower()
+        ):
             # "ruled that Ross, a former start-up, was not entitled": drop the aside, keep the clause
-            return _first_clause(predicate[:i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1:])
-        if predicate[i - 1].endswith(";") or (predicate[i - 1].endswith(",") and
-                                             not _continues(predicate[i:])):
+            return _first_clause(predicate[: i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1 :])
+        if predicate[i - 1].endswith(";") or (predicate[i - 1].endswith(",") and not _continues(predicate[i:])):
             return predicate[:i]
     return predicate
 
@@ -481,8 +560,11 @@ def _continues(tail: list[str]) -> bool:
     text = " ".join(tail)
     if _core(tail[-1]) in _REPORTING:
         return False  # ", the company said": attribution, not part of the clause
-    if _core(tail[0]) in ("its", "their", "a", "an", "the") and "," not in text and \
-            not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail):
+    if (
+        _core(tail[0]) in ("its", "their", "a", "an", "the")
+        and "," not in text
+        and not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail)
+    ):
         return True
     if _core(tail[0]) in _CLAUSE_OPENERS or _core(tail[0]).endswith("ing"):
         return False
@@ -498,8 +580,9 @@ def _drop_articles(tokens: list[str]) -> list[str]:
             continue
         if word in ("a", "an") and nxt not in ("few", "little", "lot", "bit", "while"):
             continue
-        if word == "the" and not (kept and _core(kept[-1]) == "of" and
-                                  (nxt in ("most", "first", "last", "same") or nxt.endswith("est"))):
+        if word == "the" and not (
+            kept and _core(kept[-1]) == "of" and (nxt in ("most", "first", "last", "same") or nxt.endswith("est"))
+        ):
             continue
         if word in ("also", "recently"):
             continue
@@ -513,11 +596,14 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> str:
         return _trim_end(tokens)
     shortest = verb + 2 if verb is not None else 3
     for boundary in (_clause_boundary, _phrase_boundary):
-        cuts = [i for i in range(shortest, len(tokens))
-                if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars]
-        if cuts and (trimmed := _trim_end(_drop_dangling(tokens[:cuts[-1]], verb))):
+        cuts = [
+            i
+            for i in range(shortest, len(tokens))
+            if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars
+        ]
+        if cuts and (trimmed := _trim_end(_drop_dangling(tokens[: cuts[-1]], verb))):
             return trimmed
-    fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[:i + 1])) <= max_chars]
+    fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
     return _trim_end(fitting) or _trim_end([tokens[0][:max_chars]])
 
 
@@ -535,8 +621,13 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     word, nxt = _core(tokens[i]), _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
     if tokens[i - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
         return True
-    if word in _GERUNDS and tokens[i].islower() and nxt and nxt not in _PREPOSITIONS \
-            and _core(tokens[i - 1]) not in FUNCTION_WORDS:
+    if (
+        word in _GERUNDS
+        and tokens[i].islower()
+        and nxt
+        and nxt not in _PREPOSITIONS
+        and _core(tokens[i - 1]) not in FUNCTION_WORDS
+    ):
         return True  # a participle clause: '…survey asking viewers to rate…'
     after_object = verb is not None and i - verb >= 4
     return word == "to" and after_object and nxt in _BASES
@@ -575,8 +666,8 @@ def _sentence_case(headline: str) -> str:
 def _truncate(text: str, max_chars: int) -> str:
     """Cut on a word boundary to at most max_chars, ending with '…'."""
     words = text.split()
-    kept = [w for i, w in enumerate(words) if len(" ".join(words[:i + 1])) < max_chars]
-    body = _trim_end(kept) or text[:max_chars - 1].rstrip()
+    kept = [w for i, w in enumerate(words) if len(" ".join(words[: i + 1])) < max_chars]
+    body = _trim_end(kept) or text[: max_chars - 1].rstrip()
     return body + "…"
 
 
@@ -587,4 +678,4 @@ def _core(word: str) -> str:
 
 def _keep_punct(original: str, replacement: str) -> str:
     """The replacement word with the original's trailing punctuation ('announced,' -> 'announces,')."""
-    return replacement + original[len(original.rstrip(",;:")):]
+    return replacement + original[len(original.rstrip(",;:")) :]

@@ -21,8 +21,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISDIR
 
-from builder.content import (MAX_TAGS, article_text, is_web_address, load_yaml, read_regular, shown, skipped_message,
-                             special_kind, split_front_matter, top_level_articles, write_atomic)
+from builder.content import (
+    MAX_TAGS,
+    article_text,
+    is_web_address,
+    load_yaml,
+    read_regular,
+    shown,
+    skipped_message,
+    special_kind,
+    split_front_matter,
+    top_level_articles,
+    write_atomic,
+)
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
 from builder.headlines import derive_headline, summarize
@@ -90,8 +101,8 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     source.update({k: v for k, v in (("name", meta.name), ("url", meta.url)) if v})
     front["source"] = source
     body = "\n\n".join(
-        f"## {p}" if i and is_subheading(p) and i < len(raw.paragraphs) - 1 else p
-        for i, p in enumerate(raw.paragraphs))
+        f"## {p}" if i and is_subheading(p) and i < len(raw.paragraphs) - 1 else p for i, p in enumerate(raw.paragraphs)
+    )
     return article_text(front, body)
 
 
@@ -101,8 +112,10 @@ def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, 
     for path in sorted(seeds_dir.glob("*.txt")):
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(seeds_dir.resolve()):
-                raise ContentError("this dump is a link to a file outside the seeds folder; it was not read",
-                                   hint="copy the dump into the seeds folder instead of linking it")
+                raise ContentError(
+                    "this dump is a link to a file outside the seeds folder; it was not read",
+                    hint="copy the dump into the seeds folder instead of linking it",
+                )
             data = _read_seed(path, report, "dump")
             if data is None:
                 continue
@@ -129,8 +142,9 @@ def _read_seed(path: Path, report: IngestReport, what: str) -> bytes | None:
             return None
         return read_regular(path)
     except OSError as err:
-        raise ContentError(f"cannot read this {what} ({err.strerror or err})", file=path,
-                           hint="check that it is a readable text file") from None
+        raise ContentError(
+            f"cannot read this {what} ({err.strerror or err})", file=path, hint="check that it is a readable text file"
+        ) from None
 
 
 def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
@@ -143,13 +157,17 @@ def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
     if data is None:
         return DumpMeta()
     if len(data) > MAX_SIDECAR:
-        raise ContentError(f"bad dump metadata: the file has {len(data):,} bytes; at most {MAX_SIDECAR:,} "
-                           "are allowed", file=sidecar, hint=hint)
+        raise ContentError(
+            f"bad dump metadata: the file has {len(data):,} bytes; at most {MAX_SIDECAR:,} are allowed",
+            file=sidecar,
+            hint=hint,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ContentError(f"bad dump metadata: not valid UTF-8 at byte {err.start}", file=sidecar,
-                           hint="save the file as UTF-8") from None
+        raise ContentError(
+            f"bad dump metadata: not valid UTF-8 at byte {err.start}", file=sidecar, hint="save the file as UTF-8"
+        ) from None
     data = load_yaml(text, sidecar, first_line=1, what="bad dump metadata", hint=hint) or {}
     if not isinstance(data, dict):
         raise ContentError("bad dump metadata: expected 'key: value' lines", file=sidecar, line=1, hint=hint)
@@ -160,14 +178,18 @@ def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
         if date is not None and not isinstance(date, dt.date):
             raise ValueError
     except ValueError:
-        raise ContentError(f"bad dump metadata: date {shown(date)} is not YYYY-MM-DD", file=sidecar,
-                           hint=hint) from None
+        raise ContentError(
+            f"bad dump metadata: date {shown(date)} is not YYYY-MM-DD", file=sidecar, hint=hint
+        ) from None
     if name is not None and not isinstance(name, str):
         raise ContentError(f"bad dump metadata: name {shown(name)} is not text", file=sidecar, hint=hint)
     if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
         # Every article page links to it: only a web address may go there, never javascript:.
-        raise ContentError(f"bad dump metadata: url {shown(url)} is not a web address starting with "
-                           "https:// or http://", file=sidecar, hint=hint)
+        raise ContentError(
+            f"bad dump metadata: url {shown(url)} is not a web address starting with https:// or http://",
+            file=sidecar,
+            hint=hint,
+        )
     return DumpMeta(date, name, url.strip() if url else None)
 
 
@@ -231,8 +253,13 @@ class Record:
     sketch: tuple[int, ...] = ()
 
     def to_json(self) -> dict:
-        return {"sha256": self.sha256, "text": self.text, "file": self.file, "position": self.position,
-                "sketch": "".join(f"{h:08x}" for h in self.sketch)}
+        return {
+            "sha256": self.sha256,
+            "text": self.text,
+            "file": self.file,
+            "position": self.position,
+            "sketch": "".join(f"{h:08x}" for h in self.sketch),
+        }
 
 
 def _items(found: list[tuple[RawArticle, DumpMeta]], tagger: Tagger, report: IngestReport) -> list[Item]:
@@ -348,13 +375,13 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
     except (OSError, UnicodeDecodeError, ContentError):
         return None
     source = meta.get("source")
-    if not (isinstance(source, dict) and isinstance(source.get("file"), str)
-            and type(source.get("position")) is int):
+    if not (isinstance(source, dict) and isinstance(source.get("file"), str) and type(source.get("position")) is int):
         return None
     return replace(record, file=source["file"], position=source["position"], sketch=sketch([body]))
 
 
 # --- writing ----------------------------------------------------------------------------------------
+
 
 def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
     """Write, update, or keep one article file, record which, and remember where its text was."""
@@ -380,8 +407,9 @@ def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) 
             report.warnings.append(
                 f"{path}: kept as edited by hand, but its article in {item.raw.file} (article "
                 f"{item.raw.position}) changed since; to take the dump's version, delete the file and set "
-                f"\"sha256\" to null in its \"{record.slug}\" entry in {content_dir / MANIFEST}; to keep "
-                "yours and silence this, delete that entry")
+                f'"sha256" to null in its "{record.slug}" entry in {content_dir / MANIFEST}; to keep '
+                "yours and silence this, delete that entry"
+            )
         return  # the text remembered stays the one the editor's file was made from
     else:
         if current is None:
@@ -408,6 +436,7 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
 
 # --- the manifest -------------------------------------------------------------------------------
 
+
 def _manifest_bytes(records: dict[str, Record]) -> bytes:
     articles = {slug: record.to_json() for slug, record in records.items()}
     return (json.dumps({"version": 2, "articles": articles}, indent=1, sort_keys=True) + "\n").encode()
@@ -427,8 +456,12 @@ def _read_manifest(path: Path, content_dir: Path) -> dict[str, Record]:
     if "version" not in data:
         records = {}
         for key, entry in data.items():
-            record = _valid(entry.get("slug") if isinstance(entry, dict) else None,
-                            {**entry, "text": key} if isinstance(entry, dict) else None, path, key)
+            record = _valid(
+                entry.get("slug") if isinstance(entry, dict) else None,
+                {**entry, "text": key} if isinstance(entry, dict) else None,
+                path,
+                key,
+            )
             records[record.slug] = _record_from_file(content_dir / f"{record.slug}.md", record) or record
         return records
     if data["version"] != 2 or not isinstance(data.get("articles"), dict):
@@ -442,6 +475,7 @@ _HEX = re.compile(r"(?:[0-9a-f]{8})*")
 def _valid(slug, entry, path: Path, key) -> Record:
     """The Record an entry stands for; a damaged entry is a ContentError (its slug becomes a file
     name: a hand-edited "../x" must never write outside content/)."""
+
     def text_or_none(name):
         return entry.get(name) is None or isinstance(entry.get(name), str)
 
@@ -449,14 +483,21 @@ def _valid(slug, entry, path: Path, key) -> Record:
         raise _damaged(path, f"entry {shown(key)} has no valid slug")
     sketch_hex = entry.get("sketch") or ""
     position = entry.get("position")
-    if not (all(map(text_or_none, ("sha256", "text", "file"))) and isinstance(sketch_hex, str)
-            and _HEX.fullmatch(sketch_hex) and (position is None or type(position) is int)):
+    if not (
+        all(map(text_or_none, ("sha256", "text", "file")))
+        and isinstance(sketch_hex, str)
+        and _HEX.fullmatch(sketch_hex)
+        and (position is None or type(position) is int)
+    ):
         raise _damaged(path, f"entry {shown(key)} is not what ingest writes")
-    values = tuple(int(sketch_hex[i: i + 8], 16) for i in range(0, len(sketch_hex), 8))
+    values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
     return Record(slug, entry.get("sha256"), entry.get("text"), entry.get("file"), position, values)
 
 
 def _damaged(path: Path, detail: str = "") -> ContentError:
-    return ContentError("the ingest manifest is damaged" + (f": {detail}" if detail else ""), file=path,
-                        hint="restore it from git, or delete it: ingest then recognises each article file by "
-                             "its source and text, and keeps the ones edited by hand")
+    return ContentError(
+        "the ingest manifest is damaged" + (f": {detail}" if detail else ""),
+        file=path,
+        hint="restore it from git, or delete it: ingest then recognises each article file by "
+        "its source and text, and keeps the ones edited by hand",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -66,7 +66,7 @@ class Bodies:
         return Markup(html)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _markdown_html(body: str) -> str:
     return _MD.render(body)
 

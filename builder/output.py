@@ -24,8 +24,7 @@ class WriteReport:
 def safe_join(root: Path | str, relative: str) -> str:
     """`root/relative`, refusing anything that would land outside `root`."""
     parts = relative.split("/")
-    if not relative or relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\0" in p
-                                                       for p in parts):
+    if not relative or relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
         raise ValueError(f"refusing to write outside the output folder: {relative!r}")
     return os.path.join(root, relative)
 
@@ -72,7 +71,7 @@ class Staging:
         with handle:
             view = memoryview(data)
             while view:
-                view = view[handle.write(view):]
+                view = view[handle.write(view) :]
         return True
 
     def claim(self, relative: str) -> None:

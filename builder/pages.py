@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from builder import search, urls
-from builder.archive import Archive, COMPANIES, Listed, TAXONOMIES, TOPICS, TaxonomySpec, Term, TermLink
+from builder.archive import COMPANIES, TAXONOMIES, TOPICS, Archive, Listed, TaxonomySpec, Term, TermLink
 from builder.content import Article
 
 
@@ -70,7 +70,7 @@ def paginate(items: list, per_page: int, base: str):
     """Yield (Pagination, items of that page); an empty listing still has page 1."""
     total = max(1, -(-len(items) // per_page))
     for number in range(1, total + 1):
-        yield Pagination(number, total, base), items[(number - 1) * per_page: number * per_page]
+        yield Pagination(number, total, base), items[(number - 1) * per_page : number * per_page]
 
 
 def plan_pages(archive: Archive, per_page: int) -> list[Page]:
@@ -85,10 +85,18 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
             pages += _term_pages(archive, term, per_page)
     pages += _feed_pages(archive, per_page)
     pages += _archive_pages(archive, per_page)
-    pages.append(Page(urls.SEARCH, "search.html", {"title": "Search",
-                                                    "topics": links(archive.terms[TOPICS.field]),
-                                                    "companies": links(archive.terms[COMPANIES.field]),
-                                                    "bundle": f"{search.FOLDER}/"}))
+    pages.append(
+        Page(
+            urls.SEARCH,
+            "search.html",
+            {
+                "title": "Search",
+                "topics": links(archive.terms[TOPICS.field]),
+                "companies": links(archive.terms[COMPANIES.field]),
+                "bundle": f"{search.FOLDER}/",
+            },
+        )
+    )
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}))
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
@@ -118,45 +126,76 @@ def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
     for spec in TAXONOMIES:
         for term in archive.terms[spec.field]:
             entries = tuple(term.articles[:per_page])
-            pages.append(Page(urls.term_feed(spec.field, term.slug), "feed:",
-                              {"title": term.name, "path": urls.term(spec.field, term.slug),
-                               "feed_path": urls.term_feed(spec.field, term.slug)}, entries, entries))
+            pages.append(
+                Page(
+                    urls.term_feed(spec.field, term.slug),
+                    "feed:",
+                    {
+                        "title": term.name,
+                        "path": urls.term(spec.field, term.slug),
+                        "feed_path": urls.term_feed(spec.field, term.slug),
+                    },
+                    entries,
+                    entries,
+                )
+            )
     return pages
 
 
 def _in_sitemap(page: Page) -> bool:
-    return page.template.endswith(".html") and page.path != urls.NOT_FOUND \
-        and page.template != "redirect.html"
+    return page.template.endswith(".html") and page.path != urls.NOT_FOUND and page.template != "redirect.html"
 
 
 def _home_pages(archive: Archive, per_page: int) -> list[Page]:
     top = {spec.field: [(term.link, term.count) for term in archive.by_count(spec)[:12]] for spec in TAXONOMIES}
-    return [Page(p.path_of(p.number), "home.html",
-                 {"title": None if p.number == 1 else f"Latest news, page {p.number}",
-                  "items": listed(archive, items), "pagination": p, "top": top},
-                 tuple(items))
-            for p, items in paginate(archive.articles, per_page, urls.HOME)]
+    return [
+        Page(
+            p.path_of(p.number),
+            "home.html",
+            {
+                "title": None if p.number == 1 else f"Latest news, page {p.number}",
+                "items": listed(archive, items),
+                "pagination": p,
+                "top": top,
+            },
+            tuple(items),
+        )
+        for p, items in paginate(archive.articles, per_page, urls.HOME)
+    ]
 
 
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
-    return Page(urls.article(article.slug), "article.html", {
-        "title": article.title,
-        "article": article,
-        "topics": links(archive.terms_of(article, TOPICS)),
-        "companies": links(archive.terms_of(article, COMPANIES)),
-        "related": listed(archive, related),
-        "newer": newer,
-        "older": older,
-    }, (article, *related, *(a for a in (newer, older) if a)), (article,))
+    return Page(
+        urls.article(article.slug),
+        "article.html",
+        {
+            "title": article.title,
+            "article": article,
+            "topics": links(archive.terms_of(article, TOPICS)),
+            "companies": links(archive.terms_of(article, COMPANIES)),
+            "related": listed(archive, related),
+            "newer": newer,
+            "older": older,
+        },
+        (article, *related, *(a for a in (newer, older) if a)),
+        (article,),
+    )
 
 
 def _alias_pages(archive: Archive) -> list[Page]:
     """A redirect page at every old slug an article lists in `aliases`."""
-    return [Page(urls.article(alias), "redirect.html",
-                 {"title": article.title, "target": urls.article(article.slug)}, (article,))
-            for article in archive.articles for alias in article.aliases]
+    return [
+        Page(
+            urls.article(alias),
+            "redirect.html",
+            {"title": article.title, "target": urls.article(article.slug)},
+            (article,),
+        )
+        for article in archive.articles
+        for alias in article.aliases
+    ]
 
 
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
@@ -167,11 +206,21 @@ def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
         letters.setdefault(first if first.isalpha() else "#", []).append((term.link, term.count))
     common = {"spec": spec, "total": len(alphabetical)}
     return [
-        Page(urls.terms(spec.field), "terms.html",
-             {**common, "title": spec.title, "letters": sorted(letters.items()), "by_count": False}),
-        Page(urls.terms(spec.field, by_count=True), "terms.html",
-             {**common, "title": f"{spec.title} by number of articles",
-              "terms": [(term.link, term.count) for term in archive.by_count(spec)], "by_count": True}),
+        Page(
+            urls.terms(spec.field),
+            "terms.html",
+            {**common, "title": spec.title, "letters": sorted(letters.items()), "by_count": False},
+        ),
+        Page(
+            urls.terms(spec.field, by_count=True),
+            "terms.html",
+            {
+                **common,
+                "title": f"{spec.title} by number of articles",
+                "terms": [(term.link, term.count) for term in archive.by_count(spec)],
+                "by_count": True,
+            },
+        ),
     ]
 
 
@@ -179,14 +228,26 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     other = COMPANIES if term.spec is TOPICS else TOPICS
     companions = _companions(archive, term, other)
     peers = _companions(archive, term, term.spec) if term.spec is COMPANIES else []
-    return [Page(p.path_of(p.number), "term.html",
-                 {"title": term.name if p.number == 1 else f"{term.name}, page {p.number}",
-                  "term": term.link, "count": term.count, "items": listed(archive, items), "pagination": p,
-                  "companions": companions, "companion_spec": other, "peers": peers,
-                  "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
-                  "feed": urls.term_feed(term.spec.field, term.slug)},
-                 tuple(items))
-            for p, items in paginate(term.articles, per_page, urls.term(term.spec.field, term.slug))]
+    return [
+        Page(
+            p.path_of(p.number),
+            "term.html",
+            {
+                "title": term.name if p.number == 1 else f"{term.name}, page {p.number}",
+                "term": term.link,
+                "count": term.count,
+                "items": listed(archive, items),
+                "pagination": p,
+                "companions": companions,
+                "companion_spec": other,
+                "peers": peers,
+                "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
+                "feed": urls.term_feed(term.spec.field, term.slug),
+            },
+            tuple(items),
+        )
+        for p, items in paginate(term.articles, per_page, urls.term(term.spec.field, term.slug))
+    ]
 
 
 def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[TermLink, int]]:
@@ -233,8 +294,16 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
     bars, ticks = [], []
     for i, (month, count) in enumerate(months):
         height = round(plot * count / top, 1)
-        bars.append(Bar(round(i * step + step * 0.1, 1), round(plot + 4 - height, 1), round(step * 0.8, 1),
-                        height, f"{month:%B %Y}", count))
+        bars.append(
+            Bar(
+                round(i * step + step * 0.1, 1),
+                round(plot + 4 - height, 1),
+                round(step * 0.8, 1),
+                height,
+                f"{month:%B %Y}",
+                count,
+            )
+        )
         if step >= MONTH_LABELS_FROM:
             ticks.append((round(i * step + step / 2, 1), "middle", f"{month:%b}"))
         elif month.month == 1 or i == 0:  # a year starts at its first bar's left edge
@@ -247,8 +316,10 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
     peak = max(months, key=lambda mc: (mc[1], mc[0]))
     first, last = months[0][0], months[-1][0]
     span = f"in {first:%B %Y}" if first == last else f"from {first:%B %Y} to {last:%B %Y}"
-    summary = (f"{total} dated article{'s' if total != 1 else ''} {span}; "
-               f"the busiest month was {peak[0]:%B %Y} with {peak[1]}.")
+    summary = (
+        f"{total} dated article{'s' if total != 1 else ''} {span}; "
+        f"the busiest month was {peak[0]:%B %Y} with {peak[1]}."
+    )
     counts = tuple((f"{m:%B %Y}", c) for m, c in months if c)
     return Chart(width, CHART_HEIGHT, plot + 4, tuple(bars), tuple(ticks), summary, counts)
 
@@ -258,17 +329,43 @@ def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
     years: dict[int, list[tuple[int, list[Article]]]] = {}
     for year, month, items in months:
         years.setdefault(year, []).append((month, items))
-    pages = [Page(urls.ARCHIVE, "archive.html",
-                  {"title": "Archive", "years": [(y, sum(len(i) for _, i in ms), ms) for y, ms in years.items()],
-                   "undated": listed(archive, archive.undated)}, tuple(archive.undated))]
+    pages = [
+        Page(
+            urls.ARCHIVE,
+            "archive.html",
+            {
+                "title": "Archive",
+                "years": [(y, sum(len(i) for _, i in ms), ms) for y, ms in years.items()],
+                "undated": listed(archive, archive.undated),
+            },
+            tuple(archive.undated),
+        )
+    ]
     for year, year_months in years.items():
-        pages.append(Page(urls.archive(year), "archive_year.html",
-                          {"title": f"Archive {year}", "year": year,
-                           "months": [(dt.date(year, month, 1), listed(archive, items))
-                                      for month, items in year_months]},
-                          tuple(a for _, items in year_months for a in items)))
+        pages.append(
+            Page(
+                urls.archive(year),
+                "archive_year.html",
+                {
+                    "title": f"Archive {year}",
+                    "year": year,
+                    "months": [(dt.date(year, month, 1), listed(archive, items)) for month, items in year_months],
+                },
+                tuple(a for _, items in year_months for a in items),
+            )
+        )
         for month, items in year_months:
-            pages.append(Page(urls.archive(year, month), "archive_month.html",
-                              {"title": f"{dt.date(year, month, 1):%B %Y}", "year": year, "month": month,
-                               "items": listed(archive, items)}, tuple(items)))
+            pages.append(
+                Page(
+                    urls.archive(year, month),
+                    "archive_month.html",
+                    {
+                        "title": f"{dt.date(year, month, 1):%B %Y}",
+                        "year": year,
+                        "month": month,
+                        "items": listed(archive, items),
+                    },
+                    tuple(items),
+                )
+            )
     return pages

@@ -179,25 +179,39 @@ def check_out_folder(config) -> Path:
             continue
         if real == out or real.is_relative_to(out):
             what = "the project folder" if source == config.root else f"{source.name}"
-            raise ContentError(f"refusing to build into {out}: it is or contains {what}, which the build "
-                               "reads; building there would overwrite or delete sources",
-                               file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
+            raise ContentError(
+                f"refusing to build into {out}: it is or contains {what}, which the build "
+                "reads; building there would overwrite or delete sources",
+                file=config.path("out"),
+                hint="build into a folder of its own, e.g. --out site",
+            )
         if source.is_dir() and source != config.root and source.name != ".git" and out.is_relative_to(real):
-            raise ContentError(f"refusing to build into {out}: it is inside {source.name}/, which the build reads",
-                               file=config.path("out"), hint="build into a folder of its own, e.g. --out site")
+            raise ContentError(
+                f"refusing to build into {out}: it is inside {source.name}/, which the build reads",
+                file=config.path("out"),
+                hint="build into a folder of its own, e.g. --out site",
+            )
     # A site inside another build's site would vanish at that build's next swap.
     for parent in (p for p in out.parents if p.name):
         if (parent.with_name(f".{parent.name}.build") / "state.json").is_file():
-            raise ContentError(f"refusing to build into {out}: it is inside {parent}, the output folder of "
-                               "another build", file=config.path("out"),
-                               hint="build into a folder of its own, outside every other output folder")
+            raise ContentError(
+                f"refusing to build into {out}: it is inside {parent}, the output folder of another build",
+                file=config.path("out"),
+                hint="build into a folder of its own, outside every other output folder",
+            )
     if out.exists() and not out.is_dir():
-        raise ContentError("the output path is a file, not a folder", file=out,
-                           hint="remove or rename the file, or build elsewhere with --out DIR")
+        raise ContentError(
+            "the output path is a file, not a folder",
+            file=out,
+            hint="remove or rename the file, or build elsewhere with --out DIR",
+        )
     cache = config.path("cache")
     if cache.exists() and not cache.is_dir():
-        raise ContentError("the cache path is a file, not a folder", file=cache,
-                           hint="remove or rename the file; the build recreates its cache")
+        raise ContentError(
+            "the cache path is a file, not a folder",
+            file=cache,
+            hint="remove or rename the file; the build recreates its cache",
+        )
     return out
 
 
@@ -220,8 +234,11 @@ class OutputFolder:
         try:
             self.home.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
-            raise ContentError("the build state path is a file, not a folder", file=self.home,
-                               hint="remove or rename it; the build recreates it") from None
+            raise ContentError(
+                "the build state path is a file, not a folder",
+                file=self.home,
+                hint="remove or rename it; the build recreates it",
+            ) from None
         with exclusive(self.home / "lock", f"another build of {self.out}", waiting):
             self._recover()
             yield self
@@ -242,15 +259,18 @@ class OutputFolder:
         if pending:
             if _identity(self.out, with_mtime=False) == pending["tree"]:  # the swap happened
                 old = self.state.live
-                self.state = TreeState(_identity(self.out), pending["record"], pending["indexed"],
-                                       old[:2] if old and _identity(spare, False) == old[:2] else None,
-                                       pending["diff"])
+                self.state = TreeState(
+                    _identity(self.out),
+                    pending["record"],
+                    pending["indexed"],
+                    old[:2] if old and _identity(spare, False) == old[:2] else None,
+                    pending["diff"],
+                )
             else:  # the swap did not happen: the spare tree may differ wherever it was touched
                 self.state.diff = sorted(set(self.state.diff) | set(pending["touched"]))
                 self.state.pending = None
             self._write_state()
-        self.trusted = (bool(self.state.live) and self.state.live == _identity(self.out)
-                        and self.record_dir is not None)
+        self.trusted = bool(self.state.live) and self.state.live == _identity(self.out) and self.record_dir is not None
         if not self.trusted:
             self.state = TreeState()
             if self.out.is_dir() and any(self.out.iterdir()):
@@ -261,9 +281,10 @@ class OutputFolder:
                         f"by hand since its last build (e.g. {sample[:80]!r}); nothing was written",
                         file=self.out,
                         hint="build into a new or empty folder (--out DIR) and put hand-made files in static/; "
-                             "if it is an old build of this site (its state in "
-                             f"{self.home.name}/ lost, or restored from a backup), delete it and build again; "
-                             "--force builds into it anyway and keeps every file it does not produce")
+                        "if it is an old build of this site (its state in "
+                        f"{self.home.name}/ lost, or restored from a backup), delete it and build again; "
+                        "--force builds into it anyway and keeps every file it does not produce",
+                    )
                 self.foreign = list_files(self.out)
 
     def is_last_published(self) -> bool:
@@ -291,8 +312,9 @@ class OutputFolder:
 
     def _write_state(self) -> None:
         payload = json.dumps(asdict(self.state), sort_keys=True)
-        data = json.dumps({"sha256": hashlib.sha256(payload.encode()).hexdigest(),
-                           "state": json.loads(payload)}).encode()
+        data = json.dumps(
+            {"sha256": hashlib.sha256(payload.encode()).hexdigest(), "state": json.loads(payload)}
+        ).encode()
         tmp = self.home / f"state.json.{os.getpid()}"
         tmp.write_bytes(data)
         os.replace(tmp, self.home / "state.json")
@@ -326,9 +348,13 @@ class OutputFolder:
         stale = any(covers(path) for path in changed)
         will_index = index is not None and (stale or not self.state.indexed)
         next_diff = changed | ({INDEX} if will_index else set())
-        self.state.pending = {"touched": sorted(set(self.state.diff) | next_diff), "diff": sorted(next_diff),
-                              "record": record.name, "tree": _identity(spare, False),
-                              "indexed": will_index or (self.state.indexed and not stale)}
+        self.state.pending = {
+            "touched": sorted(set(self.state.diff) | next_diff),
+            "diff": sorted(next_diff),
+            "record": record.name,
+            "tree": _identity(spare, False),
+            "indexed": will_index or (self.state.indexed and not stale),
+        }
         self._write_state()
         for path in self.state.diff:  # bring the spare tree level with the live one first
             if path not in changed and not (path == INDEX and will_index):
@@ -357,8 +383,13 @@ class OutputFolder:
         indexed = index is not None
         if indexed:
             index(tree)
-        self.state.pending = {"touched": [], "diff": [], "record": record.name,
-                              "tree": _identity(tree, False), "indexed": indexed}
+        self.state.pending = {
+            "touched": [],
+            "diff": [],
+            "record": record.name,
+            "tree": _identity(tree, False),
+            "indexed": indexed,
+        }
         self._write_state()
         if self.out.is_dir():
             self._swap_in(tree)
@@ -376,13 +407,15 @@ class OutputFolder:
         """Exchange `tree` with the output folder and record the new state, signals held."""
         with held_signals():
             if not self.out.is_dir():
-                raise ContentError("the output folder was deleted while the site was being built",
-                                   file=self.out, hint="build again")
+                raise ContentError(
+                    "the output folder was deleted while the site was being built", file=self.out, hint="build again"
+                )
             old = self.state.live
             exchange(tree, self.out)
             pending = self.state.pending
-            self.state = TreeState(_identity(self.out), pending["record"], pending["indexed"],
-                                   old[:2] if old else None, pending["diff"])
+            self.state = TreeState(
+                _identity(self.out), pending["record"], pending["indexed"], old[:2] if old else None, pending["diff"]
+            )
             self._write_state()
         self._drop_other_records()
 

@@ -90,6 +90,7 @@ class Registry:
 
 # --- loading ---------------------------------------------------------------------------------
 
+
 class _Mapping(dict):
     """A YAML mapping that remembers the line it starts on."""
 
@@ -117,9 +118,12 @@ def _read_yaml(path: Path):
         return yaml.load(path.read_text("utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise ContentError(f"not valid YAML: {getattr(err, 'problem', None) or err}", file=path,
-                           line=mark.line + 1 if mark else None,
-                           hint="check indentation, and quote values that contain ': ' or start with '*'") from None
+        raise ContentError(
+            f"not valid YAML: {getattr(err, 'problem', None) or err}",
+            file=path,
+            line=mark.line + 1 if mark else None,
+            hint="check indentation, and quote values that contain ': ' or start with '*'",
+        ) from None
     except UnicodeDecodeError:
         raise ContentError("not UTF-8 text", file=path, hint="save the file as UTF-8") from None
 
@@ -133,8 +137,12 @@ def _section(data, path: Path, key: str | None) -> list:
             raise ContentError(f"expected a mapping with a '{key}:' list", file=path, line=1)
         data = data.get(key) or []
     if not isinstance(data, list):
-        raise ContentError(f"expected a list{f' under {key!r}' if key else ''}", file=path,
-                           line=getattr(data, "line", None), hint="start each entry with '- '")
+        raise ContentError(
+            f"expected a list{f' under {key!r}' if key else ''}",
+            file=path,
+            line=getattr(data, "line", None),
+            hint="start each entry with '- '",
+        )
     return data
 
 
@@ -152,8 +160,9 @@ def _texts(value, what: str, path: Path, line: int | None) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise ContentError(f"{what} must be a list of names", file=path, line=line,
-                           hint=f"write {what}: [First, Second]")
+        raise ContentError(
+            f"{what} must be a list of names", file=path, line=line, hint=f"write {what}: [First, Second]"
+        )
     return tuple(_text(v, what, path, line) for v in value)
 
 
@@ -163,8 +172,12 @@ def _entry(item, path: Path, allowed: set[str]) -> tuple[_Mapping, int | None]:
         raise ContentError(f"expected an entry with 'name:', got {item!r}", file=path, line=line)
     unknown = set(item) - allowed
     if unknown:
-        raise ContentError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", file=path, line=line,
-                           hint=f"allowed fields: {', '.join(sorted(allowed))}")
+        raise ContentError(
+            f"unknown field(s): {', '.join(sorted(map(str, unknown)))}",
+            file=path,
+            line=line,
+            hint=f"allowed fields: {', '.join(sorted(allowed))}",
+        )
     return item, line
 
 
@@ -178,15 +191,27 @@ class _UniqueNames:
         key = value.casefold()
         if key in self.seen and self.seen[key][0] != owner:
             other, other_line = self.seen[key]
-            raise ContentError(f"{value!r} is used by two {self.kind}: {other!r} and {owner!r}",
-                               file=self.path, line=line,
-                               hint=f"a name, alias or slug may belong to one entry only; remove it from one "
-                                    f"of them (the other is at line {other_line})")
+            raise ContentError(
+                f"{value!r} is used by two {self.kind}: {other!r} and {owner!r}",
+                file=self.path,
+                line=line,
+                hint=f"a name, alias or slug may belong to one entry only; remove it from one "
+                f"of them (the other is at line {other_line})",
+            )
         self.seen[key] = (owner, line)
 
 
-_COMPANY_FIELDS = {"name", "slug", "aliases", "parent", "website", "ambiguous", "case_sensitive", "not_before",
-                   "topics"}
+_COMPANY_FIELDS = {
+    "name",
+    "slug",
+    "aliases",
+    "parent",
+    "website",
+    "ambiguous",
+    "case_sensitive",
+    "not_before",
+    "topics",
+}
 
 
 def load_companies(path: Path) -> tuple[Company, ...]:
@@ -197,8 +222,12 @@ def load_companies(path: Path) -> tuple[Company, ...]:
         name = _text(item.get("name"), "name", path, line)
         slug = _text(item.get("slug"), "slug", path, line, required=False) or slugify(name)
         if not is_safe_slug(slug):
-            raise ContentError(f"slug {slug!r} is not a URL slug", file=path, line=line,
-                               hint="use lowercase letters, digits and single hyphens")
+            raise ContentError(
+                f"slug {slug!r} is not a URL slug",
+                file=path,
+                line=line,
+                hint="use lowercase letters, digits and single hyphens",
+            )
         aliases = _texts(item.get("aliases"), "aliases", path, line)
         for form in (name, *aliases):
             names.add(form, name, line)
@@ -207,18 +236,28 @@ def load_companies(path: Path) -> tuple[Company, ...]:
         for key, value in flags.items():
             if not isinstance(value, bool):
                 raise ContentError(f"{key} must be true or false", file=path, line=line)
-        companies.append(Company(
-            name, slug, aliases, _text(item.get("parent"), "parent", path, line, required=False),
-            _text(item.get("website"), "website", path, line, required=False), **flags,
-            not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line)),
-            topics=_texts(item.get("topics"), "topics", path, line)))
+        companies.append(
+            Company(
+                name,
+                slug,
+                aliases,
+                _text(item.get("parent"), "parent", path, line, required=False),
+                _text(item.get("website"), "website", path, line, required=False),
+                **flags,
+                not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line)),
+                topics=_texts(item.get("topics"), "topics", path, line),
+            )
+        )
         lines[name] = line
     known = {c.name for c in companies}
     for company in companies:
         if company.parent and company.parent not in known:
-            raise ContentError(f"parent {company.parent!r} of {company.name!r} is not a company name here",
-                               file=path, line=lines[company.name],
-                               hint="write the parent's canonical name exactly, or add the parent as an entry")
+            raise ContentError(
+                f"parent {company.parent!r} of {company.name!r} is not a company name here",
+                file=path,
+                line=lines[company.name],
+                hint="write the parent's canonical name exactly, or add the parent as an entry",
+            )
     return tuple(companies)
 
 
@@ -235,13 +274,20 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
         names.add(slug, name, line)
         keywords = item.get("keywords")
         if not isinstance(keywords, dict) or not keywords:
-            raise ContentError(f"topic {name!r} needs keywords", file=path, line=line,
-                               hint="write keywords as 'phrase: weight' lines, e.g. 'ransomware: 3'")
+            raise ContentError(
+                f"topic {name!r} needs keywords",
+                file=path,
+                line=line,
+                hint="write keywords as 'phrase: weight' lines, e.g. 'ransomware: 3'",
+            )
         pairs = []
         for phrase, weight in keywords.items():
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-                raise ContentError(f"keyword {phrase!r} of {name!r} needs a positive number as weight",
-                                   file=path, line=keywords.line if isinstance(keywords, _Mapping) else line)
+                raise ContentError(
+                    f"keyword {phrase!r} of {name!r} needs a positive number as weight",
+                    file=path,
+                    line=keywords.line if isinstance(keywords, _Mapping) else line,
+                )
             pairs.append((_text(str(phrase), "keyword", path, line), float(weight)))
         topics.append(Topic(name, slug, _text(item.get("description"), "description", path, line), tuple(pairs)))
     return tuple(topics)
@@ -281,9 +327,15 @@ def load_registry(data_dir: Path) -> Registry:
     companies = load_companies(data_dir / "companies.yaml")
     organisations, places = load_organisations(data_dir / "organisations.yaml")
     deny = load_deny(data_dir / "deny.yaml")
-    registry = Registry(companies, load_topics(data_dir / "topics.yaml"),
-                        tuple(o.name for o in organisations), deny, organisations, places,
-                        load_threat_actors(data_dir / "threat_actors.yaml"))
+    registry = Registry(
+        companies,
+        load_topics(data_dir / "topics.yaml"),
+        tuple(o.name for o in organisations),
+        deny,
+        organisations,
+        places,
+        load_threat_actors(data_dir / "threat_actors.yaml"),
+    )
     _check_overlaps(registry, data_dir)
     _check_sector_topics(registry, data_dir)
     return registry
@@ -292,29 +344,42 @@ def load_registry(data_dir: Path) -> Registry:
 def _check_sector_topics(registry: Registry, data_dir: Path) -> None:
     """Every `topics:` hint of a company or organisation names a topic of topics.yaml."""
     known = {t.name for t in registry.topics}
-    for file, entries in (("companies.yaml", registry.companies),
-                          ("organisations.yaml", registry.organisation_entries),
-                          ("threat_actors.yaml", registry.threat_actors)):
+    for file, entries in (
+        ("companies.yaml", registry.companies),
+        ("organisations.yaml", registry.organisation_entries),
+        ("threat_actors.yaml", registry.threat_actors),
+    ):
         for entry in entries:
             for topic in set(entry.topics) - known:
-                raise ContentError(f"{entry.name!r} names the topic {topic!r}, which topics.yaml does not have",
-                                   file=data_dir / file, hint="write a topic's name exactly as in topics.yaml")
+                raise ContentError(
+                    f"{entry.name!r} names the topic {topic!r}, which topics.yaml does not have",
+                    file=data_dir / file,
+                    hint="write a topic's name exactly as in topics.yaml",
+                )
 
 
 def _check_overlaps(registry: Registry, data_dir: Path) -> None:
     """A company name may not also be an organisation, a threat actor or a denied name."""
-    org_forms = {f.casefold(): o.name for o in (*registry.organisation_entries, *registry.threat_actors)
-                 for f in (o.name, *o.aliases)}
+    org_forms = {
+        f.casefold(): o.name
+        for o in (*registry.organisation_entries, *registry.threat_actors)
+        for f in (o.name, *o.aliases)
+    }
     deny = {d.casefold() for d in registry.deny}
     for company in registry.companies:
         for form in company.forms:
             if form.casefold() in org_forms:
-                raise ContentError(f"{form!r} is both a company and the organisation or threat actor "
-                                   f"{org_forms[form.casefold()]!r}", file=data_dir / "companies.yaml",
-                                   hint="keep it in one file: companies.yaml, organisations.yaml or threat_actors.yaml")
+                raise ContentError(
+                    f"{form!r} is both a company and the organisation or threat actor {org_forms[form.casefold()]!r}",
+                    file=data_dir / "companies.yaml",
+                    hint="keep it in one file: companies.yaml, organisations.yaml or threat_actors.yaml",
+                )
             if form.casefold() in deny:
-                raise ContentError(f"{form!r} is a company and also on the deny list", file=data_dir / "deny.yaml",
-                                   hint="remove it from deny.yaml, or the company entry from companies.yaml")
+                raise ContentError(
+                    f"{form!r} is a company and also on the deny list",
+                    file=data_dir / "deny.yaml",
+                    hint="remove it from deny.yaml, or the company entry from companies.yaml",
+                )
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -383,8 +448,9 @@ class Matcher:
     def _phrases(registry: Registry):
         for company in registry.companies:
             for form in company.forms:
-                yield Phrase(form, "company", company,
-                             exact=company.ambiguous or company.case_sensitive or is_acronym(form))
+                yield Phrase(
+                    form, "company", company, exact=company.ambiguous or company.case_sensitive or is_acronym(form)
+                )
         for org in registry.organisation_entries:
             for form in (org.name, *org.aliases):
                 yield Phrase(form, "organisation", org.name, exact=is_acronym(form))
@@ -395,8 +461,13 @@ class Matcher:
             yield Phrase(name, "deny", name)
         for index, topic in enumerate(registry.topics):
             for keyword, weight in topic.keywords:
-                yield Phrase(keyword, "keyword", (index, weight), exact=is_acronym(keyword.rstrip("*")),
-                             prefix=keyword.endswith("*"))
+                yield Phrase(
+                    keyword,
+                    "keyword",
+                    (index, weight),
+                    exact=is_acronym(keyword.rstrip("*")),
+                    prefix=keyword.endswith("*"),
+                )
 
     def find(self, text: str) -> list[Match]:
         """Every phrase occurring in `text` on word boundaries and obeying its case rule."""
@@ -406,7 +477,10 @@ class Matcher:
         for end, (length, phrases) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character
             for phrase, rule, prefix, written in phrases:  # Phrase.accepts, inlined
-                if rule == 0 or (rule == 1 and not text[start].islower()) or \
-                        text[start:end if prefix else end - 1] == written:
+                if (
+                    rule == 0
+                    or (rule == 1 and not text[start].islower())
+                    or text[start : end if prefix else end - 1] == written
+                ):
                     add(new(Match, (start, padded.find(" ", end) - 1 if prefix else end - 1, phrase)))
         return found

@@ -51,14 +51,30 @@ class Renderer:
             lstrip_blocks=True,
         )
         href = self.urls.href
-        nav = SimpleNamespace(home=href(urls.HOME), topics=href(urls.terms("topics")),
-                              companies=href(urls.terms("companies")), archive=href(urls.ARCHIVE),
-                              search=href(urls.SEARCH), feed=href(urls.FEED),
-                              style=href(urls.static("style.css")), favicon=href(urls.static("favicon.svg")))
-        self.env.globals.update(site=site, url=href, abs_url=self.urls.absolute, nav=nav, term_url=self.term_url,
-                                paths=urls, body_html=self.bodies.html, json_ld=json_ld,
-                                article_data=self.article_data, collection_data=self.collection_data,
-                                card=self.card, card_chips=self.card_chips)
+        nav = SimpleNamespace(
+            home=href(urls.HOME),
+            topics=href(urls.terms("topics")),
+            companies=href(urls.terms("companies")),
+            archive=href(urls.ARCHIVE),
+            search=href(urls.SEARCH),
+            feed=href(urls.FEED),
+            style=href(urls.static("style.css")),
+            favicon=href(urls.static("favicon.svg")),
+        )
+        self.env.globals.update(
+            site=site,
+            url=href,
+            abs_url=self.urls.absolute,
+            nav=nav,
+            term_url=self.term_url,
+            paths=urls,
+            body_html=self.bodies.html,
+            json_ld=json_ld,
+            article_data=self.article_data,
+            collection_data=self.collection_data,
+            card=self.card,
+            card_chips=self.card_chips,
+        )
         self._macros_loaded = False
         self._cards: dict[tuple[str, int], Markup] = {}
         self._chips: dict[str, Markup] = {}
@@ -98,19 +114,29 @@ class Renderer:
     def article_data(self, article) -> dict:
         """schema.org NewsArticle for an article page."""
         url = self.urls.absolute(urls.article(article.slug))
-        data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-                "url": url, "mainEntityOfPage": url, "description": article.summary,
-                "keywords": list(article.topics), "about": [{"@type": "Organization", "name": name}
-                                                           for name in article.companies],
-                "publisher": {"@type": "Organization", "name": self.site.title}}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "url": url,
+            "mainEntityOfPage": url,
+            "description": article.summary,
+            "keywords": list(article.topics),
+            "about": [{"@type": "Organization", "name": name} for name in article.companies],
+            "publisher": {"@type": "Organization", "name": self.site.title},
+        }
         if article.date:
             data["datePublished"] = article.date.isoformat()
         return data
 
     def collection_data(self, title: str | None, path: str) -> dict:
         """schema.org CollectionPage for listing pages."""
-        return {"@context": "https://schema.org", "@type": "CollectionPage",
-                "name": title or self.site.title, "url": self.urls.absolute(path)}
+        return {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": title or self.site.title,
+            "url": self.urls.absolute(path),
+        }
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page; template problems become ContentErrors naming the template."""
@@ -127,13 +153,18 @@ class Renderer:
             template = self.env.get_template(kind)
             html = template.render(page=page, path=page.path, section=page.path.split("/", 1)[0], **page.context)
         except jinja2.TemplateSyntaxError as err:
-            raise ContentError(f"template error: {err.message}", file=err.filename or kind, line=err.lineno,
-                               hint="fix the template; the previous site is left as it was") from None
+            raise ContentError(
+                f"template error: {err.message}",
+                file=err.filename or kind,
+                line=err.lineno,
+                hint="fix the template; the previous site is left as it was",
+            ) from None
         except jinja2.TemplateError as err:
             file, line = _template_frame(err, self.templates_dir, kind)
             message, hint = _untracked(err) or (str(err), "fix the template; the previous site is left as it was")
-            raise ContentError(f"template error while rendering /{page.path}: {message}", file=file, line=line,
-                               hint=hint) from None
+            raise ContentError(
+                f"template error while rendering /{page.path}: {message}", file=file, line=line, hint=hint
+            ) from None
         return html.encode("utf-8")
 
 
@@ -163,7 +194,7 @@ def _template_frame(err: Exception, templates_dir: Path, name: str) -> tuple[str
 # What templates cannot read, because no page's key covers it, and what to use instead.
 _UNTRACKED = {
     ("TermLink", "count"): "use the count the page gives: `count` on term pages, the (term, count) "
-                           "rows of overviews and side lists (`term_counts`)",
+    "rows of overviews and side lists (`term_counts`)",
     ("TermLink", "articles"): "use the articles the page gives (`items`, `related`)",
 }
 _NO_ATTRIBUTE = re.compile(r"'[\w.]*?(\w+) object' has no attribute '(\w+)'")
@@ -176,5 +207,4 @@ def _untracked(err: Exception) -> tuple[str, str] | None:
     if not hint:
         return None
     kind = "a term" if match[1] == "TermLink" else match[1]
-    return (f"{kind} has no '{match[2]}' in templates: an incremental build could not keep it up to date",
-            hint)
+    return (f"{kind} has no '{match[2]}' in templates: an incremental build could not keep it up to date", hint)

@@ -40,12 +40,26 @@ def index(tree: Path, scratch: Path) -> None:
     """
     shutil.rmtree(scratch, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(tree), "--glob", SEARCHED, "--output-path", str(scratch),
-         "--silent"],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(tree),
+            "--glob",
+            SEARCHED,
+            "--output-path",
+            str(scratch),
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
-        raise ContentError(f"the search indexer failed: {(result.stderr or result.stdout).strip()[-500:]}",
-                           hint="run the build with --no-search to publish without search, and report this")
+        raise ContentError(
+            f"the search indexer failed: {(result.stderr or result.stdout).strip()[-500:]}",
+            hint="run the build with --no-search to publish without search, and report this",
+        )
     shutil.rmtree(tree / FOLDER, ignore_errors=True)
     scratch.rename(tree / FOLDER)

@@ -46,11 +46,17 @@ class Tagger:
         self.registry = registry
         self.matcher = Matcher(registry, CUE_PHRASES)
         self._known = {f.casefold() for c in registry.companies for f in c.forms}
-        self._not_company = ({f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
-                             | {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places})
+        self._not_company = (
+            {f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+            | {d.casefold() for d in registry.deny}
+            | {p.casefold() for p in registry.places}
+        )
         index = {t.name: i for i, t in enumerate(registry.topics)}
-        self._sectors = {e.name: frozenset(index[t] for t in e.topics)
-                         for e in (*registry.companies, *registry.organisation_entries) if e.topics}
+        self._sectors = {
+            e.name: frozenset(index[t] for t in e.topics)
+            for e in (*registry.companies, *registry.organisation_entries)
+            if e.topics
+        }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
 
@@ -82,11 +88,18 @@ class Tagger:
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
-        return Tags(topics, tuple(n for _, n in ranked), tuple(discovered), tuple(suggested), tuple(organisations),
-                    tuple(actors))
+        return Tags(
+            topics,
+            tuple(n for _, n in ranked),
+            tuple(discovered),
+            tuple(suggested),
+            tuple(organisations),
+            tuple(actors),
+        )
 
-    def _entity_sectors(self, text: str, lead_end: int, companies: list, discovered: list[str],
-                        others: list[Match]) -> tuple[set[int], set[int]]:
+    def _entity_sectors(
+        self, text: str, lead_end: int, companies: list, discovered: list[str], others: list[Match]
+    ) -> tuple[set[int], set[int]]:
         """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead."""
         sectors: set[int] = set()
         lead: set[int] = set()
@@ -109,8 +122,14 @@ class Tagger:
                         lead.add(self._ai_index)
         return sectors, lead
 
-    def _topics(self, matches: list[Match], lead_end: int, sectors: set[int], named: set[int],
-                lead_sectors: set[int] = frozenset()) -> tuple[str, ...]:
+    def _topics(
+        self,
+        matches: list[Match],
+        lead_end: int,
+        sectors: set[int],
+        named: set[int],
+        lead_sectors: set[int] = frozenset(),
+    ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
         scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
@@ -120,13 +139,16 @@ class Tagger:
         top = max(scores.values())
         in_lead = {m[2].target[0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(self.registry.topics[i].name for i, score in ranked[:MAX_TOPICS]
-                     if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD)
-                     and score >= TOPIC_RELATIVE * top)
+        return tuple(
+            self.registry.topics[i].name
+            for i, score in ranked[:MAX_TOPICS]
+            if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and score >= TOPIC_RELATIVE * top
+        )
 
     @staticmethod
-    def _topic_scores(matches: list[Match], lead_end: int, sectors: set[int],
-                      lead_sectors: set[int] = frozenset()) -> dict[int, float]:
+    def _topic_scores(
+        matches: list[Match], lead_end: int, sectors: set[int], lead_sectors: set[int] = frozenset()
+    ) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
@@ -154,7 +176,7 @@ class Tagger:
         hits: dict[str, list[Match]] = {}
         confirmed: set[str] = set()
         in_lists = {m.start for span in lists if len(span.companies) > 1 for m in span.companies}
-        owners = {m.end + 3: m.phrase.target.name for m in matches if text[m.end:m.end + 3] in ("’s ", "'s ")}
+        owners = {m.end + 3: m.phrase.target.name for m in matches if text[m.end : m.end + 3] in ("’s ", "'s ")}
         for m in matches:
             company: Company = m.phrase.target
             if m.start in owners and company.parent != owners[m.start]:
@@ -167,8 +189,11 @@ class Tagger:
             hits.setdefault(company.name, []).append(m)
             if verdict is STRONG:
                 confirmed.add(company.name)
-        ranked = [_prominence(name, text, title_end, len(ms), ms[0].start, sum(m.start < title_end for m in ms))
-                  for name, ms in hits.items() if name in confirmed]
+        ranked = [
+            _prominence(name, text, title_end, len(ms), ms[0].start, sum(m.start < title_end for m in ms))
+            for name, ms in hits.items()
+            if name in confirmed
+        ]
         return ranked, [m for name in confirmed for m in hits[name]]
 
     def _is_new(self, name: str, text: str) -> bool:
@@ -209,13 +234,18 @@ def _longest_first(matches: list[Match]) -> list[Match]:
 # --- ambiguous names: Visa, Apple, Amazon, Meta, X ----------------------------------------------
 
 REJECT, WEAK, STRONG = "reject", "weak", "strong"
-_DETERMINERS = frozenset("a an the this that these those his her their its our your my no every "
-                         "golden travel tourist student work business transit digital".split())
-_COMPANY_NOUNS = frozenset("platform app apps company group network card cards account accounts brand owner "
-                           "ceo chief founder service services users shares stock".split())
-_AUXILIARIES = frozenset("has have had is was will would can could did does said says may might must "
-                         "plans wants agreed and also".split())
-_SENTENCE_START = frozenset(".!?:;\n\"“‘(")
+_DETERMINERS = frozenset(
+    "a an the this that these those his her their its our your my no every "
+    "golden travel tourist student work business transit digital".split()
+)
+_COMPANY_NOUNS = frozenset(
+    "platform app apps company group network card cards account accounts brand owner "
+    "ceo chief founder service services users shares stock".split()
+)
+_AUXILIARIES = frozenset(
+    "has have had is was will would can could did does said says may might must plans wants agreed and also".split()
+)
+_SENTENCE_START = frozenset('.!?:;\n"“‘(')
 _RELATIVE = re.compile(r", (?:which|whose) ")  # "Circle, which issues USDC"
 _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
@@ -224,7 +254,7 @@ _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 def _company_sense(text: str, m: Match, title_end: int) -> str:
     """Whether an ambiguous single-word name is used as a company name here."""
     company: Company = m.phrase.target
-    after = text[m.end:m.end + 40]
+    after = text[m.end : m.end + 40]
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
@@ -236,7 +266,7 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
         return REJECT
     if next_word[:1].isupper():
         return REJECT  # part of a longer name: "X Square Robot", "Apple Music"
-    before = text[max(0, m.start - 40):m.start]
+    before = text[max(0, m.start - 40) : m.start]
     prev = re.search(r"(\S*) $", before)
     prev_word = prev.group(1) if prev else ""
     if prev_word[:1].isupper() and prev_word[-1:].isalnum() and not prev_word.endswith(("’s", "'s")):
@@ -258,8 +288,9 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
 _ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
 _ACTOR_FAMILY = re.compile(r"[A-ZÀ-ÖØ-Þ][\w$-]* $")  # the capitalised word before "Typhoon"
-_ACTOR_FAMILIES = ("Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima "
-                   "Jackal Leopard").split()
+_ACTOR_FAMILIES = (
+    "Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima Jackal Leopard"
+).split()
 
 
 def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[Match]:
@@ -269,23 +300,30 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
     if "APT" in text or "UNC" in text or "UAT" in text or "Storm-" in text:  # cheap test first
-        found += [Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
-                  for code in _ACTOR_CODE.finditer(text)]
+        found += [
+            Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
+            for code in _ACTOR_CODE.finditer(text)
+        ]
     for cue in cues:
-        if cue.phrase.target == "actor-family" and (word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30),
-                                                                               cue.start)):
-            name = text[word.start():cue.end]
+        if cue.phrase.target == "actor-family" and (
+            word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30), cue.start)
+        ):
+            name = text[word.start() : cue.end]
             found.append(Match(word.start(), cue.end, Phrase(name, "threat_actor", name)))
     return found
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
     """True if the span is part of a longer capitalised name: "Royal" in "Royal Mail"."""
-    after = text[end:end + 1] == " " and text[end + 1:end + 2].isupper()
-    before = text[max(0, start - 30):start]
+    after = text[end : end + 1] == " " and text[end + 1 : end + 2].isupper()
+    before = text[max(0, start - 30) : start]
     prev = _LAST_WORD.search(before)
-    return after or bool(prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:].isalnum()
-                               and not _starts_sentence(before[:prev.start()]))
+    return after or bool(
+        prev
+        and prev.group(1)[:1].isupper()
+        and prev.group(1)[-1:].isalnum()
+        and not _starts_sentence(before[: prev.start()])
+    )
 
 
 def _starts_sentence(before: str) -> bool:
@@ -295,25 +333,31 @@ def _starts_sentence(before: str) -> bool:
 
 # A known company followed by one of these is a division or subsidiary, its own term:
 # "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
-_DIVISION_WORDS = frozenset("""
+_DIVISION_WORDS = frozenset(
+    """
 Capital Ventures Cloud Life Insurance Bank Financial Securities Research Energy Motors Electronics
 Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
-""".split())
+""".split()
+)
 
 
 def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
     """Per start of a company match that opens a division's name: (the division's name, start)."""
     found = {}
     for m in companies:
-        if not text[m.end + 1:m.end + 2].isupper():
+        if not text[m.end + 1 : m.end + 2].isupper():
             continue  # cheap test first
         word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
-        if word and word.group(1) in _DIVISION_WORDS and not text[end + 1:end + 2].isupper() \
-                and text[m.start - 3:m.start] not in ("’s ", "'s "):
-            found[m.start] = (text[m.start:end], m.start)
+        if (
+            word
+            and word.group(1) in _DIVISION_WORDS
+            and not text[end + 1 : end + 2].isupper()
+            and text[m.start - 3 : m.start] not in ("’s ", "'s ")
+        ):
+            found[m.start] = (text[m.start : end], m.start)
     return found
 
 
@@ -330,7 +374,7 @@ _ITEM_SEPARATOR = re.compile(r",? (?:and|or) |, ")
 
 def _list_start(text: str, at: int) -> int:
     """Where a list ending at `at` begins: walk back over capitalised words, commas and 'and'."""
-    words = text[max(0, at - 160):at].split(" ")
+    words = text[max(0, at - 160) : at].split(" ")
     start, index = at, len(words) - 1
     while index > 0:
         word = words[index - 1]
@@ -349,8 +393,10 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
     """Lists of three or more names, or of two when both are known, that contain a known company."""
     found: dict[int, Listing] = {}
     for m in companies:
-        if not (text.startswith((", ", " and ", " or ", ", and ", ", or "), m.end)
-                or text.endswith((", ", " and ", " or "), 0, m.start)):
+        if not (
+            text.startswith((", ", " and ", " or ", ", and ", ", or "), m.end)
+            or text.endswith((", ", " and ", " or "), 0, m.start)
+        ):
             continue
         start = _list_start(text, m.start)
         if start in found:
@@ -376,43 +422,104 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _TOKEN = rf"(?:[{_UP}]|\d+[{_UP}]|&)(?:[\w&+-]|\.(?=\w))*"
 _NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
-_STRONG_SUFFIXES = frozenset("Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
-                             "Corporation Ltd Ltd. Limited plc PLC LLC GmbH AG SE SA S.A. NV N.V. BV AB ASA Co. "
-                             "Motors Semiconductor Semiconductors Airlines Airways Pharmaceuticals Therapeutics "
-                             "Telecom Fintech".split())
-_WEAK_SUFFIXES = frozenset("AI Systems Software Networks Energy Capital Ventures Partners Media Studios Games "
-                           "Security Digital Solutions Industries Electronics Analytics Interactive Entertainment "
-                           "Mobility Automotive Cloud Health Bio Pay Payments Financial Insurance Logistics "
-                           "Aerospace Dynamics Intelligence Computing Chips Data".split())
+_STRONG_SUFFIXES = frozenset(
+    "Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
+    "Corporation Ltd Ltd. Limited plc PLC LLC GmbH AG SE SA S.A. NV N.V. BV AB ASA Co. "
+    "Motors Semiconductor Semiconductors Airlines Airways Pharmaceuticals Therapeutics "
+    "Telecom Fintech".split()
+)
+_WEAK_SUFFIXES = frozenset(
+    "AI Systems Software Networks Energy Capital Ventures Partners Media Studios Games "
+    "Security Digital Solutions Industries Electronics Analytics Interactive Entertainment "
+    "Mobility Automotive Cloud Health Bio Pay Payments Financial Insurance Logistics "
+    "Aerospace Dynamics Intelligence Computing Chips Data".split()
+)
 # Context words, found by the same automaton scan as the registry; each kind has a pattern
 # applied right after the cue ("after") or to the text just before it ("before").
 _CUES = {
-    "one": ("startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
-            "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
-            "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-            "carrier").split(),
-    "list": ("partners companies firms rivals competitors players participants banks startups start-ups "
-             "investors clients customers vendors developers brands lenders insurers retailers operators "
-             "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
-             "chipmakers exchanges fintechs unicorns").split(),
-    "deal": ["acquires", "acquired", "acquire", "acquiring", "buys", "bought", "acquisition of", "takeover of",
-             "purchase of", "merger with", "merge with", "stake in", "invest in", "invests in", "invested in",
-             "backed by", "owned by", "partnered with", "partnering with", "teamed up with", "agreement with",
-             "agreements with", "deal with", "deals with", "partnership with", "partnerships with",
-             "contract with", "contracts with", "shares of", "shareholders of", "merger of", "merger between"],
+    "one": (
+        "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
+        "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
+        "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
+        "carrier"
+    ).split(),
+    "list": (
+        "partners companies firms rivals competitors players participants banks startups start-ups "
+        "investors clients customers vendors developers brands lenders insurers retailers operators "
+        "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
+        "chipmakers exchanges fintechs unicorns"
+    ).split(),
+    "deal": [
+        "acquires",
+        "acquired",
+        "acquire",
+        "acquiring",
+        "buys",
+        "bought",
+        "acquisition of",
+        "takeover of",
+        "purchase of",
+        "merger with",
+        "merge with",
+        "stake in",
+        "invest in",
+        "invests in",
+        "invested in",
+        "backed by",
+        "owned by",
+        "partnered with",
+        "partnering with",
+        "teamed up with",
+        "agreement with",
+        "agreements with",
+        "deal with",
+        "deals with",
+        "partnership with",
+        "partnerships with",
+        "contract with",
+        "contracts with",
+        "shares of",
+        "shareholders of",
+        "merger of",
+        "merger between",
+    ],
     "round": ["led by", "co-led by"],
     "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
-    "announced": ["announced", "launched", "unveiled", "introduced", "raised", "released", "debuted", "secured",
-                  "rolled out", "signed", "filed", "reported"],
+    "announced": [
+        "announced",
+        "launched",
+        "unveiled",
+        "introduced",
+        "raised",
+        "released",
+        "debuted",
+        "secured",
+        "rolled out",
+        "signed",
+        "filed",
+        "reported",
+    ],
     "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
-    "owner": ["chief executive", "CEO", "chief financial officer", "CFO", "co-founder", "founder", "chairman",
-              "shareholders", "shares"],
+    "owner": [
+        "chief executive",
+        "CEO",
+        "chief financial officer",
+        "CFO",
+        "co-founder",
+        "founder",
+        "chairman",
+        "shareholders",
+        "shares",
+    ],
     # the story's subject speaking for itself: "Lotte Card says …", "Zentro has confirmed …"
     "stated": ["says", "said", "confirmed", "admitted", "disclosed", "agreed"],
     "actor-family": _ACTOR_FAMILIES,
 }
-CUE_PHRASES = tuple(Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
-                    for kind, forms in _CUES.items() for form in dict.fromkeys(forms))
+CUE_PHRASES = tuple(
+    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+    for kind, forms in _CUES.items()
+    for form in dict.fromkeys(forms)
+)
 _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
@@ -434,29 +541,37 @@ _BEFORE = {
 _STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner", "stated"))
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio"))
-_STOP = frozenset("The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
-                  "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
-                  "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
-                  "Early Unlike Like Only Last Next First Why How What Which Who Where".split())
-_TITLES = frozenset("CEO CFO CTO COO Chief President Chairman Chairwoman Chair Director Minister Prime Deputy "
-                    "Senior Head Founder Co-founder Vice Executive Secretary Commissioner Professor Prof. Dr Dr. "
-                    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady Officer Manager Spokesperson Spokesman "
-                    "Spokeswoman Researcher Analyst Governor Senator Judge Mayor King Queen Prince Pope "
-                    "Chancellor Ambassador Representative Inspector Detective Sheriff".split())
+_STOP = frozenset(
+    "The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
+    "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
+    "Your Earlier Later Also Then Now New Its After Before During Under Over Since Despite Once "
+    "Early Unlike Like Only Last Next First Why How What Which Who Where".split()
+)
+_TITLES = frozenset(
+    "CEO CFO CTO COO Chief President Chairman Chairwoman Chair Director Minister Prime Deputy "
+    "Senior Head Founder Co-founder Vice Executive Secretary Commissioner Professor Prof. Dr Dr. "
+    "Mr Mr. Mrs Mrs. Ms Ms. Sir Lord Lady Officer Manager Spokesperson Spokesman "
+    "Spokeswoman Researcher Analyst Governor Senator Judge Mayor King Queen Prince Pope "
+    "Chancellor Ambassador Representative Inspector Detective Sheriff".split()
+)
 # A candidate containing one of these is a public body, event or programme, not a company.
-_ORG_WORDS = frozenset("National Central Federal Reserve Development Ministry Ministries Department Agency "
-                       "Authority Commission Council University Institute Centre Center Office Police Court "
-                       "Parliament Government Committee Association Foundation Union Bureau Services Service "
-                       "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
-                       "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
-                       "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
-                       "International World United State States Republic Kingdom Commonwealth "
-                       "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
-                       "Olympics Games League Cup Championship Prize Award".split())
+_ORG_WORDS = frozenset(
+    "National Central Federal Reserve Development Ministry Ministries Department Agency "
+    "Authority Commission Council University Institute Centre Center Office Police Court "
+    "Parliament Government Committee Association Foundation Union Bureau Services Service "
+    "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
+    "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
+    "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
+    "International World United State States Republic Kingdom Commonwealth "
+    "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
+    "Olympics Games League Cup Championship Prize Award".split()
+)
 
 
-_TIME_WORDS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-                        "May June July August September October November December Easter Christmas".split())
+_TIME_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Easter Christmas".split()
+)
 
 
 def _clean(candidate: str) -> str | None:
@@ -484,7 +599,7 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 3 or not all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens):
         return False
-    before = text[max(0, start - 30):start].split()
+    before = text[max(0, start - 30) : start].split()
     if before and before[-1].rstrip(",") in _TITLES:
         return True
     return text.count(tokens[-1]) > text.count(name)
@@ -500,9 +615,10 @@ def _recurs_as_subject(text: str, raw: str) -> bool:
 
 def _possessed(text: str, at: int) -> bool:
     """True if the noun phrase ending at `at` belongs to someone ("its … platform")."""
-    before = text[max(0, at - 40):at]
-    return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and \
-        bool(_POSSESSED.search(before))
+    before = text[max(0, at - 40) : at]
+    return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and bool(
+        _POSSESSED.search(before)
+    )
 
 
 def _has_apposition(text: str, start: int, end: int) -> bool:
@@ -510,8 +626,14 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
     return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
 
 
-def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Listing] = (),
-             divisions: list[tuple[str, int]] = (), lead_end: int = 0) -> tuple[list[str], list[str]]:
+def discover(
+    text: str,
+    cues: list[Match],
+    entities: list[Match],
+    lists: list[Listing] = (),
+    divisions: list[tuple[str, int]] = (),
+    lead_end: int = 0,
+) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
     Text covered by registry entities is skipped; names that merely start with a tagged company
@@ -522,9 +644,9 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
     """
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
-    known_prefixes = tuple(text[m.start:m.end] + " " for m in companies)
-    known_suffixes = tuple(" " + text[m.start:m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
-    after_possessive = {m.end + 3 for m in companies if text[m.end:m.end + 3] in ("’s ", "'s ")}
+    known_prefixes = tuple(text[m.start : m.end] + " " for m in companies)
+    known_suffixes = tuple(" " + text[m.start : m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
+    after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
     def accept(raw: str, start: int) -> str | None:
         name = _clean(raw)
@@ -532,8 +654,12 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
             return None
         start = text.find(name, start)
         end = start + len(name)
-        if start in after_possessive or name.startswith(known_prefixes) or (" " + name).endswith(known_suffixes) \
-                or any(s <= start and end <= e for s, e in taken):
+        if (
+            start in after_possessive
+            or name.startswith(known_prefixes)
+            or (" " + name).endswith(known_suffixes)
+            or any(s <= start and end <= e for s, e in taken)
+        ):
             return None
         return None if _looks_like_person(name, text, start) else name
 
@@ -546,32 +672,40 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind == "actor-family" or (kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40),
-                                                                                         cue.start)):
+        if kind == "actor-family" or (
+            kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
+        ):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
-            if kind == "one" and found and text[cue.start:cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
+            if kind == "one" and found and text[cue.start : cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
                 found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
-            if kind == "one" and _has_apposition(text, window, cue.start) and \
-                    (before := _APPOSITION.search(text, window, cue.start)):
+            if (
+                kind == "one"
+                and _has_apposition(text, window, cue.start)
+                and (before := _APPOSITION.search(text, window, cue.start))
+            ):
                 raws.append((before.group(1), before.start(1)))
         elif kind == "suffix":
-            if not text[text.rfind(" ", 0, cue.start - 1) + 1:cue.start][:1].isupper():
+            if not text[text.rfind(" ", 0, cue.start - 1) + 1 : cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix
             found = _BEFORE[kind].search(text, max(0, cue.start - 100), cue.start)
-            follows = text[cue.end:cue.end + 2]
-            if not found or follows[:1] in ("-",) or follows[:1].isalnum() or \
-                    (follows[:1] == " " and follows[1:].isupper()):
+            follows = text[cue.end : cue.end + 2]
+            if (
+                not found
+                or follows[:1] in ("-",)
+                or follows[:1].isalnum()
+                or (follows[:1] == " " and follows[1:].isupper())
+            ):
                 continue
-            raws = [(found.group(1) + text[cue.start:cue.end], found.start(1))]
-            kind = "suffix-strong" if text[cue.start:cue.end] in _STRONG_SUFFIXES else "suffix-weak"
+            raws = [(found.group(1) + text[cue.start : cue.end], found.start(1))]
+            kind = "suffix-strong" if text[cue.start : cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if not any(w[:1].isupper() for w in text[max(0, cue.start - 30):cue.start].split()[-3:]):
+            if not any(w[:1].isupper() for w in text[max(0, cue.start - 30) : cue.start].split()[-3:]):
                 continue  # cheap test first: no capitalised word just before the cue
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
@@ -587,6 +721,7 @@ def discover(text: str, cues: list[Match], entities: list[Match], lists: list[Li
 
 # --- report for editors ------------------------------------------------------------------------
 
+
 def suggestions_report(tags_by_article: dict[str, Tags]) -> str:
     """The discovered and suggested company names with their article counts, and YAML to paste."""
     discovered = Counter(n for tags in tags_by_article.values() for n in tags.discovered)
@@ -596,14 +731,20 @@ def suggestions_report(tags_by_article: dict[str, Tags]) -> str:
     if not discovered and not suggested:
         return "No unknown companies found: every company named is in data/companies.yaml.\n"
     lines = []
-    for title, counts in (("Discovered (tagged; not yet in data/companies.yaml)", discovered),
-                          ("Suggested (not tagged; review)", suggested)):
+    for title, counts in (
+        ("Discovered (tagged; not yet in data/companies.yaml)", discovered),
+        ("Suggested (not tagged; review)", suggested),
+    ):
         if counts:
             lines.append(f"{title}:")
-            where = {n: sorted(s for s, t in tags_by_article.items() if n in t.discovered + t.suggested)
-                     for n in counts}
-            lines += [f"  {n}  ({c} article{'s' if c != 1 else ''}: {', '.join(where[n][:3])}"
-                      f"{', …' if len(where[n]) > 3 else ''})" for n, c in _by_count(counts)]
+            where = {
+                n: sorted(s for s, t in tags_by_article.items() if n in t.discovered + t.suggested) for n in counts
+            }
+            lines += [
+                f"  {n}  ({c} article{'s' if c != 1 else ''}: {', '.join(where[n][:3])}"
+                f"{', …' if len(where[n]) > 3 else ''})"
+                for n, c in _by_count(counts)
+            ]
             lines.append("")
     names = [n for n, _ in _by_count(discovered + suggested)]
     lines.append("Companies: paste into data/companies.yaml (delete the ones that are not companies):")

@@ -10,8 +10,9 @@ from slugify import slugify as _slugify
 MAX_SLUG = 80
 _SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Folder names Windows cannot create (a checkout of the built site there would break).
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                              *(f"lpt{i}" for i in range(10))})
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 RESERVED_SUFFIX = "-page"
 
 

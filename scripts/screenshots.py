@@ -19,12 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve  # noqa: E402  (shared with the browser tests)
+
 WIDTHS = {375: 812, 1280: 900}  # width -> viewport height
 
 
 def build(project: Path, base_url: str) -> Path:
-    result = subprocess.run([sys.executable, "-m", "builder", "build", "--base-url", base_url], cwd=project,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "--base-url", base_url], cwd=project, capture_output=True, text=True
+    )
     if result.returncode != 0:
         sys.exit(f"the build failed:\n{result.stdout}{result.stderr}")
     return project / "site"

@@ -20,11 +20,13 @@ def file_tree(folder: Path) -> dict[str, bytes]:
 
 def run_cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     """`newsarchive ARGS` in `cwd`, as an editor would type it."""
-    result = subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"newsarchive {' '.join(args)} exited {result.returncode}:\n"
-                             f"{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"newsarchive {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -81,12 +83,34 @@ def built_subpath(tmp_path_factory) -> Path:
 
 # --- A generated, dated archive for the page, feed, HTML and browser tests (appended helpers) ---
 
-GEN_TOPICS = ["Artificial intelligence", "Cybersecurity", "Data protection", "Competition",
-              "Semiconductors", "Online safety", "Digital payments", "Space"]
-GEN_COMPANIES = ["OpenAI", "Google", "Microsoft", "Nvidia", "Meta", "Apple", "Amazon", "Anthropic",
-                 "Samsung", "TSMC", "Visa", "Mastercard"]
-GEN_WORDS = ("regulators court ruling investment chips model users data breach fine platform market "
-             "launch partnership policy lawmakers researchers network payments satellite").split()
+GEN_TOPICS = [
+    "Artificial intelligence",
+    "Cybersecurity",
+    "Data protection",
+    "Competition",
+    "Semiconductors",
+    "Online safety",
+    "Digital payments",
+    "Space",
+]
+GEN_COMPANIES = [
+    "OpenAI",
+    "Google",
+    "Microsoft",
+    "Nvidia",
+    "Meta",
+    "Apple",
+    "Amazon",
+    "Anthropic",
+    "Samsung",
+    "TSMC",
+    "Visa",
+    "Mastercard",
+]
+GEN_WORDS = (
+    "regulators court ruling investment chips model users data breach fine platform market "
+    "launch partnership policy lawmakers researchers network payments satellite"
+).split()
 
 
 def write_generated_archive(root: Path, count: int, undated: int = 3) -> list[dict]:
@@ -109,18 +133,23 @@ def write_generated_archive(root: Path, count: int, undated: int = 3) -> list[di
         title = f"{company} and {other}: {words} (report {i + 1})"
         slug = f"report-{i + 1:04d}"
         date = None if i >= count - undated else dt.date(2024, 1, 1) + dt.timedelta(days=(i * 37) % 600)
-        paragraphs = [f"{company} said on the record that {words}. {other} declined to comment on "
-                      f"report {i + 1}.",
-                      " ".join(rng.choice(GEN_WORDS) for _ in range(40)).capitalize() + ".",
-                      f"Analysts expect {company} to return to the subject of {topics[0].lower()} soon."]
+        paragraphs = [
+            f"{company} said on the record that {words}. {other} declined to comment on report {i + 1}.",
+            " ".join(rng.choice(GEN_WORDS) for _ in range(40)).capitalize() + ".",
+            f"Analysts expect {company} to return to the subject of {topics[0].lower()} soon.",
+        ]
         lines = ["---", f"title: '{title}'", f"slug: {slug}"]
         if date:
             lines.append(f"date: {date.isoformat()}")
-        lines += [f"summary: '{paragraphs[0]}'", f"topics: [{', '.join(topics)}]",
-                  f"companies: [{company}, {other}]", "---", *("\n" + p for p in paragraphs)]
+        lines += [
+            f"summary: '{paragraphs[0]}'",
+            f"topics: [{', '.join(topics)}]",
+            f"companies: [{company}, {other}]",
+            "---",
+            *("\n" + p for p in paragraphs),
+        ]
         (content / f"{slug}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        written.append({"slug": slug, "title": title, "date": date, "topics": topics,
-                        "companies": [company, other]})
+        written.append({"slug": slug, "title": title, "date": date, "topics": topics, "companies": [company, other]})
     return written
 
 
@@ -131,6 +160,7 @@ def generated_project(target: Path, count: int, per_page: int = 20, undated: int
     settings = root / "site.toml"
     text = settings.read_text("utf-8") if settings.exists() else ""
     import re as _re
+
     text = _re.sub(r"(?m)^per_page\s*=.*$", "", text) + f"\nper_page = {per_page}\n"
     settings.write_text(text, encoding="utf-8")
     write_generated_archive(root, count, undated)

@@ -14,8 +14,16 @@ from urllib.parse import urlsplit
 PREFIX = "/REPO/"
 CHROMIUM = "/usr/bin/chromium"
 # Headless flags that keep Chromium off the (closed) network and quiet.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class SubPathHandler(http.server.SimpleHTTPRequestHandler):
@@ -25,7 +33,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         route = urlsplit(path).path
         if not route.startswith(PREFIX):
             return str(Path(self.directory) / "\0missing")
-        return super().translate_path("/" + route[len(PREFIX):])
+        return super().translate_path("/" + route[len(PREFIX) :])
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"

@@ -6,22 +6,29 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_pages import NoRegistry, article
 
 from builder.archive import build_archive
-from test_pages import NoRegistry, article
 
 DAY = dt.date(2026, 1, 1)
 
 # An article: (date offset or None for undated, topics, companies), from small pools so that
 # terms are shared by many articles and windows of nearest articles come into play.
-spec = st.tuples(st.one_of(st.none(), st.integers(0, 40)),
-                 st.lists(st.sampled_from(["AI", "Chips", "Space"]), max_size=2, unique=True),
-                 st.lists(st.sampled_from(["Acme", "Globex", "Initech", "Umbrella"]), max_size=2, unique=True))
+spec = st.tuples(
+    st.one_of(st.none(), st.integers(0, 40)),
+    st.lists(st.sampled_from(["AI", "Chips", "Space"]), max_size=2, unique=True),
+    st.lists(st.sampled_from(["Acme", "Globex", "Initech", "Umbrella"]), max_size=2, unique=True),
+)
 
 
 def _archive(specs: dict[int, tuple]):
-    return build_archive([article(n, DAY + dt.timedelta(days=d) if d is not None else None, topics, companies)
-                          for n, (d, topics, companies) in specs.items()], NoRegistry())
+    return build_archive(
+        [
+            article(n, DAY + dt.timedelta(days=d) if d is not None else None, topics, companies)
+            for n, (d, topics, companies) in specs.items()
+        ],
+        NoRegistry(),
+    )
 
 
 def _all_related(archive) -> dict[str, list[str]]:
@@ -29,8 +36,10 @@ def _all_related(archive) -> dict[str, list[str]]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(before=st.dictionaries(st.integers(0, 150), spec, min_size=1, max_size=120),
-       changes=st.dictionaries(st.integers(0, 150), st.one_of(st.none(), spec), max_size=6))
+@given(
+    before=st.dictionaries(st.integers(0, 150), spec, min_size=1, max_size=120),
+    changes=st.dictionaries(st.integers(0, 150), st.one_of(st.none(), spec), max_size=6),
+)
 def test_lists_kept_from_the_last_build_equal_a_fresh_computation(before, changes):
     """Articles added, removed (None), re-dated or re-tagged: only the outdated lists are redone."""
     old = _archive(before)

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import file_tree
 
 from builder.content import KNOWN_KEYS, dump_front_matter, read_article, split_front_matter
-from conftest import file_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -20,10 +20,12 @@ SMALL = 30
 
 
 def run_script(name: str, *args: str, cwd: Path = ROOT, timeout: int = 120) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(BENCH / name), *args], cwd=cwd, capture_output=True,
-                            text=True, timeout=timeout)
-    assert result.returncode == 0, f"{name} {' '.join(args)} exited {result.returncode}:\n" \
-                                   f"{result.stdout}\n{result.stderr}"
+    result = subprocess.run(
+        [sys.executable, str(BENCH / name), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, (
+        f"{name} {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    )
     return result
 
 
@@ -53,8 +55,9 @@ def test_generate_makes_a_buildable_project(archive):
 
 def test_generate_refuses_a_folder_it_did_not_make(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
-    result = subprocess.run([sys.executable, str(BENCH / "generate.py"), "3", str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), "3", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert (tmp_path / "precious.txt").read_text() == "keep me"
 
@@ -83,8 +86,18 @@ def test_articles_use_the_project_format(archive):
 
 def test_run_reports_every_figure(tmp_path):
     report = tmp_path / "bench.json"
-    result = run_script("run.py", "--sizes", str(SMALL), "--sample", "--json", str(report), "--work",
-                        str(tmp_path / "work"), "--quiet", timeout=300)
+    result = run_script(
+        "run.py",
+        "--sizes",
+        str(SMALL),
+        "--sample",
+        "--json",
+        str(report),
+        "--work",
+        str(tmp_path / "work"),
+        "--quiet",
+        timeout=300,
+    )
     assert "| articles | scenario |" in result.stdout
     figures = json.loads(report.read_text())
     assert set(figures) == {"environment", "sizes"}

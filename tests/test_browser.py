@@ -6,14 +6,13 @@ it is built with the server's own address as base URL, as GitHub Pages would ser
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, generated_project, run_cli
 from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
 
@@ -63,8 +62,11 @@ def axe_violations(tab) -> list[str]:
     """Serious and critical axe-core violations on the page as it is now."""
     tab.add_script_tag(path=str(AXE))
     result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_a_reader_browses_pages_follows_related_and_finds_by_search(page, site):
@@ -142,8 +144,10 @@ def test_search_filters_by_company_and_reads_the_query_from_the_url(page, site):
 
 
 def _dates(page) -> list[dt.date]:
-    return [dt.datetime.strptime(text.strip(), "%d %B %Y").date()
-            for text in page.locator("#search-results .meta").all_inner_texts()]
+    return [
+        dt.datetime.strptime(text.strip(), "%d %B %Y").date()
+        for text in page.locator("#search-results .meta").all_inner_texts()
+    ]
 
 
 def test_every_search_result_is_reachable_and_results_sort_by_date(page, site):
@@ -191,7 +195,9 @@ def test_what_a_reader_types_while_search_loads_is_kept_and_searched(page, site)
     """On a slow connection the reader types before Pagefind has loaded; the query must survive."""
     base, _ = site
     held = []
-    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))  # hold the bundle until the reader has typed
+    page.route(
+        "**/pagefind/pagefind.js", lambda route: held.append(route)
+    )  # hold the bundle until the reader has typed
     page.goto(base + "search/", wait_until="domcontentloaded")
     for _ in range(600):  # up to 30 s for the page to ask for the bundle
         if held:
@@ -211,9 +217,19 @@ def test_every_page_type_has_no_serious_accessibility_violations(page, site):
     company = sorted(p.name for p in (root / "site" / "companies").iterdir() if p.is_dir() and p.name != "by-count")[0]
     year = sorted(p.name for p in (root / "site" / "archive").iterdir() if p.is_dir())[0]
     month = sorted(p.name for p in (root / "site" / "archive" / year).iterdir() if p.is_dir())[0]
-    paths = ["", "page/2/", f"articles/{article}/", f"companies/{company}/", f"companies/{company}/page/2/",
-             "topics/", "companies/by-count/", "archive/", f"archive/{year}/", f"archive/{year}/{month}/",
-             "search/?q=Google"]
+    paths = [
+        "",
+        "page/2/",
+        f"articles/{article}/",
+        f"companies/{company}/",
+        f"companies/{company}/page/2/",
+        "topics/",
+        "companies/by-count/",
+        "archive/",
+        f"archive/{year}/",
+        f"archive/{year}/{month}/",
+        "search/?q=Google",
+    ]
     found = {}
     for path in paths:
         page.goto(base + path)
@@ -257,7 +273,8 @@ def test_everything_but_search_works_without_javascript(browser, site):
     tab.goto(base + "search/")
     assert tab.locator("noscript").count() == 1
     scripts = tab.locator("script:not([type='application/ld+json'])").evaluate_all(
-        "els => els.map(e => e.getAttribute('src'))")
+        "els => els.map(e => e.getAttribute('src'))"
+    )
     assert scripts == ["/REPO/static/search.js"]
     context.close()
 

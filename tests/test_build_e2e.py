@@ -6,11 +6,11 @@ import re
 import shutil
 
 import yaml
+from conftest import ROOT, run_cli
 
 from builder.check import crawl, links_of
 from builder.content import split_front_matter
 from builder.dumps import decode_dump, split_dump
-from conftest import ROOT, run_cli
 
 HEADLINED = "002_2f34ff47e738a880.txt"
 
@@ -42,9 +42,11 @@ def test_samples_give_twenty_articles_with_true_first_paragraphs(built_samples):
 
 
 def test_headlines_of_the_headlined_dump_are_taken_exactly(built_samples):
-    titles = [meta["title"] for meta, _ in sorted(_articles(built_samples).values(),
-                                                  key=lambda a: a[0]["source"]["position"])
-              if meta["source"]["file"] == HEADLINED]
+    titles = [
+        meta["title"]
+        for meta, _ in sorted(_articles(built_samples).values(), key=lambda a: a[0]["source"]["position"])
+        if meta["source"]["file"] == HEADLINED
+    ]
     assert titles == [
         "Alibaba AI strategy targets $100 billion cloud and AI revenue",
         "FBI warns of fake tokens targeting Tron wallets",
@@ -135,9 +137,13 @@ def test_a_repeated_article_is_ingested_once_and_reported(project):
 
 
 def test_hand_written_articles_are_first_class(make_site):
-    root, _ = make_site({"content/my-note.md": "---\ntitle: A hand-written note\ndate: 2026-03-19\n"
-                                               "topics: [Artificial intelligence]\ncompanies: [OpenAI]\n---\n"
-                                               "Written by *hand*.\n"})
+    root, _ = make_site(
+        {
+            "content/my-note.md": "---\ntitle: A hand-written note\ndate: 2026-03-19\n"
+            "topics: [Artificial intelligence]\ncompanies: [OpenAI]\n---\n"
+            "Written by *hand*.\n"
+        }
+    )
     page = (root / "site" / "articles" / "my-note" / "index.html").read_text("utf-8")
     assert "<em>hand</em>" in page and '<time datetime="2026-03-19">' in page
     assert "A hand-written note" in (root / "site" / "index.html").read_text("utf-8")
@@ -157,8 +163,9 @@ def test_bad_front_matter_fails_with_file_and_line_and_keeps_the_site(make_site)
 
 def test_base_url_and_out_can_be_overridden_for_one_build(make_site, tmp_path):
     out = tmp_path / "elsewhere"
-    root, _ = make_site({"content/a.md": "---\ntitle: A\n---\nBody.\n"},
-                        "--base-url", "https://example.com/sub/", "--out", str(out))
+    root, _ = make_site(
+        {"content/a.md": "---\ntitle: A\n---\nBody.\n"}, "--base-url", "https://example.com/sub/", "--out", str(out)
+    )
     assert not (root / "site").exists()
     assert 'href="/sub/articles/a/"' in (out / "index.html").read_text("utf-8")
     assert "https://example.com/sub/articles/a/" in (out / "feed.xml").read_text("utf-8")

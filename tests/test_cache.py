@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import file_tree, generated_project, run_cli
 
 from builder import markup
 from builder.build import build
@@ -22,7 +23,6 @@ from builder.check import check_build_state
 from builder.config import load_config
 from builder.errors import ContentError
 from builder.parallel import fork_map
-from conftest import file_tree, generated_project, run_cli
 
 
 def test_bodies_stored_by_workers_are_read_by_the_main_process_and_by_workers(tmp_path):
@@ -85,6 +85,7 @@ def test_a_template_change_reuses_every_rendered_body(archive, monkeypatch):
 
 # --- a damaged or planted cache is a slower build, never a wrong page, a traceback or code run ---
 
+
 def _cache_folder(config) -> Path:
     """Where the last build saved its cache (wherever the build keeps its state)."""
     return max(config.root.rglob(CACHE_FILE), key=lambda p: p.stat().st_mtime_ns).parent
@@ -126,7 +127,7 @@ def test_a_damaged_build_cache_gives_a_full_correct_build(archive, damage, monke
         for _, row in values["articles"].values():
             row[2] = "2024-01-01"  # a date as text where the build keeps a day number
         payload = json.dumps(values).encode()
-        data = header[: -64] + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        data = header[:-64] + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     else:  # what a cache restored by CI could hold: unpickling it runs a command
         marker = archive.root / "pwned"
         exploit = pickle.dumps(_Exploit(f"touch {marker}"))

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from builder import cache
-from conftest import run_cli
 
 STORY = """---
 title: Alpha story
@@ -33,14 +33,23 @@ def same_size_same_mtime(path: Path, old: str, new: str) -> None:
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
 
-@pytest.mark.parametrize("file, old, new, page, shown", [
-    ("content/story.md", "alpha body", "omega body", "articles/story/index.html", "omega body"),
-    ("content/story.md", "[Space]", "[Spade]", "articles/story/index.html", 'href="/topics/spade/"'),
-    ("templates/base.html", "Skip to content", "Skip to CONTENT", "index.html", "Skip to CONTENT"),
-    ("static/style.css", "}", " ", "static/style.css", None),
-    ("data/companies.yaml", "{name: YouTube, parent: Google,", "{name: YouTube, parent: Amazon,",
-     "companies/youtube/index.html", "Part of Amazon."),
-], ids=["article body", "article tags", "template", "static file", "registry"])
+@pytest.mark.parametrize(
+    "file, old, new, page, shown",
+    [
+        ("content/story.md", "alpha body", "omega body", "articles/story/index.html", "omega body"),
+        ("content/story.md", "[Space]", "[Spade]", "articles/story/index.html", 'href="/topics/spade/"'),
+        ("templates/base.html", "Skip to content", "Skip to CONTENT", "index.html", "Skip to CONTENT"),
+        ("static/style.css", "}", " ", "static/style.css", None),
+        (
+            "data/companies.yaml",
+            "{name: YouTube, parent: Google,",
+            "{name: YouTube, parent: Amazon,",
+            "companies/youtube/index.html",
+            "Part of Amazon.",
+        ),
+    ],
+    ids=["article body", "article tags", "template", "static file", "registry"],
+)
 def test_an_edit_keeping_size_and_mtime_is_built(make_site, file, old, new, page, shown):
     root, _ = make_site({"content/story.md": STORY})
     same_size_same_mtime(root / file, old, new)

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.content import (MAX_TITLE, Article, article_text, body_of, load_articles, read_article,
-                             split_front_matter)
+from builder.content import MAX_TITLE, Article, article_text, body_of, load_articles, read_article, split_front_matter
 from builder.errors import ContentError
 
 
@@ -27,51 +26,59 @@ def _error(front: str, name: str = "story.md") -> ContentError:
 
 
 def test_a_valid_article():
-    article = _read("title: Hello\nslug: hello\ndate: 2026-03-19\ntopics: [AI, Chips]\n"
-                    "source: {file: d.txt, position: 2, url: 'https://example.org/a'}\n")
+    article = _read(
+        "title: Hello\nslug: hello\ndate: 2026-03-19\ntopics: [AI, Chips]\n"
+        "source: {file: d.txt, position: 2, url: 'https://example.org/a'}\n"
+    )
     assert (article.slug, article.title, article.date) == ("hello", "Hello", dt.date(2026, 3, 19))
     assert article.topics == ("AI", "Chips") and article.source.url == "https://example.org/a"
 
 
-@pytest.mark.parametrize("front, line, words", [
-    ("title: [unclosed\nslug: x\n", 2, "invalid front matter"),
-    ("title: Hello\nslug: x\nsummary: 'open quote\n", 4, "invalid front matter"),
-    ("title: Hello\n  bad: indent\n", 3, "invalid front matter"),
-    ("title: " + "[" * 20 + "]" * 20 + "\n", 2, "expected text, found a list"),
-    ("title: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, "nested too deeply"),
-    ("title:\n" + "".join(" " * i + "- \n" for i in range(1, 1000)), 2, "nested too deeply"),
-    ("title:\n  " + "- " * 60_000 + "x\n", 2, "nested too deeply"),
-    ("title: Hi\ntopics: [!!int abc]\n", 3, "'abc' cannot be read"),
-    ("title: !!python/object/apply:os.system [echo hi]\n", 2, "invalid front matter"),
-    ("title: [A, B]\nslug: x\n", 2, "expected text, found a list"),
-    ("title: 2026\n", 2, "found a number"),
-    ("title: yes\n", 2, "found yes/no"),
-    ("title: 2026-03-19\n", 2, "found a date"),
-    ("slug: x\ntitle:\n", 3, "title is required"),
-    ("slug: x\ntitle: ''\n", 3, "title is required"),
-    ("slug: x\ntitle: '   '\n", 3, "title is blank"),
-    (f"slug: x\ntitle: {'Long ' * 2000}\n", 3, f"at most {MAX_TITLE}"),
-    ("title: Hi\nsummary: [a, b]\n", 3, "'summary': expected text, found a list"),
-    ("title: Hi\ntopics: {a: b}\n", 3, "expected a list of names"),
-    ("title: Hi\ntopics: [AI, [nested]]\n", 3, "found a list in it"),
-    ("title: Hi\ncompanies: [Apple, '']\n", 3, "found an empty name"),
-    ("title: Hi\ncompanies: [Apple, 1984]\n", 3, "found a number in it"),
-    ("title: Hi\ndate: tomorrow\n", 3, "'tomorrow' is not a date"),
-    ("title: Hi\ndate: 2026-02-30\n", 3, "'2026-02-30' cannot be read: day is out of range"),
-    ("title: Hi\ndate: '2026-02-30'\n", 3, "'2026-02-30' is not a date"),
-    ("title: Hi\ndate: '2026-03-19 is the day'\n", 3, "is not a date"),
-    ("title: Hi\ndate: 12\n", 3, "is not a date"),
-    ("title: Hi\nsource: nowhere\n", 3, "expected {file: NAME, position: N}"),
-    ("title: Hi\nsource: {file: d.txt, position: '2'}\n", 3, "expected {file: NAME, position: N}"),
-    ("title: Hi\nsource: {file: d.txt, position: 2, url: 'javascript:alert(1)'}\n", 3, "not a web address"),
-    ("title: Hi\nsource: {file: d.txt, position: 2, url: 'data:text/html,<script>'}\n", 3, "not a web address"),
-    ("title: Hi\nsource: {file: d.txt, position: 2, url: '//evil.example/x'}\n", 3, "not a web address"),
-    ("title: Hi\nsource: {file: d.txt, position: 2, url: 'https://x.org/\" onmouseover=\"a'}\n", 3,
-     "not a web address"),
-    ("title: Hi\nsource: {file: d.txt, position: 2, name: [a]}\n", 3, "'name' must be text"),
-    ("title: Hi\naliases: [../../etc/passwd]\n", 3, "not an old slug"),
-    ("title: Hi\ntitle: Again\n", 3, "'title' appears twice"),
-])
+@pytest.mark.parametrize(
+    "front, line, words",
+    [
+        ("title: [unclosed\nslug: x\n", 2, "invalid front matter"),
+        ("title: Hello\nslug: x\nsummary: 'open quote\n", 4, "invalid front matter"),
+        ("title: Hello\n  bad: indent\n", 3, "invalid front matter"),
+        ("title: " + "[" * 20 + "]" * 20 + "\n", 2, "expected text, found a list"),
+        ("title: " + "[" * 100_000 + "]" * 100_000 + "\n", 2, "nested too deeply"),
+        ("title:\n" + "".join(" " * i + "- \n" for i in range(1, 1000)), 2, "nested too deeply"),
+        ("title:\n  " + "- " * 60_000 + "x\n", 2, "nested too deeply"),
+        ("title: Hi\ntopics: [!!int abc]\n", 3, "'abc' cannot be read"),
+        ("title: !!python/object/apply:os.system [echo hi]\n", 2, "invalid front matter"),
+        ("title: [A, B]\nslug: x\n", 2, "expected text, found a list"),
+        ("title: 2026\n", 2, "found a number"),
+        ("title: yes\n", 2, "found yes/no"),
+        ("title: 2026-03-19\n", 2, "found a date"),
+        ("slug: x\ntitle:\n", 3, "title is required"),
+        ("slug: x\ntitle: ''\n", 3, "title is required"),
+        ("slug: x\ntitle: '   '\n", 3, "title is blank"),
+        (f"slug: x\ntitle: {'Long ' * 2000}\n", 3, f"at most {MAX_TITLE}"),
+        ("title: Hi\nsummary: [a, b]\n", 3, "'summary': expected text, found a list"),
+        ("title: Hi\ntopics: {a: b}\n", 3, "expected a list of names"),
+        ("title: Hi\ntopics: [AI, [nested]]\n", 3, "found a list in it"),
+        ("title: Hi\ncompanies: [Apple, '']\n", 3, "found an empty name"),
+        ("title: Hi\ncompanies: [Apple, 1984]\n", 3, "found a number in it"),
+        ("title: Hi\ndate: tomorrow\n", 3, "'tomorrow' is not a date"),
+        ("title: Hi\ndate: 2026-02-30\n", 3, "'2026-02-30' cannot be read: day is out of range"),
+        ("title: Hi\ndate: '2026-02-30'\n", 3, "'2026-02-30' is not a date"),
+        ("title: Hi\ndate: '2026-03-19 is the day'\n", 3, "is not a date"),
+        ("title: Hi\ndate: 12\n", 3, "is not a date"),
+        ("title: Hi\nsource: nowhere\n", 3, "expected {file: NAME, position: N}"),
+        ("title: Hi\nsource: {file: d.txt, position: '2'}\n", 3, "expected {file: NAME, position: N}"),
+        ("title: Hi\nsource: {file: d.txt, position: 2, url: 'javascript:alert(1)'}\n", 3, "not a web address"),
+        ("title: Hi\nsource: {file: d.txt, position: 2, url: 'data:text/html,<script>'}\n", 3, "not a web address"),
+        ("title: Hi\nsource: {file: d.txt, position: 2, url: '//evil.example/x'}\n", 3, "not a web address"),
+        (
+            "title: Hi\nsource: {file: d.txt, position: 2, url: 'https://x.org/\" onmouseover=\"a'}\n",
+            3,
+            "not a web address",
+        ),
+        ("title: Hi\nsource: {file: d.txt, position: 2, name: [a]}\n", 3, "'name' must be text"),
+        ("title: Hi\naliases: [../../etc/passwd]\n", 3, "not an old slug"),
+        ("title: Hi\ntitle: Again\n", 3, "'title' appears twice"),
+    ],
+)
 def test_front_matter_errors_name_the_file_the_line_and_what_to_do(front, line, words):
     err = _error(front)
     assert err.file == str(Path("content/story.md")) and err.line == line, str(err)
@@ -81,8 +88,9 @@ def test_front_matter_errors_name_the_file_the_line_and_what_to_do(front, line, 
     assert "\n  hint: " in str(err)
 
 
-@pytest.mark.parametrize("slug", ["../../etc/passwd", ".git", "a/b", "a\\\\b", "%2e%2e", "..", "Upper Case",
-                                  "x" * 81, "con", "NUL", "com1"])
+@pytest.mark.parametrize(
+    "slug", ["../../etc/passwd", ".git", "a/b", "a\\\\b", "%2e%2e", "..", "Upper Case", "x" * 81, "con", "NUL", "com1"]
+)
 def test_hostile_slugs_are_refused_with_a_safe_suggestion(slug):
     err = _error(f'title: Hi\nslug: "{slug}"\n')
     assert err.line == 3 and "slug" in err.message and "slug: " in err.hint
@@ -105,12 +113,16 @@ def test_unknown_keys_are_warnings_with_their_line_and_the_article_is_kept():
     assert article.title == "Hi"
     assert article.warnings == tuple(
         f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, summary, topics, "
-        "companies, organisations, source, aliases)" for n, k in ((3, "tags"), (4, "author")))
+        "companies, organisations, source, aliases)"
+        for n, k in ((3, "tags"), (4, "author"))
+    )
 
 
 def test_fix_ups_are_documented_ones_only():
-    article = _read("title: '  Spaces\tand\nbreaks  '\ndate: 2026-03-19T10:00:00Z\n"
-                    "topics: AI\ncompanies: [Apple, apple, ' Apple ']\n")
+    article = _read(
+        "title: '  Spaces\tand\nbreaks  '\ndate: 2026-03-19T10:00:00Z\n"
+        "topics: AI\ncompanies: [Apple, apple, ' Apple ']\n"
+    )
     assert article.title == "Spaces and breaks"  # whitespace collapsed
     assert article.date == dt.date(2026, 3, 19)  # a time after the date is dropped
     assert article.topics == ("AI",)  # one name may be written without brackets
@@ -119,7 +131,8 @@ def test_fix_ups_are_documented_ones_only():
 
 def test_a_yaml_alias_bomb_is_refused_quickly():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+    )
     start = time.perf_counter()
     err = _error(bomb + "title: *i\n")
     assert "aliases (&name, *name) are not allowed" in err.message and err.line == 2
@@ -142,6 +155,7 @@ def test_crlf_and_bom_files_are_read():
 
 
 # --- the content folder: every file is either an article or an error ---------------------------
+
 
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
@@ -176,7 +190,8 @@ def test_duplicate_slugs_name_both_files(tmp_path):
     _, errors = load_articles(content)
     assert [(e.file, e.message) for e in errors] == [
         (str(second), f"slug 'same' is already used by {first}"),
-        (str(third), f"slug 'same' is already used by {first}")]
+        (str(third), f"slug 'same' is already used by {first}"),
+    ]
 
 
 def test_links_inside_content_are_refused_unless_they_stay_inside(tmp_path):
@@ -215,11 +230,20 @@ _TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=_TEXT.filter(lambda t: t.split()), summary=_TEXT, names=st.lists(_TEXT.filter(str.strip), max_size=4),
-       body=_TEXT)
+@given(
+    title=_TEXT.filter(lambda t: t.split()),
+    summary=_TEXT,
+    names=st.lists(_TEXT.filter(str.strip), max_size=4),
+    body=_TEXT,
+)
 def test_front_matter_round_trips_any_text(title, summary, names, body):
-    meta = {"title": title[:MAX_TITLE], "slug": "x", "summary": summary, "topics": names,
-            "source": {"file": title, "position": 3}}
+    meta = {
+        "title": title[:MAX_TITLE],
+        "slug": "x",
+        "summary": summary,
+        "topics": names,
+        "source": {"file": title, "position": 3},
+    }
     text = article_text(meta, body)
     read, _, _ = split_front_matter(text, Path("x.md"))
     # YAML may turn exotic line breaks (U+0085, U+2028) into spaces; whitespace is normalised anyway.
@@ -290,5 +314,7 @@ def test_only_regular_files_are_read(tmp_path):
     assert names == {"good"}
     articles, errors = load_articles(tmp_path)
     assert sorted(a.slug for a in articles) == ["deeper", "good"] and not errors
-    assert skipped == [f"{fifo}: skipped: this is a named pipe (FIFO), not a file that can be read"
-                       for fifo in (tmp_path / "pipe.md", tmp_path / "sub" / "pipe.md")]
+    assert skipped == [
+        f"{fifo}: skipped: this is a named pipe (FIFO), not a file that can be read"
+        for fifo in (tmp_path / "pipe.md", tmp_path / "sub" / "pipe.md")
+    ]

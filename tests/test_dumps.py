@@ -29,7 +29,9 @@ def test_every_marker_variant_ends_an_article(marker):
     text = f"First article starts here.\nIt goes on.\n{marker}\nSecond article text.\n"
     articles = split_dump(text, "d.txt")
     assert [a.paragraphs for a in articles] == [
-        ("First article starts here.", "It goes on."), ("Second article text.",)]
+        ("First article starts here.", "It goes on."),
+        ("Second article text.",),
+    ]
 
 
 def test_sentences_about_learning_are_not_markers():
@@ -38,20 +40,27 @@ def test_sentences_about_learning_are_not_markers():
 
 
 def test_line_format_has_one_paragraph_per_line_and_no_headline():
-    text = ("The US tech giant, Google, has announced a €5 billion investment in Belgium.\n"
-            "A plan that includes major expansions of its data centre campuses.\n" + MARKERS[1] + "\n"
-            "Alibaba Group has established a robotics AI team.\n" + MARKERS[0])
+    text = (
+        "The US tech giant, Google, has announced a €5 billion investment in Belgium.\n"
+        "A plan that includes major expansions of its data centre campuses.\n" + MARKERS[1] + "\n"
+        "Alibaba Group has established a robotics AI team.\n" + MARKERS[0]
+    )
     first, second = split_dump(text, "d.txt")
     assert first.headline is None and len(first.paragraphs) == 2
     assert first.paragraphs[0].startswith("The US tech giant, Google")
     assert (second.position, second.line, second.paragraphs) == (
-        2, 4, ("Alibaba Group has established a robotics AI team.",))
+        2,
+        4,
+        ("Alibaba Group has established a robotics AI team.",),
+    )
 
 
 def test_headline_format_takes_the_headline_line():
-    text = ("OpenAI acquires Astral to expand Codex developer tools\n\nAstral is being acquired.\n\n"
-            "The deal is subject to approval.\n\n" + MARKERS[0] + "\n\nFirefox adds VPN and AI tools\n\n"
-            "Mozilla is preparing a major update.\n")
+    text = (
+        "OpenAI acquires Astral to expand Codex developer tools\n\nAstral is being acquired.\n\n"
+        "The deal is subject to approval.\n\n" + MARKERS[0] + "\n\nFirefox adds VPN and AI tools\n\n"
+        "Mozilla is preparing a major update.\n"
+    )
     first, second = split_dump(text, "d.txt")
     assert first.headline == "OpenAI acquires Astral to expand Codex developer tools"
     assert first.paragraphs == ("Astral is being acquired.", "The deal is subject to approval.")
@@ -89,11 +98,14 @@ def test_only_markers_and_empty_dump_give_no_articles():
     assert split_dump("\n".join(MARKERS * 5), "d.txt") == []
 
 
-@pytest.mark.parametrize("data", [
-    codecs.BOM_UTF8 + "Café “quoted”\r\nNext\r\n".encode(),
-    "Café “quoted”\nNext\n".encode("utf-16"),
-    "Café “quoted”\rNext\r".encode(),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + "Café “quoted”\r\nNext\r\n".encode(),
+        "Café “quoted”\nNext\n".encode("utf-16"),
+        "Café “quoted”\rNext\r".encode(),
+    ],
+)
 def test_decoding_bom_utf16_and_line_endings(data):
     assert decode_dump(data, "d.txt").text.split("\n")[:2] == ["Café “quoted”", "Next"]
 
@@ -118,9 +130,13 @@ def test_stray_nul_bytes_are_removed_with_a_warning():
 # --- property: no paragraph is ever lost or duplicated -----------------------------------
 
 # Control characters and the noncharacters U+FFFE/U+FFFF are removed on reading (docs/errors.md).
-_WORD = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs"),
-                                       exclude_characters="\ufffe\uffff"),
-                min_size=1, max_size=12)
+_WORD = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs"), exclude_characters="\ufffe\uffff"
+    ),
+    min_size=1,
+    max_size=12,
+)
 # A line of only zero-width characters shows nothing and counts as blank (docs/errors.md).
 _PARAGRAPH = st.lists(_WORD, min_size=1, max_size=12).map(" ".join).filter(lambda p: not is_blank(p))
 _ARTICLE = st.lists(_PARAGRAPH, min_size=1, max_size=6)
@@ -135,8 +151,13 @@ def _found(raw_articles):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_ARTICLE, max_size=8), st.sampled_from(MARKERS), st.sampled_from(["\n", "\r\n", "\r"]),
-       st.booleans(), st.booleans())
+@given(
+    st.lists(_ARTICLE, max_size=8),
+    st.sampled_from(MARKERS),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_every_paragraph_appears_exactly_once_in_order(articles, marker, newline, blocks, final_marker):
     separator = newline * 2 if blocks else newline
     chunks = [separator.join(article) for article in articles]
@@ -204,14 +225,17 @@ def test_nul_bytes_in_text_are_removed_with_a_warning_or_the_file_is_refused():
     assert err.value.file == "nul.txt" and "NUL" in err.value.message and err.value.hint
 
 
-@pytest.mark.parametrize("data, what", [
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF document"),
-    (b"PK\x03\x04" + bytes(200), "ZIP archive"),
-    (b"\x1f\x8b\x08\x00" + bytes(range(256)), "gzip"),
-    (b"\x7fELF\x02\x01\x01" + bytes(300), "program"),
-    (bytes(range(256)) * 20, "control characters"),
-])
+@pytest.mark.parametrize(
+    "data, what",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF document"),
+        (b"PK\x03\x04" + bytes(200), "ZIP archive"),
+        (b"\x1f\x8b\x08\x00" + bytes(range(256)), "gzip"),
+        (b"\x7fELF\x02\x01\x01" + bytes(300), "program"),
+        (bytes(range(256)) * 20, "control characters"),
+    ],
+)
 def test_binary_files_named_txt_are_refused_with_the_problem(data, what):
     with pytest.raises(ContentError) as err:
         decode_dump(data, "seeds/fake.txt")
@@ -273,7 +297,7 @@ def test_tabs_nbsp_and_zero_width_lines_are_blank_but_kept_inside_text():
 
 
 def test_right_to_left_text_and_emoji_are_kept_exactly():
-    rtl = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u2014 \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."
+    rtl = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u2014 \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."  # noqa: E501
     emoji = "Launch day \U0001f680\U0001f469\u200d\U0001f4bb with flags \U0001f1fa\U0001f1e6 and \u2764\ufe0f."
     override = "Trojan \u202eesrever\u202c text."
     [article] = _split(f"{rtl}\n{emoji}\n{override}\n".encode())[1]

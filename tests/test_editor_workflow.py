@@ -11,25 +11,31 @@ import time
 import urllib.request
 
 import yaml
-
 from conftest import file_tree, run_cli
 
-ARTICLE = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-{day:02d}\ntopics: [Cybersecurity]\n" \
-          "companies: [Discord]\n---\n{body}\n"
+ARTICLE = (
+    "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-{day:02d}\ntopics: [Cybersecurity]\n"
+    "companies: [Discord]\n---\n{body}\n"
+)
 
 
 def _articles(n: int) -> dict[str, str]:
-    return {f"content/story-{i}.md": ARTICLE.format(title=f"Story number {i}", slug=f"story-{i}", day=i % 28 + 1,
-                                                   body=f"Body of story {i}.")
-            for i in range(n)}
+    return {
+        f"content/story-{i}.md": ARTICLE.format(
+            title=f"Story number {i}", slug=f"story-{i}", day=i % 28 + 1, body=f"Body of story {i}."
+        )
+        for i in range(n)
+    }
 
 
 def _reproducible_part(tree: dict[str, bytes]) -> dict[str, bytes]:
     """All but Pagefind's filter and metadata indexes, which Pagefind itself does not write
     reproducibly (Pagefind/pagefind#638); its page fragments are stable and stay in."""
-    return {k: v for k, v in tree.items()
-            if not k.startswith(("pagefind/filter/", "pagefind/pagefind-entry.json"))
-            and not k.endswith(".pf_meta")}
+    return {
+        k: v
+        for k, v in tree.items()
+        if not k.startswith(("pagefind/filter/", "pagefind/pagefind-entry.json")) and not k.endswith(".pf_meta")
+    }
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(project, tmp_path):
@@ -41,20 +47,28 @@ def test_two_builds_of_the_same_input_are_byte_identical(project, tmp_path):
     assert _reproducible_part(first) == _reproducible_part(second)
     assert any(k.startswith("pagefind/fragment/") for k in _reproducible_part(first))
     assert first.keys() - _reproducible_part(first).keys() == {"pagefind/pagefind-entry.json"} | {
-        k for k in first if k.startswith("pagefind/filter/") or k.endswith(".pf_meta")}
+        k for k in first if k.startswith("pagefind/filter/") or k.endswith(".pf_meta")
+    }
 
 
 def test_a_cached_rebuild_equals_a_cold_build(make_site):
     root, _ = make_site(_articles(30), "--jobs", "1")
     story = root / "content" / "story-3.md"
     story.write_text(story.read_text().replace("Body of story 3.", "A corrected body."))
-    (root / "content" / "story-99.md").write_text(ARTICLE.format(title="A late story", slug="story-99", day=28,
-                                                                 body="Added later."))
+    (root / "content" / "story-99.md").write_text(
+        ARTICLE.format(title="A late story", slug="story-99", day=28, body="Added later.")
+    )
     run_cli("build", "--no-search", cwd=root)
     story.write_text(story.read_text().replace("A corrected body.", "A second correction."))
     topics = root / "data" / "topics.yaml"
-    topics.write_text(re.sub(r"(- name: Cybersecurity\n(?:  .*\n)*?  description: ).*", r"\1Attacks and defences.",
-                             topics.read_text(), count=1))
+    topics.write_text(
+        re.sub(
+            r"(- name: Cybersecurity\n(?:  .*\n)*?  description: ).*",
+            r"\1Attacks and defences.",
+            topics.read_text(),
+            count=1,
+        )
+    )
     run_cli("build", "--no-search", cwd=root)
     cached = file_tree(root / "site")
     shutil.rmtree(root / "site")
@@ -67,11 +81,14 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
 
 def test_a_new_registry_alias_updates_related_articles_as_a_cold_build_would(make_site):
     """Aliases decide which spellings are one company, so they decide related articles too."""
-    story = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-0{day}\ntopics: [{topic}]\ncompanies: [{company}]\n---\nBody.\n"
-    root, _ = make_site({
-        "content/a.md": story.format(title="Story A", slug="a", day=1, topic="Cybersecurity", company="Zyxo Corp"),
-        "content/b.md": story.format(title="Story B", slug="b", day=2, topic="Space", company="Zyxo"),
-    }, "--no-search")
+    story = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-0{day}\ntopics: [{topic}]\ncompanies: [{company}]\n---\nBody.\n"  # noqa: E501
+    root, _ = make_site(
+        {
+            "content/a.md": story.format(title="Story A", slug="a", day=1, topic="Cybersecurity", company="Zyxo Corp"),
+            "content/b.md": story.format(title="Story B", slug="b", day=2, topic="Space", company="Zyxo"),
+        },
+        "--no-search",
+    )
     assert 'class="related"' not in (root / "site" / "articles" / "a" / "index.html").read_text()
     companies = root / "data" / "companies.yaml"
     companies.write_text(companies.read_text() + "- {name: Zyxo, aliases: [Zyxo Corp]}\n")
@@ -89,8 +106,10 @@ def test_an_added_old_article_updates_counts_but_not_every_page_with_its_tags(ma
     root, _ = make_site(_articles(30), "--jobs", "1")
     before = file_tree(root / "site")
     (root / "content" / "story-old.md").write_text(
-        ARTICLE.format(title="An old story", slug="story-old", day=1, body="Found in the archive.")
-        .replace("2026-03-01", "2025-01-01"))
+        ARTICLE.format(title="An old story", slug="story-old", day=1, body="Found in the archive.").replace(
+            "2026-03-01", "2025-01-01"
+        )
+    )
     run_cli("build", "--no-search", cwd=root)
     after = file_tree(root / "site")
     changed = {name for name in after if before.get(name) != after[name]}
@@ -119,16 +138,21 @@ def test_only_changed_files_are_rewritten(make_site):
     result = run_cli("build", "--no-search", cwd=root)
     changed = {p.relative_to(site).as_posix() for p, m in before.items() if p.stat().st_mtime_ns != m}
     # The article and the feeds that carry its body; listings show only titles and summaries.
-    assert changed == {"articles/story-0/index.html", "feed.xml", "topics/cybersecurity/feed.xml",
-                       "companies/discord/feed.xml"}
+    assert changed == {
+        "articles/story-0/index.html",
+        "feed.xml",
+        "topics/cybersecurity/feed.xml",
+        "companies/discord/feed.xml",
+    }
     assert "4 files written" in result.stdout
 
 
 def test_a_failed_build_leaves_the_previous_site_intact(make_site):
     root, _ = make_site(_articles(3))
     before = file_tree(root / "site")
-    (root / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops( }}"
-                                                     "{% endblock %}")
+    (root / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ oops( }}{% endblock %}"
+    )
     (root / "content" / "story-0.md").write_text(ARTICLE.format(title="Changed", slug="story-0", day=1, body="x"))
     result = run_cli("build", "--no-search", cwd=root, check=False)
     assert result.returncode == 1
@@ -212,8 +236,13 @@ def test_serve_rebuilds_an_edited_article_within_two_seconds_in_its_own_folder(m
     root, _ = make_site(_articles(4))
     deployable = file_tree(root / "site")
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
-                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}/"
         deadline = time.time() + 30

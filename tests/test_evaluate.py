@@ -61,8 +61,9 @@ def test_headline_rules():
 
 
 def test_token_overlap_of_headlines():
-    assert token_f1("Qantas breach exposes 5.7 million customers", "Qantas data breach exposes 5.7 million customers") \
-        == pytest.approx(2 * 6 / 13)
+    assert token_f1(
+        "Qantas breach exposes 5.7 million customers", "Qantas data breach exposes 5.7 million customers"
+    ) == pytest.approx(2 * 6 / 13)
     assert token_f1("Completely different", "Nothing shared") == 0.0
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import generated_project, run_cli
 
 BASE = "https://user.github.io/REPO/"
@@ -18,13 +17,15 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 def feeds_of(site: Path) -> list[Path]:
-    return sorted(site.glob("feed.xml")) + sorted(site.glob("topics/*/feed.xml")) + \
-        sorted(site.glob("companies/*/feed.xml"))
+    return (
+        sorted(site.glob("feed.xml"))
+        + sorted(site.glob("topics/*/feed.xml"))
+        + sorted(site.glob("companies/*/feed.xml"))
+    )
 
 
 def entry_ids(site: Path) -> dict[str, list[str]]:
-    return {str(f.relative_to(site)): [e.id for e in feedparser.parse(f.read_bytes()).entries]
-            for f in feeds_of(site)}
+    return {str(f.relative_to(site)): [e.id for e in feedparser.parse(f.read_bytes()).entries] for f in feeds_of(site)}
 
 
 def html_pages(site: Path) -> set[str]:
@@ -48,8 +49,11 @@ def head_of(html: str) -> str:
 def test_every_feed_parses_cleanly_with_absolute_ids_and_links(fixture, request):
     site = request.getfixturevalue(fixture) / "site"
     feeds = feeds_of(site)
-    terms = [p for p in (*site.glob("topics/*/index.html"), *site.glob("companies/*/index.html"))
-             if p.parent.name != "by-count"]
+    terms = [
+        p
+        for p in (*site.glob("topics/*/index.html"), *site.glob("companies/*/index.html"))
+        if p.parent.name != "by-count"
+    ]
     assert len(feeds) == len(terms) + 1  # the site's feed and one per topic and company
     base = BASE if fixture == "built_generated" else "https://news.example.org/"
     for feed in feeds:
@@ -88,7 +92,8 @@ def test_feed_entry_ids_survive_a_rebuild_and_a_new_article(tmp_path):
     assert (root / "site" / "feed.xml").read_bytes() == first  # no build time stamped anywhere
     (root / "content" / "late-news.md").write_text(
         "---\ntitle: Late news about Nvidia\ndate: 2030-01-01\ncompanies: [Nvidia]\n---\nA late story.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     run_cli("build", "--no-search", "--base-url", BASE, cwd=root)
     after = entry_ids(root / "site")
     assert after["feed.xml"][0] == BASE + "articles/late-news/"
@@ -109,8 +114,10 @@ def test_the_sitemap_lists_exactly_the_html_pages_on_disk(built_generated):
 
 def test_sitemap_lastmod_is_the_newest_content_date_of_the_page(built_generated):
     site = built_generated / "site"
-    entries = {u.findtext("s:loc", namespaces=SITEMAP_NS).removeprefix(BASE): u.findtext("s:lastmod", namespaces=SITEMAP_NS)
-               for u in ET.parse(site / "sitemap.xml").getroot()}
+    entries = {
+        u.findtext("s:loc", namespaces=SITEMAP_NS).removeprefix(BASE): u.findtext("s:lastmod", namespaces=SITEMAP_NS)
+        for u in ET.parse(site / "sitemap.xml").getroot()
+    }
     article = next(p for p in entries if p.startswith("articles/report-0001/"))
     assert entries[article] == "2024-01-01"
     assert entries["archive/2024/01/"].startswith("2024-01-")
@@ -120,9 +127,11 @@ def test_sitemap_lastmod_is_the_newest_content_date_of_the_page(built_generated)
 
 
 def test_the_sitemap_leaves_out_redirects_and_the_404_page(make_site):
-    root, _ = make_site({
-        "content/renamed.md": "---\ntitle: Renamed\ndate: 2025-05-01\naliases: [old-name]\n---\nText.\n"},
-        "--base-url", BASE)
+    root, _ = make_site(
+        {"content/renamed.md": "---\ntitle: Renamed\ndate: 2025-05-01\naliases: [old-name]\n---\nText.\n"},
+        "--base-url",
+        BASE,
+    )
     site = root / "site"
     assert (site / "articles" / "old-name" / "index.html").exists()
     locs = {u.findtext("s:loc", namespaces=SITEMAP_NS) for u in ET.parse(site / "sitemap.xml").getroot()}

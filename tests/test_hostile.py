@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_PARTS, ROOT, copy_project, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,6 @@ from builder.errors import ContentError
 from builder.ingest import ingest
 from builder.registry import load_registry
 from builder.tagging import Tagger
-from conftest import PROJECT_PARTS, ROOT, copy_project, run_cli
 
 MARKER = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
 
@@ -73,15 +73,18 @@ def _files_outside(root: Path, *skip: str) -> dict[str, str]:
 
 # --- dumps through the CLI -------------------------------------------------------------------
 
+
 def _headlined(tag: str, n: int = 2) -> str:
-    return "".join(f"Headline {tag} {i}\n\nBody of {tag} story {i}, with words.\n\nMore of {tag} {i}.\n\n"
-                   f"{MARKER}\n\n" for i in range(n))
+    return "".join(
+        f"Headline {tag} {i}\n\nBody of {tag} story {i}, with words.\n\nMore of {tag} {i}.\n\n{MARKER}\n\n"
+        for i in range(n)
+    )
 
 
 HOSTILE_DUMPS: dict[str, bytes] = {
     "good.txt": _headlined("good").encode(),
     "empty.txt": b"",
-    "only-markers.txt": (MARKER + "\n") .encode() * 5,
+    "only-markers.txt": (MARKER + "\n").encode() * 5,
     "marker-mid-line.txt": f"Midline one ends here. {MARKER} Midline two starts here.\n".encode(),
     "five-markers.txt": f"Fivefold before.\n{MARKER * 5}\nFivefold after.\n".encode(),
     "no-marker.txt": b"Nomarker paragraph one.\nNomarker paragraph two.\n",
@@ -97,9 +100,14 @@ HOSTILE_DUMPS: dict[str, bytes] = {
     "rtl.txt": "\u0645\u0631\u062d\u0628\u0627 rtltext \u05e9\u05dc\u05d5\u05dd \u202eesrever\u202c.\n".encode(),
     "emoji.txt": "Emoji launch \U0001f680\U0001f469\u200d\U0001f4bb \U0001f1fa\U0001f1e6.\n".encode(),
     "big.txt": b"".join(
-        (f"Bigdump item {i}\n\n" + "".join(f"Regulators examined proposal {i}.{j} in detail. " * 8 + "\n\n"
-                                            for j in range(150)) + MARKER + "\n\n").encode()
-        for i in range(40)),
+        (
+            f"Bigdump item {i}\n\n"
+            + "".join(f"Regulators examined proposal {i}.{j} in detail. " * 8 + "\n\n" for j in range(150))
+            + MARKER
+            + "\n\n"
+        ).encode()
+        for i in range(40)
+    ),
 }
 EXPECTED_TEXT = {  # dump -> text that must appear on some article page
     "good.txt": "Body of good story 1, with words.",
@@ -175,8 +183,11 @@ BAD_ARTICLES = {
     "backslash.md": ("---\ntitle: T\nslug: 'a\\b'\n---\nBody.\n", 3, "is not a valid slug"),
     "encoded.md": ("---\ntitle: T\nslug: '%2e%2e'\n---\nBody.\n", 3, "is not a valid slug"),
     "alias.md": ("---\ntitle: T\naliases: ['../../../index']\n---\nBody.\n", 3, "not an old slug"),
-    "js-url.md": ("---\ntitle: T\nsource: {file: x.txt, position: 1, url: 'javascript:alert(1)'}\n---\nB.\n",
-                  3, "is not a web address"),
+    "js-url.md": (
+        "---\ntitle: T\nsource: {file: x.txt, position: 1, url: 'javascript:alert(1)'}\n---\nB.\n",
+        3,
+        "is not a web address",
+    ),
     "dup-a.md": ("---\ntitle: Dup A\nslug: same\n---\nBody.\n", None, None),
     "dup-b.md": ("---\ntitle: Dup B\nslug: same\n---\nBody.\n", 1, "slug 'same' is already used by"),
 }
@@ -198,7 +209,7 @@ def test_front_matter_mistakes_fail_the_build_with_file_line_and_hint_and_publis
         if words is None:
             continue
         location = f"{root / 'content' / name}:{line}: " if line > 1 else f"{root / 'content' / name}: "
-        assert any(location in l and words in l for l in result.stderr.splitlines()), (name, result.stderr)
+        assert any(location in said and words in said for said in result.stderr.splitlines()), (name, result.stderr)
     assert f"{root / 'content' / 'escape.md'}: this file is a link to a file outside" in result.stderr
     assert result.stderr.count("hint: ") >= len(BAD_ARTICLES)
     assert not (root / "site").exists()  # nothing published while content has errors
@@ -216,7 +227,8 @@ def test_a_damaged_manifest_cannot_make_ingest_write_outside_content(tmp_path, v
     if version == 1:  # the first format: {text key: {slug, sha256}}
         data = {"0123abcd": {"slug": "../../escaped", "sha256": None}}
     else:
-        data["articles"] = {"../../escaped": {**entry, "sha256": None} for entry in data["articles"].values()}
+        entry = next(iter(data["articles"].values()))
+        data["articles"] = {"../../escaped": {**entry, "sha256": None}}
     manifest.write_text(json.dumps(data))
     for path in (root / "content").glob("*.md"):
         path.unlink()
@@ -248,6 +260,7 @@ def test_a_javascript_url_in_dump_metadata_is_refused(tmp_path):
 
 
 # --- markup injection: parse every output file ------------------------------------------------
+
 
 class _Scan(HTMLParser):
     """Collects what could run in a page: elements, event handlers, script-capable URLs, text."""
@@ -336,21 +349,29 @@ def _hand_written(payload_index: int) -> str:
         "topics": [f"Topic {payload}", "Artificial intelligence"],
         "companies": [f"Company {payload}", "OpenAI"],
         "organisations": [f"Org {payload}"],
-        "source": {"file": f"{payload}.txt", "position": 1, "name": f"Source {payload}",
-                   "url": "https://example.org/a?b=1&c=2#'x'"},
+        "source": {
+            "file": f"{payload}.txt",
+            "position": 1,
+            "name": f"Source {payload}",
+            "url": "https://example.org/a?b=1&c=2#'x'",
+        },
         "aliases": [f"old-hand-{payload_index}"],
     }
-    body = "\n\n".join([f"Body {payload}", *MARKDOWN_PAYLOADS, f"<div onclick=\"x()\">{payload}</div>"])
+    body = "\n\n".join([f"Body {payload}", *MARKDOWN_PAYLOADS, f'<div onclick="x()">{payload}</div>'])
     return article_text(meta, body)
 
 
 @pytest.fixture(scope="module")
 def injected_site(tmp_path_factory):
     root = _project(tmp_path_factory.mktemp("inject"))
-    headlined = "".join(f"Headline {p}\n\nBody paragraph {p} with text.\n\n{m}\n\n{MARKER}\n\n"
-                        for p, m in zip(PAYLOADS, MARKDOWN_PAYLOADS * 2))
-    lines = "".join(f"Line dump paragraph {p} goes here.\nIts second line {m}.\n{MARKER}\n"
-                    for p, m in zip(PAYLOADS, MARKDOWN_PAYLOADS * 2))
+    headlined = "".join(
+        f"Headline {p}\n\nBody paragraph {p} with text.\n\n{m}\n\n{MARKER}\n\n"
+        for p, m in zip(PAYLOADS, MARKDOWN_PAYLOADS * 2)
+    )
+    lines = "".join(
+        f"Line dump paragraph {p} goes here.\nIts second line {m}.\n{MARKER}\n"
+        for p, m in zip(PAYLOADS, MARKDOWN_PAYLOADS * 2)
+    )
     (root / "seeds" / "headlined.txt").write_text(headlined, encoding="utf-8")
     (root / "seeds" / "lines <script>.txt").write_text(lines, encoding="utf-8")
     for i in range(len(PAYLOADS)):
@@ -383,11 +404,15 @@ def test_article_pages_show_payloads_as_text_in_every_field(injected_site):
     html = (injected_site / "site" / "articles" / "hand-0" / "index.html").read_text("utf-8")
     scan = _scan_html(html, "hand-0")
     text = "".join(scan.text)
-    for shown in ("Title 0 <script>alert('x1')</script>", "Body <script>alert('x1')</script>",
-                  "Source <script>alert('x1')</script>", "[click me](javascript:alert('m1'))",
-                  "<div onclick=\"x()\">"):
+    for shown in (
+        "Title 0 <script>alert('x1')</script>",
+        "Body <script>alert('x1')</script>",
+        "Source <script>alert('x1')</script>",
+        "[click me](javascript:alert('m1'))",
+        '<div onclick="x()">',
+    ):
         assert shown in text, shown
-    assert "<script>alert" not in html and "onclick=\"x()\"" not in html
+    assert "<script>alert" not in html and 'onclick="x()"' not in html
     data = json.loads(scan.ld_json[0])
     assert data["headline"] == "Title 0 <script>alert('x1')</script>"
 
@@ -400,16 +425,27 @@ def test_term_pages_of_hostile_tag_names_have_safe_urls(injected_site):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.lists(st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)
-                       .filter(str.strip), min_size=6, max_size=6))
+@given(
+    values=st.lists(
+        st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip),
+        min_size=6,
+        max_size=6,
+    )
+)
 def test_any_front_matter_values_never_emit_an_unescaped_lt(values, tmp_path_factory):
-    from builder.render import Renderer, Site
     from builder.archive import build_archive
     from builder.pages import plan_pages
+    from builder.render import Renderer, Site
 
     marked = [f"<b>{v}" for v in values]  # each value carries a '<' that must come out escaped
-    meta = {"title": marked[0], "slug": "x", "summary": marked[1], "topics": [marked[2]],
-            "companies": [marked[3]], "source": {"file": marked[4], "position": 1, "name": marked[5]}}
+    meta = {
+        "title": marked[0],
+        "slug": "x",
+        "summary": marked[1],
+        "topics": [marked[2]],
+        "companies": [marked[3]],
+        "source": {"file": marked[4], "position": 1, "name": marked[5]},
+    }
     article = read_article(Path("x.md"), article_text(meta, "Body."))
     archive = build_archive([article], load_registry(ROOT / "data"))
     renderer = Renderer(ROOT / "templates", Site("T", "D", "en", "https://example.org/"))
@@ -429,16 +465,20 @@ def test_a_tag_named_like_an_overview_page_does_not_break_the_build(tmp_path):
 # --- properties of ingest ----------------------------------------------------------------------
 
 # Control characters and the non-characters U+FFFE/U+FFFF are removed on reading (docs/errors.md).
-_WORD = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs"),
-                              exclude_characters="\ufffe\uffff"), min_size=1, max_size=10)
+_WORD = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs"), exclude_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=10,
+)
 
 
 @st.composite
 def _dumps(draw):
     """(dump text, its articles as lists of paragraphs); every paragraph unique."""
     blocks = draw(st.booleans())
-    articles = draw(st.lists(st.lists(st.lists(_WORD, min_size=1, max_size=10), min_size=1, max_size=5),
-                             min_size=0, max_size=5))
+    articles = draw(
+        st.lists(st.lists(st.lists(_WORD, min_size=1, max_size=10), min_size=1, max_size=5), min_size=0, max_size=5)
+    )
     counter = iter(range(10_000))
     articles = [[f"{' '.join(words)} p{next(counter)}" for words in article] for article in articles]
     separator = "\n\n" if blocks else "\n"
@@ -456,8 +496,9 @@ def _content_snapshot(content: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(content.iterdir()) if p.is_file()}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(dump=_dumps())
 def test_ingest_keeps_every_paragraph_exactly_once_and_is_idempotent(dump, tagger, tmp_path_factory):
     text, articles = dump
@@ -485,9 +526,13 @@ def test_ingest_keeps_every_paragraph_exactly_once_and_is_idempotent(dump, tagge
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=3000),
-                      st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
-                      st.text(max_size=500).map(lambda t: t.encode("utf-16"))))
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.text(max_size=500).map(lambda t: t.encode("utf-16")),
+    )
+)
 def test_ingest_never_raises_on_any_bytes(data, tagger, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bytes")
     (folder / "seeds").mkdir()
@@ -501,6 +546,7 @@ def test_ingest_never_raises_on_any_bytes(data, tagger, tmp_path_factory):
 
 # --- the dev server ----------------------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -510,8 +556,7 @@ def _free_port() -> int:
 def _raw_get(port: int, target: str) -> tuple[int, bytes]:
     """Send `GET target` exactly as written (no client-side normalisation); (status, body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-                     .encode("latin-1"))
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode("latin-1"))
         chunks = []
         while True:
             chunk = conn.recv(65536)
@@ -533,8 +578,13 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
     (tmp_path / "secret.txt").write_text(SECRET)
     (root / "content" / "note.txt").write_text(SECRET)
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
-                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -547,14 +597,30 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
             assert time.time() < deadline and server.poll() is None, "the server did not start"
             time.sleep(0.2)
         attacks = [
-            "/../site.toml", "/../../secret.txt", "/../content/note.txt", "/static/../../site.toml",
-            "/%2e%2e/site.toml", "/%2e%2e/%2e%2e/secret.txt", "/..%2fsite.toml", "/%2e%2e%2fsite.toml",
-            "/static/%2e%2e/%2e%2e/site.toml", "/..%5csite.toml", "/%2e%2e%5c%2e%2e%5csecret.txt",
-            "/%252e%252e/site.toml", "/.%2e/site.toml", "//etc/passwd", f"/{tmp_path}/secret.txt",
-            f"//{tmp_path}/secret.txt", "/%2f" + str(tmp_path).lstrip("/").replace("/", "%2f") + "%2fsecret.txt",
-            "/../../../../../../etc/passwd", "/..;/site.toml", "/%c0%ae%c0%ae/site.toml",
-            "/site.toml%00.html", "http://127.0.0.1/../site.toml",
-            "/" + "a" * 100_000, "/articles/" + "%2e%2e/" * 2000 + "site.toml",
+            "/../site.toml",
+            "/../../secret.txt",
+            "/../content/note.txt",
+            "/static/../../site.toml",
+            "/%2e%2e/site.toml",
+            "/%2e%2e/%2e%2e/secret.txt",
+            "/..%2fsite.toml",
+            "/%2e%2e%2fsite.toml",
+            "/static/%2e%2e/%2e%2e/site.toml",
+            "/..%5csite.toml",
+            "/%2e%2e%5c%2e%2e%5csecret.txt",
+            "/%252e%252e/site.toml",
+            "/.%2e/site.toml",
+            "//etc/passwd",
+            f"/{tmp_path}/secret.txt",
+            f"//{tmp_path}/secret.txt",
+            "/%2f" + str(tmp_path).lstrip("/").replace("/", "%2f") + "%2fsecret.txt",
+            "/../../../../../../etc/passwd",
+            "/..;/site.toml",
+            "/%c0%ae%c0%ae/site.toml",
+            "/site.toml%00.html",
+            "http://127.0.0.1/../site.toml",
+            "/" + "a" * 100_000,
+            "/articles/" + "%2e%2e/" * 2000 + "site.toml",
         ]
         for target in attacks:
             status, body = _raw_get(port, target)
@@ -574,7 +640,8 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
 # --- bounded input (issue 11): every hostile file costs little time and memory -------------------
 
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+)
 
 
 def _run_bounded(root: Path, *args: str, seconds: int = 60, memory: int = 1 << 30):
@@ -584,8 +651,14 @@ def _run_bounded(root: Path, *args: str, seconds: int = 60, memory: int = 1 << 3
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=root, capture_output=True, text=True,
-                          timeout=seconds, preexec_fn=limit)
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        preexec_fn=limit,
+    )
 
 
 @pytest.mark.parametrize("key", ["date", "slug", "topics", "source"])
@@ -598,12 +671,15 @@ def test_an_alias_bomb_in_front_matter_is_refused_with_its_line(tmp_path, key):
     assert "hint: write each value out in full" in result.stderr
 
 
-@pytest.mark.parametrize("sidecar, line, words", [
-    (ALIAS_BOMB + "date: *i\n", 1, "bad dump metadata: YAML anchors and aliases"),
-    ("date: " + "[" * 60_000 + "\n", 1, "bad dump metadata: values are nested too deeply"),
-    ("name: " + "x" * 100_000 + "\n", None, "bad dump metadata: the file has 100,007 bytes"),
-    ("date: [" + "2026-01-01, " * 5000 + "]\n", None, "bad dump metadata: date [datetime.date(2026, 1, 1), "),
-])
+@pytest.mark.parametrize(
+    "sidecar, line, words",
+    [
+        (ALIAS_BOMB + "date: *i\n", 1, "bad dump metadata: YAML anchors and aliases"),
+        ("date: " + "[" * 60_000 + "\n", 1, "bad dump metadata: values are nested too deeply"),
+        ("name: " + "x" * 100_000 + "\n", None, "bad dump metadata: the file has 100,007 bytes"),
+        ("date: [" + "2026-01-01, " * 5000 + "]\n", None, "bad dump metadata: date [datetime.date(2026, 1, 1), "),
+    ],
+)
 def test_a_hostile_sidecar_is_refused_quickly_and_the_other_dumps_build(tmp_path, sidecar, line, words):
     root = _project(tmp_path)
     (root / "seeds" / "bomb.txt").write_text(_headlined("bomb", 1))
@@ -612,7 +688,7 @@ def test_a_hostile_sidecar_is_refused_quickly_and_the_other_dumps_build(tmp_path
     result = _run_bounded(root, "build", "--no-search")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     where = f"{root / 'seeds' / 'bomb.yaml'}" + (f":{line}" if line else "")
-    error = next(l for l in result.stderr.splitlines() if "bomb.yaml" in l)
+    error = next(e for e in result.stderr.splitlines() if "bomb.yaml" in e)
     assert f"{where}: {words}" in error and len(error) < 400, error
     assert (root / "site" / "articles" / "headline-good-0" / "index.html").exists()
 

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 VNU = ROOT / ".cache" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -25,24 +24,39 @@ def pages_of(site: Path) -> list[Path]:
 def page_types(site: Path) -> dict[str, Path]:
     """One page of every kind the site has."""
     first = lambda pattern: sorted(site.glob(pattern))[0]  # noqa: E731
-    kinds = {"home": site / "index.html", "home page 2": site / "page" / "2" / "index.html",
-             "article": first("articles/*/index.html"), "topic": first("topics/*/index.html"),
-             "company": first("companies/*/index.html"), "topics A-Z": site / "topics" / "index.html",
-             "companies by count": site / "companies" / "by-count" / "index.html",
-             "archive": site / "archive" / "index.html", "archive year": first("archive/*/index.html"),
-             "archive month": first("archive/*/*/index.html"), "search": site / "search" / "index.html",
-             "404": site / "404.html", "term page 2": first("companies/*/page/2/index.html")}
+    kinds = {
+        "home": site / "index.html",
+        "home page 2": site / "page" / "2" / "index.html",
+        "article": first("articles/*/index.html"),
+        "topic": first("topics/*/index.html"),
+        "company": first("companies/*/index.html"),
+        "topics A-Z": site / "topics" / "index.html",
+        "companies by count": site / "companies" / "by-count" / "index.html",
+        "archive": site / "archive" / "index.html",
+        "archive year": first("archive/*/index.html"),
+        "archive month": first("archive/*/*/index.html"),
+        "search": site / "search" / "index.html",
+        "404": site / "404.html",
+        "term page 2": first("companies/*/page/2/index.html"),
+    }
     return kinds
 
 
 def vnu_errors(target: Path) -> list[str]:
     if not shutil.which("java") or not VNU.exists():
         pytest.fail("java or vnu.jar missing: run scripts/test-tools (make test does)", pytrace=False)
-    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(target)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    return [f"{m['url'].split(target.name)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
-            if m["type"] in ("error", "non-document-error")]
+    return [
+        f"{m['url'].split(target.name)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
 
 
 class Outline(HTMLParser):
@@ -122,8 +136,9 @@ def test_term_pages_draw_the_monthly_chart_with_a_text_alternative(built_generat
     assert '<title id="chart-title">Articles about OpenAI per month</title>' in svg
     assert svg.count("<rect") >= 12
     caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
-    assert re.match(r"\d+ dated articles from \w+ \d{4} to \w+ \d{4}; the busiest month was \w+ \d{4} with \d+\.",
-                    caption)
+    assert re.match(
+        r"\d+ dated articles from \w+ \d{4} to \w+ \d{4}; the busiest month was \w+ \d{4} with \d+\.", caption
+    )
     table_total = sum(int(n) for n in re.findall(r"<tr><td>[^<]+</td><td>(\d+)</td></tr>", html))
     assert str(table_total) == caption.split()[0]
     page_two = (built_generated / "site" / "companies" / "openai" / "page" / "2" / "index.html").read_text("utf-8")

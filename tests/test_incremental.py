@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import GEN_COMPANIES, GEN_TOPICS, PROJECT_PARTS, copy_project, file_tree
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -24,8 +25,6 @@ from builder.build import BuildFailed, build
 from builder.config import load_config
 from builder.content import article_text
 from builder.errors import ContentError
-from conftest import GEN_COMPANIES, GEN_TOPICS, PROJECT_PARTS, copy_project, file_tree
-
 
 TOPICS = GEN_TOPICS[:4]
 COMPANIES = [*GEN_COMPANIES[:4], "Quillpay", "Quill Pay"]  # two spellings a registry edit merges
@@ -65,10 +64,14 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def new_article(self, topics: list[str], companies: list[str], day: int | None) -> None:
         self.serial += 1
         stem = f"story-{self.serial}"
-        self.articles[stem] = {"title": f"Story {self.serial} about {' and '.join(companies) or 'nobody'}",
-                               "slug": stem, **({"date": dt.date(2025, 1, 1) + dt.timedelta(days=day)}
-                                                if day is not None else {}),
-                               "summary": f"Summary {self.serial}.", "topics": topics, "companies": companies}
+        self.articles[stem] = {
+            "title": f"Story {self.serial} about {' and '.join(companies) or 'nobody'}",
+            "slug": stem,
+            **({"date": dt.date(2025, 1, 1) + dt.timedelta(days=day)} if day is not None else {}),
+            "summary": f"Summary {self.serial}.",
+            "topics": topics,
+            "companies": companies,
+        }
         self.write(stem, f"The body of story {self.serial}: {' '.join(WORDS)}.\n")
 
     def config(self, out: str, cache: str = ".cache"):
@@ -101,13 +104,18 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @initialize(count=st.integers(6, 9))
     def archive(self, count):
         for i in range(count):
-            self.new_article([TOPICS[i % 4], TOPICS[(i + 1) % 4]][: 1 + i % 2], [COMPANIES[i % len(COMPANIES)]],
-                             None if i % 5 == 4 else (i * 37) % 400)
+            self.new_article(
+                [TOPICS[i % 4], TOPICS[(i + 1) % 4]][: 1 + i % 2],
+                [COMPANIES[i % len(COMPANIES)]],
+                None if i % 5 == 4 else (i * 37) % 400,
+            )
         self.build_and_compare()
 
-    @rule(topics=st.lists(st.sampled_from(TOPICS), max_size=2, unique=True),
-          companies=st.lists(st.sampled_from(COMPANIES), max_size=2, unique=True),
-          day=st.none() | st.integers(0, 400))
+    @rule(
+        topics=st.lists(st.sampled_from(TOPICS), max_size=2, unique=True),
+        companies=st.lists(st.sampled_from(COMPANIES), max_size=2, unique=True),
+        day=st.none() | st.integers(0, 400),
+    )
     def add(self, topics, companies, day):
         self.new_article(topics, companies, day)
         self.build_and_compare()
@@ -127,8 +135,11 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.write(stem, body + f"\nA new paragraph on {word}.\n")
         self.build_and_compare()
 
-    @rule(data=st.data(), topics=st.lists(st.sampled_from(TOPICS), max_size=3, unique=True),
-          companies=st.lists(st.sampled_from(COMPANIES), max_size=3, unique=True))
+    @rule(
+        data=st.data(),
+        topics=st.lists(st.sampled_from(TOPICS), max_size=3, unique=True),
+        companies=st.lists(st.sampled_from(COMPANIES), max_size=3, unique=True),
+    )
     def edit_tags(self, data, topics, companies):
         stem = data.draw(st.sampled_from(sorted(self.articles)))
         self.articles[stem].update(topics=topics, companies=companies)
@@ -160,8 +171,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
         path = self.path(data.draw(st.sampled_from(sorted(self.articles))))
         before = path.stat()
         text = path.read_text("utf-8")
-        path.write_text(text.replace("The body", "Our body", 1) if "The body" in text
-                        else text.replace("Our body", "The body", 1), "utf-8")
+        path.write_text(
+            text.replace("The body", "Our body", 1) if "The body" in text else text.replace("Our body", "The body", 1),
+            "utf-8",
+        )
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
         self.build_and_compare()
 
@@ -215,6 +228,7 @@ def test_incremental_builds_equal_cold_builds(workers, monkeypatch):
     # Two workers fork for every list, however short: the archive here is small.
     monkeypatch.setattr(parallel.fork_map, "__defaults__", (None, 1 if workers > 1 else 400, None))
     machine = type(f"IncrementalBuilds{workers}", (IncrementalBuilds,), {"workers": workers})
-    machine.TestCase.settings = settings(max_examples=12, stateful_step_count=8, deadline=None,
-                                         suppress_health_check=list(HealthCheck))
+    machine.TestCase.settings = settings(
+        max_examples=12, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     machine.TestCase().runTest()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from builder.dumps import is_marker
 from builder.ingest import MANIFEST, ingest
 from builder.registry import load_registry
 from builder.tagging import Tagger
-from conftest import ROOT, run_cli
 
 MARKER = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
 LINES = "000_6d26aec734f305a8.txt"  # no headlines, one paragraph per line
@@ -57,10 +57,13 @@ def _edit_dump(project: Path, dump: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-@pytest.mark.parametrize("dump, old, new, position", [
-    (LINES, "a €5 billion investment in Belgium", "a €6 billion investment in Belgium", 1),
-    (HEADLINED, "An ambitious target to generate", "An ambitious goal to generate", 1),
-])
+@pytest.mark.parametrize(
+    "dump, old, new, position",
+    [
+        (LINES, "a €5 billion investment in Belgium", "a €6 billion investment in Belgium", 1),
+        (HEADLINED, "An ambitious target to generate", "An ambitious goal to generate", 1),
+    ],
+)
 def test_a_corrected_dump_updates_its_article_in_place(project, dump, old, new, position):
     run_cli("build", "--no-search", cwd=project)
     content = project / "content"
@@ -90,9 +93,11 @@ def test_a_correction_to_an_edited_article_keeps_the_edit_and_says_how_to_take_t
         assert path.read_text("utf-8") == edited
         assert len(list(content.glob("*.md"))) == 20
         assert f"kept (edited by hand, not overwritten): {path}" in result.stdout
-        assert (f"warning: {path}: kept as edited by hand, but its article in {HEADLINED} (article 1) "
-                "changed since; to take the dump's version, delete the file and set \"sha256\" to null in "
-                f"its \"{slug}\" entry in {content / MANIFEST}") in result.stdout, result.stdout
+        assert (
+            f"warning: {path}: kept as edited by hand, but its article in {HEADLINED} (article 1) "
+            'changed since; to take the dump\'s version, delete the file and set "sha256" to null in '
+            f'its "{slug}" entry in {content / MANIFEST}'
+        ) in result.stdout, result.stdout
     # Following the hint brings the dump's version back under the same slug.
     path.unlink()
     manifest = json.loads((content / MANIFEST).read_text())
@@ -110,8 +115,10 @@ def test_keeping_an_edit_after_the_dump_changed_silences_the_warning(project):
     content = project / "content"
     slug = _by_source(content)[(HEADLINED, 1)]
     path = content / f"{slug}.md"
-    path.write_text(path.read_text("utf-8").replace("An ambitious target", "An ambitious goal")
-                    + "\nAn editor's note.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("An ambitious target", "An ambitious goal") + "\nAn editor's note.\n",
+        encoding="utf-8",
+    )
     _edit_dump(project, HEADLINED, "An ambitious target to generate", "An ambitious goal to generate")
     assert "changed since" in run_cli("ingest", cwd=project).stdout
     manifest = json.loads((content / MANIFEST).read_text())
@@ -140,7 +147,7 @@ def _wrapped(text: str) -> str:
     for paragraph in text.split("\n\n"):
         if index == 1:
             words = paragraph.split(" ")
-            paragraph = " ".join(words[: len(words) // 2]) + "\n" + " ".join(words[len(words) // 2:])
+            paragraph = " ".join(words[: len(words) // 2]) + "\n" + " ".join(words[len(words) // 2 :])
         index = 0 if is_marker(paragraph) else index + 1
         paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)
@@ -169,16 +176,19 @@ def test_a_lost_manifest_and_an_article_inserted_at_the_top_duplicate_nothing(pr
     slugs = _by_source(content)
     (content / MANIFEST).unlink()
     dump = project / "seeds" / LINES
-    dump.write_text("Quillpay opens a payments office in Lisbon to serve European merchants.\n"
-                    f"The company plans to hire forty engineers there this year.\n{MARKER}\n"
-                    + dump.read_text("utf-8"), encoding="utf-8")
+    dump.write_text(
+        "Quillpay opens a payments office in Lisbon to serve European merchants.\n"
+        f"The company plans to hire forty engineers there this year.\n{MARKER}\n" + dump.read_text("utf-8"),
+        encoding="utf-8",
+    )
     result = run_cli("build", "--no-search", cwd=project)
     _quiet(result, content)
     assert "21 articles (1 new, 10 updated, 10 unchanged, 0 kept as edited)" in result.stdout, result.stdout
     after = _by_source(content)
     assert len(after) == 21 == len(list(content.glob("*.md")))
-    assert {(f, p + (f == LINES)): s for (f, p), s in slugs.items()} == {k: v for k, v in after.items()
-                                                                         if k != (LINES, 1)}
+    assert {(f, p + (f == LINES)): s for (f, p), s in slugs.items()} == {
+        k: v for k, v in after.items() if k != (LINES, 1)
+    }
     # Only the position in the source line changed in the moved files.
     for name, data in before.items():
         now = (content / name).read_bytes()
@@ -203,8 +213,9 @@ def test_a_manifest_of_the_first_format_is_read_and_rewritten(project):
     content = project / "content"
     manifest = content / MANIFEST
     current = json.loads(manifest.read_text())["articles"]
-    manifest.write_text(json.dumps({entry["text"]: {"slug": slug, "sha256": entry["sha256"]}
-                                    for slug, entry in current.items()}))
+    manifest.write_text(
+        json.dumps({entry["text"]: {"slug": slug, "sha256": entry["sha256"]} for slug, entry in current.items()})
+    )
     _edit_dump(project, LINES, "a €5 billion investment in Belgium", "a €6 billion investment in Belgium")
     result = run_cli("ingest", cwd=project)
     assert "20 articles (0 new, 1 updated, 19 unchanged, 0 kept as edited)" in result.stdout, result.stdout
@@ -214,9 +225,32 @@ def test_a_manifest_of_the_first_format_is_read_and_rewritten(project):
 # --- properties: random corrections, layout switches, insertions and lost manifests ------------------
 
 # Real news items share common words but few word pairs; a vocabulary of 200 words keeps it so.
-_VOCABULARY = [a + b for a in ("reg", "chip", "mod", "dat", "pay", "sat", "net", "pol", "cour", "fin")
-               for b in ("ulator", "set", "el", "a", "ment", "ellite", "work", "icy", "t", "e", "ance",
-                         "ing", "er", "ure", "ion", "ity", "ant", "ist", "age", "or")]
+_VOCABULARY = [
+    a + b
+    for a in ("reg", "chip", "mod", "dat", "pay", "sat", "net", "pol", "cour", "fin")
+    for b in (
+        "ulator",
+        "set",
+        "el",
+        "a",
+        "ment",
+        "ellite",
+        "work",
+        "icy",
+        "t",
+        "e",
+        "ance",
+        "ing",
+        "er",
+        "ure",
+        "ion",
+        "ity",
+        "ant",
+        "ist",
+        "age",
+        "or",
+    )
+]
 
 
 @st.composite
@@ -285,16 +319,29 @@ class _State:
         return slugs
 
 
-OPERATIONS = ("correct", "switch layout", "insert at top", "remove one", "lose manifest", "edit a file",
-              "correct and insert")
+OPERATIONS = (
+    "correct",
+    "switch layout",
+    "insert at top",
+    "remove one",
+    "lose manifest",
+    "edit a file",
+    "correct and insert",
+)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(articles=_archives(), steps=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=6),
-       seed=st.integers(0, 10**6), blocks=st.booleans())
-def test_no_change_to_a_dump_duplicates_loses_or_overwrites_an_article(articles, steps, seed, blocks, tagger,
-                                                                      tmp_path_factory):
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    articles=_archives(),
+    steps=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=6),
+    seed=st.integers(0, 10**6),
+    blocks=st.booleans(),
+)
+def test_no_change_to_a_dump_duplicates_loses_or_overwrites_an_article(
+    articles, steps, seed, blocks, tagger, tmp_path_factory
+):
     rng = random.Random(f"steps-{seed}")  # not the stream the archive was drawn from
     folder = tmp_path_factory.mktemp("identity")
     seeds, content = folder / "seeds", folder / "content"

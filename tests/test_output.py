@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import file_tree
 
 from builder.errors import ContentError
 from builder.output import Staging
 from builder.publish import OutputFolder, exchange
-from conftest import file_tree
 
 FILES = {"index.html": b"home", "articles/a/index.html": b"a", "topics/x/page/2/index.html": b"x2"}
 

@@ -7,12 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from builder import urls
 from builder.archive import Term, TermLink, build_archive
 from builder.content import Article
 from builder.pages import Listed, month_chart, paginate, plan_pages
-from conftest import run_cli
 
 
 class NoRegistry:
@@ -27,9 +27,18 @@ class NoRegistry:
 
 def article(n: int, date: dt.date | None, topics=(), companies=(), aliases=()) -> Article:
     slug = f"story-{n:03d}"
-    return Article(slug=slug, title=f"Story {n}", body=f"Body of story {n}.", path=Path(f"{slug}.md"),
-                   date=date, summary=f"Summary {n}.", topics=tuple(topics), companies=tuple(companies),
-                   aliases=tuple(aliases), digest=slug)
+    return Article(
+        slug=slug,
+        title=f"Story {n}",
+        body=f"Body of story {n}.",
+        path=Path(f"{slug}.md"),
+        date=date,
+        summary=f"Summary {n}.",
+        topics=tuple(topics),
+        companies=tuple(companies),
+        aliases=tuple(aliases),
+        digest=slug,
+    )
 
 
 def plan(articles, per_page=20):
@@ -40,7 +49,10 @@ def plan(articles, per_page=20):
 def test_paginate_gives_pretty_page_urls_and_real_prev_next():
     pages = list(paginate(list(range(45)), 20, "companies/openai/"))
     assert [p.path_of(p.number) for p, _ in pages] == [
-        "companies/openai/", "companies/openai/page/2/", "companies/openai/page/3/"]
+        "companies/openai/",
+        "companies/openai/page/2/",
+        "companies/openai/page/3/",
+    ]
     assert [len(items) for _, items in pages] == [20, 20, 5]
     first, second, last = (p for p, _ in pages)
     assert (first.prev, first.next) == (None, "companies/openai/page/2/")
@@ -58,12 +70,30 @@ def test_every_kind_of_page_is_planned():
     stories.append(article(99, None, ["Space"], ["Nasa Corp"], aliases=["old-story"]))
     _, pages = plan(stories, per_page=10)
     expected = {
-        "", "page/2/", "page/3/",  # home, 26 articles at 10 a page
-        "articles/story-000/", "articles/story-099/", "articles/old-story/",
-        "topics/", "topics/by-count/", "topics/ai/", "topics/ai/page/3/", "topics/ai/feed.xml",
-        "companies/", "companies/by-count/", "companies/openai/", "companies/nasa-corp/feed.xml",
-        "archive/", "archive/2025/", "archive/2025/01/", "search/", "404.html",
-        "feed.xml", "sitemap.xml", "robots.txt"}
+        "",
+        "page/2/",
+        "page/3/",  # home, 26 articles at 10 a page
+        "articles/story-000/",
+        "articles/story-099/",
+        "articles/old-story/",
+        "topics/",
+        "topics/by-count/",
+        "topics/ai/",
+        "topics/ai/page/3/",
+        "topics/ai/feed.xml",
+        "companies/",
+        "companies/by-count/",
+        "companies/openai/",
+        "companies/nasa-corp/feed.xml",
+        "archive/",
+        "archive/2025/",
+        "archive/2025/01/",
+        "search/",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    }
     assert expected <= set(pages)
     assert pages["articles/old-story/"].template == "redirect.html"
     assert pages["articles/old-story/"].context["target"] == "articles/story-099/"
@@ -72,7 +102,11 @@ def test_every_kind_of_page_is_planned():
 def test_term_pages_paginate_newest_first_with_the_configured_size():
     stories = [article(i, dt.date(2025, 3, 1) + dt.timedelta(days=i), ["AI"], ["OpenAI"]) for i in range(5)]
     _, pages = plan(stories, per_page=2)
-    first, second, third = pages["companies/openai/"], pages["companies/openai/page/2/"], pages["companies/openai/page/3/"]
+    first, second, third = (
+        pages["companies/openai/"],
+        pages["companies/openai/page/2/"],
+        pages["companies/openai/page/3/"],
+    )
     assert [e.article.slug for e in first.context["items"]] == ["story-004", "story-003"]
     assert [e.article.slug for e in third.context["items"]] == ["story-000"]
     assert second.context["pagination"].prev == "companies/openai/"
@@ -90,8 +124,12 @@ def test_listings_carry_each_articles_terms_for_linked_chips():
 
 
 def test_topic_pages_name_the_companies_most_often_tagged_with_it():
-    stories = [article(1, None, ["AI"], ["OpenAI", "Microsoft"]), article(2, None, ["AI"], ["OpenAI"]),
-               article(3, None, ["AI"], ["Google"]), article(4, None, ["Space"], ["Google"])]
+    stories = [
+        article(1, None, ["AI"], ["OpenAI", "Microsoft"]),
+        article(2, None, ["AI"], ["OpenAI"]),
+        article(3, None, ["AI"], ["Google"]),
+        article(4, None, ["Space"], ["Google"]),
+    ]
     _, pages = plan(stories)
     topic = pages["topics/ai/"].context
     assert [(t.name, n) for t, n in topic["companions"]] == [("OpenAI", 2), ("Google", 1), ("Microsoft", 1)]
@@ -102,8 +140,9 @@ def test_topic_pages_name_the_companies_most_often_tagged_with_it():
 
 
 def test_home_shows_the_most_active_terms_first():
-    stories = [article(i, None, ["AI"] + (["Space"] if i < 2 else []), ["Apple"] if i == 0 else ["Zeta"])
-               for i in range(4)]
+    stories = [
+        article(i, None, ["AI"] + (["Space"] if i < 2 else []), ["Apple"] if i == 0 else ["Zeta"]) for i in range(4)
+    ]
     _, pages = plan(stories)
     top = pages[""].context["top"]
     assert [(t.name, count) for t, count in top["topics"]] == [("AI", 4), ("Space", 2)]
@@ -129,20 +168,27 @@ def test_the_archive_lists_undated_articles_in_their_own_section():
 
 
 def test_per_month_chart_covers_every_month_between_first_and_last_including_empty_ones():
-    stories = [article(1, dt.date(2024, 11, 5), companies=["Acme"]),
-               article(2, dt.date(2025, 2, 1), companies=["Acme"]),
-               article(3, dt.date(2025, 2, 20), companies=["Acme"]),
-               article(4, None, companies=["Acme"])]
+    stories = [
+        article(1, dt.date(2024, 11, 5), companies=["Acme"]),
+        article(2, dt.date(2025, 2, 1), companies=["Acme"]),
+        article(3, dt.date(2025, 2, 20), companies=["Acme"]),
+        article(4, None, companies=["Acme"]),
+    ]
     _, pages = plan(stories)
     chart = pages["companies/acme/"].context["chart"]
     assert [(b.label, b.count) for b in chart.bars] == [
-        ("November 2024", 1), ("December 2024", 0), ("January 2025", 0), ("February 2025", 2)]
+        ("November 2024", 1),
+        ("December 2024", 0),
+        ("January 2025", 0),
+        ("February 2025", 2),
+    ]
     tallest = max(chart.bars, key=lambda b: b.height)
     assert tallest.label == "February 2025" and tallest.y + tallest.height == chart.baseline
     assert chart.bars[0].height == pytest.approx(tallest.height / 2, abs=0.1)
     assert chart.bars[1].height == 0
-    assert chart.summary == ("3 dated articles from November 2024 to February 2025; "
-                             "the busiest month was February 2025 with 2.")
+    assert chart.summary == (
+        "3 dated articles from November 2024 to February 2025; the busiest month was February 2025 with 2."
+    )
     assert chart.counts == (("November 2024", 1), ("February 2025", 2))
     assert [text for _, _, text in chart.ticks] == ["Nov", "Dec", "Jan", "Feb"]
 
@@ -170,10 +216,12 @@ def test_no_chart_without_dates_and_only_on_the_first_page():
 
 
 def test_article_pages_relate_by_shared_terms_and_link_newer_and_older():
-    stories = [article(1, dt.date(2025, 1, 1), ["AI"], ["OpenAI"]),
-               article(2, dt.date(2025, 1, 2), ["Space"], ["Nasa Corp"]),
-               article(3, dt.date(2025, 1, 3), ["AI"], ["OpenAI"]),
-               article(4, dt.date(2025, 1, 4), ["AI"], ["Google"])]
+    stories = [
+        article(1, dt.date(2025, 1, 1), ["AI"], ["OpenAI"]),
+        article(2, dt.date(2025, 1, 2), ["Space"], ["Nasa Corp"]),
+        article(3, dt.date(2025, 1, 3), ["AI"], ["OpenAI"]),
+        article(4, dt.date(2025, 1, 4), ["AI"], ["Google"]),
+    ]
     _, pages = plan(stories)
     page = pages["articles/story-003/"].context
     assert [e.article.slug for e in page["related"]][:2] == ["story-001", "story-004"]
@@ -198,6 +246,7 @@ def test_the_sitemap_lists_html_pages_but_not_the_404_or_redirects():
 
 # --- what templates can read is what a page's key covers ---
 
+
 def _reachable(value, seen=None):
     """Every object a template can reach from `value` through fields, items and attributes."""
     seen = set() if seen is None else seen
@@ -205,9 +254,15 @@ def _reachable(value, seen=None):
         return
     seen.add(id(value))
     yield value
-    children = (value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple))
-                else [getattr(value, f.name) for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value)
-                else [])
+    children = (
+        value.values()
+        if isinstance(value, dict)
+        else value
+        if isinstance(value, (list, tuple))
+        else [getattr(value, f.name) for f in dataclasses.fields(value)]
+        if dataclasses.is_dataclass(value)
+        else []
+    )
     for child in children:
         yield from _reachable(child, seen)
 
@@ -221,8 +276,9 @@ def test_templates_get_terms_without_their_articles_or_counts():
         if page.template.endswith(".html"):
             reachable = list(_reachable(page.context))
             assert not any(isinstance(v, Term) for v in reachable), page.path
-            assert not any(hasattr(v, "count") or hasattr(v, "articles") for v in reachable
-                           if isinstance(v, TermLink)), page.path
+            assert not any(
+                hasattr(v, "count") or hasattr(v, "articles") for v in reachable if isinstance(v, TermLink)
+            ), page.path
 
 
 def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
@@ -238,8 +294,10 @@ def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
 
 def test_re_dating_an_article_updates_its_sitemap_date(make_site):
     """The sitemap shows each article's own date; a newer related article must not hide a change."""
-    files = {"content/older.md": "---\ntitle: Older\ndate: 2025-01-01\ntopics: [Space]\n---\nOld.\n",
-             "content/newer.md": "---\ntitle: Newer\ndate: 2025-01-20\ntopics: [Space]\n---\nNew.\n"}
+    files = {
+        "content/older.md": "---\ntitle: Older\ndate: 2025-01-01\ntopics: [Space]\n---\nOld.\n",
+        "content/newer.md": "---\ntitle: Newer\ndate: 2025-01-20\ntopics: [Space]\n---\nNew.\n",
+    }
     root, _ = make_site(files)
     older = root / "content" / "older.md"
     older.write_text(older.read_text().replace("2025-01-01", "2025-01-09"))

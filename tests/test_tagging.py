@@ -39,7 +39,10 @@ def test_ordinary_words_are_not_companies(tagger):
 
 def test_longest_name_wins_and_aliases_give_canonical_names(tagger):
     assert companies(tagger, "Google DeepMind has launched Gemini 2.5.") == ("Google DeepMind",)
-    assert companies(tagger, "Early participants include HSBC UK and Banco Santander.") == ("HSBC UK", "Banco Santander")
+    assert companies(tagger, "Early participants include HSBC UK and Banco Santander.") == (
+        "HSBC UK",
+        "Banco Santander",
+    )
     assert companies(tagger, "Facebook changed its name.") == ("Meta",)
 
 
@@ -67,17 +70,27 @@ def test_products_are_not_companies(tagger):
 
 
 def test_unknown_companies_are_discovered_from_their_context(tagger):
-    tags = tagger.tag("", ["The fintech startup Quillpay raised money.",
-                           "The company signed agreements with Eneco, Luminus and Renner.",
-                           "Hackers hit the nursery chain Kido."])
+    tags = tagger.tag(
+        "",
+        [
+            "The fintech startup Quillpay raised money.",
+            "The company signed agreements with Eneco, Luminus and Renner.",
+            "Hackers hit the nursery chain Kido.",
+        ],
+    )
     assert tags.discovered == ("Quillpay", "Eneco", "Luminus", "Renner", "Kido")
     assert set(tags.companies) == set(tags.discovered)
 
 
 def test_people_places_and_public_bodies_are_not_discovered(tagger):
-    tags = tagger.tag("", ["At DevDay, CEO Sam Altman announced new plans.",
-                           "The firm signed deals with Kazakhstan and Southeast Asia partners.",
-                           "The European Commission has launched a strategy, the FBI warned."])
+    tags = tagger.tag(
+        "",
+        [
+            "At DevDay, CEO Sam Altman announced new plans.",
+            "The firm signed deals with Kazakhstan and Southeast Asia partners.",
+            "The European Commission has launched a strategy, the FBI warned.",
+        ],
+    )
     assert tags.companies == () and tags.suggested == ()
     assert tags.organisations == ("European Commission", "Federal Bureau of Investigation")
 
@@ -97,8 +110,13 @@ def test_topics_need_enough_weighted_evidence_and_the_lead_counts_double(tagger)
     assert tagger.tag("", body).topics == ()
     assert tagger.tag("Ransomware attack", body).topics[0] == "Cybersecurity"
     assert tagger.tag("", body[::-1]).topics[0] == "Cybersecurity"  # the lead sentence stands in for a headline
-    tags = tagger.tag("", ["Hackers used ransomware and malware; the cybersecurity breach exposed personal data "
-                           "and user data. Police made arrests for fraud and extortion."])
+    tags = tagger.tag(
+        "",
+        [
+            "Hackers used ransomware and malware; the cybersecurity breach exposed personal data "
+            "and user data. Police made arrests for fraud and extortion."
+        ],
+    )
     assert tags.topics[0] == "Cybersecurity"
     assert {"Data protection and privacy", "Cybercrime and fraud"} <= set(tags.topics)
     assert 1 <= len(tags.topics) <= 4
@@ -121,8 +139,14 @@ def test_the_story_s_actor_weighs_more_than_a_company_named_in_passing(tagger):
 
 
 def test_a_competition_case_is_recognised_without_the_word_antitrust(tagger):
-    tags = tagger.tag("", ["The regulator ordered the company to stop paying phone makers to preinstall its search "
-                           "app as the default search engine.", "Rival services were shut out, it said."])
+    tags = tagger.tag(
+        "",
+        [
+            "The regulator ordered the company to stop paying phone makers to preinstall its search "
+            "app as the default search engine.",
+            "Rival services were shut out, it said.",
+        ],
+    )
     assert "Competition and antitrust" in tags.topics
     robotaxi = tagger.tag("", ["Baidu will supply robotaxis to Lyft.", "The driverless cars launch next year."])
     assert "Robotics" not in robotaxi.topics and "Autonomous vehicles and mobility" in robotaxi.topics
@@ -139,13 +163,14 @@ def test_the_automaton_is_built_once_and_reused(tagger, monkeypatch):
 
 
 def test_suggestions_report_counts_and_gives_pasteable_yaml():
-    tags = {"a": Tags((), ("Kido",), ("Kido",), ("Zentrix Systems",), ()),
-            "b": Tags((), ("Kido",), ("Kido",), (), ())}
+    tags = {"a": Tags((), ("Kido",), ("Kido",), ("Zentrix Systems",), ()), "b": Tags((), ("Kido",), ("Kido",), (), ())}
     text = suggestions_report(tags)
     assert "Kido  (2 articles: a, b)" in text and "Zentrix Systems  (1 article: a)" in text
     snippet = text.split("data/companies.yaml (delete the ones that are not companies):\n")[1].split("\n\n")[0]
-    assert yaml.safe_load(snippet) == [{"name": "Kido", "slug": "kido"},
-                                       {"name": "Zentrix Systems", "slug": "zentrix-systems"}]
+    assert yaml.safe_load(snippet) == [
+        {"name": "Kido", "slug": "kido"},
+        {"name": "Zentrix Systems", "slug": "zentrix-systems"},
+    ]
     assert "every company named" in suggestions_report({"a": Tags((), (), (), (), ())})
 
 
@@ -157,8 +182,10 @@ def test_unknown_firms_listed_with_known_ones_are_companies(tagger):
 
 def test_apposition_and_round_cues_name_unknown_firms(tagger):
     assert companies(tagger, "Lyten, a US battery start-up from San Jose, will buy the plant.") == ("Lyten",)
-    assert companies(tagger, "The round was led by Parkway Capital and Orbix Ventures.") == \
-        ("Parkway Capital", "Orbix Ventures")
+    assert companies(tagger, "The round was led by Parkway Capital and Orbix Ventures.") == (
+        "Parkway Capital",
+        "Orbix Ventures",
+    )
     assert companies(tagger, "The authors, led by Andrea Bartz, sued.") == ()  # people lead groups too
 
 
@@ -175,8 +202,13 @@ def test_named_divisions_are_their_own_terms_and_products_of_others_are_not(tagg
 
 
 def test_threat_actors_are_never_companies_and_support_their_topics(tagger):
-    tags = tagger.tag("", ["Microsoft said Linen Typhoon and Storm-2603 exploited the flaw.",
-                           "The Qilin gang, tracked as UNC4393, later struck a brewer. Akira followed."])
+    tags = tagger.tag(
+        "",
+        [
+            "Microsoft said Linen Typhoon and Storm-2603 exploited the flaw.",
+            "The Qilin gang, tracked as UNC4393, later struck a brewer. Akira followed.",
+        ],
+    )
     assert tags.companies == ("Microsoft",)
     assert set(tags.threat_actors) == {"Linen Typhoon", "Storm-2603", "Qilin", "UNC4393", "Akira"}
     assert "Cybercrime and fraud" in tags.topics
@@ -191,19 +223,23 @@ def test_ordinary_word_companies_in_company_contexts(tagger):
 
 def test_the_subject_of_the_lead_speaking_for_itself_is_a_company(tagger):
     lead = "Quillo Card has said a hack exposed the card numbers of 2 million members."
-    assert companies(tagger, lead, "Regulators are investigating.", title="Quillo Card says data leaked") == \
-        ("Quillo Card",)
+    assert companies(tagger, lead, "Regulators are investigating.", title="Quillo Card says data leaked") == (
+        "Quillo Card",
+    )
     assert companies(tagger, lead, "Regulators are investigating.") == ()  # named once: not enough
-    assert companies(tagger, "OpenAI has agreed to buy io.", "Altman said the deal was big.",
-                     "Sam Altman said so twice.") == ("OpenAI",)  # a person's surname is not a firm
+    assert companies(
+        tagger, "OpenAI has agreed to buy io.", "Altman said the deal was big.", "Sam Altman said so twice."
+    ) == ("OpenAI",)  # a person's surname is not a firm
 
 
 def test_a_firm_in_a_role_of_its_own_is_not_a_product(tagger):
-    assert "Viola Credit" in companies(tagger, "Orbix, a London start-up, has filed for insolvency after its "
-                                               "lender Viola Credit seized its cash.")
+    assert "Viola Credit" in companies(
+        tagger, "Orbix, a London start-up, has filed for insolvency after its lender Viola Credit seized its cash."
+    )
     assert companies(tagger, "MTN expanded its mobile money app MoMo to Ghana.") == ("MTN",)
-    assert "Brightwell Capital" in companies(tagger, "Quillpay sold shares worth $1.4 billion, most of them for "
-                                                     "investors led by Brightwell Capital.")
+    assert "Brightwell Capital" in companies(
+        tagger, "Quillpay sold shares worth $1.4 billion, most of them for investors led by Brightwell Capital."
+    )
 
 
 def test_a_topic_the_lead_names_needs_less_evidence_than_one_the_body_mentions(tagger):

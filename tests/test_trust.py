@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project, file_tree, generated_project, run_cli
 
 SOURCES = ("content", "seeds", "templates", "static", "data", "site.toml")
@@ -32,8 +31,7 @@ def fresh_clone(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("out", [".", "content", "seeds", "templates", "..", "content/site", "static/site"])
-def test_an_output_folder_that_is_or_holds_or_sits_in_the_sources_is_refused_and_nothing_is_deleted(
-        fresh_clone, out):
+def test_an_output_folder_that_is_or_holds_or_sits_in_the_sources_is_refused_and_nothing_is_deleted(fresh_clone, out):
     before = _snapshot(fresh_clone)
     result = run_cli("build", "--no-search", "--out", out, cwd=fresh_clone, check=False)
     assert result.returncode == 1
@@ -88,7 +86,8 @@ def test_a_site_or_cache_that_is_a_file_is_a_clear_error(fresh_clone):
 
 
 def test_a_new_empty_folder_gets_the_whole_site_and_building_back_publishes_the_edits_made_meanwhile(
-        fresh_clone, tmp_path):
+    fresh_clone, tmp_path
+):
     run_cli("build", "--no-search", cwd=fresh_clone)
     site = file_tree(fresh_clone / "site")
     other = tmp_path / "other"
@@ -115,9 +114,16 @@ def test_a_file_added_to_the_site_by_hand_is_never_dropped_silently(fresh_clone)
 
 # --- faults: kills at random moments, builds at the same time ----------------------------------
 
+
 def _start(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "builder", "build", "--quiet", *args], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", "--quiet", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _pages(tree: dict[str, bytes]) -> dict[str, bytes]:
@@ -154,7 +160,8 @@ def references(tmp_path_factory):
 
 @pytest.mark.parametrize("search", [True, False])
 def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_and_the_next_build_finishes(
-        references, tmp_path, search):
+    references, tmp_path, search
+):
     flags = () if search else ("--no-search",)
     root = generated_project(tmp_path / "project", 300)
     run_cli("build", *flags, cwd=root)
@@ -179,8 +186,9 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_and_the
             assert _indexed_pages(root / "site") == (301 if site == references[301] else 300)
         run_cli("build", *flags, cwd=root)
         finished = _pages(file_tree(root / "site"))
-        assert finished == references[count], \
+        assert finished == references[count], (
             f"attempt {attempt}: {sorted(k for k in finished if references[count].get(k) != finished[k])[:5]}"
+        )
         if search:
             assert _indexed_pages(root / "site") == count
         assert "nothing changed" in run_cli("build", *flags, cwd=root).stdout
@@ -204,8 +212,13 @@ def test_a_terminated_build_says_truthfully_whether_the_site_changed(tmp_path):
     run_cli("build", "--no-search", cwd=root)
     old = file_tree(root / "site")
     _extra(root, True)
-    process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--no-search"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", "--no-search"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in process.stderr:  # the phases, one per line when not on a terminal
         if "render" in line:
             break
