@@ -81,7 +81,7 @@ def test_a_cached_rebuild_equals_a_cold_build(make_site):
 
 def test_a_new_registry_alias_updates_related_articles_as_a_cold_build_would(make_site):
     """Aliases decide which spellings are one company, so they decide related articles too."""
-    story = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-0{day}\ntopics: [{topic}]\ncompanies: [{company}]\n---\nBody.\n"  # noqa: E501
+    story = "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-0{day}\ntopics: [{topic}]\ncompanies: [{company}]\n---\nBody.\n"
     root, _ = make_site(
         {
             "content/a.md": story.format(title="Story A", slug="a", day=1, topic="Cybersecurity", company="Zyxo Corp"),
@@ -277,24 +277,55 @@ def test_serve_rebuilds_an_edited_article_within_two_seconds_in_its_own_folder(m
         while "Recovered words" not in _get(base + "articles/story-2/"):
             assert time.time() - fixed < 5
             time.sleep(0.1)
+
+        # So does a template that fails while rendering: the error is shown, the last good site stays.
+        template = root / "templates" / "article.html"
+        sound = template.read_text()
+        template.write_text(sound.replace("{% block main %}", "{% block main %}{{ article.nope.upper() }}", 1))
+        time.sleep(2)
+        assert "Recovered words" in _get(base + "articles/story-2/")
+        template.write_text(sound.replace("{% block main %}", "{% block main %}<p>Template fixed.</p>", 1))
+        fixed = time.time()
+        while "Template fixed." not in _get(base + "articles/story-2/"):
+            assert time.time() - fixed < 5
+            time.sleep(0.1)
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert re.search(r"story-2\.md:2: invalid front matter", output), output
+    assert re.search(r"article\.html:\d+: template error while rendering /articles/story-\d/: .*nope", output), output
     # The preview never wrote into the deployable site: no localhost links there, no changed file.
     assert file_tree(root / "site") == deployable
 
 
-def test_the_pages_workflow_builds_with_the_pages_base_url_and_deploys():
+def test_pages_deploys_only_a_tested_build_made_with_the_pinned_versions_and_the_pages_base_url():
+    import tomllib
+
     from conftest import ROOT
 
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
-    build_steps = workflow["jobs"]["build"]["steps"]
-    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    assert any(u.startswith("actions/configure-pages@") for u in uses)
-    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    build = next(step["run"] for step in build_steps if step.get("name") == "Build")
-    assert "newsarchive build --base-url" in build and "steps.pages.outputs.base_url" in build
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True
+    folder = ROOT / ".github" / "workflows"
+    pages = yaml.safe_load((folder / "pages.yml").read_text())
+    tests = yaml.safe_load((folder / "tests.yml").read_text())
+    jobs = pages["jobs"]
+    # the test workflow runs first, with the README's test command, and a failure stops the deploy
+    assert jobs["tests"]["uses"] == "./.github/workflows/tests.yml" and "workflow_call" in tests[True]
+    assert jobs["build"]["needs"] == "tests" and jobs["deploy"]["needs"] == "build"
+    assert "make test" in [step.get("run") for step in tests["jobs"]["test"]["steps"]]
+    steps = jobs["build"]["steps"]
+    runs = {step.get("name"): step.get("run", "") for step in steps}
+    assert "-c constraints.txt" in runs["Install the tested versions"]
+    assert "newsarchive build --base-url" in runs["Build"] and "steps.pages.outputs.base_url" in runs["Build"]
+    uses = [step.get("uses", "") for step in [*steps, *jobs["deploy"]["steps"]]]
+    for action in ("configure-pages", "cache", "upload-pages-artifact", "deploy-pages"):
+        assert any(u.startswith(f"actions/{action}@") for u in uses), action
+    assert pages["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert pages[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True
+    # every dependency of the package has a pinned version, so a deploy never picks up a new release
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
+    needed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.split(r"[\[<>=~ ]", dep, maxsplit=1)[0].lower().replace("_", "-") for dep in needed}
+    assert names <= pinned, names - pinned
