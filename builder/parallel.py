@@ -1,7 +1,8 @@
 """Map a function over a list in forked worker processes, keeping the order of results.
 
 Workers inherit the function and the list through fork, so nothing big is pickled on
-the way in; only each chunk's results travel back.
+the way in; only each chunk's results travel back. Fork is used on Linux only: elsewhere
+(macOS, where forking a process with threads is unsafe) the work runs in this process.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -25,7 +27,7 @@ def fork_map(function, items: list, workers: int | None = None, least: int = 400
     """`function(chunk) -> list` over consecutive chunks of `items`, in parallel when worth it."""
     global _WORK
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(items) < least or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < least or not can_fork():
         return function(items)
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     _WORK = (function, items)
@@ -41,6 +43,11 @@ def fork_map(function, items: list, workers: int | None = None, least: int = 400
         gc.unfreeze()
         _WORK = ()
     return results
+
+
+def can_fork() -> bool:
+    """True where forked workers are safe and available: Linux."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 @contextmanager

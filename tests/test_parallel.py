@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 import pytest
 
@@ -50,3 +51,11 @@ def test_collections_paused_restores_the_collector():
         assert not gc.isenabled()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_where_fork_is_not_linux_the_work_runs_in_this_process_with_the_same_results(monkeypatch):
+    items = list(range(5000))
+    forked = fork_map(_square_with_pid, items, workers=2, least=1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    serial = fork_map(_square_with_pid, items, workers=2, least=1)
+    assert serial == [(square, os.getpid()) for square, _ in forked]
