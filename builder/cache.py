@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -20,6 +21,7 @@ from functools import cache
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from stat import S_ISREG
+from typing import Any
 
 import orjson
 
@@ -31,6 +33,7 @@ STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not lo
 BODIES_FILE = "bodies.sqlite"
 # Libraries whose output ends up in pages: a new version of one means new bytes.
 _LIBRARIES = ("markdown-it-py", "Jinja2", "MarkupSafe", "PyYAML", "feedgen", "python-slugify")
+log = logging.getLogger(__name__)  # shown with --verbose
 
 
 def code_version() -> str:
@@ -69,9 +72,13 @@ class BuildCache:
             if payload is not None:
                 values = _loads(payload)
                 if type(values) is dict and values.get("version") == version:
-                    return cls(**{name: decode(values[name]) for name, decode in _DECODERS.items()})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            pass  # a damaged cache is only a slower build
+                    decoded: dict[str, Any] = {name: decode(values[name]) for name, decode in _DECODERS.items()}
+                    return cls(**decoded)
+            log.debug("build cache %s: damaged or from another version; building without it", folder)
+        except FileNotFoundError:
+            pass  # the first build
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+            log.debug("build cache %s: unreadable (%r); building without it", folder, err)  # only slower
         return cls(version=version)
 
     def save(self, folder: Path) -> None:
@@ -275,7 +282,9 @@ class BodyStore:
     def _damaged(self, err: sqlite3.Error) -> bool:
         """True (and the store deleted) if `err` says the file is damaged, not merely busy."""
         if (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            log.debug("body store %s: %s; bodies are rendered again meanwhile", self.path, err)
             return False
+        log.debug("body store %s is damaged (%s): deleted, and made again", self.path, err)
         self.close()
         self.usable = False
         for suffix in ("", "-wal", "-shm"):

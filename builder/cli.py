@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import sys
@@ -178,9 +179,9 @@ def cmd_check(args, config: Config, console: Console) -> int:
     from builder.content import load_articles
     from builder.registry import load_registry
 
-    articles, errors = load_articles(config.path("content"))
-    errors += check_duplicates(articles)
-    warnings = check_tags(articles, load_registry(config.path("data")))
+    articles, load_errors = load_articles(config.path("content"))
+    errors: list[ContentError | str] = [*load_errors, *check_duplicates(articles)]
+    warnings: list[ContentError | str] = [*check_tags(articles, load_registry(config.path("data")))]
     site = config.path("out")
     if site.is_dir():
         errors += check_site(site, config.base_url)
@@ -246,6 +247,11 @@ def _terminate(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     console = Console(args.quiet, args.verbose)
+    if args.verbose:  # what the build cache and body store skip, and why (only ever slower, never wrong)
+        notes = logging.StreamHandler()
+        notes.setFormatter(logging.Formatter("note: %(message)s"))
+        logging.getLogger("builder").addHandler(notes)
+        logging.getLogger("builder").setLevel(logging.DEBUG)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     start = time.perf_counter()

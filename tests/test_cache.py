@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import marshal
 import os
 import pickle
@@ -112,7 +113,7 @@ def test_the_build_cache_survives_a_json_round_trip_exactly(archive):
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "wrong types", "planted pickle"])
-def test_a_damaged_build_cache_gives_a_full_correct_build(archive, damage, monkeypatch):
+def test_a_damaged_build_cache_gives_a_full_correct_build_and_says_why_at_verbose(archive, damage, caplog):
     build(archive, workers=1)
     cache_dir = _cache_folder(archive)
     cache_file = cache_dir / CACHE_FILE
@@ -137,9 +138,11 @@ def test_a_damaged_build_cache_gives_a_full_correct_build(archive, damage, monke
         cache_file.write_bytes(data)
     story = archive.path("content") / "report-0001.md"
     story.write_text(story.read_text().replace("declined to comment", "refused to comment"))
-    build(archive, workers=1)
+    with caplog.at_level(logging.DEBUG, logger="builder"):
+        build(archive, workers=1)
     assert not (archive.root / "pwned").exists()
     assert file_tree(archive.path("out")) == _cold_tree(archive)
+    assert any("build cache" in r.getMessage() and "building without it" in r.getMessage() for r in caplog.records)
 
 
 class _Exploit:
@@ -171,13 +174,15 @@ def test_check_reports_damaged_stored_bodies(archive):
     assert any("2 stored article bodies fail their checksum" in w for w in check_build_state(archive))
 
 
-def test_a_busy_store_is_skipped_not_emptied(tmp_path, monkeypatch):
+def test_a_busy_store_is_skipped_not_emptied_and_says_so_at_verbose(tmp_path, monkeypatch, caplog):
     BodyStore(tmp_path, "v1").put([("d", "<p>kept</p>")])
     monkeypatch.setattr(BodyStore, "TIMEOUT", 0.1, raising=False)
     holder = sqlite3.connect(tmp_path / BODIES_FILE, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")  # another build holds the store
-    busy = BodyStore(tmp_path, "v2")  # would empty it for another code version, if it could
+    with caplog.at_level(logging.DEBUG, logger="builder"):
+        busy = BodyStore(tmp_path, "v2")  # would empty it for another code version, if it could
+    assert any("locked" in r.getMessage() and "rendered again" in r.getMessage() for r in caplog.records)
     assert busy.get("d") is None
     holder.execute("ROLLBACK")
     holder.close()
