@@ -13,6 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.urls import safe_file
+
 
 @dataclass
 class WriteReport:
@@ -22,11 +24,8 @@ class WriteReport:
 
 
 def safe_join(root: Path | str, relative: str) -> str:
-    """`root/relative`, refusing anything that would land outside `root`."""
-    parts = relative.split("/")
-    if not relative or relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
-        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
-    return os.path.join(root, relative)
+    """`root/relative`, refusing anything that would land outside `root` (see `urls.safe_file`)."""
+    return os.path.join(root, safe_file(relative))
 
 
 class Staging:
@@ -57,8 +56,8 @@ class Staging:
             published = safe_join(self.out, relative)
             try:
                 if os.stat(published).st_size == len(data):
-                    with open(published, "rb") as handle:
-                        if handle.read() == data:
+                    with open(published, "rb") as current:
+                        if current.read() == data:
                             return False
             except OSError:
                 pass

@@ -413,6 +413,7 @@ class OutputFolder:
             old = self.state.live
             exchange(tree, self.out)
             pending = self.state.pending
+            assert pending is not None  # set by the journal write before the swap
             self.state = TreeState(
                 _identity(self.out), pending["record"], pending["indexed"], old[:2] if old else None, pending["diff"]
             )

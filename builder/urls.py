@@ -94,10 +94,15 @@ def static(name: str) -> str:
 
 def url_to_file(path: str) -> str:
     """The file (relative to the output folder) that serves site path `path`."""
-    parts = path.split("/")
-    if path.startswith("/") or any(p in (".", "..") or "\\" in p for p in parts):
-        raise ValueError(f"unsafe site path: {path!r}")
-    return f"{path}index.html" if path == "" or path.endswith("/") else path
+    return safe_file(f"{path}index.html" if path == "" or path.endswith("/") else path)
+
+
+def safe_file(relative: str) -> str:
+    """`relative` if it names a file inside the output folder; ValueError for anything else."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        raise ValueError(f"refusing a path outside the output folder: {relative!r}")
+    return relative
 
 
 def normalise_base_url(base_url: str) -> str:
