@@ -13,6 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("seeds", "data", "templates", "static", "site.toml")
 
 
+def pytest_collection_modifyitems(items):
+    """Every test in a tests/test_browser*.py file drives chromium: marked `browser`."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+
+
 def file_tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (relative path with '/') and its bytes: to compare whole sites."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -20,9 +20,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
-if not Path(CHROMIUM).exists():
-    pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -38,6 +35,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

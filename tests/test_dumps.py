@@ -297,7 +297,7 @@ def test_tabs_nbsp_and_zero_width_lines_are_blank_but_kept_inside_text():
 
 
 def test_right_to_left_text_and_emoji_are_kept_exactly():
-    rtl = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u2014 \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."  # noqa: E501
+    rtl = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u2014 \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."
     emoji = "Launch day \U0001f680\U0001f469\u200d\U0001f4bb with flags \U0001f1fa\U0001f1e6 and \u2764\ufe0f."
     override = "Trojan \u202eesrever\u202c text."
     [article] = _split(f"{rtl}\n{emoji}\n{override}\n".encode())[1]

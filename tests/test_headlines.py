@@ -315,7 +315,7 @@ def test_capitalised_letters_are_not_articles():
         ),
         (
             [
-                "From Friday night, check-in systems at Heathrow went down after a ransomware attack on Collins Aerospace."  # noqa: E501
+                "From Friday night, check-in systems at Heathrow went down after a ransomware attack on Collins Aerospace."
             ],
             "Check-in systems at Heathrow go down after ransomware attack on Collins Aerospace",
         ),
@@ -331,7 +331,7 @@ def test_a_date_or_time_phrase_never_opens_a_headline(paragraphs, expected):
     [
         (
             [
-                "In a case brought by the consumer group Which?, a London tribunal has ruled that Acme overcharged users."  # noqa: E501
+                "In a case brought by the consumer group Which?, a London tribunal has ruled that Acme overcharged users."
             ],
             "London tribunal rules Acme overcharged users",
         ),

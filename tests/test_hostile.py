@@ -424,6 +424,7 @@ def test_term_pages_of_hostile_tag_names_have_safe_urls(injected_site):
     assert "topic-script-alert-x1-script" in folders
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     values=st.lists(

@@ -82,6 +82,7 @@ def outline(path: Path) -> Outline:
     return parser
 
 
+@pytest.mark.vnu
 @pytest.mark.parametrize("fixture", ["built_generated", "built_samples", "built_subpath"])
 def test_the_nu_html_checker_finds_no_errors_in_any_page(fixture, request):
     site = request.getfixturevalue(fixture) / "site"
@@ -165,6 +166,7 @@ def test_undated_articles_are_listed_in_the_archive(built_generated):
         assert f"/REPO/articles/{slug}/" in undated
 
 
+@pytest.mark.vnu
 def test_a_generated_archive_of_1000_articles_has_every_page_type_valid_and_light(tmp_path):
     from conftest import generated_project, run_cli
 

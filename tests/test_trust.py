@@ -158,6 +158,7 @@ def references(tmp_path_factory):
     return trees
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("search", [True, False])
 def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_and_the_next_build_finishes(
     references, tmp_path, search
@@ -194,6 +195,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_and_the
         assert "nothing changed" in run_cli("build", *flags, cwd=root).stdout
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_finish_and_leave_a_complete_site(tmp_path):
     root = generated_project(tmp_path / "project", 200)
     reference = generated_project(tmp_path / "reference", 200)
