@@ -11,16 +11,17 @@ from pathlib import Path
 
 from builder import search
 from builder.archive import build_archive
-from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, scan, tree_signature
+from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, tree_signature
 from builder.config import Config
 from builder.content import load_articles
 from builder.errors import ContentError
+from builder.files import list_files, scan
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
 from builder.output import Staging, WriteReport
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map
-from builder.publish import OutputFolder, check_out_folder, exclusive, list_files
+from builder.publish import OutputFolder, check_out_folder, exclusive
 from builder.registry import Registry, load_registry
 from builder.render import Renderer, Site
 from builder.tagging import Tagger

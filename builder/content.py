@@ -13,8 +13,8 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import yaml
 
-from builder.cache import settle, stat_key
 from builder.errors import ContentError
+from builder.files import settle, stat_key, walk
 from builder.urls import is_reserved, is_safe_slug, slugify
 
 FENCE = "---"
@@ -603,42 +603,34 @@ def _walk(
     `content_dir` are added to `top` if given."""
     found: list[tuple[str, bool]] = []
     errors: list[ContentError] = []
-
-    def visit(folder: str, names: set[str] | None) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_file(follow_symlinks=False):  # most entries: one test, no system call
-                    if name.endswith(".md"):
-                        found.append((entry.path, False))
-                        if names is not None:
-                            names.add(name[:-3])
-                elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
-                    errors.append(
-                        ContentError(
-                            "this folder is a link; its articles were not read",
-                            file=entry.path,
-                            hint="articles must be real files inside content/: copy them instead of linking",
-                        )
-                    )
-                elif entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, None)
-                elif not name.endswith(".md"):
-                    continue
-                elif entry.is_symlink():
-                    found.append((entry.path, True))
-                    if names is not None:
-                        names.add(name[:-3])
-                elif skipped is not None:
-                    try:
-                        skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
-                    except OSError:  # gone since it was listed
-                        pass
-
-    if content_dir.is_dir():
-        visit(str(content_dir), top)
+    if not content_dir.is_dir():
+        return found, errors
+    for entry, direct in walk(str(content_dir), hidden=False):
+        name = entry.name
+        if entry.is_file(follow_symlinks=False):  # most entries: one test, no system call
+            if name.endswith(".md"):
+                found.append((entry.path, False))
+                if direct and top is not None:
+                    top.add(name[:-3])
+        elif entry.is_symlink() and os.path.isdir(entry.path):  # isdir: False for loops
+            errors.append(
+                ContentError(
+                    "this folder is a link; its articles were not read",
+                    file=entry.path,
+                    hint="articles must be real files inside content/: copy them instead of linking",
+                )
+            )
+        elif not name.endswith(".md"):
+            continue
+        elif entry.is_symlink():
+            found.append((entry.path, True))
+            if direct and top is not None:
+                top.add(name[:-3])
+        elif skipped is not None:
+            try:
+                skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
+            except OSError:  # gone since it was listed
+                pass
     errors.sort(key=lambda e: e.file)
     return found, errors
 

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from builder.errors import ContentError
+from builder.files import list_files
 
 INDEX = "pagefind/"  # the search index: one entry in a diff stands for the whole folder
 _EXCHANGE = 2  # RENAME_EXCHANGE
@@ -156,12 +157,6 @@ def _prune_empty(root: Path, folder: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-
-
-def list_files(root: Path) -> list[str]:
-    """Every file under `root`, as sorted relative paths with '/'."""
-    start = len(str(root)) + 1
-    return sorted(os.path.join(d, n)[start:] for d, _, names in os.walk(root) for n in names)
 
 
 def _sources(config) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from builder import cache
+from builder import files
 
 STORY = """---
 title: Alpha story
@@ -67,9 +67,9 @@ def test_a_file_changed_as_the_scan_looks_cannot_hide_a_second_change(tmp_path):
     read it gets another ctime even if size and mtime are set back."""
     story = tmp_path / "story.md"
     story.write_text("first text")
-    found = cache.scan(tmp_path)  # right after the write: the same tick
+    found = files.scan(tmp_path)  # right after the write: the same tick
     same_size_same_mtime(story, "first", "later")
-    assert cache.stat_key(story.stat()) != cache.stat_key(found[str(story)])
+    assert files.stat_key(story.stat()) != files.stat_key(found[str(story)])
 
 
 def test_a_scan_of_files_changed_long_ago_does_not_wait(tmp_path):
@@ -77,7 +77,7 @@ def test_a_scan_of_files_changed_long_ago_does_not_wait(tmp_path):
         (tmp_path / f"{i}.md").write_text("text")
     time.sleep(0.2)
     start = time.perf_counter()
-    cache.scan(tmp_path)
+    files.scan(tmp_path)
     assert time.perf_counter() - start < 0.05
 
 
