@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from builder import urls
@@ -85,13 +84,14 @@ class Renderer:
         """The link to a topic's or company's page."""
         return self.urls.href(urls.term(term.spec.field, term.slug))
 
-    def _load_macros(self) -> None:
-        """Make every macro defined in templates/partials/ a global: templates call them by name."""
+    def _register_macros(self) -> None:
+        """Make every macro defined in templates/partials/ a global before any template loads
+        (a loaded template keeps a copy of the globals), so any template or partial calls any
+        of them by name, whatever order the files sort in."""
         for name in self.env.list_templates(filter_func=lambda n: n.startswith("partials/")):
-            source = self.env.loader.get_source(self.env, name)[0]
-            if next(self.env.parse(source, name).find_all(nodes.Macro), None):
-                module = self.env.get_template(name).module
-                self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, Macro)})
+            tree = self.env.parse(self.env.loader.get_source(self.env, name)[0], name)
+            for macro in (node for node in tree.body if isinstance(node, nodes.Macro)):
+                self.env.globals[macro.name] = _PartialMacro(self.env, name, macro.name)
         self._macros_loaded = True
 
     def card(self, entry, heading_level: int) -> Markup:
@@ -149,7 +149,7 @@ class Renderer:
             return render_robots(self.urls)
         try:
             if not self._macros_loaded:
-                self._load_macros()
+                self._register_macros()
             template = self.env.get_template(kind)
             html = template.render(page=page, path=page.path, section=page.path.split("/", 1)[0], **page.context)
         except jinja2.TemplateSyntaxError as err:
@@ -166,6 +166,19 @@ class Renderer:
                 f"template error while rendering /{page.path}: {message}", file=file, line=line, hint=hint
             ) from None
         return html.encode("utf-8")
+
+
+class _PartialMacro:
+    """A partial's macro as a global: its template loads at the first call, not before."""
+
+    def __init__(self, env: jinja2.Environment, template: str, name: str):
+        self.env, self.template, self.name = env, template, name
+        self.macro = None
+
+    def __call__(self, *args, **kwargs):
+        if self.macro is None:
+            self.macro = getattr(self.env.get_template(self.template).module, self.name)
+        return self.macro(*args, **kwargs)
 
 
 class _Environment(jinja2.Environment):
