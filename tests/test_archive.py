@@ -1,4 +1,5 @@
-"""Related articles kept from the last build are exactly the lists a fresh computation gives."""
+"""Related articles kept from the last build (build.reuse_related) are exactly the lists a
+fresh computation gives."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from hypothesis import strategies as st
 from test_pages import NoRegistry, article
 
 from builder.archive import build_archive
+from builder.build import reuse_related
+from builder.cache import BuildCache
 
 DAY = dt.date(2026, 1, 1)
 
@@ -48,10 +51,8 @@ def test_lists_kept_from_the_last_build_equal_a_fresh_computation(before, change
     if not after:
         return
     new = _archive(after)
-    outdated = new.related_outdated(old.relation_keys(), new.relation_keys(), known)
-    redo = {a.slug for a in outdated}
-    new.related_memo.update((slug, slugs) for slug, slugs in known.items() if slug not in redo)
-    assert _all_related(new) == _all_related(_archive(after))
+    reuse_related(new, BuildCache(related=(old.relation_keys(), known)), bodies_only=False, workers=1)
+    assert new.related_memo == _all_related(_archive(after))
 
 
 def test_an_article_sharing_no_term_with_the_change_is_not_redone():
