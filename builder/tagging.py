@@ -1,4 +1,4 @@
-"""Article text -> tags: topics, registry companies, discovered companies, organisations.
+"""Article text -> tags: topics, registry companies, discovered companies, organisations, countries.
 
 Registry names are found by one automaton scan (builder.registry.Matcher). Companies the
 registry does not know are discovered from company contexts ("the fintech startup Quillpay",
@@ -37,6 +37,7 @@ class Tags:
     suggested: tuple[str, ...]
     organisations: tuple[str, ...]
     threat_actors: tuple[str, ...] = ()  # hacking groups and malware named: never companies
+    countries: tuple[str, ...] = ()  # canonical names of the countries (and the EU) the text names
 
 
 class Tagger:
@@ -63,10 +64,12 @@ class Tagger:
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        keywords, cues, named = [], [], []
+        keywords, cues, named, places = [], [], [], []
         for m in self.matcher.find(text):
             kind = m[2].kind
-            (keywords if kind == "keyword" else cues if kind == "cue" else named).append(m)
+            (
+                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
+            ).append(m)
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known, others, organisations, actors = [], [], {}, {}
         for m in entities:  # one pass: registry companies, and everything that is not one
@@ -88,6 +91,7 @@ class Tagger:
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
+        firms = [(m.start, m.end) for m in known] + _spans(text, discovered + suggested)
         return Tags(
             topics,
             tuple(n for _, n in ranked),
@@ -95,6 +99,7 @@ class Tagger:
             tuple(suggested),
             tuple(organisations),
             tuple(actors),
+            countries(text, places, firms) if places else (),
         )
 
     def _entity_sectors(
@@ -199,6 +204,56 @@ class Tagger:
     def _is_new(self, name: str, text: str) -> bool:
         key = name.casefold()
         return key not in self._known and key not in self._not_company
+
+
+# --- countries -----------------------------------------------------------------------------------
+
+# "North American", "Latin America", "New Jersey", "New Mexico": a region or another place, not the country.
+_PLACE_PREFIXES = ("North ", "South ", "Latin ", "Central ", "New ", "Native ")
+_LANGUAGE_SUFFIXES = ("-speaking", "-language")  # "a Russian-speaking gang" names a language, not a country
+
+
+def countries(text: str, matches: list[Match], firms: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Canonical names of the countries named (names, short forms, demonyms), most named first.
+
+    A country named only inside a company's name ("British Airways", "Bank of America") or as a
+    language ("Russian-speaking") does not count; inside an organisation's it does ("Competition
+    Commission of India"). An ambiguous name (Georgia, Jordan, Chad) counts only when a demonym or
+    another form of it is written too.
+    """
+    counts: dict = {}
+    firsts: dict = {}
+    plain: set = set()  # countries named at least once by a form that is not an ambiguous name
+    for m in _longest_first(matches):
+        if (
+            any(s <= m.start and m.end <= e for s, e in firms)
+            or text.endswith(_PLACE_PREFIXES, 0, m.start)
+            or text.startswith(_LANGUAGE_SUFFIXES, m.end)
+            or _inside_brand(text, m.end)
+        ):
+            continue
+        country = m.phrase.target
+        counts[country] = counts.get(country, 0) + 1
+        firsts.setdefault(country, m.start)
+        if not (country.ambiguous and m.phrase.form in country.names[:3]):
+            plain.add(country)
+    found = [c for c in counts if not c.ambiguous or c in plain]
+    found.sort(key=lambda c: (-counts[c], firsts[c]))
+    return tuple(c.name for c in found)
+
+
+_CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Federal Communications Commission"
+
+
+def _inside_brand(text: str, end: int) -> bool:
+    """True if the country word opens a proper name that is no public body or title ("British Airways")."""
+    run = _CAPITALISED_RUN.match(text, end)
+    return bool(run) and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
+
+
+def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    """Every (start, end) at which one of `names` is written in `text`."""
+    return [(m.start(), m.end()) for name in names for m in re.finditer(re.escape(name), text)]
 
 
 def _lead_end(text: str, title_end: int) -> int:
@@ -564,7 +619,7 @@ _ORG_WORDS = frozenset(
     "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
     "International World United State States Republic Kingdom Commonwealth "
     "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
-    "Olympics Games League Cup Championship Prize Award".split()
+    "Olympics Games League Cup Championship Prize Award Senate Congress Treasury Embassy Cabinet Customs".split()
 )
 
 

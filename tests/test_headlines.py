@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.evaluate import headline_problems
+from benchmarks.evaluate import headline_problems
 from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
 
 # The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.

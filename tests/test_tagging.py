@@ -247,3 +247,40 @@ def test_a_topic_the_lead_names_needs_less_evidence_than_one_the_body_mentions(t
     assert tagger.tag("", lead).topics == ("Cybersecurity",)
     body = ["Acme opened a store in Leeds.", "Hackers once hit it, and staff had to reset every password."]
     assert tagger.tag("", body).topics == ()
+
+
+def countries(tagger, *paragraphs, title=""):
+    return tagger.tag(title, list(paragraphs)).countries
+
+
+def test_countries_by_name_short_form_and_demonym_most_named_first(tagger):
+    assert countries(tagger, "Regulators in Portugal and the U.S. fined a Belgian insurer. Portugal appealed.") == (
+        "Portugal",
+        "United States",
+        "Belgium",
+    )
+    assert countries(tagger, "A Chinese carmaker opened a plant; the UK and Britain welcomed it.") == (
+        "United Kingdom",
+        "China",
+    )
+    assert countries(tagger, "Seoul said South Korea and Korea agreed with the Russian Federation.") == (
+        "South Korea",
+        "Russia",
+    )
+
+
+def test_the_eu_is_a_region_named_also_by_its_institutions(tagger):
+    assert countries(tagger, "The European Commission opened a case.") == ("European Union",)
+    assert countries(tagger, "EU ministers met; Europe and European users were mentioned.") == ("European Union",)
+
+
+def test_cities_company_names_languages_and_other_places_are_not_countries(tagger):
+    assert countries(tagger, "A court in Madrid and a lab in Lyon ruled on Tuesday.") == ()
+    assert countries(tagger, "British Airways and Bank of America signed a deal.") == ()
+    assert countries(tagger, "A Russian-speaking gang hit firms in New Jersey, New Mexico and North America.") == ()
+    assert countries(tagger, "The Competition Commission of India fined the company.") == ("India",)
+
+
+def test_a_name_that_is_also_a_word_needs_a_second_form(tagger):
+    assert countries(tagger, "Michael Jordan spoke to Chad Smith in Georgia.") == ()
+    assert countries(tagger, "Georgia's parliament passed a law, the Georgian premier said.") == ("Georgia",)
