@@ -51,6 +51,7 @@ class Tagger:
             {f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
             | {d.casefold() for d in registry.deny}
             | {p.casefold() for p in registry.places}
+            | {f.casefold() for c in registry.countries for f in c.forms}  # "French", "US" are not firms
         )
         index = {t.name: i for i, t in enumerate(registry.topics)}
         self._sectors = {
@@ -84,8 +85,9 @@ class Tagger:
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
         strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
-        discovered = [n for n in strong if self._is_new(n, text)]
-        suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
+        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
+        discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
+        suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
@@ -256,6 +258,11 @@ def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for name in names for m in re.finditer(re.escape(name), text)]
 
 
+def _short_form(name: str, known: tuple[str, ...]) -> bool:
+    """True if `name` opens a known company's longer name written in the text: "Epic" of "Epic Games"."""
+    return any(form.startswith(name + " ") for form in known)
+
+
 def _lead_end(text: str, title_end: int) -> int:
     """End of the lead: the headline and the first sentence of the body."""
     found = _SENTENCE_END.search(text, title_end + 1)
@@ -390,7 +397,7 @@ def _starts_sentence(before: str) -> bool:
 # "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
 _DIVISION_WORDS = frozenset(
     """
-Capital Ventures Cloud Life Insurance Bank Financial Securities Research Energy Motors Electronics
+Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
 Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
@@ -496,7 +503,7 @@ _CUES = {
         "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
         "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
         "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-        "carrier"
+        "carrier distributor wholesaler designer producer brewer processor platform lab group"
     ).split(),
     "list": (
         "partners companies firms rivals competitors players participants banks startups start-ups "
@@ -533,12 +540,19 @@ _CUES = {
         "partnerships with",
         "contract with",
         "contracts with",
+        "made by",
+        "funding from",
+        "investment from",
+        "backing from",
         "shares of",
         "shareholders of",
         "merger of",
         "merger between",
     ],
     "round": ["led by", "co-led by"],
+    "funding": ["raised", "raises", "raising"],  # "had raised $58 million from Sequoia, Ribbit Capital and …"
+    # "its Change Healthcare unit", "UnitedHealth's Optum division": a named part of a firm is a firm
+    "unit": ["unit", "division", "subsidiary", "subsidiaries", "arm", "business"],
     "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
     "announced": [
         "announced",
@@ -567,11 +581,30 @@ _CUES = {
         "shares",
     ],
     # the story's subject speaking for itself: "Lotte Card says …", "Zentro has confirmed …"
-    "stated": ["says", "said", "confirmed", "admitted", "disclosed", "agreed"],
+    "stated": [
+        "says",
+        "said",
+        "confirmed",
+        "admitted",
+        "disclosed",
+        "agreed",
+        "told",
+        "warned",
+        "is investigating",
+        "was hit",
+        "has been hit",
+        "was fined",
+        "has been fined",
+        "will pay",
+        "has sued",
+        "sued",
+        "has completed",
+        "completed",
+    ],
     "actor-family": _ACTOR_FAMILIES,
 }
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -580,6 +613,7 @@ _AFTER = {
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
+    "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),
 }
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
@@ -591,11 +625,19 @@ _BEFORE = {
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     "stated": re.compile(rf"(?:^|[.!?:] |\n)({_NAME}) (?:has |have |had )?$"),
+    "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner", "stated"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit"))
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
-_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio"))
+_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
+# "the hacking group Radiant", "an industry group": groups that are no firms
+_NOT_FIRM_GROUPS = frozenset(
+    "hacking hacker hackers ransomware criminal cybercrime extortion threat espionage state-backed "
+    "state-sponsored activist advocacy rights lobby lobbying campaign consumer consumers industry working "
+    "political research user users interest civil pressure terrorist militant rebel trade parliamentary "
+    "expert study contact focus".split()
+)
 _STOP = frozenset(
     "The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
     "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
@@ -617,7 +659,7 @@ _ORG_WORDS = frozenset(
     "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
     "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
     "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
-    "International World United State States Republic Kingdom Commonwealth "
+    "International World State States Republic Kingdom Commonwealth "
     "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
     "Olympics Games League Cup Championship Prize Award Senate Congress Treasury Embassy Cabinet Customs".split()
 )
@@ -645,6 +687,17 @@ def _clean(candidate: str) -> str | None:
     return " ".join(tokens)
 
 
+def _keep_leading_word(text: str, raw: str, name: str) -> str:
+    """The name with the word `_clean` dropped ("Under" of "Under Armour") when the text never
+    writes the name without it, and writes it so at least once inside a sentence."""
+    if raw == name or not raw.endswith(" " + name) or " " in raw[: -len(name) - 1]:
+        return name
+    full = [m.start() for m in re.finditer(rf"\b{re.escape(raw)}\b", text)]
+    if len(full) < len(re.findall(rf"\b{re.escape(name)}\b", text)):
+        return name
+    return raw if any(not _starts_sentence(text[:at]) for at in full) else name
+
+
 def _items(found: str) -> list[str]:
     return [p for p in re.split(r",? (?:and|or) |, ", found) if p]
 
@@ -657,14 +710,40 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     before = text[max(0, start - 30) : start].split()
     if before and before[-1].rstrip(",") in _TITLES:
         return True
-    return text.count(tokens[-1]) > text.count(name)
+    return text.count(tokens[-1]) > text.count(name) and _stands_alone(text, tokens[-1])
+
+
+def _stands_alone(text: str, word: str) -> bool:
+    """True if `word` is written as a name of its own somewhere: not inside a longer capitalised
+    name ("Foods" in "Whole Foods Market") nor a longer word ("Air" in "Airlines")."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+        prev = _LAST_WORD.search(text, max(0, m.start() - 30), m.start())
+        inside = (
+            prev
+            and prev.group(1)[:1].isupper()
+            and (prev.group(1) not in _STOP or not _starts_sentence(text[: prev.start()]))
+        )
+        if not inside and not _NEXT_WORD.match(text, m.end()):
+            return True
+    return False
+
+
+_CORPORATE_WORDS = frozenset(
+    "Group Holdings Inc Inc. Corp Corp. Corporation plc PLC Ltd Limited Co. SA AG SE NV".split()
+)
 
 
 def _recurs_as_subject(text: str, raw: str) -> bool:
-    """A name written at least twice, and not the surname of a person named in full ("Sam Altman")."""
+    """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group"), and not
+    the surname of a person named in full ("Sam Altman")."""
     name = raw.strip()
     if text.count(name) < 2:
-        return False
+        words = name.split()
+        while len(words) > 1 and words[-1] in _CORPORATE_WORDS:
+            words.pop()
+        core = " ".join(words)
+        if core == name or text.count(core) < 2:
+            return False
     return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
 
 
@@ -674,6 +753,12 @@ def _possessed(text: str, at: int) -> bool:
     return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and bool(
         _POSSESSED.search(before)
     )
+
+
+def _not_a_firm_group(text: str, at: int) -> bool:
+    """True if the words before "group" say what kind of group it is and it is no firm ("the hacking group")."""
+    words = text[max(0, at - 40) : at].split()[-3:]
+    return any(w.strip(",").casefold() in _NOT_FIRM_GROUPS for w in words)
 
 
 def _has_apposition(text: str, start: int, end: int) -> bool:
@@ -700,19 +785,20 @@ def discover(
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
     known_prefixes = tuple(text[m.start : m.end] + " " for m in companies)
-    known_suffixes = tuple(" " + text[m.start : m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
+    known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
     def accept(raw: str, start: int) -> str | None:
         name = _clean(raw)
         if not name:
             return None
+        name = _keep_leading_word(text, raw.strip(), name)
         start = text.find(name, start)
         end = start + len(name)
         if (
             start in after_possessive
             or name.startswith(known_prefixes)
-            or (" " + name).endswith(known_suffixes)
+            or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
         ):
             return None
@@ -735,6 +821,8 @@ def discover(
             found = _AFTER[kind].match(text, cue.end)
             if kind == "one" and found and text[cue.start : cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
                 found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
+            if kind == "one" and text[cue.start : cue.end] == "group" and _not_a_firm_group(text, cue.start):
+                continue
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
             if (
@@ -766,6 +854,8 @@ def discover(
             raws = [(found.group(1), found.start(1))] if found else []
             if kind == "stated":
                 raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
+            elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
+                raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for raw, start in raws:
             name = accept(raw, start)
             if name:

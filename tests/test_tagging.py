@@ -284,3 +284,39 @@ def test_cities_company_names_languages_and_other_places_are_not_countries(tagge
 def test_a_name_that_is_also_a_word_needs_a_second_form(tagger):
     assert countries(tagger, "Michael Jordan spoke to Chad Smith in Georgia.") == ()
     assert countries(tagger, "Georgia's parliament passed a law, the Georgian premier said.") == ("Georgia",)
+
+
+def test_investors_a_round_was_raised_from_are_companies(tagger):
+    tags = tagger.tag("", ["Quillpay had raised $40 million from Brightwater Partners, Orbix and Zentro Ventures."])
+    assert {"Brightwater Partners", "Orbix", "Zentro Ventures"} <= set(tags.companies)
+
+
+def test_a_named_unit_or_division_of_a_firm_is_a_company(tagger):
+    tags = tagger.tag("", ["The attack hit its Kappa Health unit and Orbix's Zentro division, not its CRM unit."])
+    assert set(tags.discovered) == {"Kappa Health", "Zentro"}
+
+
+def test_firm_nouns_in_apposition_and_groups_that_are_no_firms(tagger):
+    tags = tagger.tag("", ["Brightline, a designer of server chips, and the brewing group Hopwell signed a deal."])
+    assert {"Brightline", "Hopwell"} <= set(tags.discovered)
+    assert companies(tagger, "The hacking group Grey Vixen and the advocacy group Fair Code spoke.") == ()
+
+
+def test_a_firm_whose_name_shares_a_word_with_another_is_not_taken_for_a_person(tagger):
+    text = "Orbix Natural Foods, the main supplier for Whole Foods Market, was hit. Whole Foods said shelves were bare."
+    assert "Orbix Natural Foods" in companies(tagger, text)
+
+
+def test_a_leading_word_that_belongs_to_the_name_is_kept(tagger):
+    text = ["Under Pressure Apparel is investigating a breach.", "Data of Under Pressure Apparel customers leaked."]
+    assert companies(tagger, *text) == ("Under Pressure Apparel",)
+
+
+def test_the_lead_subject_with_a_corporate_word_counts_when_its_core_recurs(tagger):
+    text = ["Zentrohealth Group has said an attack exposed data.", "Zentrohealth paid a ransom."]
+    assert companies(tagger, *text) == ("Zentrohealth Group",)
+
+
+def test_short_forms_of_a_known_longer_name_and_demonyms_are_not_new_firms(tagger):
+    tags = tagger.tag("", ["Epic Games won. A French court said Epic could return, the Spanish regulator agreed."])
+    assert tags.companies == ("Epic Games",) and tags.discovered == ()
