@@ -320,3 +320,43 @@ def test_the_lead_subject_with_a_corporate_word_counts_when_its_core_recurs(tagg
 def test_short_forms_of_a_known_longer_name_and_demonyms_are_not_new_firms(tagger):
     tags = tagger.tag("", ["Epic Games won. A French court said Epic could return, the Spanish regulator agreed."])
     assert tags.companies == ("Epic Games",) and tags.discovered == ()
+
+
+def topics(tagger, *paragraphs, title=""):
+    return tagger.tag(title, list(paragraphs)).topics
+
+
+def test_a_breach_at_a_payments_firm_is_also_a_payments_story(tagger):
+    found = topics(
+        tagger,
+        "Quillpay, a Lisbon payments start-up, said hackers stole card numbers and email addresses of 40,000 "
+        "customers.",
+        "The company said payment cards would be reissued.",
+    )
+    assert {"Payments and fintech", "Cybersecurity", "Data protection and privacy"} <= set(found)
+
+
+def test_a_regulator_s_fine_is_about_its_field_not_digital_policy(tagger):
+    found = topics(
+        tagger,
+        "The Ruritanian data protection authority has fined Orbix €3 million for processing personal data "
+        "without consent.",
+        "The regulator said Orbix must delete the data.",
+    )
+    assert found == ("Data protection and privacy",)
+
+
+def test_competition_cases_in_plain_words_and_age_limits_are_recognised(tagger):
+    assert "Competition and antitrust" in topics(
+        tagger,
+        "Ruritania's markets watchdog has fined Orbix, finding that it imposed unfair terms on hotels and kept "
+        "would-be rivals from gaining ground.",
+    )
+    assert "Online safety and child protection" in topics(
+        tagger, "Ruritania will ban social media for children under 15 and require platforms to verify users' ages."
+    )
+
+
+def test_a_model_launch_by_a_platform_is_an_ai_story(tagger):
+    found = topics(tagger, "Orbix has released Zeta 2, its new large language model.", title="Orbix launches Zeta 2")
+    assert found[0] == "Artificial intelligence"
