@@ -68,6 +68,7 @@ _VERB_FORMS = (
 )
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
+_SAYS = frozenset(("says", "say", "said"))  # they take a clause: "X says hackers stole data", not "X says attack on"
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
 _SCENE_WORDS = frozenset(
     "after following amid despite in on at from with under as while when since until before during".split()
@@ -204,6 +205,10 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
         problems.append("starts with its verb: no actor")
     elif first in _SCENE_WORDS:
         problems.append("starts with a scene-setting phrase, not the actor")
+    said = next((i for i, w in enumerate(rest[:-1]) if w.casefold() in _SAYS), None)
+    reported = rest[said + 1 : -1] if said is not None else []
+    if reported and not any(_is_finite(prev, w) for prev, w in zip(reported, reported[1:])):
+        problems.append("what was said is cut before its verb")
     if actor and actor.casefold() not in headline.casefold():
         problems.append(f"does not name {actor}")
     return problems
