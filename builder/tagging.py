@@ -348,7 +348,14 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 # --- threat actors, divisions and lists ---------------------------------------------------------
 
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
-_ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
+_ACTOR_CODE = re.compile(r"\b(?:(?:APT|UNC|UAT|TA)\d{2,5}|FIN\d{1,2}|(?:Storm|DEV|GTG)-\d{3,5})\b")
+_ACTOR_NAME = r"[A-Z][\w$-]*(?: [A-Z][\w$-]*){0,2}"
+# "a group calling itself Radiant", "the Everest ransomware gang", "the extortion group Crimson Collective"
+_ACTOR_CONTEXT = re.compile(
+    rf"\b(?:group|gang|collective|crew|actor) (?:calling itself|that calls itself|known as|dubbed) ({_ACTOR_NAME})"
+    rf"|\b[Tt]he ({_ACTOR_NAME}) (?:ransomware|hacking|hacker|extortion|cybercrime) (?:gang|group|crew|operation)"
+    rf"|\b(?:ransomware|hacking|hacker|extortion|cybercrime) (?:gang|group|crew) ({_ACTOR_NAME})"
+)
 _ACTOR_FAMILY = re.compile(r"[A-ZÀ-ÖØ-Þ][\w$-]* $")  # the capitalised word before "Typhoon"
 _ACTOR_FAMILIES = (
     "Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima Jackal Leopard"
@@ -356,16 +363,20 @@ _ACTOR_FAMILIES = (
 
 
 def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[Match]:
-    """Threat actors named: registry entries used as names, and names in the vendors' schemes."""
+    """Threat actors named: registry entries used as names, names in the vendors' schemes, and names
+    a group gives itself or the text gives a gang ("a group calling itself Radiant", "the Everest gang")."""
     found = []
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
-    if "APT" in text or "UNC" in text or "UAT" in text or "Storm-" in text:  # cheap test first
-        found += [
-            Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
-            for code in _ACTOR_CODE.finditer(text)
-        ]
+    found += [
+        Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
+        for code in _ACTOR_CODE.finditer(text)
+    ]
+    for named in _ACTOR_CONTEXT.finditer(text):
+        group = next(i for i in (1, 2, 3) if named.group(i))
+        name = named.group(group)
+        found.append(Match(named.start(group), named.end(group), Phrase(name, "threat_actor", name)))
     for cue in cues:
         if cue.phrase.target == "actor-family" and (
             word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30), cue.start)

@@ -360,3 +360,16 @@ def test_competition_cases_in_plain_words_and_age_limits_are_recognised(tagger):
 def test_a_model_launch_by_a_platform_is_an_ai_story(tagger):
     found = topics(tagger, "Orbix has released Zeta 2, its new large language model.", title="Orbix launches Zeta 2")
     assert found[0] == "Artificial intelligence"
+
+
+def test_threat_actors_named_by_themselves_by_the_text_or_by_a_vendor_code(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "A group calling itself Grey Vixen claimed the attack on Quillpay, a payments start-up.",
+            "The Moth Kingdom ransomware gang and the extortion group Velvet Hand were blamed; analysts track them "
+            "as FIN13, DEV-1234 and GTG-2001.",
+        ],
+    )
+    assert set(tags.threat_actors) == {"Grey Vixen", "Moth Kingdom", "Velvet Hand", "FIN13", "DEV-1234", "GTG-2001"}
+    assert tags.companies == ("Quillpay",)
