@@ -93,7 +93,8 @@ class Tagger:
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
-        firms = [(m.start, m.end) for m in known] + _spans(text, discovered + suggested)
+        if places:
+            firms = [(m.start, m.end) for m in known] + _spans(text, discovered + suggested)
         return Tags(
             topics,
             tuple(n for _, n in ranked),
@@ -255,7 +256,13 @@ def _inside_brand(text: str, end: int) -> bool:
 
 def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
     """Every (start, end) at which one of `names` is written in `text`."""
-    return [(m.start(), m.end()) for name in names for m in re.finditer(re.escape(name), text)]
+    spans = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            spans.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    return spans
 
 
 def _short_form(name: str, known: tuple[str, ...]) -> bool:
@@ -369,10 +376,22 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
-    found += [
-        Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
-        for code in _ACTOR_CODE.finditer(text)
-    ]
+    if (  # cheap test first: most texts name none
+        "APT" in text
+        or "UNC" in text
+        or "UAT" in text
+        or "TA" in text
+        or "FIN" in text
+        or "Storm-" in text
+        or "DEV-" in text
+        or "GTG-" in text
+    ):
+        found += [
+            Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
+            for code in _ACTOR_CODE.finditer(text)
+        ]
+    if not any(cue.phrase.target == "actor-context" for cue in cues):
+        return found
     for named in _ACTOR_CONTEXT.finditer(text):
         group = next(i for i in (1, 2, 3) if named.group(i))
         name = named.group(group)
@@ -613,6 +632,8 @@ _CUES = {
         "completed",
     ],
     "actor-family": _ACTOR_FAMILIES,
+    # words around a name a group gives itself or the text gives a gang, for _ACTOR_CONTEXT
+    "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 CUE_PHRASES = tuple(
     Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
@@ -824,7 +845,7 @@ def discover(
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind == "actor-family" or (
+        if kind in ("actor-family", "actor-context") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
             continue  # "led by" names investors only in a funding round or a group of shareholders
