@@ -71,7 +71,7 @@ class Country:
     code: str  # ISO 3166-1 alpha-2, or "EU"
     names: tuple[str, ...]  # "United States of America", "US", "America"
     demonyms: tuple[str, ...] = ()  # "American"
-    ambiguous: bool = False  # its names are also words or other places: they need a demonym or short form too
+    ambiguous_names: tuple[str, ...] = ()  # also words or other places ("Georgia"): they need another form too
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -376,15 +376,14 @@ def load_countries(path: Path) -> tuple[Country, ...]:
         item, line = extra.pop(entry.alpha_2, ({}, None))
         official = [getattr(entry, key, None) for key in ("common_name", "name", "official_name")]
         name = _text(item.get("name"), "name", path, line, required=False) or official[0] or entry.name
-        written = [n for n in (name, *official) if n and "," not in n]  # not "Korea, Republic of"
-        written += _texts(item.get("names"), "names", path, line)
+        iso_names = tuple(dict.fromkeys(n for n in (name, *official) if n and "," not in n))  # not "Korea, Republic of"
         countries.append(
             Country(
                 name,
                 entry.alpha_2,
-                tuple(dict.fromkeys(written)),
+                tuple(dict.fromkeys((*iso_names, *_texts(item.get("names"), "names", path, line)))),
                 _texts(item.get("demonyms"), "demonyms", path, line),
-                item.get("ambiguous", False),
+                iso_names if item.get("ambiguous", False) else (),
             )
         )
     for code, (item, line) in extra.items():  # what is left are the regions

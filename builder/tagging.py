@@ -224,9 +224,9 @@ def countries(text: str, matches: list[Match], firms: list[tuple[int, int]]) -> 
     Commission of India"). An ambiguous name (Georgia, Jordan, Chad) counts only when a demonym or
     another form of it is written too.
     """
-    counts: dict = {}
-    firsts: dict = {}
-    plain: set = set()  # countries named at least once by a form that is not an ambiguous name
+    counts: dict[str, int] = {}  # by canonical name: a Country's own hash would hash all its forms
+    firsts: dict[str, int] = {}
+    plain: set[str] = set()  # countries named at least once by a form that is not an ambiguous name
     for m in _longest_first(matches):
         if (
             any(s <= m.start and m.end <= e for s, e in firms)
@@ -236,13 +236,12 @@ def countries(text: str, matches: list[Match], firms: list[tuple[int, int]]) -> 
         ):
             continue
         country = m.phrase.target
-        counts[country] = counts.get(country, 0) + 1
-        firsts.setdefault(country, m.start)
-        if not (country.ambiguous and m.phrase.form in country.names[:3]):
-            plain.add(country)
-    found = [c for c in counts if not c.ambiguous or c in plain]
-    found.sort(key=lambda c: (-counts[c], firsts[c]))
-    return tuple(c.name for c in found)
+        counts[country.name] = counts.get(country.name, 0) + 1
+        firsts.setdefault(country.name, m.start)
+        if m.phrase.form not in country.ambiguous_names:
+            plain.add(country.name)
+    found = sorted(plain, key=lambda name: (-counts[name], firsts[name]))
+    return tuple(found)
 
 
 _CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Federal Communications Commission"
