@@ -93,8 +93,10 @@ class Tagger:
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
+        named_countries: tuple[str, ...] = ()
         if places:
             firms = [(m.start, m.end) for m in known] + _spans(text, discovered + suggested)
+            named_countries = countries(text, places, firms)
         return Tags(
             topics,
             tuple(n for _, n in ranked),
@@ -102,7 +104,7 @@ class Tagger:
             tuple(suggested),
             tuple(organisations),
             tuple(actors),
-            countries(text, places, firms) if places else (),
+            named_countries,
         )
 
     def _entity_sectors(
