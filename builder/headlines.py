@@ -158,11 +158,13 @@ prove purchase pursue rank recognise recommend recover recruit redesign refuse r
 reinforce relaunch remain repeal request rescue reshape restructure reward rule save schedule
 designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
+abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
+acquit overturn exit bribe extort
 """.split()
 _DOUBLED = frozenset(
     "ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
     "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
-    "pin bar transfer".split()
+    "pin bar transfer acquit".split()
 )
 # base: (simple past, past participle)
 _IRREGULAR = {
@@ -271,7 +273,34 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     if not candidates:
         return FALLBACK_HEADLINE
     tokens, verb = _headline_tokens(_choose_lead(candidates))
-    return _sentence_case(_fit(tokens, verb, max_chars)) or FALLBACK_HEADLINE
+    headline = _fit(tokens, verb, max_chars)
+    if verb is not None and _core(tokens[verb]) in _SAYS and not _has_verb(headline.split()[verb + 1 :]):
+        headline = _reported(tokens[verb + 1 :], max_chars) or headline  # "X says attack on its unit" is no headline
+    return _sentence_case(headline) or FALLBACK_HEADLINE
+
+
+_SAYS = frozenset(("says", "say"))
+_DATE_PHRASE = re.compile(
+    r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December)(?: \d{4})?|\d{4}) "
+)
+
+
+def _has_verb(words: list[str]) -> bool:
+    return any(_core(w) in _AUXILIARIES or _core(w) in _PRESENTS or _core(w) in _PASTS for w in words)
+
+
+def _reported(words: list[str], max_chars: int) -> str:
+    """What was said, as a headline of its own, when the sayer's headline has no room for it:
+    'X says the attack on its unit in February exposed data of …' -> 'Attack on its unit exposed data …'."""
+    if words and _core(words[0]) == "that":
+        words = words[1:]
+    text = _DATE_PHRASE.sub("", " ".join(words))
+    if not text:
+        return ""
+    tokens, verb = _headline_tokens(text[:1].upper() + text[1:])
+    headline = _fit(tokens, verb, max_chars)
+    return headline if verb is not None and _has_verb(headline.split()[verb:]) else ""
 
 
 def summarize(paragraphs: list[str], max_chars: int = 200) -> str:
@@ -398,7 +427,7 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     verb = _find_verb(tokens, _apposition_end(tokens))
     if verb is None:
         return _drop_articles(tokens), None
-    subject = _drop_articles(_actor(tokens[:verb]))
+    subject = _drop_articles(_actor(_drop_aside(tokens[:verb])))
     if len(subject) > 1 and _core(subject[0]) in _MONTHS and subject[1].islower():
         subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
     aux = _core(tokens[verb])
@@ -415,6 +444,8 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue
         if word in _AUXILIARIES:
             return i
+        if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by":
+            continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         if word in _PRESENTS and before[:1].isupper() or word in _PASTS and _core(before) not in FUNCTION_WORDS:
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
@@ -456,6 +487,16 @@ def _actor(subject: list[str]) -> list[str]:
         name = subject[i + 1 :]
         if _core(word) in _ROLES and word.islower() and all(w[:1].isupper() or w[:1].isdigit() for w in name):
             return name
+    return subject
+
+
+def _drop_aside(subject: list[str]) -> list[str]:
+    """The subject without an aside of the form ', supported by Interpol,': a headline has no room for it."""
+    for i in range(1, len(subject) - 2):
+        if subject[i - 1].endswith(",") and _core(subject[i + 1]) == "by" and subject[i].islower():
+            close = next((j for j in range(i + 2, len(subject)) if subject[j].endswith(",")), None)
+            if close is not None and close == len(subject) - 1:
+                return subject[: i - 1] + [subject[i - 1].rstrip(",")]
     return subject
 
 

@@ -6,6 +6,7 @@ Files (all optional; a missing file is an empty section):
   organisations.yaml  `organisations:` non-company bodies, `places:` countries and cities
   threat_actors.yaml  `threat_actors:` hacking groups and malware (never companies)
   topics.yaml         list of topics (name, slug, description, keywords with weights)
+  countries.yaml      what ISO 3166 (pycountry) lacks: demonyms, short forms, the EU as a region
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
+import pycountry
 import yaml
 
 from builder.errors import ContentError
@@ -62,6 +64,21 @@ class ThreatActor:
 
 
 @dataclass(frozen=True)
+class Country:
+    """A country (ISO 3166-1) or region (the EU) and the forms that name it in text."""
+
+    name: str  # canonical: "United States", "South Korea", "European Union"
+    code: str  # ISO 3166-1 alpha-2, or "EU"
+    names: tuple[str, ...]  # "United States of America", "US", "America"
+    demonyms: tuple[str, ...] = ()  # "American"
+    ambiguous_names: tuple[str, ...] = ()  # also words or other places ("Georgia"): they need another form too
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (*self.names, *self.demonyms)
+
+
+@dataclass(frozen=True)
 class Registry:
     companies: tuple[Company, ...]
     topics: tuple[Topic, ...]
@@ -70,6 +87,7 @@ class Registry:
     organisation_entries: tuple[Organisation, ...] = ()
     places: frozenset[str] = frozenset()
     threat_actors: tuple[ThreatActor, ...] = ()
+    countries: tuple[Country, ...] = ()
 
     @cached_property
     def _companies_by_form(self) -> dict[str, Company]:
@@ -321,8 +339,62 @@ def load_deny(path: Path) -> frozenset[str]:
     return frozenset(_text(n, "deny entry", path, None) for n in _section(_read_yaml(path), path, "deny"))
 
 
+_COUNTRY_FIELDS = {"name", "names", "demonyms", "ambiguous"}
+
+
+def load_countries(path: Path) -> tuple[Country, ...]:
+    """Every ISO 3166-1 country from pycountry, with the names and demonyms of countries.yaml, and its regions."""
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ContentError("expected a mapping with 'countries:' and 'regions:'", file=path, line=1)
+    extra = {}
+    for section in ("countries", "regions"):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise ContentError(
+                f"{section!r} must map codes to entries",
+                file=path,
+                line=1,
+                hint="write e.g. 'BE: {demonyms: [Belgian]}'",
+            )
+        for code, item in entries.items():
+            item, line = _entry(item, path, _COUNTRY_FIELDS)
+            if section == "countries" and pycountry.countries.get(alpha_2=str(code)) is None:
+                raise ContentError(
+                    f"{code!r} is not an ISO 3166-1 alpha-2 country code",
+                    file=path,
+                    line=line,
+                    hint="use the two-letter code, e.g. BE for Belgium",
+                )
+            if section == "regions" and not item.get("name"):
+                raise ContentError(f"region {code!r} needs a name", file=path, line=line)
+            if not isinstance(item.get("ambiguous", False), bool):
+                raise ContentError("ambiguous must be true or false", file=path, line=line)
+            extra[str(code)] = (item, line)
+    countries = []
+    for entry in pycountry.countries:
+        item, line = extra.pop(entry.alpha_2, ({}, None))
+        official = [getattr(entry, key, None) for key in ("common_name", "name", "official_name")]
+        name = _text(item.get("name"), "name", path, line, required=False) or official[0] or entry.name
+        iso_names = tuple(dict.fromkeys(n for n in (name, *official) if n and "," not in n))  # not "Korea, Republic of"
+        countries.append(
+            Country(
+                name,
+                entry.alpha_2,
+                tuple(dict.fromkeys((*iso_names, *_texts(item.get("names"), "names", path, line)))),
+                _texts(item.get("demonyms"), "demonyms", path, line),
+                iso_names if item.get("ambiguous", False) else (),
+            )
+        )
+    for code, (item, line) in extra.items():  # what is left are the regions
+        name = _text(item.get("name"), "name", path, line)
+        names = (name, *_texts(item.get("names"), "names", path, line))
+        countries.append(Country(name, code, names, _texts(item.get("demonyms"), "demonyms", path, line)))
+    return tuple(countries)
+
+
 def load_registry(data_dir: Path) -> Registry:
-    """Read and validate companies, deny list, organisations and topics from `data_dir`."""
+    """Read and validate companies, deny list, organisations, threat actors, topics and countries from `data_dir`."""
     data_dir = Path(data_dir)
     companies = load_companies(data_dir / "companies.yaml")
     organisations, places = load_organisations(data_dir / "organisations.yaml")
@@ -335,6 +407,7 @@ def load_registry(data_dir: Path) -> Registry:
         organisations,
         places,
         load_threat_actors(data_dir / "threat_actors.yaml"),
+        load_countries(data_dir / "countries.yaml"),
     )
     _check_overlaps(registry, data_dir)
     _check_sector_topics(registry, data_dir)
@@ -457,6 +530,9 @@ class Matcher:
         for actor in registry.threat_actors:
             for form in (actor.name, *actor.aliases):  # as written: "Royal", "Medusa" are also words
                 yield Phrase(form, "threat_actor", actor.name, exact=True)
+        for country in registry.countries:
+            for form in country.forms:  # as written: "Chad", "Turkey", "Polish" are also words
+                yield Phrase(form, "country", country, exact=True)
         for name in registry.deny:
             yield Phrase(name, "deny", name)
         for index, topic in enumerate(registry.topics):

@@ -1,4 +1,4 @@
-"""Article text -> tags: topics, registry companies, discovered companies, organisations.
+"""Article text -> tags: topics, registry companies, discovered companies, organisations, countries.
 
 Registry names are found by one automaton scan (builder.registry.Matcher). Companies the
 registry does not know are discovered from company contexts ("the fintech startup Quillpay",
@@ -37,6 +37,7 @@ class Tags:
     suggested: tuple[str, ...]
     organisations: tuple[str, ...]
     threat_actors: tuple[str, ...] = ()  # hacking groups and malware named: never companies
+    countries: tuple[str, ...] = ()  # canonical names of the countries (and the EU) the text names
 
 
 class Tagger:
@@ -50,6 +51,7 @@ class Tagger:
             {f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
             | {d.casefold() for d in registry.deny}
             | {p.casefold() for p in registry.places}
+            | {f.casefold() for c in registry.countries for f in c.forms}  # "French", "US" are not firms
         )
         index = {t.name: i for i, t in enumerate(registry.topics)}
         self._sectors = {
@@ -63,10 +65,12 @@ class Tagger:
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        keywords, cues, named = [], [], []
+        keywords, cues, named, places = [], [], [], []
         for m in self.matcher.find(text):
             kind = m[2].kind
-            (keywords if kind == "keyword" else cues if kind == "cue" else named).append(m)
+            (
+                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
+            ).append(m)
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known, others, organisations, actors = [], [], {}, {}
         for m in entities:  # one pass: registry companies, and everything that is not one
@@ -81,13 +85,18 @@ class Tagger:
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
         strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
-        discovered = [n for n in strong if self._is_new(n, text)]
-        suggested = [n for n in weak if n not in strong and self._is_new(n, text)]
+        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
+        discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
+        suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
+        named_countries: tuple[str, ...] = ()
+        if places:
+            firms = [(m.start, m.end) for m in known] + _spans(text, discovered + suggested)
+            named_countries = countries(text, places, firms)
         return Tags(
             topics,
             tuple(n for _, n in ranked),
@@ -95,6 +104,7 @@ class Tagger:
             tuple(suggested),
             tuple(organisations),
             tuple(actors),
+            named_countries,
         )
 
     def _entity_sectors(
@@ -201,6 +211,66 @@ class Tagger:
         return key not in self._known and key not in self._not_company
 
 
+# --- countries -----------------------------------------------------------------------------------
+
+# "North American", "Latin America", "New Jersey", "New Mexico": a region or another place, not the country.
+_PLACE_PREFIXES = ("North ", "South ", "Latin ", "Central ", "New ", "Native ")
+_LANGUAGE_SUFFIXES = ("-speaking", "-language")  # "a Russian-speaking gang" names a language, not a country
+
+
+def countries(text: str, matches: list[Match], firms: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Canonical names of the countries named (names, short forms, demonyms), most named first.
+
+    A country named only inside a company's name ("British Airways", "Bank of America") or as a
+    language ("Russian-speaking") does not count; inside an organisation's it does ("Competition
+    Commission of India"). An ambiguous name (Georgia, Jordan, Chad) counts only when a demonym or
+    another form of it is written too.
+    """
+    counts: dict[str, int] = {}  # by canonical name: a Country's own hash would hash all its forms
+    firsts: dict[str, int] = {}
+    plain: set[str] = set()  # countries named at least once by a form that is not an ambiguous name
+    for m in _longest_first(matches):
+        if (
+            any(s <= m.start and m.end <= e for s, e in firms)
+            or text.endswith(_PLACE_PREFIXES, 0, m.start)
+            or text.startswith(_LANGUAGE_SUFFIXES, m.end)
+            or _inside_brand(text, m.end)
+        ):
+            continue
+        country = m.phrase.target
+        counts[country.name] = counts.get(country.name, 0) + 1
+        firsts.setdefault(country.name, m.start)
+        if m.phrase.form not in country.ambiguous_names:
+            plain.add(country.name)
+    found = sorted(plain, key=lambda name: (-counts[name], firsts[name]))
+    return tuple(found)
+
+
+_CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Federal Communications Commission"
+
+
+def _inside_brand(text: str, end: int) -> bool:
+    """True if the country word opens a proper name that is no public body or title ("British Airways")."""
+    run = _CAPITALISED_RUN.match(text, end)
+    return bool(run) and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
+
+
+def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    """Every (start, end) at which one of `names` is written in `text`."""
+    spans = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            spans.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    return spans
+
+
+def _short_form(name: str, known: tuple[str, ...]) -> bool:
+    """True if `name` opens a known company's longer name written in the text: "Epic" of "Epic Games"."""
+    return any(form.startswith(name + " ") for form in known)
+
+
 def _lead_end(text: str, title_end: int) -> int:
     """End of the lead: the headline and the first sentence of the body."""
     found = _SENTENCE_END.search(text, title_end + 1)
@@ -286,7 +356,14 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 # --- threat actors, divisions and lists ---------------------------------------------------------
 
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
-_ACTOR_CODE = re.compile(r"\b(?:APT|UNC|UAT|Storm-)\d{2,5}\b")
+_ACTOR_CODE = re.compile(r"\b(?:(?:APT|UNC|UAT|TA)\d{2,5}|FIN\d{1,2}|(?:Storm|DEV|GTG)-\d{3,5})\b")
+_ACTOR_NAME = r"[A-Z][\w$-]*(?: [A-Z][\w$-]*){0,2}"
+# "a group calling itself Radiant", "the Everest ransomware gang", "the extortion group Crimson Collective"
+_ACTOR_CONTEXT = re.compile(
+    rf"\b(?:group|gang|collective|crew|actor) (?:calling itself|that calls itself|known as|dubbed) ({_ACTOR_NAME})"
+    rf"|\b[Tt]he ({_ACTOR_NAME}) (?:ransomware|hacking|hacker|extortion|cybercrime) (?:gang|group|crew|operation)"
+    rf"|\b(?:ransomware|hacking|hacker|extortion|cybercrime) (?:gang|group|crew) ({_ACTOR_NAME})"
+)
 _ACTOR_FAMILY = re.compile(r"[A-ZÀ-ÖØ-Þ][\w$-]* $")  # the capitalised word before "Typhoon"
 _ACTOR_FAMILIES = (
     "Typhoon Blizzard Sleet Sandstorm Tempest Hail Spider Panda Bear Kitten Chollima Jackal Leopard"
@@ -294,16 +371,32 @@ _ACTOR_FAMILIES = (
 
 
 def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[Match]:
-    """Threat actors named: registry entries used as names, and names in the vendors' schemes."""
+    """Threat actors named: registry entries used as names, names in the vendors' schemes, and names
+    a group gives itself or the text gives a gang ("a group calling itself Radiant", "the Everest gang")."""
     found = []
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
-    if "APT" in text or "UNC" in text or "UAT" in text or "Storm-" in text:  # cheap test first
+    if (  # cheap test first: most texts name none
+        "APT" in text
+        or "UNC" in text
+        or "UAT" in text
+        or "TA" in text
+        or "FIN" in text
+        or "Storm-" in text
+        or "DEV-" in text
+        or "GTG-" in text
+    ):
         found += [
             Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
             for code in _ACTOR_CODE.finditer(text)
         ]
+    if not any(cue.phrase.target == "actor-context" for cue in cues):
+        return found
+    for named in _ACTOR_CONTEXT.finditer(text):
+        group = next(i for i in (1, 2, 3) if named.group(i))
+        name = named.group(group)
+        found.append(Match(named.start(group), named.end(group), Phrase(name, "threat_actor", name)))
     for cue in cues:
         if cue.phrase.target == "actor-family" and (
             word := _ACTOR_FAMILY.search(text, max(0, cue.start - 30), cue.start)
@@ -335,7 +428,7 @@ def _starts_sentence(before: str) -> bool:
 # "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
 _DIVISION_WORDS = frozenset(
     """
-Capital Ventures Cloud Life Insurance Bank Financial Securities Research Energy Motors Electronics
+Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
 Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
@@ -441,7 +534,7 @@ _CUES = {
         "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
         "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
         "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-        "carrier"
+        "carrier distributor wholesaler designer producer brewer processor platform lab group"
     ).split(),
     "list": (
         "partners companies firms rivals competitors players participants banks startups start-ups "
@@ -478,12 +571,19 @@ _CUES = {
         "partnerships with",
         "contract with",
         "contracts with",
+        "made by",
+        "funding from",
+        "investment from",
+        "backing from",
         "shares of",
         "shareholders of",
         "merger of",
         "merger between",
     ],
     "round": ["led by", "co-led by"],
+    "funding": ["raised", "raises", "raising"],  # "had raised $58 million from Sequoia, Ribbit Capital and …"
+    # "its Change Healthcare unit", "UnitedHealth's Optum division": a named part of a firm is a firm
+    "unit": ["unit", "division", "subsidiary", "subsidiaries", "arm", "business"],
     "acquired": ["acquired", "acquires", "agreed to buy", "agreed to acquire"],
     "announced": [
         "announced",
@@ -512,11 +612,32 @@ _CUES = {
         "shares",
     ],
     # the story's subject speaking for itself: "Lotte Card says …", "Zentro has confirmed …"
-    "stated": ["says", "said", "confirmed", "admitted", "disclosed", "agreed"],
+    "stated": [
+        "says",
+        "said",
+        "confirmed",
+        "admitted",
+        "disclosed",
+        "agreed",
+        "told",
+        "warned",
+        "is investigating",
+        "was hit",
+        "has been hit",
+        "was fined",
+        "has been fined",
+        "will pay",
+        "has sued",
+        "sued",
+        "has completed",
+        "completed",
+    ],
     "actor-family": _ACTOR_FAMILIES,
+    # words around a name a group gives itself or the text gives a gang, for _ACTOR_CONTEXT
+    "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family"))
+    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -525,6 +646,7 @@ _AFTER = {
     "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
+    "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),
 }
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
@@ -536,11 +658,19 @@ _BEFORE = {
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     "stated": re.compile(rf"(?:^|[.!?:] |\n)({_NAME}) (?:has |have |had )?$"),
+    "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "acquired", "owner", "stated"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit"))
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
-_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio"))
+_PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
+# "the hacking group Radiant", "an industry group": groups that are no firms
+_NOT_FIRM_GROUPS = frozenset(
+    "hacking hacker hackers ransomware criminal cybercrime extortion threat espionage state-backed "
+    "state-sponsored activist advocacy rights lobby lobbying campaign consumer consumers industry working "
+    "political research user users interest civil pressure terrorist militant rebel trade parliamentary "
+    "expert study contact focus".split()
+)
 _STOP = frozenset(
     "The A An This That These Those It Its Their His Her However Meanwhile Both Each All Some Many "
     "Other Such While When In On At For With By From And Or But As If We They He She I You Our "
@@ -562,9 +692,9 @@ _ORG_WORDS = frozenset(
     "Administration Army Navy Force Forces Party Board Tribunal School College Academy "
     "Observatory Programme Program Strategy Act Law Directive Regulation Summit Forum Week "
     "Day Conference Initiative Alliance Coalition Network Hub Hubs Watch Task European "
-    "International World United State States Republic Kingdom Commonwealth "
+    "International World State States Republic Kingdom Commonwealth "
     "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
-    "Olympics Games League Cup Championship Prize Award".split()
+    "Olympics Games League Cup Championship Prize Award Senate Congress Treasury Embassy Cabinet Customs".split()
 )
 
 
@@ -590,6 +720,17 @@ def _clean(candidate: str) -> str | None:
     return " ".join(tokens)
 
 
+def _keep_leading_word(text: str, raw: str, name: str) -> str:
+    """The name with the word `_clean` dropped ("Under" of "Under Armour") when the text never
+    writes the name without it, and writes it so at least once inside a sentence."""
+    if raw == name or not raw.endswith(" " + name) or " " in raw[: -len(name) - 1]:
+        return name
+    full = [m.start() for m in re.finditer(rf"\b{re.escape(raw)}\b", text)]
+    if len(full) < len(re.findall(rf"\b{re.escape(name)}\b", text)):
+        return name
+    return raw if any(not _starts_sentence(text[:at]) for at in full) else name
+
+
 def _items(found: str) -> list[str]:
     return [p for p in re.split(r",? (?:and|or) |, ", found) if p]
 
@@ -602,14 +743,40 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     before = text[max(0, start - 30) : start].split()
     if before and before[-1].rstrip(",") in _TITLES:
         return True
-    return text.count(tokens[-1]) > text.count(name)
+    return text.count(tokens[-1]) > text.count(name) and _stands_alone(text, tokens[-1])
+
+
+def _stands_alone(text: str, word: str) -> bool:
+    """True if `word` is written as a name of its own somewhere: not inside a longer capitalised
+    name ("Foods" in "Whole Foods Market") nor a longer word ("Air" in "Airlines")."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+        prev = _LAST_WORD.search(text, max(0, m.start() - 30), m.start())
+        inside = (
+            prev
+            and prev.group(1)[:1].isupper()
+            and (prev.group(1) not in _STOP or not _starts_sentence(text[: prev.start()]))
+        )
+        if not inside and not _NEXT_WORD.match(text, m.end()):
+            return True
+    return False
+
+
+_CORPORATE_WORDS = frozenset(
+    "Group Holdings Inc Inc. Corp Corp. Corporation plc PLC Ltd Limited Co. SA AG SE NV".split()
+)
 
 
 def _recurs_as_subject(text: str, raw: str) -> bool:
-    """A name written at least twice, and not the surname of a person named in full ("Sam Altman")."""
+    """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group"), and not
+    the surname of a person named in full ("Sam Altman")."""
     name = raw.strip()
     if text.count(name) < 2:
-        return False
+        words = name.split()
+        while len(words) > 1 and words[-1] in _CORPORATE_WORDS:
+            words.pop()
+        core = " ".join(words)
+        if core == name or text.count(core) < 2:
+            return False
     return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
 
 
@@ -619,6 +786,12 @@ def _possessed(text: str, at: int) -> bool:
     return ("its " in before or "their " in before or "’s " in before or "'s " in before or "own " in before) and bool(
         _POSSESSED.search(before)
     )
+
+
+def _not_a_firm_group(text: str, at: int) -> bool:
+    """True if the words before "group" say what kind of group it is and it is no firm ("the hacking group")."""
+    words = text[max(0, at - 40) : at].split()[-3:]
+    return any(w.strip(",").casefold() in _NOT_FIRM_GROUPS for w in words)
 
 
 def _has_apposition(text: str, start: int, end: int) -> bool:
@@ -645,19 +818,20 @@ def discover(
     taken = [(m.start, m.end) for m in entities]
     companies = [m for m in entities if m.phrase.kind == "company"]
     known_prefixes = tuple(text[m.start : m.end] + " " for m in companies)
-    known_suffixes = tuple(" " + text[m.start : m.end].rsplit(" ", 1)[-1] for m in companies if " " in m.phrase.form)
+    known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
     def accept(raw: str, start: int) -> str | None:
         name = _clean(raw)
         if not name:
             return None
+        name = _keep_leading_word(text, raw.strip(), name)
         start = text.find(name, start)
         end = start + len(name)
         if (
             start in after_possessive
             or name.startswith(known_prefixes)
-            or (" " + name).endswith(known_suffixes)
+            or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
         ):
             return None
@@ -672,7 +846,7 @@ def discover(
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cue.phrase.target
-        if kind == "actor-family" or (
+        if kind in ("actor-family", "actor-context") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
             continue  # "led by" names investors only in a funding round or a group of shareholders
@@ -680,6 +854,8 @@ def discover(
             found = _AFTER[kind].match(text, cue.end)
             if kind == "one" and found and text[cue.start : cue.end] in _PRODUCT_CUES and _possessed(text, cue.start):
                 found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
+            if kind == "one" and text[cue.start : cue.end] == "group" and _not_a_firm_group(text, cue.start):
+                continue
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
             if (
@@ -711,6 +887,8 @@ def discover(
             raws = [(found.group(1), found.start(1))] if found else []
             if kind == "stated":
                 raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
+            elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
+                raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for raw, start in raws:
             name = accept(raw, start)
             if name:

@@ -1,4 +1,4 @@
-"""The evaluation script and its labelled sets: figures on the samples meet the targets."""
+"""The evaluation tool (benchmarks/evaluate.py) and its labelled sets: scores are computed right, sets are sound."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from builder.evaluate import SETS, evaluate_tags, headline_problems, load_labelled, main, token_f1
+from benchmarks.evaluate import (
+    SETS,
+    Score,
+    evaluate_headlines,
+    evaluate_tags,
+    headline_problems,
+    load_labelled,
+    main,
+    seconds_per_10000,
+    token_f1,
+)
 from builder.registry import load_registry
 from builder.tagging import Tagger
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CLASSES = {"glued", "list", "cue", "acronym", "division", "non_company", "ordinary_word", "topic", "headline"}
+END = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
 
 
 @pytest.fixture(scope="module")
@@ -20,33 +31,90 @@ def tagger():
     return Tagger(load_registry(DATA))
 
 
-def test_fixture_covers_the_twenty_samples():
-    articles = load_labelled()
-    assert len(articles) == 20
-    assert sum(a.headline is None for a in articles) == 10
+@pytest.fixture
+def tiny(tmp_path):
+    """Two labelled untitled articles in one dump, with labels an editor might write."""
+    (tmp_path / "untitled_01.txt").write_text(
+        "Meta has agreed to buy the Belgian start-up Quillpay for $2 billion.\n"
+        "Facebook's owner said Quillpay's staff would join Meta in Brussels.\n"
+        f"{END}\n"
+        "The European Commission has fined Visa €10 million over payment card fees in Italy.\n"
+        f"Visa said it would appeal.\n{END}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tiny.yaml").write_text(
+        """articles:
+- dump: untitled_01.txt
+  position: 1
+  starts: Meta has agreed to buy the Belgian start-up Quillpay
+  headline: Meta to buy Belgian start-up Quillpay for $2 billion
+  companies: [Facebook, Quillpay, Zentro]
+  optional_companies: []
+  organisations: []
+  threat_actors: []
+  countries: [Belgium]
+  topics: [Payments and fintech]
+  optional_topics: []
+  classes: [cue]
+- dump: untitled_01.txt
+  position: 2
+  starts: The European Commission has fined Visa
+  headline: EU fines Visa €10 million over card fees
+  companies: [Visa]
+  optional_companies: []
+  organisations: [European Commission]
+  threat_actors: []
+  countries: [European Union, Italy]
+  topics: [Competition and antitrust, Payments and fintech]
+  optional_topics: [Digital policy and regulation]
+  classes: [ordinary_word]
+""",
+        encoding="utf-8",
+    )
+    return load_labelled(tmp_path / "tiny.yaml", tmp_path)
 
 
-def test_evaluation_sets_are_large_split_and_cover_every_class():
-    dev, dev2, blind2 = (load_labelled(*SETS[name]) for name in ("dev", "dev2", "blind2"))
-    assert len(dev) + len(dev2) >= 120 and len(blind2) >= 40  # round 1's blind third is now dev2
-    for articles in (dev, dev2, blind2):
-        assert {a.headline is None for a in articles} == {True, False}  # both dump layouts
-        assert all(a.label["headline"] and a.label["topics"] for a in articles)
-    assert set(Counter(c for a in dev + dev2 for c in a.label["classes"])) == CLASSES
-    assert set(Counter(c for a in blind2 for c in a.label["classes"])) == CLASSES
+def test_scores_on_a_tiny_labelled_set(tiny, tagger):
+    scores = evaluate_tags(tiny, tagger)
+    # Labels may use aliases (Facebook for Meta); Zentro is labelled but not in the text: one miss.
+    companies = scores["companies"]
+    assert (companies.true_pos, companies.false_pos, companies.false_neg) == (3, 0, 1)
+    assert companies.precision == 1.0 and companies.recall == pytest.approx(0.75)
+    assert companies.f1 == pytest.approx(2 * 0.75 / 1.75)
+    assert scores["companies/cue"].recall == pytest.approx(2 / 3)  # per error class: only article 1
+    assert scores["companies/ordinary_word"].f1 == 1.0
+    assert scores["countries"].f1 == 1.0 and scores["countries"].true_pos == 3
+    assert scores["organisations"].true_pos == 1
+    assert "untitled_01.txt#1: missing ['zentro']" in companies.misses
 
 
-def test_labels_use_known_topics_and_never_call_a_threat_actor_a_company(tagger):
-    topics = {t.name for t in tagger.registry.topics}
-    for article in [a for name in ("dev", "dev2", "blind2") for a in load_labelled(*SETS[name])]:
-        assert set(article.label["topics"] + article.label["optional_topics"]) <= topics, article.where
-        assert not set(article.label["threat_actors"]) & set(article.label["companies"]), article.where
+def test_optional_names_count_neither_way():
+    score = Score()
+    score.add("a#1", expected={"meta"}, got={"meta", "instagram", "acme"}, optional={"instagram", "whatsapp"})
+    assert (score.true_pos, score.false_pos, score.false_neg) == (1, 1, 0)
+    assert score.misses == ["a#1: extra ['acme']"]
+    empty = Score()
+    assert (empty.precision, empty.recall) == (1.0, 1.0)
 
 
-def test_company_and_topic_targets_are_met_on_the_samples(tagger):
-    scores = evaluate_tags(load_labelled(), tagger)
-    assert scores["companies"].precision >= 0.95 and scores["companies"].f1 >= 0.93
-    assert scores["topics"].precision >= 0.8 and scores["topics"].recall >= 0.9
+def test_headline_figures_on_the_tiny_set(tiny):
+    figures = evaluate_headlines(tiny)
+    assert len(figures.lines) == 2 and figures.passed == 2
+    assert 0.3 < figures.overlap <= 1.0
+    assert all(line.startswith("ok") for line in figures.lines)
+
+
+def test_speed_is_measured_per_10000_articles(tiny, tagger):
+    seconds = seconds_per_10000(tiny, tagger, budget=0.05)
+    assert 0 < seconds < 60
+
+
+def test_rouge_1_f_of_two_headlines():
+    assert token_f1(
+        "Qantas breach exposes 5.7 million customers", "Qantas data breach exposes 5.7 million customers"
+    ) == pytest.approx(2 * 6 / 13)
+    assert token_f1("Completely different", "Nothing shared") == 0.0
+    assert token_f1("Meta buys Quillpay", "meta BUYS quillpay") == 1.0
 
 
 def test_headline_rules():
@@ -60,15 +128,43 @@ def test_headline_rules():
     assert "no finite verb" in headline_problems("Coalition of police agencies led by national crime unit")
 
 
-def test_token_overlap_of_headlines():
-    assert token_f1(
-        "Qantas breach exposes 5.7 million customers", "Qantas data breach exposes 5.7 million customers"
-    ) == pytest.approx(2 * 6 / 13)
-    assert token_f1("Completely different", "Nothing shared") == 0.0
+def test_fixture_covers_the_twenty_samples():
+    articles = load_labelled()
+    assert len(articles) == 20
+    assert sum(a.headline is None for a in articles) == 10
+    assert all("countries" in a.label for a in articles)
 
 
-def test_the_script_prints_figures_and_exits_0(capsys):
+def test_evaluation_sets_are_large_split_and_cover_every_class():
+    sets = {name: load_labelled(*SETS[name]) for name in ("dev", "dev2", "blind2", "dev3", "blind3")}
+    assert sum(len(articles) for articles in sets.values()) >= 200
+    assert len(sets["dev3"]) >= 30 and len(sets["blind3"]) >= 15
+    for articles in sets.values():
+        assert {a.headline is None for a in articles} == {True, False}  # both dump layouts
+        assert all(a.label["headline"] and a.label["topics"] for a in articles)
+    for name in ("dev3", "blind3"):
+        assert set(Counter(c for a in sets[name] for c in a.label["classes"])) == CLASSES, name
+
+
+def test_labels_use_known_topics_and_countries_and_never_call_a_threat_actor_a_company(tagger):
+    topics = {t.name for t in tagger.registry.topics}
+    countries = {c.name for c in tagger.registry.countries}
+    for article in [a for name in SETS if name != "samples" for a in load_labelled(*SETS[name])]:
+        assert set(article.label["topics"] + article.label["optional_topics"]) <= topics, article.where
+        assert set(article.label["countries"]) <= countries, article.where
+        assert not set(article.label["threat_actors"]) & set(article.label["companies"]), article.where
+
+
+def test_company_topic_and_country_targets_are_met_on_the_samples(tagger):
+    scores = evaluate_tags(load_labelled(), tagger)
+    assert scores["companies"].precision >= 0.95 and scores["companies"].f1 >= 0.93
+    assert scores["topics"].precision >= 0.9 and scores["topics"].recall >= 0.9
+    assert scores["countries"].f1 >= 0.9
+
+
+def test_the_script_prints_every_figure_and_keeps_blind3_out_by_default(capsys):
     assert main(["-v", "--set", "samples"]) == 0
     out = capsys.readouterr().out
-    assert "companies" in out and "F1" in out and "headlines of untitled articles" in out
-    assert "== blind2" not in out
+    for figure in ("companies", "countries", "topics", "headlines of untitled articles", "ROUGE-1 F", "per 10,000"):
+        assert figure in out
+    assert "== blind3" not in out

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.evaluate import headline_problems
+from benchmarks.evaluate import headline_problems
 from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
 
 # The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.
@@ -375,3 +375,32 @@ def test_verbs_the_lexicon_lacks_still_take_headline_tense():
         derive_headline(["A failure in the AWS region knocked out thousands of apps."])
         == "Failure in AWS region knocks out thousands of apps"
     )
+
+
+def test_when_the_sayer_leaves_no_room_the_headline_is_what_was_said():
+    headline = derive_headline(
+        [
+            "Zentrohealth Group has said the ransomware attack on its Orbix Pharmacy unit in March 2025 exposed the "
+            "personal and medical records of about 12 million patients across three countries."
+        ]
+    )
+    assert headline.startswith("Ransomware attack on") and " exposes " in headline
+    assert "March" not in headline and headline_problems(headline) == []
+
+
+def test_an_aside_on_a_listed_subject_is_neither_the_verb_nor_kept():
+    headline = derive_headline(
+        [
+            "Police in Ruritania, Fenland and Borduria, supported by Interpol, have dismantled a fake investment "
+            "call centre, arresting nine suspects."
+        ]
+    )
+    assert headline == "Police in Ruritania, Fenland and Borduria dismantle fake investment call centre"
+
+
+def test_verbs_of_deals_and_courts_are_known():
+    assert derive_headline(["Quillpay and Orbix abandoned their planned merger on Friday."]).startswith(
+        "Quillpay and Orbix abandon"
+    )
+    assert headline_problems("Quillpay and Orbix abandon their merger") == []
+    assert "what was said is cut before its verb" in headline_problems("Orbix says attack on its payments unit")

@@ -95,3 +95,25 @@ def test_sector_topics_must_name_a_topic(tmp_path):
     write(tmp_path, companies="- {name: Quillpay, topics: [Payment]}\n")
     with pytest.raises(ContentError, match="'Payment', which topics.yaml does not have"):
         load_registry(tmp_path)
+
+
+def test_countries_come_from_iso_3166_with_the_data_file_s_demonyms(registry):
+    by_code = {c.code: c for c in registry.countries}
+    assert len(by_code) >= 250  # every ISO 3166-1 country, and the EU
+    assert by_code["BE"].name == "Belgium" and "Belgian" in by_code["BE"].demonyms
+    assert by_code["KR"].name == "South Korea" and "Korea, Republic of" not in by_code["KR"].names
+    assert {"United States of America", "US", "America"} <= set(by_code["US"].names)
+    assert by_code["EU"].name == "European Union"
+
+
+def test_a_bad_country_code_or_field_points_at_its_line(tmp_path):
+    write(tmp_path, countries="countries:\n  BE: {demonyms: [Belgian]}\n  XQ: {demonyms: [Nowhere]}\n")
+    with pytest.raises(ContentError, match="'XQ' is not an ISO 3166-1 alpha-2 country code") as err:
+        load_registry(tmp_path)
+    assert err.value.line == 3
+    write(tmp_path, countries="countries:\n  BE: {adjectives: [Belgian]}\n")
+    with pytest.raises(ContentError, match=r"unknown field\(s\): adjectives"):
+        load_registry(tmp_path)
+    write(tmp_path, countries="regions:\n  EU: {names: [EU]}\n")
+    with pytest.raises(ContentError, match="region 'EU' needs a name"):
+        load_registry(tmp_path)

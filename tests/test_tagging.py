@@ -247,3 +247,129 @@ def test_a_topic_the_lead_names_needs_less_evidence_than_one_the_body_mentions(t
     assert tagger.tag("", lead).topics == ("Cybersecurity",)
     body = ["Acme opened a store in Leeds.", "Hackers once hit it, and staff had to reset every password."]
     assert tagger.tag("", body).topics == ()
+
+
+def countries(tagger, *paragraphs, title=""):
+    return tagger.tag(title, list(paragraphs)).countries
+
+
+def test_countries_by_name_short_form_and_demonym_most_named_first(tagger):
+    assert countries(tagger, "Regulators in Portugal and the U.S. fined a Belgian insurer. Portugal appealed.") == (
+        "Portugal",
+        "United States",
+        "Belgium",
+    )
+    assert countries(tagger, "A Chinese carmaker opened a plant; the UK and Britain welcomed it.") == (
+        "United Kingdom",
+        "China",
+    )
+    assert countries(tagger, "Seoul said South Korea and Korea agreed with the Russian Federation.") == (
+        "South Korea",
+        "Russia",
+    )
+
+
+def test_the_eu_is_a_region_named_also_by_its_institutions(tagger):
+    assert countries(tagger, "The European Commission opened a case.") == ("European Union",)
+    assert countries(tagger, "EU ministers met; Europe and European users were mentioned.") == ("European Union",)
+
+
+def test_cities_company_names_languages_and_other_places_are_not_countries(tagger):
+    assert countries(tagger, "A court in Madrid and a lab in Lyon ruled on Tuesday.") == ()
+    assert countries(tagger, "British Airways and Bank of America signed a deal.") == ()
+    assert countries(tagger, "A Russian-speaking gang hit firms in New Jersey, New Mexico and North America.") == ()
+    assert countries(tagger, "The Competition Commission of India fined the company.") == ("India",)
+
+
+def test_a_name_that_is_also_a_word_needs_a_second_form(tagger):
+    assert countries(tagger, "Michael Jordan spoke to Chad Smith in Georgia.") == ()
+    assert countries(tagger, "Georgia's parliament passed a law, the Georgian premier said.") == ("Georgia",)
+
+
+def test_investors_a_round_was_raised_from_are_companies(tagger):
+    tags = tagger.tag("", ["Quillpay had raised $40 million from Brightwater Partners, Orbix and Zentro Ventures."])
+    assert {"Brightwater Partners", "Orbix", "Zentro Ventures"} <= set(tags.companies)
+
+
+def test_a_named_unit_or_division_of_a_firm_is_a_company(tagger):
+    tags = tagger.tag("", ["The attack hit its Kappa Health unit and Orbix's Zentro division, not its CRM unit."])
+    assert set(tags.discovered) == {"Kappa Health", "Zentro"}
+
+
+def test_firm_nouns_in_apposition_and_groups_that_are_no_firms(tagger):
+    tags = tagger.tag("", ["Brightline, a designer of server chips, and the brewing group Hopwell signed a deal."])
+    assert {"Brightline", "Hopwell"} <= set(tags.discovered)
+    assert companies(tagger, "The hacking group Grey Vixen and the advocacy group Fair Code spoke.") == ()
+
+
+def test_a_firm_whose_name_shares_a_word_with_another_is_not_taken_for_a_person(tagger):
+    text = "Orbix Natural Foods, the main supplier for Whole Foods Market, was hit. Whole Foods said shelves were bare."
+    assert "Orbix Natural Foods" in companies(tagger, text)
+
+
+def test_a_leading_word_that_belongs_to_the_name_is_kept(tagger):
+    text = ["Under Pressure Apparel is investigating a breach.", "Data of Under Pressure Apparel customers leaked."]
+    assert companies(tagger, *text) == ("Under Pressure Apparel",)
+
+
+def test_the_lead_subject_with_a_corporate_word_counts_when_its_core_recurs(tagger):
+    text = ["Zentrohealth Group has said an attack exposed data.", "Zentrohealth paid a ransom."]
+    assert companies(tagger, *text) == ("Zentrohealth Group",)
+
+
+def test_short_forms_of_a_known_longer_name_and_demonyms_are_not_new_firms(tagger):
+    tags = tagger.tag("", ["Epic Games won. A French court said Epic could return, the Spanish regulator agreed."])
+    assert tags.companies == ("Epic Games",) and tags.discovered == ()
+
+
+def topics(tagger, *paragraphs, title=""):
+    return tagger.tag(title, list(paragraphs)).topics
+
+
+def test_a_breach_at_a_payments_firm_is_also_a_payments_story(tagger):
+    found = topics(
+        tagger,
+        "Quillpay, a Lisbon payments start-up, said hackers stole card numbers and email addresses of 40,000 "
+        "customers.",
+        "The company said payment cards would be reissued.",
+    )
+    assert {"Payments and fintech", "Cybersecurity", "Data protection and privacy"} <= set(found)
+
+
+def test_a_regulator_s_fine_is_about_its_field_not_digital_policy(tagger):
+    found = topics(
+        tagger,
+        "The Ruritanian data protection authority has fined Orbix €3 million for processing personal data "
+        "without consent.",
+        "The regulator said Orbix must delete the data.",
+    )
+    assert found == ("Data protection and privacy",)
+
+
+def test_competition_cases_in_plain_words_and_age_limits_are_recognised(tagger):
+    assert "Competition and antitrust" in topics(
+        tagger,
+        "Ruritania's markets watchdog has fined Orbix, finding that it imposed unfair terms on hotels and kept "
+        "would-be rivals from gaining ground.",
+    )
+    assert "Online safety and child protection" in topics(
+        tagger, "Ruritania will ban social media for children under 15 and require platforms to verify users' ages."
+    )
+
+
+def test_a_model_launch_by_a_platform_is_an_ai_story(tagger):
+    found = topics(tagger, "Orbix has released Zeta 2, its new large language model.", title="Orbix launches Zeta 2")
+    assert found[0] == "Artificial intelligence"
+
+
+def test_threat_actors_named_by_themselves_by_the_text_or_by_a_vendor_code(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "A group calling itself Grey Vixen claimed the attack on Quillpay, a payments start-up.",
+            "The Moth Kingdom ransomware gang and the extortion group Velvet Hand were blamed; analysts track them "
+            "as FIN13, DEV-1234 and GTG-2001.",
+        ],
+    )
+    assert set(tags.threat_actors) == {"Grey Vixen", "Moth Kingdom", "Velvet Hand", "FIN13", "DEV-1234", "GTG-2001"}
+    assert tags.companies == ("Quillpay",)
