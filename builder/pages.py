@@ -170,7 +170,7 @@ def _in_sitemap(page: Page) -> bool:
 
 
 def _home_pages(archive: Archive, per_page: int) -> list[Page]:
-    top = {spec.name: [(term.link, term.count) for term in archive.by_count(spec)[:12]] for spec in archive.specs}
+    top = [(spec, [(term.link, term.count) for term in archive.by_count(spec)[:12]]) for spec in archive.specs]
     return [
         Page(
             p.path_of(p.number),

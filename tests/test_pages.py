@@ -149,7 +149,7 @@ def test_home_shows_the_most_active_terms_first():
         article(i, None, ["AI"] + (["Space"] if i < 2 else []), ["Apple"] if i == 0 else ["Zeta"]) for i in range(4)
     ]
     _, pages = plan(stories)
-    top = pages[""].context["top"]
+    top = {spec.name: rows for spec, rows in pages[""].context["top"]}
     assert [(t.name, count) for t, count in top["topics"]] == [("AI", 4), ("Space", 2)]
     assert [t.name for t, _ in top["companies"]] == ["Zeta", "Apple"]
 
