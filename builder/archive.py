@@ -16,8 +16,9 @@ from builder.content import Article
 from builder.registry import Registry
 from builder.urls import term_slug
 
-# How much a shared term of each front matter list weighs in related articles (others do not count).
-RELATED_WEIGHTS = {"companies": 2.0, "topics": 1.0}
+# The front matter lists related articles read, and how much a shared term of each weighs (others
+# do not count). Their relation keys always have these two lists (the build cache stores them so).
+RELATED_FIELDS = (("topics", 1.0), ("companies", 2.0))
 # Regions tagged like countries that ISO 3166-1 lists only as reserved codes.
 REGIONS = {"european union": ("European Union", "EU"), "eu": ("European Union", "EU")}
 
@@ -135,8 +136,12 @@ class Archive:
         return {(spec.name, t.name.casefold()): t for spec in self.specs for t in self.terms[spec.name]}
 
     @cached_property
-    def _related_specs(self) -> tuple[tuple[TaxonomySpec, float], ...]:
-        return tuple((spec, RELATED_WEIGHTS[spec.field]) for spec in self.specs if spec.field in RELATED_WEIGHTS)
+    def _related_specs(self) -> tuple[tuple[TaxonomySpec | None, float], ...]:
+        """(taxonomy or None when none is declared, weight) for each of RELATED_FIELDS."""
+        return tuple((self.spec_of(name), weight) for name, weight in RELATED_FIELDS)
+
+    def _related_terms(self, article: Article) -> list[tuple[list[Term], float]]:
+        return [(self.terms_of(article, spec) if spec else [], weight) for spec, weight in self._related_specs]
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(newer, older) article in reading order."""
@@ -157,8 +162,8 @@ class Archive:
             return [self.articles[self._index[slug]] for slug in known]
         i = self._index[article.slug]
         scores: dict[int, float] = {}
-        for spec, weight in sorted(self._related_specs, key=lambda sw: -sw[1]):
-            for term in self.terms_of(article, spec):
+        for terms, weight in reversed(self._related_terms(article)):  # companies first, as always
+            for term in terms:
                 share = weight / math.log2(2 + term.count)
                 positions = self._positions[id(term)]
                 centre = bisect_left(positions, i)
@@ -175,10 +180,7 @@ class Archive:
         """Per article, all that related lists read of it: its place in the reading order and
         its terms (as the registry resolved them: aliases decide which names are one term)."""
         return {
-            a.slug: (
-                reading_order(a),
-                *(tuple(t.slug for t in self.terms_of(a, spec)) for spec, _ in self._related_specs),
-            )
+            a.slug: (reading_order(a), *(tuple(t.slug for t in terms) for terms, _ in self._related_terms(a)))
             for a in self.articles
         }
 
@@ -193,11 +195,11 @@ class Archive:
             return [] if known else list(self.articles)
         changed = {slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)}
         touched = {
-            (spec.field, term)
+            (field_name, term)
             for slug in changed
             for key in (old.get(slug), new.get(slug))
             if key
-            for (spec, _), terms in zip(self._related_specs, key[1:])
+            for (field_name, _), terms in zip(RELATED_FIELDS, key[1:])
             for term in terms
         }
         return [
@@ -206,8 +208,8 @@ class Archive:
             if a.slug in changed
             or a.slug not in known
             or any(
-                (spec.field, term) in touched
-                for (spec, _), terms in zip(self._related_specs, new[a.slug][1:])
+                (field_name, term) in touched
+                for (field_name, _), terms in zip(RELATED_FIELDS, new[a.slug][1:])
                 for term in terms
             )
         ]
