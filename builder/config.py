@@ -162,8 +162,12 @@ def _check_taxonomies(specs: list[TaxonomySpec], path: Path) -> None:
                 file=path,
                 hint="use lowercase letters, digits and hyphens, and not " + ", ".join(sorted(TAKEN_FOLDERS)),
             )
-        if not spec.singular.strip() or not spec.title.strip():
-            raise ContentError(f"{where}: 'singular' and 'title' may not be empty", file=path)
+        if not is_safe_slug(spec.singular) or not spec.title.strip():
+            raise ContentError(
+                f"{where}: 'singular' must be a lowercase word and 'title' may not be empty",
+                file=path,
+                hint="singular names the search filter and the chips' class: letters, digits and hyphens",
+            )
         for key in ("name", "folder", "field", "singular"):
             other = seen.get((key, getattr(spec, key)))
             if other:

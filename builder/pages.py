@@ -108,7 +108,7 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
             "search.html",
             {
                 "title": "Search",
-                **{key: links(_terms_of_field(archive, key)) for key in ("topics", "companies")},
+                "filters": [(spec, links(archive.terms[spec.name])) for spec in archive.specs if spec.search],
                 "bundle": f"{search.FOLDER}/",
             },
         )
@@ -117,11 +117,6 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
     return pages
-
-
-def _terms_of_field(archive: Archive, field_name: str) -> list[Term]:
-    spec = archive.spec_of(field_name)
-    return archive.terms[spec.name] if spec else []
 
 
 def links(terms) -> list[TermLink]:

@@ -164,3 +164,21 @@ def test_search_indexes_organisations_and_countries_as_filters(browser, site):
     assert set(filters) >= {"topic", "company", "organisation", "country"}
     assert filters["country"]["Belgium"] > 0 and filters["organisation"]["European Commission"] > 0
     assert not problems, problems
+
+
+def test_a_reader_filters_search_by_organisation_and_country_from_the_url_and_the_form(browser, site):
+    base, _ = site
+    problems: list[str] = []
+    context, tab = _tab(browser, 1280, problems)
+    tab.goto(base + "search/?organisation=European+Commission")
+    tab.locator("#search-results li").first.wait_for()
+    assert tab.locator("#search-organisation").input_value() == "European Commission"
+    assert tab.locator("#search-status").inner_text().startswith("11 results")
+    tab.locator("#search-country").select_option("Belgium")  # the same articles name Belgium
+    tab.wait_for_function("document.querySelector('#search-results').dataset.search.includes('country')")
+    assert tab.locator("#search-status").inner_text().startswith("11 results")
+    assert "country=Belgium" in tab.url and "organisation=European+Commission" in tab.url
+    tab.locator("#search-country").select_option("France")  # no article names both
+    tab.wait_for_function("document.querySelector('#search-status').textContent.startsWith('No results')")
+    context.close()
+    assert not problems, problems

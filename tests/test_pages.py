@@ -245,11 +245,13 @@ def test_article_pages_relate_by_shared_terms_and_link_newer_and_older():
     assert (page["newer"].slug, page["older"].slug) == ("story-004", "story-002")
 
 
-def test_search_page_offers_every_topic_and_company_as_a_filter():
+def test_search_page_offers_every_term_of_every_taxonomy_with_a_filter():
     stories = [article(i, None, [f"Topic {i}"], [f"Company {i}"]) for i in range(40)]
     _, pages = plan(stories)
     search = pages[urls.SEARCH].context
-    assert len(search["topics"]) == 40 and len(search["companies"]) == 40
+    filters = {spec.singular: terms for spec, terms in search["filters"]}
+    assert list(filters) == ["topic", "company", "organisation", "country"]
+    assert len(filters["topic"]) == 40 and len(filters["company"]) == 40
     assert search["bundle"] == "pagefind/"
 
 

@@ -113,7 +113,8 @@ def test_a_declaration_replaces_the_defaults_and_known_names_need_only_their_nam
             'field = "countries"',
             "taxonomies 'countries' and 'regions' have the same field 'countries'",
         ),
-        ('[[taxonomies]]\nname = "topics"\ntitle = " "', "'singular' and 'title' may not be empty"),
+        ('[[taxonomies]]\nname = "topics"\ntitle = " "', "'title' may not be empty"),
+        ('[[taxonomies]]\nname = "topics"\nsingular = "A topic"', "'singular' must be a lowercase word"),
     ],
 )
 def test_a_bad_declaration_is_an_error_naming_site_toml(tmp_path, declaration, message):
