@@ -266,3 +266,16 @@ def test_ingest_writes_the_countries_the_tagger_returns():
     untagged = SimpleNamespace(topics=[], companies=[], organisations=[])  # a tagger without countries
     meta, _, _ = split_front_matter(to_markdown(raw, "T", "t", untagged, DumpMeta()), Path("t.md"))
     assert "countries" not in meta
+
+
+def test_counts_read_right_in_the_singular_and_the_plural(tagged_site):
+    """One filter (`plural`) words every count: term pages, overviews, charts and the archive."""
+    assert "1 article ·" in _page(tagged_site, "organisations/europol")
+    assert "3 articles ·" in _page(tagged_site, "organisations/european-commission")
+    assert re.search(
+        r"<p class=\"meta\">1 country ·|<p class=\"meta\">\d+ countries ·", _page(tagged_site, "countries")
+    )
+    assert '<span class="visually-hidden"> article</span>' in _page(tagged_site, "organisations")
+    assert "1 article</p>" in _page(tagged_site, "archive/2025/01")
+    assert "2 articles</p>" in _page(tagged_site, "archive/2025/03")
+    assert re.search(r">2025</a> <span class=\"count\">4 articles</span>", _page(tagged_site, "archive"))
