@@ -1,4 +1,4 @@
-"""The Archive: articles in reading order, their terms (topics, companies), and relations."""
+"""The Archive: articles in reading order, their terms (one list per declared taxonomy), and relations."""
 
 from __future__ import annotations
 
@@ -9,23 +9,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 
+import pycountry
+
+from builder.config import DEFAULT_TAXONOMIES, TERM_FIELDS, TaxonomySpec
 from builder.content import Article
 from builder.registry import Registry
 from builder.urls import term_slug
 
-
-@dataclass(frozen=True)
-class TaxonomySpec:
-    """One kind of term: which front matter field holds it and where its pages live."""
-
-    field: str  # front matter key, also the folder of its pages: "topics", "companies"
-    singular: str
-    title: str
-
-
-TOPICS = TaxonomySpec("topics", "topic", "Topics")
-COMPANIES = TaxonomySpec("companies", "company", "Companies")
-TAXONOMIES = (TOPICS, COMPANIES)
+# The front matter lists related articles read, and how much a shared term of each weighs (others
+# do not count). Their relation keys always have these two lists (the build cache stores them so).
+RELATED_FIELDS = (("topics", 1.0), ("companies", 2.0))
+# Regions tagged like countries that ISO 3166-1 lists only as reserved codes.
+REGIONS = {"european union": ("European Union", "EU"), "eu": ("European Union", "EU")}
 
 
 @dataclass(frozen=True)
@@ -42,15 +37,29 @@ class TermLink:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the registry says about a term beyond its name (what its page shows)."""
+
+    slug: str
+    name: str
+    description: str = ""
+    website: str = ""
+    parent: str = ""  # the name of the company it is part of
+    children: tuple[str, ...] = ()  # names of the companies part of it
+    code: str = ""  # ISO 3166-1 alpha-2 code of a country
+
+
 @dataclass(eq=False)
 class Term:
-    """A topic or a company, with its articles in reading order (newest first)."""
+    """A term of one taxonomy, with its articles in reading order (newest first)."""
 
     spec: TaxonomySpec
     name: str
     slug: str
     description: str = ""
     articles: list[Article] = field(default_factory=list)
+    known: Known | None = None
 
     @property
     def count(self) -> int:
@@ -70,13 +79,19 @@ class Listed:
     topics: tuple[TermLink, ...]
     companies: tuple[TermLink, ...]
 
+    @property
+    def groups(self) -> tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]:
+        """(taxonomy, terms) of its chips."""
+        return tuple((links[0].spec, links) for links in (self.topics, self.companies) if links)
+
 
 @dataclass
 class Archive:
     """Everything the page planner needs, computed once from the articles."""
 
     articles: list[Article]
-    terms: dict[str, list[Term]]  # taxonomy field -> terms sorted by slug
+    terms: dict[str, list[Term]]  # taxonomy name -> terms sorted by slug
+    specs: tuple[TaxonomySpec, ...] = DEFAULT_TAXONOMIES
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
     _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
@@ -85,20 +100,48 @@ class Archive:
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
-        return self._terms_of.get((article.slug, spec.field), [])
+        return self._terms_of.get((article.slug, spec.name), [])
+
+    def spec_of(self, field_name: str) -> TaxonomySpec | None:
+        """The declared taxonomy reading a front matter list, if any."""
+        return next((spec for spec in self.specs if spec.field == field_name), None)
+
+    def groups(self, article: Article) -> list[tuple[TaxonomySpec, list[TermLink]]]:
+        """(taxonomy, terms) for every taxonomy the article has terms in, in declaration order."""
+        return [(spec, [t.link for t in terms]) for spec in self.specs if (terms := self.terms_of(article, spec))]
 
     def listed(self, article: Article) -> Listed:
-        """The article with its terms, made once per article."""
+        """The article with its topic and company terms (listing chips), made once per article."""
         entry = self._listed.get(article.slug)
         if entry is None:
             entry = self._listed[article.slug] = Listed(
-                article, *(tuple(t.link for t in self.terms_of(article, spec)) for spec in (TOPICS, COMPANIES))
+                article,
+                *(
+                    tuple(t.link for t in self.terms_of(article, spec)) if spec else ()
+                    for spec in map(self.spec_of, ("topics", "companies"))
+                ),
             )
         return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:
         """Terms with the most articles first; ties A–Z."""
-        return sorted(self.terms[spec.field], key=lambda t: (-t.count, t.slug))
+        return sorted(self.terms[spec.name], key=lambda t: (-t.count, t.slug))
+
+    def term(self, spec: TaxonomySpec, name: str) -> Term | None:
+        """The term of `spec` called `name` (canonical, as the registry gives it), if any article has it."""
+        return self._by_name.get((spec.name, name.casefold()))
+
+    @cached_property
+    def _by_name(self) -> dict[tuple[str, str], Term]:
+        return {(spec.name, t.name.casefold()): t for spec in self.specs for t in self.terms[spec.name]}
+
+    @cached_property
+    def _related_specs(self) -> tuple[tuple[TaxonomySpec | None, float], ...]:
+        """(taxonomy or None when none is declared, weight) for each of RELATED_FIELDS."""
+        return tuple((self.spec_of(name), weight) for name, weight in RELATED_FIELDS)
+
+    def _related_terms(self, article: Article) -> list[tuple[list[Term], float]]:
+        return [(self.terms_of(article, spec) if spec else [], weight) for spec, weight in self._related_specs]
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(newer, older) article in reading order."""
@@ -119,8 +162,8 @@ class Archive:
             return [self.articles[self._index[slug]] for slug in known]
         i = self._index[article.slug]
         scores: dict[int, float] = {}
-        for spec, weight in ((COMPANIES, 2.0), (TOPICS, 1.0)):
-            for term in self.terms_of(article, spec):
+        for terms, weight in reversed(self._related_terms(article)):  # companies first, as always
+            for term in terms:
                 share = weight / math.log2(2 + term.count)
                 positions = self._positions[id(term)]
                 centre = bisect_left(positions, i)
@@ -137,7 +180,7 @@ class Archive:
         """Per article, all that related lists read of it: its place in the reading order and
         its terms (as the registry resolved them: aliases decide which names are one term)."""
         return {
-            a.slug: (reading_order(a), *(tuple(t.slug for t in self.terms_of(a, spec)) for spec in TAXONOMIES))
+            a.slug: (reading_order(a), *(tuple(t.slug for t in terms) for terms, _ in self._related_terms(a)))
             for a in self.articles
         }
 
@@ -152,11 +195,11 @@ class Archive:
             return [] if known else list(self.articles)
         changed = {slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)}
         touched = {
-            (spec.field, term)
+            (field_name, term)
             for slug in changed
             for key in (old.get(slug), new.get(slug))
             if key
-            for spec, terms in zip(TAXONOMIES, key[1:])
+            for (field_name, _), terms in zip(RELATED_FIELDS, key[1:])
             for term in terms
         }
         return [
@@ -164,13 +207,17 @@ class Archive:
             for a in self.articles
             if a.slug in changed
             or a.slug not in known
-            or any((spec.field, term) in touched for spec, terms in zip(TAXONOMIES, new[a.slug][1:]) for term in terms)
+            or any(
+                (field_name, term) in touched
+                for (field_name, _), terms in zip(RELATED_FIELDS, new[a.slug][1:])
+                for term in terms
+            )
         ]
 
     def listing_signature(self) -> str:
         """A hash of everything but the bodies: what listings, chips and links can show."""
         return _signature(
-            (a.slug, a.title, a.date, a.summary, a.topics, a.companies, a.organisations, a.source, a.aliases)
+            (a.slug, a.title, a.date, a.summary, *(getattr(a, f) for f in TERM_FIELDS), a.source, a.aliases)
             for a in self.articles
         )
 
@@ -202,48 +249,89 @@ def reading_order(article: Article) -> tuple:
     return (1, 0, source.file if source else "\uffff", source.position if source else 0, article.slug)
 
 
-def build_archive(articles: list[Article], registry: Registry) -> Archive:
+def build_archive(
+    articles: list[Article], registry: Registry, specs: tuple[TaxonomySpec, ...] = DEFAULT_TAXONOMIES
+) -> Archive:
     """Order the articles and gather each taxonomy's terms (merging spellings of one name)."""
     ordered = sorted(articles, key=reading_order)
-    archive = Archive(ordered, {spec.field: [] for spec in TAXONOMIES})
+    archive = Archive(ordered, {spec.name: [] for spec in specs}, specs)
     archive._index = {a.slug: i for i, a in enumerate(ordered)}
-    for spec in TAXONOMIES:
+    for spec in specs:
+        lookup = _lookup(spec, registry)
         by_slug: dict[str, Term] = {}
-        slugs: dict[str, str] = {}  # name as written -> term slug, computed once per name
+        known: dict[str, Known | None] = {}  # name as written -> registry entry, looked up once per name
         for article in ordered:
             mine: list[Term] = []
-            for name in getattr(article, spec.field):
-                slug = slugs.get(name) or slugs.setdefault(name, _term_slug(spec, name, registry))
+            for name in getattr(article, spec.field, ()):
+                entry = known[name] if name in known else known.setdefault(name, lookup(name))
+                slug = entry.slug if entry else term_slug(name)
                 term = by_slug.get(slug)
                 if term is None:
-                    term = _new_term(spec, name, registry)
-                    by_slug[term.slug] = term
+                    term = by_slug[slug] = (
+                        Term(spec, entry.name, slug, entry.description, known=entry)
+                        if entry
+                        else Term(spec, name, slug)
+                    )
                 if term not in mine:
                     mine.append(term)
                     term.articles.append(article)
-            archive._terms_of[(article.slug, spec.field)] = mine
-        archive.terms[spec.field] = sorted(by_slug.values(), key=lambda t: t.slug)
+            archive._terms_of[(article.slug, spec.name)] = mine
+        archive.terms[spec.name] = sorted(by_slug.values(), key=lambda t: t.slug)
         archive._positions.update({id(t): [archive._index[a.slug] for a in t.articles] for t in by_slug.values()})
     return archive
 
 
-def _known(spec: TaxonomySpec, name: str, registry: Registry):
-    """The registry's topic or company entry for a name (or alias), if any."""
-    return registry.topic(name) if spec is TOPICS else registry.company(name)
+def _lookup(spec: TaxonomySpec, registry: Registry):
+    """name as written -> Known (or None when the registry does not know it), for `spec.registry`."""
+    if spec.registry == "topics.yaml":
+
+        def topic(name: str) -> Known | None:
+            found = registry.topic(name)
+            return found and Known(found.slug, found.name, found.description)
+
+        return topic
+    if spec.registry == "companies.yaml":
+        children: dict[str, list[str]] = {}
+        for entry in getattr(registry, "companies", ()):
+            if entry.parent:
+                children.setdefault(entry.parent, []).append(entry.name)
+
+        def company(name: str) -> Known | None:
+            found = registry.company(name)
+            return found and Known(
+                found.slug,
+                found.name,
+                website=found.website or "",
+                parent=found.parent or "",
+                children=tuple(sorted(children.get(found.name, ()), key=str.casefold)),
+            )
+
+        return company
+    if spec.registry == "organisations.yaml":
+        forms = {
+            form.casefold(): entry.name
+            for entry in getattr(registry, "organisation_entries", ())
+            for form in (entry.name, *entry.aliases)
+        }
+
+        def organisation(name: str) -> Known | None:
+            found = forms.get(name.strip().casefold())
+            return found and Known(term_slug(found), found)
+
+        return organisation
+    if spec.registry == "iso-3166":
+        return country
+    return lambda name: None
 
 
-def _term_slug(spec: TaxonomySpec, name: str, registry: Registry) -> str:
-    known = _known(spec, name, registry)
-    return known.slug if known else term_slug(name)
-
-
-def _new_term(spec: TaxonomySpec, name: str, registry: Registry) -> Term:
-    known = _known(spec, name, registry)
-    if known is None:
-        return Term(spec, name, term_slug(name))
-    description = known.description if spec is TOPICS else _company_description(known)
-    return Term(spec, known.name, known.slug, description)
-
-
-def _company_description(company) -> str:
-    return f"Part of {company.parent}." if company.parent else ""
+def country(name: str) -> Known | None:
+    """A country by any ISO 3166-1 name or code (pycountry), named by its common name; or a region."""
+    region = REGIONS.get(name.strip().casefold())
+    if region:
+        return Known(term_slug(region[0]), region[0], code=region[1])
+    try:
+        found = pycountry.countries.lookup(name.strip())
+    except LookupError:
+        return None
+    common = getattr(found, "common_name", None) or found.name
+    return Known(term_slug(common), common, code=found.alpha_2)

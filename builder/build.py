@@ -148,7 +148,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
         report.articles = len(articles)
     with phase("plan"):
-        archive = build_archive(articles, registry)
+        archive = build_archive(articles, registry, config.taxonomies)
         templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
         # Everything pages show besides article bodies. While it stays the same, edited bodies
         # need only the pages that show them: that is the dependency map.
@@ -267,7 +267,7 @@ def clean(config: Config) -> tuple[int, list[str]]:
 
 
 def site_of(config: Config) -> Site:
-    return Site(config.title, config.description, config.language, config.base_url)
+    return Site(config.title, config.description, config.language, config.base_url, config.taxonomies)
 
 
 def input_signature(config: Config, code: str, content: dict) -> str:

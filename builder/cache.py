@@ -167,12 +167,13 @@ def _str_map(value) -> dict[str, str]:
 def _article_entry(value) -> tuple:
     """A (stat key, `Article.row()`) pair as the build made it (checks inlined: 50,000 rows)."""
     (size, mtime, ctime, inode), row = value
-    slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
+    slug, title, day, summary, topics, companies, organisations, countries, source, aliases, warnings, digest = row
     _need(
         type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is int
-        and type(topics) is type(companies) is type(organisations) is type(aliases) is type(warnings) is list
+        and type(topics) is type(companies) is type(organisations) is type(countries) is list
+        and type(aliases) is type(warnings) is list
     )
-    "".join((slug, title, summary, digest, *topics, *companies, *organisations, *aliases, *warnings))
+    "".join((slug, title, summary, digest, *topics, *companies, *organisations, *countries, *aliases, *warnings))
     if source is not None:
         file, position, name, url = source
         _need(
@@ -190,6 +191,7 @@ def _article_entry(value) -> tuple:
         tuple(topics),
         tuple(companies),
         tuple(organisations),
+        tuple(countries),
         source,
         tuple(aliases),
         tuple(warnings),

@@ -118,11 +118,11 @@ MAX_TITLE = 300
 # Every tag is a page, a feed entry and a related-articles key: a scraped list of 1,000 names
 # would cost minutes. Ingest writes at most this many too.
 MAX_TAGS = 50
-TAG_KEYS = ("topics", "companies", "organisations")
+TAG_KEYS = ("topics", "companies", "organisations", "countries")
 # reprlib looks at a few items and levels only: a huge or self-repeating value costs nothing to show.
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
-KNOWN_KEYS = ("title", "slug", "date", "summary", "topics", "companies", "organisations", "source", "aliases")
+KNOWN_KEYS = ("title", "slug", "date", "summary", *TAG_KEYS, "source", "aliases")
 # A date, optionally with a time after it ("2026-03-19", "2026-03-19T10:00:00Z", "2026-03-19 10:00").
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
 _LINK_SCHEMES = ("http://", "https://")
@@ -151,6 +151,7 @@ class Article:
     topics: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
     source: Source | None = None
     aliases: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -168,6 +169,7 @@ class Article:
             self.topics,
             self.companies,
             self.organisations,
+            self.countries,
             (source.file, source.position, source.name, source.url) if source else None,
             self.aliases,
             self.warnings,
@@ -177,7 +179,7 @@ class Article:
     @classmethod
     def from_row(cls, row: tuple, path: Path, body: str | None = None, html: str | None = None) -> Article:
         """The article `row()` stood for, its file at `path`; without its body unless given."""
-        slug, title, day, summary, topics, companies, organisations, source, aliases, warnings, digest = row
+        slug, title, day, summary, topics, companies, organisations, countries, source, aliases, warnings, digest = row
         return cls(
             slug,
             title,
@@ -188,6 +190,7 @@ class Article:
             topics,
             companies,
             organisations,
+            countries,
             Source(*source) if source else None,
             aliases,
             warnings,
@@ -311,6 +314,7 @@ def read_article(path: Path, text: str) -> Article:
         topics=_names(meta, "topics", fail),
         companies=_names(meta, "companies", fail),
         organisations=_names(meta, "organisations", fail),
+        countries=_names(meta, "countries", fail),
         source=_source(meta.get("source"), fail),
         aliases=_aliases(meta, fail),
         warnings=tuple(warnings),

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from builder import search, urls
-from builder.archive import COMPANIES, TAXONOMIES, TOPICS, Archive, Listed, TaxonomySpec, Term, TermLink
+from builder.archive import Archive, Listed, Term, TermLink
+from builder.config import TaxonomySpec
 from builder.content import Article
 
 
@@ -51,6 +52,7 @@ class Bar:
     height: float
     label: str  # "March 2026"
     count: int
+    path: str | None  # the month's archive page (None for a month without articles)
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,26 @@ class Chart:
 
     width: int
     height: int
+    left: float  # x of the plot's left edge: the value labels sit left of it
     baseline: float
     bars: tuple[Bar, ...]
     ticks: tuple[tuple[float, str, str], ...]  # (x, SVG text-anchor, text) of the labels under the bars
-    summary: str  # the text alternative
+    values: tuple[tuple[float, int], ...]  # (y, count) of the value axis's labels and grid lines
+    total: int  # dated articles charted
+    first: str  # "March 2026": the first and last month charted
+    last: str
+    peak: tuple[str, int]  # (month, count) of the busiest month
     counts: tuple[tuple[str, int], ...]  # (month, count) of months with articles, for the table
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a term page shows beyond its name: registry facts and linked relatives."""
+
+    website: str = ""  # an http(s) address
+    parent: TermLink | str | None = None  # the term it is part of: a link when it has a page
+    children: tuple[TermLink | str, ...] = ()  # terms part of it: links when they have pages
+    code: str = ""  # ISO 3166-1 code of a country
 
 
 def paginate(items: list, per_page: int, base: str):
@@ -79,9 +96,9 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
     pages += _home_pages(archive, per_page)
     pages += [_article_page(archive, a) for a in archive.articles]
     pages += _alias_pages(archive)
-    for spec in TAXONOMIES:
+    for spec in archive.specs:
         pages += _overview_pages(archive, spec)
-        for term in archive.terms[spec.field]:
+        for term in archive.terms[spec.name]:
             pages += _term_pages(archive, term, per_page)
     pages += _feed_pages(archive, per_page)
     pages += _archive_pages(archive, per_page)
@@ -91,8 +108,7 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
             "search.html",
             {
                 "title": "Search",
-                "topics": links(archive.terms[TOPICS.field]),
-                "companies": links(archive.terms[COMPANIES.field]),
+                "filters": [(spec, links(archive.terms[spec.name])) for spec in archive.specs if spec.search],
                 "bundle": f"{search.FOLDER}/",
             },
         )
@@ -120,20 +136,22 @@ def plan_body_pages(archive: Archive, slugs: set[str], per_page: int) -> list[Pa
 
 
 def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
-    """The site's Atom feed and one per topic and company: the newest `per_page` articles each."""
+    """The site's Atom feed and one per term of taxonomies with feeds: the newest `per_page` articles each."""
     entries = tuple(archive.articles[:per_page])
     pages = [Page(urls.FEED, "feed:", {"title": None, "path": urls.HOME, "feed_path": urls.FEED}, entries, entries)]
-    for spec in TAXONOMIES:
-        for term in archive.terms[spec.field]:
+    for spec in archive.specs:
+        if not spec.feeds:
+            continue
+        for term in archive.terms[spec.name]:
             entries = tuple(term.articles[:per_page])
             pages.append(
                 Page(
-                    urls.term_feed(spec.field, term.slug),
+                    urls.term_feed(spec.folder, term.slug),
                     "feed:",
                     {
                         "title": term.name,
-                        "path": urls.term(spec.field, term.slug),
-                        "feed_path": urls.term_feed(spec.field, term.slug),
+                        "path": urls.term(spec.folder, term.slug),
+                        "feed_path": urls.term_feed(spec.folder, term.slug),
                     },
                     entries,
                     entries,
@@ -147,7 +165,7 @@ def _in_sitemap(page: Page) -> bool:
 
 
 def _home_pages(archive: Archive, per_page: int) -> list[Page]:
-    top = {spec.field: [(term.link, term.count) for term in archive.by_count(spec)[:12]] for spec in TAXONOMIES}
+    top = [(spec, [(term.link, term.count) for term in archive.by_count(spec)[:12]]) for spec in archive.specs]
     return [
         Page(
             p.path_of(p.number),
@@ -173,8 +191,8 @@ def _article_page(archive: Archive, article: Article) -> Page:
         {
             "title": article.title,
             "article": article,
-            "topics": links(archive.terms_of(article, TOPICS)),
-            "companies": links(archive.terms_of(article, COMPANIES)),
+            **{key: links(_field_terms(archive, article, key)) for key in ("topics", "companies")},
+            "terms": archive.groups(article),
             "related": listed(archive, related),
             "newer": newer,
             "older": older,
@@ -198,8 +216,13 @@ def _alias_pages(archive: Archive) -> list[Page]:
     ]
 
 
+def _field_terms(archive: Archive, article: Article, field_name: str) -> list[Term]:
+    spec = archive.spec_of(field_name)
+    return archive.terms_of(article, spec) if spec else []
+
+
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
-    alphabetical = archive.terms[spec.field]
+    alphabetical = archive.terms[spec.name]
     letters: dict[str, list[tuple[TermLink, int]]] = {}
     for term in alphabetical:
         first = term.name[:1].upper()
@@ -207,12 +230,12 @@ def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
     common = {"spec": spec, "total": len(alphabetical)}
     return [
         Page(
-            urls.terms(spec.field),
+            urls.terms(spec.folder),
             "terms.html",
             {**common, "title": spec.title, "letters": sorted(letters.items()), "by_count": False},
         ),
         Page(
-            urls.terms(spec.field, by_count=True),
+            urls.terms(spec.folder, by_count=True),
             "terms.html",
             {
                 **common,
@@ -224,10 +247,18 @@ def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
     ]
 
 
+MIN_CHARTED = 3  # a term with fewer articles shows no chart: one or two bars say nothing
+
+
 def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
-    other = COMPANIES if term.spec is TOPICS else TOPICS
-    companions = _companions(archive, term, other)
-    peers = _companions(archive, term, term.spec) if term.spec is COMPANIES else []
+    spec = term.spec
+    companions = [
+        (other, rows) for other in archive.specs if other is not spec and (rows := _companions(archive, term, other))
+    ]
+    peers = _companions(archive, term, spec)
+    details = _details(archive, term)
+    charted = spec.charts and term.count >= MIN_CHARTED
+    feed = urls.term_feed(spec.folder, term.slug) if spec.feeds else None
     return [
         Page(
             p.path_of(p.number),
@@ -239,15 +270,34 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
                 "items": listed(archive, items),
                 "pagination": p,
                 "companions": companions,
-                "companion_spec": other,
                 "peers": peers,
-                "chart": month_chart(_per_month(term.articles)) if p.number == 1 else None,
-                "feed": urls.term_feed(term.spec.field, term.slug),
+                "details": details,
+                "chart": month_chart(_per_month(term.articles)) if charted and p.number == 1 else None,
+                "feed": feed,
             },
             tuple(items),
         )
-        for p, items in paginate(term.articles, per_page, urls.term(term.spec.field, term.slug))
+        for p, items in paginate(term.articles, per_page, urls.term(spec.folder, term.slug))
     ]
+
+
+def _details(archive: Archive, term: Term) -> Details | None:
+    """The registry facts a term page shows (relatives link to their pages when they have one)."""
+    known = term.known
+    if known is None:
+        return None
+
+    def relative(name: str) -> TermLink | str:
+        found = archive.term(term.spec, name)
+        return found.link if found else name
+
+    details = Details(
+        known.website if known.website.startswith(("https://", "http://")) else "",
+        relative(known.parent) if known.parent else None,
+        tuple(map(relative, known.children)),
+        known.code,
+    )
+    return details if details != Details() else None
 
 
 def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[TermLink, int]]:
@@ -278,50 +328,63 @@ def _per_month(articles: list[Article]) -> list[tuple[dt.date, int]]:
     return months
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_AXIS = 480, 120, 20
+CHART_WIDTH, CHART_HEIGHT, CHART_AXIS = 480, 150, 24  # SVG units; the axis band holds the month labels
+CHART_LEFT = 30  # the value labels' band
 MAX_STEP = 40  # widest a month's slot gets, so a short history does not draw huge bars
 MONTH_LABELS_FROM = 36  # narrower slots get a label per year instead of per month
 
 
 def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
-    """Bars of articles per month, tallest = chart height; None when nothing is dated."""
+    """Bars of articles per month, tallest = chart height, each linking to its month's page;
+    None when nothing is dated."""
     if not months:
         return None
-    step = min(MAX_STEP, CHART_WIDTH / len(months))
-    width = round(step * len(months))
+    step = min(MAX_STEP, (CHART_WIDTH - CHART_LEFT) / len(months))
+    width = round(CHART_LEFT + step * len(months))
     top = max(count for _, count in months)
-    plot = CHART_HEIGHT - CHART_AXIS - 4
+    plot = CHART_HEIGHT - CHART_AXIS - 8
+    baseline = plot + 8
     bars, ticks = [], []
     for i, (month, count) in enumerate(months):
         height = round(plot * count / top, 1)
+        left = CHART_LEFT + i * step
+        path = urls.archive(month.year, month.month) if count else None
         bars.append(
             Bar(
-                round(i * step + step * 0.1, 1),
-                round(plot + 4 - height, 1),
+                round(left + step * 0.1, 1),
+                round(baseline - height, 1),
                 round(step * 0.8, 1),
                 height,
                 f"{month:%B %Y}",
                 count,
+                path,
             )
         )
         if step >= MONTH_LABELS_FROM:
-            ticks.append((round(i * step + step / 2, 1), "middle", f"{month:%b}"))
+            ticks.append((round(left + step / 2, 1), "middle", f"{month:%b}"))
         elif month.month == 1 or i == 0:  # a year starts at its first bar's left edge
-            ticks.append((round(i * step + step * 0.1, 1), "start", str(month.year)))
-    if step < MONTH_LABELS_FROM and len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 40:
+            ticks.append((round(left + step * 0.1, 1), "start", str(month.year)))
+    if step < MONTH_LABELS_FROM and len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 44:
         ticks.pop(0)  # the first year's label would run into the next one
-    if ticks and ticks[-1][1] == "start" and ticks[-1][0] + 32 > width:
+    if ticks and ticks[-1][1] == "start" and ticks[-1][0] + 36 > width:
         ticks[-1] = (width, "end", ticks[-1][2])  # a year starting at the last bar stays inside the chart
-    total = sum(count for _, count in months)
+    marks = sorted({0, top, *([top // 2] if top % 2 == 0 else [])})  # whole numbers only
+    values = [(round(baseline - plot * v / top, 1), v) for v in marks]
     peak = max(months, key=lambda mc: (mc[1], mc[0]))
-    first, last = months[0][0], months[-1][0]
-    span = f"in {first:%B %Y}" if first == last else f"from {first:%B %Y} to {last:%B %Y}"
-    summary = (
-        f"{total} dated article{'s' if total != 1 else ''} {span}; "
-        f"the busiest month was {peak[0]:%B %Y} with {peak[1]}."
+    return Chart(
+        width,
+        CHART_HEIGHT,
+        CHART_LEFT,
+        baseline,
+        tuple(bars),
+        tuple(ticks),
+        tuple(values),
+        sum(count for _, count in months),
+        f"{months[0][0]:%B %Y}",
+        f"{months[-1][0]:%B %Y}",
+        (f"{peak[0]:%B %Y}", peak[1]),
+        tuple((f"{m:%B %Y}", c) for m, c in months if c),
     )
-    counts = tuple((f"{m:%B %Y}", c) for m, c in months if c)
-    return Chart(width, CHART_HEIGHT, plot + 4, tuple(bars), tuple(ticks), summary, counts)
 
 
 def _archive_pages(archive: Archive, per_page: int) -> list[Page]:

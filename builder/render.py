@@ -14,6 +14,7 @@ from jinja2 import nodes
 from markupsafe import Markup
 
 from builder import urls
+from builder.config import DEFAULT_TAXONOMIES, TaxonomySpec
 from builder.errors import ContentError
 from builder.feeds import render_feed
 from builder.markup import Bodies, json_ld
@@ -29,6 +30,7 @@ class Site:
     description: str
     language: str
     base_url: str
+    taxonomies: tuple[TaxonomySpec, ...] = DEFAULT_TAXONOMIES  # in navigation and footer, in this order
 
 
 class Renderer:
@@ -52,8 +54,7 @@ class Renderer:
         href = self.urls.href
         nav = SimpleNamespace(
             home=href(urls.HOME),
-            topics=href(urls.terms("topics")),
-            companies=href(urls.terms("companies")),
+            terms=tuple((spec, href(urls.terms(spec.folder))) for spec in site.taxonomies),
             archive=href(urls.ARCHIVE),
             search=href(urls.SEARCH),
             feed=href(urls.FEED),
@@ -79,10 +80,11 @@ class Renderer:
         self._chips: dict[str, Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+        self.env.filters["plural"] = plural
 
     def term_url(self, term) -> str:
-        """The link to a topic's or company's page."""
-        return self.urls.href(urls.term(term.spec.field, term.slug))
+        """The link to a term's page."""
+        return self.urls.href(urls.term(term.spec.folder, term.slug))
 
     def _register_macros(self) -> None:
         """Make every macro defined in templates/partials/ a global before any template loads
@@ -108,7 +110,7 @@ class Renderer:
         html = self._chips.get(entry.article.slug)
         if html is None:
             chips = self.env.get_template("partials/chips.html").module.chips
-            html = self._chips[entry.article.slug] = Markup(chips(entry.topics, entry.companies))
+            html = self._chips[entry.article.slug] = Markup(chips(entry.groups))
         return html
 
     def article_data(self, article) -> dict:
@@ -179,6 +181,12 @@ class _PartialMacro:
         if self.macro is None:
             self.macro = getattr(self.env.get_template(self.template).module, self.name)
         return self.macro(*args, **kwargs)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None, number: bool = True) -> str:
+    """`{{ count | plural("article") }}`: "1 article", "2 articles"; `number=False` gives the word alone."""
+    word = singular if count == 1 else plural_form or singular + "s"
+    return f"{count} {word}" if number else word
 
 
 class _Environment(jinja2.Environment):

@@ -1,4 +1,4 @@
-"""Screenshots of the home page, an article, a company page and search results at 375 and 1280 px.
+"""Screenshots of the home page, an article, term pages and overviews and search results at 375 and 1280 px.
 
     .venv/bin/python scripts/screenshots.py [--site-project DIR] [--out docs/screenshots]
 
@@ -73,6 +73,19 @@ def main() -> int:
                     page.goto(f"{base}search/?q={company}")
                     page.locator("#search-results li").first.wait_for()
                     page.screenshot(path=str(args.out / f"search-{width}.png"))
+                    for overview, term in (
+                        ("topics", "topic"),
+                        ("organisations", "organisation"),
+                        ("countries", "country"),
+                    ):
+                        page.goto(f"{base}{overview}/")
+                        page.screenshot(path=str(args.out / f"{overview}-{width}.png"))
+                        page.goto(f"{base}{overview}/by-count/")
+                        busiest = page.locator(".term-table a").first
+                        if busiest.count():  # the busiest term's page
+                            busiest.click()
+                            page.wait_for_load_state()
+                            page.screenshot(path=str(args.out / f"{term}-{width}.png"))
                     page.close()
             finally:
                 browser.close()

@@ -4,8 +4,7 @@
   const bundle = script.dataset.bundle; // e.g. "/REPO/pagefind/": works under any sub-path
   const form = document.querySelector("main .search-form");
   const input = document.getElementById("search-input");
-  const topic = document.getElementById("search-topic");
-  const company = document.getElementById("search-company");
+  const selects = [...document.querySelectorAll("main select[data-filter]")]; // one per taxonomy with a filter
   const sort = document.getElementById("search-sort");
   const more = document.getElementById("search-more");
   const PAGE = 20; // results shown at once; "Show more results" adds as many again
@@ -17,7 +16,7 @@
     pagefind = await import(bundle + "pagefind.js");
     await pagefind.options({ baseUrl: bundle.replace(/pagefind\/$/, ""), excerptLength: 30 });
   } catch (err) {
-    status.textContent = "Search is not available here. Browse by topic, company or date instead.";
+    status.textContent = "Search is not available here. Browse by the lists above or by date instead.";
     return;
   }
 
@@ -54,8 +53,7 @@
     const ticket = ++latest;
     const query = input.value.trim();
     const filters = {};
-    if (topic && topic.value) filters.topic = topic.value;
-    if (company && company.value) filters.company = company.value;
+    for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
     const params = new URLSearchParams();
     if (query) params.set("q", query);
     for (const [k, v] of Object.entries(filters)) params.set(k, v);
@@ -78,7 +76,7 @@
   // The URL fills the form, except fields the reader already changed while Pagefind loaded.
   const params = new URLSearchParams(location.search);
   const unknown = [];
-  for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"], [sort, "sort"]]) {
+  for (const [field, key] of [[input, "q"], ...selects.map((s) => [s, s.dataset.filter]), [sort, "sort"]]) {
     if (!field || field.value) continue;
     field.value = params.get(key) || "";
     // A select keeps no value it has no option for: say so rather than search for it silently.
@@ -86,7 +84,7 @@
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   input.addEventListener("input", run);
-  for (const select of [topic, company, sort]) if (select) select.addEventListener("change", run);
+  for (const select of [...selects, sort]) select.addEventListener("change", run);
   more.addEventListener("click", () => showMore(latest));
   await run();
   if (unknown.length) {

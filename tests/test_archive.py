@@ -61,3 +61,18 @@ def test_an_article_sharing_no_term_with_the_change_is_not_redone():
     new = _archive({**specs, 5: (5, ["AI"], [])})
     outdated = new.related_outdated(old.relation_keys(), new.relation_keys(), _all_related(old))
     assert sorted(a.slug for a in outdated) == ["story-001", "story-002", "story-005"]
+
+
+def test_relation_keys_keep_their_shape_whatever_taxonomies_are_declared():
+    """The build cache stores (reading order, topic slugs, company slugs) per article: a site
+    without companies (or with organisations only) must give keys of that shape, or every
+    build would find its cache unreadable and start afresh."""
+    from builder.config import DEFAULT_TAXONOMIES
+
+    stories = [article(1, DAY, ["AI"], ["Acme"]), article(2, DAY, ["AI"], ["Acme"])]
+    topics_only = build_archive(stories, NoRegistry(), DEFAULT_TAXONOMIES[:1])
+    assert topics_only.relation_keys()["story-001"][1:] == (("ai",), ())
+    assert [a.slug for a in topics_only.related(stories[0])] == ["story-002"]
+    no_related = build_archive(stories, NoRegistry(), DEFAULT_TAXONOMIES[2:])
+    assert no_related.relation_keys()["story-001"][1:] == ((), ())
+    assert no_related.related(stories[0]) == []

@@ -200,7 +200,7 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(make_site):
 
 
 def test_a_file_name_that_is_not_utf8_survives_the_cache(tmp_path):
-    row = ("s", "T", 0, "", (), (), (), None, (), (), "d")
+    row = ("s", "T", 0, "", (), (), (), (), None, (), (), "d")
     cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), row)})
     cache.save(tmp_path)
     assert BuildCache.load(tmp_path, "v") == cache

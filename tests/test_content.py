@@ -113,7 +113,7 @@ def test_unknown_keys_are_warnings_with_their_line_and_the_article_is_kept():
     assert article.title == "Hi"
     assert article.warnings == tuple(
         f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, summary, topics, "
-        "companies, organisations, source, aliases)"
+        "companies, organisations, countries, source, aliases)"
         for n, k in ((3, "tags"), (4, "author"))
     )
 

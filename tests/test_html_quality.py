@@ -133,7 +133,7 @@ def test_article_pages_weigh_under_30_kb_with_their_css(built_generated, built_s
 def test_term_pages_draw_the_monthly_chart_with_a_text_alternative(built_generated):
     html = (built_generated / "site" / "companies" / "openai" / "index.html").read_text("utf-8")
     svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg and 'aria-labelledby="chart-title"' in svg
+    assert 'role="group"' in svg and 'aria-labelledby="chart-title"' in svg
     assert '<title id="chart-title">Articles about OpenAI per month</title>' in svg
     assert svg.count("<rect") >= 12
     caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
@@ -187,3 +187,30 @@ def test_a_generated_archive_of_1000_articles_has_every_page_type_valid_and_ligh
     assert heaviest.stat().st_size + css < ARTICLE_LIMIT
     undated = (site / "archive" / "index.html").read_text("utf-8").split('id="undated"', 1)[1]
     assert undated.count('class="card"') == 10
+
+
+def test_organisation_and_country_pages_and_overviews_are_valid_html(make_site):
+    from test_taxonomies import tagged_files
+
+    root, _ = make_site(tagged_files(), "--base-url", "https://user.github.io/REPO/")
+    site = root / "site"
+    kinds = [
+        "organisations/european-commission",
+        "organisations",
+        "organisations/by-count",
+        "countries/belgium",
+        "countries/atlantis",
+        "countries",
+        "countries/by-count",
+        "topics",
+        "companies/google",
+        "companies/youtube",
+        "",
+    ]
+    staging = root / "one-of-each"
+    for n, kind in enumerate(kinds):
+        target = staging / f"page-{n}" / "index.html"
+        target.parent.mkdir(parents=True)
+        shutil.copy2(site / kind / "index.html", target)
+    assert "<svg" in (site / "organisations/european-commission/index.html").read_text("utf-8")
+    assert not vnu_errors(staging)

@@ -29,7 +29,15 @@ from builder.errors import ContentError
 TOPICS = GEN_TOPICS[:4]
 COMPANIES = [*GEN_COMPANIES[:4], "Quillpay", "Quill Pay"]  # two spellings a registry edit merges
 WORDS = ["court", "chips", "model", "breach", "market", "policy", "launch"]
-QUILLPAY = '- {name: Quillpay, aliases: [Quill Pay], website: "https://quillpay.example"}\n'
+QUILLPAY = '- {name: Quillpay, aliases: [Quill Pay], parent: Google, website: "https://quillpay.example"}\n'
+# Spellings of one organisation and one country, and a name ISO 3166 lacks.
+ORGANISATIONS = ["European Commission", "EU Commission", "Europol"]
+COUNTRIES = ["Belgium", "Kingdom of Belgium", "France", "Atlantis"]
+# Taxonomies other than the defaults: no companies, organisations without feeds, countries as regions.
+TAXONOMIES = (
+    '\n[[taxonomies]]\nname = "topics"\n\n[[taxonomies]]\nname = "organisations"\nfeeds = false\ncharts = false\n'
+    '\n[[taxonomies]]\nname = "regions"\nsingular = "region"\nfield = "countries"\nregistry = "iso-3166"\n'
+)
 COUNTING_CHIP = "{{ term.name }} ({{ term.count }})</a>"  # reads what no page key covers
 
 
@@ -61,7 +69,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         body = body if body is not None else self.path(stem).read_text("utf-8").split("---\n", 2)[2]
         self.path(stem).write_text(article_text(self.articles[stem], body), "utf-8")
 
-    def new_article(self, topics: list[str], companies: list[str], day: int | None) -> None:
+    def new_article(self, topics: list[str], companies: list[str], day: int | None, places=((), ())) -> None:
         self.serial += 1
         stem = f"story-{self.serial}"
         self.articles[stem] = {
@@ -71,6 +79,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
             "summary": f"Summary {self.serial}.",
             "topics": topics,
             "companies": companies,
+            "organisations": list(places[0]),
+            "countries": list(places[1]),
         }
         self.write(stem, f"The body of story {self.serial}: {' '.join(WORDS)}.\n")
 
@@ -108,6 +118,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
                 [TOPICS[i % 4], TOPICS[(i + 1) % 4]][: 1 + i % 2],
                 [COMPANIES[i % len(COMPANIES)]],
                 None if i % 5 == 4 else (i * 37) % 400,
+                ([ORGANISATIONS[i % 3]], [COUNTRIES[i % 4]]) if i % 2 else ((), ()),
             )
         self.build_and_compare()
 
@@ -144,6 +155,25 @@ class IncrementalBuilds(RuleBasedStateMachine):
         stem = data.draw(st.sampled_from(sorted(self.articles)))
         self.articles[stem].update(topics=topics, companies=companies)
         self.write(stem)
+        self.build_and_compare()
+
+    @rule(
+        data=st.data(),
+        organisations=st.lists(st.sampled_from(ORGANISATIONS), max_size=2, unique=True),
+        countries=st.lists(st.sampled_from(COUNTRIES), max_size=2, unique=True),
+    )
+    def edit_organisations_and_countries(self, data, organisations, countries):
+        stem = data.draw(st.sampled_from(sorted(self.articles)))
+        self.articles[stem].update(organisations=organisations, countries=countries)
+        self.write(stem)
+        self.build_and_compare()
+
+    @rule()
+    def toggle_taxonomies(self):
+        """The site's taxonomies become topics, organisations (no feeds, no charts) and regions, or the defaults."""
+        settings_file = self.root / "site.toml"
+        text = settings_file.read_text("utf-8")
+        settings_file.write_text(text.replace(TAXONOMIES, "") if TAXONOMIES in text else text + TAXONOMIES, "utf-8")
         self.build_and_compare()
 
     @rule(data=st.data(), day=st.none() | st.integers(0, 400))
@@ -192,7 +222,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     @rule()
     def toggle_registry_alias(self):
-        """Quillpay and Quill Pay become one company, or two again."""
+        """Quillpay and Quill Pay become one company (part of Google), or two again."""
         registry = self.root / "data" / "companies.yaml"
         text = registry.read_text("utf-8")
         registry.write_text(text.replace(QUILLPAY, "") if QUILLPAY in text else text + QUILLPAY, "utf-8")

@@ -131,12 +131,17 @@ def test_topic_pages_name_the_companies_most_often_tagged_with_it():
         article(4, None, ["Space"], ["Google"]),
     ]
     _, pages = plan(stories)
-    topic = pages["topics/ai/"].context
-    assert [(t.name, n) for t, n in topic["companions"]] == [("OpenAI", 2), ("Google", 1), ("Microsoft", 1)]
-    company = pages["companies/google/"].context
-    assert [(t.name, n) for t, n in company["companions"]] == [("AI", 1), ("Space", 1)]
-    openai = pages["companies/openai/"].context
-    assert [(t.name, n) for t, n in openai["peers"]] == [("Microsoft", 1)]
+
+    def side(path, taxonomy):
+        return [
+            (t.name, n) for spec, rows in pages[path].context["companions"] if spec.name == taxonomy for t, n in rows
+        ]
+
+    assert side("topics/ai/", "companies") == [("OpenAI", 2), ("Google", 1), ("Microsoft", 1)]
+    assert side("companies/google/", "topics") == [("AI", 1), ("Space", 1)]
+    assert [(t.name, n) for t, n in pages["companies/openai/"].context["peers"]] == [("Microsoft", 1)]
+    # taxonomies no article of the term has give no side list
+    assert [spec.name for spec, _ in pages["topics/ai/"].context["companions"]] == ["companies"]
 
 
 def test_home_shows_the_most_active_terms_first():
@@ -144,7 +149,7 @@ def test_home_shows_the_most_active_terms_first():
         article(i, None, ["AI"] + (["Space"] if i < 2 else []), ["Apple"] if i == 0 else ["Zeta"]) for i in range(4)
     ]
     _, pages = plan(stories)
-    top = pages[""].context["top"]
+    top = {spec.name: rows for spec, rows in pages[""].context["top"]}
     assert [(t.name, count) for t, count in top["topics"]] == [("AI", 4), ("Space", 2)]
     assert [t.name for t, _ in top["companies"]] == ["Zeta", "Apple"]
 
@@ -186,9 +191,17 @@ def test_per_month_chart_covers_every_month_between_first_and_last_including_emp
     assert tallest.label == "February 2025" and tallest.y + tallest.height == chart.baseline
     assert chart.bars[0].height == pytest.approx(tallest.height / 2, abs=0.1)
     assert chart.bars[1].height == 0
-    assert chart.summary == (
-        "3 dated articles from November 2024 to February 2025; the busiest month was February 2025 with 2."
+    assert (chart.total, chart.first, chart.last, chart.peak) == (
+        3,
+        "November 2024",
+        "February 2025",
+        ("February 2025", 2),
     )
+    # bars link to their month's archive page; empty months have nothing to link to
+    assert [b.path for b in chart.bars] == ["archive/2024/11/", None, None, "archive/2025/02/"]
+    assert all(b.path in pages for b in chart.bars if b.path)
+    # the value axis: 0 at the baseline, the tallest count at the top of the tallest bar
+    assert chart.values[0] == (chart.baseline, 0) and chart.values[-1] == (tallest.y, 2)
     assert chart.counts == (("November 2024", 1), ("February 2025", 2))
     assert [text for _, _, text in chart.ticks] == ["Nov", "Dec", "Jan", "Feb"]
 
@@ -205,14 +218,17 @@ def test_chart_bars_fit_the_chart_and_long_histories_get_year_labels():
     assert (x, anchor, text) == (ends_in_january.width, "end", "2024")
 
 
-def test_no_chart_without_dates_and_only_on_the_first_page():
+def test_no_chart_without_dates_for_one_or_two_articles_and_only_on_the_first_page():
     stories = [article(i, None, companies=["Acme"]) for i in range(3)]
     _, pages = plan(stories, per_page=2)
     assert pages["companies/acme/"].context["chart"] is None
-    dated = [article(i, dt.date(2025, 1, 1 + i), companies=["Acme"]) for i in range(3)]
+    dated = [article(i, dt.date(2025, 1, 1 + i), companies=["Acme"] if i < 2 else ["Acme", "Beta"]) for i in range(3)]
     _, pages = plan(dated, per_page=2)
-    assert pages["companies/acme/"].context["chart"].summary.startswith("3 dated articles in January 2025")
+    assert pages["companies/acme/"].context["chart"].total == 3
     assert pages["companies/acme/page/2/"].context["chart"] is None
+    _, pages = plan(dated[:2] + [article(9, dt.date(2025, 1, 9), companies=["Beta"])])
+    assert pages["companies/acme/"].context["chart"] is None  # two articles: no chart
+    assert pages["companies/beta/"].context["chart"] is None  # one article
 
 
 def test_article_pages_relate_by_shared_terms_and_link_newer_and_older():
@@ -229,11 +245,13 @@ def test_article_pages_relate_by_shared_terms_and_link_newer_and_older():
     assert (page["newer"].slug, page["older"].slug) == ("story-004", "story-002")
 
 
-def test_search_page_offers_every_topic_and_company_as_a_filter():
+def test_search_page_offers_every_term_of_every_taxonomy_with_a_filter():
     stories = [article(i, None, [f"Topic {i}"], [f"Company {i}"]) for i in range(40)]
     _, pages = plan(stories)
     search = pages[urls.SEARCH].context
-    assert len(search["topics"]) == 40 and len(search["companies"]) == 40
+    filters = {spec.singular: terms for spec, terms in search["filters"]}
+    assert list(filters) == ["topic", "company", "organisation", "country"]
+    assert len(filters["topic"]) == 40 and len(filters["company"]) == 40
     assert search["bundle"] == "pagefind/"
 
 
@@ -288,7 +306,7 @@ def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
     chips.write_text(chips.read_text().replace("{{ term.name }}</a>", "{{ term.name }} ({{ term.count }})</a>", 1))
     result = run_cli("build", "--no-search", cwd=root, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "templates/partials/chips.html:5:" in result.stderr
+    assert "templates/partials/chips.html:6:" in result.stderr
     assert "no 'count'" in result.stderr and "use the count the page gives" in result.stderr
 
 
