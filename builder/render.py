@@ -111,8 +111,8 @@ class Renderer:
             html = self._chips[entry.article.slug] = Markup(chips(entry.topics, entry.companies))
         return html
 
-    def article_data(self, article) -> dict:
-        """schema.org NewsArticle for an article page."""
+    def article_data(self, article, topics, companies) -> dict:
+        """schema.org NewsArticle for an article page; terms by their canonical names (TermLinks)."""
         url = self.urls.absolute(urls.article(article.slug))
         data = {
             "@context": "https://schema.org",
@@ -121,8 +121,8 @@ class Renderer:
             "url": url,
             "mainEntityOfPage": url,
             "description": article.summary,
-            "keywords": list(article.topics),
-            "about": [{"@type": "Organization", "name": name} for name in article.companies],
+            "keywords": [term.name for term in topics],
+            "about": [{"@type": "Organization", "name": term.name} for term in companies],
             "publisher": {"@type": "Organization", "name": self.site.title},
         }
         if article.date:

@@ -112,7 +112,7 @@ def test_unknown_keys_are_warnings_with_their_line_and_the_article_is_kept():
     article = _read("title: Hi\ntags: [a]\nauthor: Me\n")
     assert article.title == "Hi"
     assert article.warnings == tuple(
-        f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, summary, topics, "
+        f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, added, summary, topics, "
         "companies, organisations, source, aliases)"
         for n, k in ((3, "tags"), (4, "author"))
     )

@@ -152,7 +152,8 @@ def test_article_pages_carry_canonical_open_graph_twitter_and_news_article_data(
     assert f'<link rel="canonical" href="{url}">' in head
     assert f'<meta property="og:url" content="{url}">' in head
     assert '<meta property="og:type" content="article">' in head
-    assert '<meta name="twitter:card" content="summary">' in head
+    assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert f'<meta property="og:image" content="{BASE}static/social.png">' in head
     assert '<meta property="article:published_time" content="2024-01-01">' in head
     title = re.search(r'<meta property="og:title" content="([^"]*)">', head).group(1)
     assert title.startswith("OpenAI and Anthropic")
@@ -193,7 +194,15 @@ def test_feed_time_grows_linearly_with_an_articles_categories():
     def seconds(count: int) -> float:
         names = tuple(f"Topic {i}" for i in range(count))
         article = Article("a", "A", "Body.", Path("a.md"), dt.date(2026, 3, 19), topics=names, companies=names)
-        page = Page("feed.xml", "feed:", {"title": "", "path": "", "feed_path": "feed.xml"}, (article,), (article,))
+        context = {
+            "title": "",
+            "subtitle": None,
+            "path": "",
+            "feed_path": "feed.xml",
+            "categories": (names + names,),
+            "fallback": None,
+        }
+        page = Page("feed.xml", "feed:", context, (article,), (article,))
         start = time.perf_counter()
         feed = render_feed(page, Site("T", "D", "en", BASE), Urls(BASE), lambda a: "<p>Body.</p>")
         assert feed.count(b"<category") == 2 * count

@@ -155,7 +155,11 @@ def test_article_pages_show_headline_date_source_chips_body_and_neighbours(built
     assert 3 <= related.count('class="card"') <= 5
     assert "data-pagefind-filter" not in related  # related cards must not add filters to this article
     sample = next((built_samples / "site" / "articles").glob("*/index.html")).read_text("utf-8")
-    assert re.search(r'<span class="source">Source: \d{3}_[0-9a-f]+\.txt, item \d+</span>', sample)
+    source = (
+        '<span class="source">Source: <a href="https://dig.watch/" rel="nofollow">Digital Watch Observatory</a></span>'
+    )
+    assert source in sample
+    assert ".txt" not in sample  # the dump's file name is for editors, never shown
 
 
 def test_undated_articles_are_listed_in_the_archive(built_generated):
