@@ -167,26 +167,28 @@ def _str_map(value) -> dict[str, str]:
 def _article_entry(value) -> tuple:
     """A (stat key, `Article.row()`) pair as the build made it (checks inlined: 50,000 rows)."""
     (size, mtime, ctime, inode), row = value
-    slug, title, day, summary, topics, companies, organisations, countries, source, aliases, warnings, digest = row
+    slug, title, day, added, summary, topics, companies, organisations, countries, source, aliases, warnings, digest = (
+        row
+    )
     _need(
-        type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is int
+        type(size) is type(mtime) is type(ctime) is type(inode) is type(day) is type(added) is int
         and type(topics) is type(companies) is type(organisations) is type(countries) is list
         and type(aliases) is type(warnings) is list
     )
     "".join((slug, title, summary, digest, *topics, *companies, *organisations, *countries, *aliases, *warnings))
     if source is not None:
-        file, position, name, url = source
+        file, position, name, url, source_url = source
         _need(
             type(file) is str
             and type(position) is int
-            and (name is None or type(name) is str)
-            and (url is None or type(url) is str)
+            and all(text is None or type(text) is str for text in (name, url, source_url))
         )
-        source = (file, position, name, url)
+        source = (file, position, name, url, source_url)
     return (size, mtime, ctime, inode), (
         slug,
         title,
         day,
+        added,
         summary,
         tuple(topics),
         tuple(companies),
@@ -442,12 +444,10 @@ def _walk_object(value, out: list[str], memo: dict) -> None:
 
 
 def _page(page, out: list[str]) -> None:
-    """A page as the sitemap lists it: path, kind, and its date (an article's own, else the
-    newest it shows; an article page's related articles can be newer than the article)."""
-    dates = [a.date for a in page.articles if a.date]
-    article = page.context.get("article")
-    own = article.date if article is not None else ""
-    out.append(f"P{page.path}\x1e{page.template}\x1e{own}\x1e{max(dates) if dates else ''}")
+    """A page as the sitemap lists it: path, kind, and its date (`sitemap.lastmod`)."""
+    from builder.sitemap import lastmod
+
+    out.append(f"P{page.path}\x1e{page.template}\x1e{lastmod(page) or ''}")
 
 
 def _article_text(article, out: list[str]) -> None:

@@ -10,6 +10,7 @@ import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -122,7 +123,7 @@ TAG_KEYS = ("topics", "companies", "organisations", "countries")
 # reprlib looks at a few items and levels only: a huge or self-repeating value costs nothing to show.
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
-KNOWN_KEYS = ("title", "slug", "date", "summary", *TAG_KEYS, "source", "aliases")
+KNOWN_KEYS = ("title", "slug", "date", "added", "summary", *TAG_KEYS, "source", "aliases")
 # A date, optionally with a time after it ("2026-03-19", "2026-03-19T10:00:00Z", "2026-03-19 10:00").
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
 _LINK_SCHEMES = ("http://", "https://")
@@ -130,12 +131,27 @@ _LINK_SCHEMES = ("http://", "https://")
 
 @dataclass(frozen=True)
 class Source:
-    """Where an ingested article came from: the dump and its 1-based position there."""
+    """Where an ingested article came from: the dump and its 1-based position there (for editors),
+    and what readers see: the source's name, its web address and the article's own address there."""
 
     file: str
     position: int
     name: str | None = None
     url: str | None = None
+    source_url: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        """The source as readers see it: its name, else its web address's host; never a file name."""
+        if self.name:
+            return self.name
+        link = self.url or self.source_url
+        return urlsplit(link).hostname if link else None
+
+    @property
+    def link(self) -> str | None:
+        """The article's own address at the source when known, else the source's address."""
+        return self.source_url or self.url
 
 
 @dataclass(frozen=True)
@@ -147,6 +163,7 @@ class Article:
     body: str | None  # None when the article came from the build cache: see `body_of`
     path: Path
     date: dt.date | None = None
+    added: dt.date | None = None  # when the article entered the archive (ingest); never shown as its date
     summary: str = ""
     topics: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
@@ -165,12 +182,13 @@ class Article:
             self.slug,
             self.title,
             self.date.toordinal() if self.date else 0,
+            self.added.toordinal() if self.added else 0,
             self.summary,
             self.topics,
             self.companies,
             self.organisations,
             self.countries,
-            (source.file, source.position, source.name, source.url) if source else None,
+            (source.file, source.position, source.name, source.url, source.source_url) if source else None,
             self.aliases,
             self.warnings,
             self.digest,
@@ -179,13 +197,28 @@ class Article:
     @classmethod
     def from_row(cls, row: tuple, path: Path, body: str | None = None, html: str | None = None) -> Article:
         """The article `row()` stood for, its file at `path`; without its body unless given."""
-        slug, title, day, summary, topics, companies, organisations, countries, source, aliases, warnings, digest = row
+        (
+            slug,
+            title,
+            day,
+            added,
+            summary,
+            topics,
+            companies,
+            organisations,
+            countries,
+            source,
+            aliases,
+            warnings,
+            digest,
+        ) = row
         return cls(
             slug,
             title,
             body,
             path,
             dt.date.fromordinal(day) if day else None,
+            dt.date.fromordinal(added) if added else None,
             summary,
             topics,
             companies,
@@ -310,6 +343,7 @@ def read_article(path: Path, text: str) -> Article:
         body=body,
         path=path,
         date=_date(meta.get("date"), fail),
+        added=_date(meta.get("added"), fail, "added"),
         summary=_text(meta, "summary", fail),
         topics=_names(meta, "topics", fail),
         companies=_names(meta, "companies", fail),
@@ -378,7 +412,7 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _date(value, fail) -> dt.date | None:
+def _date(value, fail, key: str = "date") -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -392,7 +426,7 @@ def _date(value, fail) -> dt.date | None:
                 return dt.date.fromisoformat(match.group(1))
             except ValueError:
                 pass
-    raise fail("date", f"{shown(value)} is not a date", "write it as YYYY-MM-DD, for example: date: 2026-03-19")
+    raise fail(key, f"{shown(value)} is not a date", f"write it as YYYY-MM-DD, for example: {key}: 2026-03-19")
 
 
 def _text(meta: dict, key: str, fail) -> str:
@@ -463,21 +497,24 @@ def _source(value, fail) -> Source | None:
             "expected {file: NAME, position: N}",
             "leave 'source' as ingest wrote it, or delete the line for a hand-written article",
         )
-    for key in ("name", "url"):
+    for key in ("name", "url", "source_url"):
         if value.get(key) is not None and not isinstance(value[key], str):
             raise fail(
                 "source", f"'{key}' must be text, found {_kind(value[key])}", f'write it in double quotes: {key}: "..."'
             )
-    url = (value.get("url") or "").strip()
-    if url and not is_web_address(url):
-        # The page links to it: anything but a web address (javascript:, data:…) could run code.
-        raise fail(
-            "source",
-            f"the url {shown(url)} is not a web address",
-            "use a full address starting with https:// or http://, or remove 'url'",
-        )
+    links = {}
+    for key in ("url", "source_url"):
+        link = (value.get(key) or "").strip()
+        if link and not is_web_address(link):
+            # The page links to it: anything but a web address (javascript:, data:…) could run code.
+            raise fail(
+                "source",
+                f"the {key} {shown(link)} is not a web address",
+                f"use a full address starting with https:// or http://, or remove '{key}'",
+            )
+        links[key] = link or None
     name = " ".join((value.get("name") or "").split()) or None
-    return Source(value["file"], value["position"], name=name, url=url or None)
+    return Source(value["file"], value["position"], name=name, **links)
 
 
 def is_web_address(url: str) -> bool:

@@ -15,6 +15,7 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import os
 import re
 import zlib
 from dataclasses import dataclass, field, replace
@@ -45,7 +46,7 @@ UNKNOWN = "unknown"  # the sha256 of an adopted file that differs from what inge
 # Headline and summary read only an article's first sentences; a 2 MB one-line paragraph from a
 # broken scrape must not cost minutes there.
 LEAD_PARAGRAPHS, LEAD_CHARS = 4, 4000
-MAX_SIDECAR = 64 * 1024  # a sidecar holds three short lines
+MAX_SIDECAR = 64 * 1024  # a sidecar holds a few short lines and an address per article
 
 
 def _lead(paragraphs) -> list[str]:
@@ -74,11 +75,24 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class DumpMeta:
-    """Editor-supplied facts about a dump, from an optional sidecar `<dump>.yaml`."""
+    """Editor-supplied facts about a dump, from an optional sidecar `<dump>.yaml`: when its news
+    was published (`date`), when it entered the archive (`added`), its source's name and address,
+    and the address of each article at the source, by position (`source_urls`)."""
 
     date: dt.date | None = None
     name: str | None = None
     url: str | None = None
+    added: dt.date | None = None
+    source_urls: dict[int, str] = field(default_factory=dict)
+
+
+def first_seen_today() -> dt.date:
+    """The date an article first seen now enters the archive: `SOURCE_DATE_EPOCH` when set (the
+    reproducible-builds convention), else today's date in UTC. Ingest asks once per new article."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def article_key(raw: RawArticle) -> str:
@@ -86,11 +100,12 @@ def article_key(raw: RawArticle) -> str:
     return hashlib.sha256("\n\n".join(raw.paragraphs).encode("utf-8")).hexdigest()[:20]
 
 
-def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMeta) -> str:
-    """The Markdown file for one raw article; pure."""
+def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMeta, added: dt.date) -> str:
+    """The Markdown file for one raw article, which entered the archive on `added`; pure."""
     front: dict = {"title": title, "slug": slug}
     if meta.date:
         front["date"] = meta.date
+    front["added"] = added
     front["summary"] = summarize(_lead(raw.paragraphs))
     # The loader refuses more than MAX_TAGS of each (a scraped list of names); so never write more.
     front["topics"] = list(tags.topics)[:MAX_TAGS]
@@ -101,7 +116,8 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     if countries:
         front["countries"] = list(countries)[:MAX_TAGS]
     source = {"file": raw.file, "position": raw.position}
-    source.update({k: v for k, v in (("name", meta.name), ("url", meta.url)) if v})
+    links = (("name", meta.name), ("url", meta.url), ("source_url", meta.source_urls.get(raw.position)))
+    source.update({k: v for k, v in links if v})
     front["source"] = source
     body = "\n\n".join(
         f"## {p}" if i and is_subheading(p) and i < len(raw.paragraphs) - 1 else p for i, p in enumerate(raw.paragraphs)
@@ -151,7 +167,7 @@ def _read_seed(path: Path, report: IngestReport, what: str) -> bytes | None:
 
 
 def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
-    """The sidecar `<dump>.yaml` (date, name, url), if there is one."""
+    """The sidecar `<dump>.yaml` (date, added, name, url, source_urls), if there is one."""
     sidecar = dump.with_suffix(".yaml")
     if not sidecar.exists():
         return DumpMeta()
@@ -174,30 +190,62 @@ def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
     data = load_yaml(text, sidecar, first_line=1, what="bad dump metadata", hint=hint) or {}
     if not isinstance(data, dict):
         raise ContentError("bad dump metadata: expected 'key: value' lines", file=sidecar, line=1, hint=hint)
-    date, name, url = data.get("date"), data.get("name"), data.get("url")
+    name, url = data.get("name"), data.get("url")
+    date, added = (_sidecar_date(data.get(key), key, sidecar, hint) for key in ("date", "added"))
+    if name is not None and not isinstance(name, str):
+        raise ContentError(f"bad dump metadata: name {shown(name)} is not text", file=sidecar, hint=hint)
+    url = _sidecar_link(url, "url", sidecar, hint)
+    source_urls = data.get("source_urls") or {}
+    if not isinstance(source_urls, dict):
+        raise ContentError(
+            "bad dump metadata: source_urls must map article positions to addresses",
+            file=sidecar,
+            hint="write it as 'source_urls: {1: https://…, 3: https://…}'",
+        )
+    links = {}
+    for position, link in source_urls.items():
+        if type(position) is not int or position < 1:
+            raise ContentError(
+                f"bad dump metadata: source_urls key {shown(position)} is not an article position (1, 2, …)",
+                file=sidecar,
+                hint="key each address by the article's position in the dump, as its source line says",
+            )
+        links[position] = _sidecar_link(link, f"source_urls {position}", sidecar, hint)
+    return DumpMeta(date, name, url, added, links)
+
+
+def _sidecar_date(value, key: str, sidecar: Path, hint: str) -> dt.date | None:
     try:
-        if isinstance(date, str):
-            date = dt.date.fromisoformat(date)
-        if date is not None and not isinstance(date, dt.date):
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        if value is not None and not isinstance(value, dt.date):
             raise ValueError
     except ValueError:
         raise ContentError(
-            f"bad dump metadata: date {shown(date)} is not YYYY-MM-DD", file=sidecar, hint=hint
+            f"bad dump metadata: {key} {shown(value)} is not YYYY-MM-DD", file=sidecar, hint=hint
         ) from None
-    if name is not None and not isinstance(name, str):
-        raise ContentError(f"bad dump metadata: name {shown(name)} is not text", file=sidecar, hint=hint)
-    if url is not None and not (isinstance(url, str) and is_web_address(url.strip())):
-        # Every article page links to it: only a web address may go there, never javascript:.
+    return value
+
+
+def _sidecar_link(value, key: str, sidecar: Path, hint: str) -> str | None:
+    """A web address from the sidecar; every article page links to it, so never javascript: or data:."""
+    if value is None:
+        return None
+    if not (isinstance(value, str) and is_web_address(value.strip())):
         raise ContentError(
-            f"bad dump metadata: url {shown(url)} is not a web address starting with https:// or http://",
+            f"bad dump metadata: {key} {shown(value)} is not a web address starting with https:// or http://",
             file=sidecar,
             hint=hint,
         )
-    return DumpMeta(date, name, url.strip() if url else None)
+    return value.strip()
 
 
-def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
-    """Turn every dump in `seeds_dir` into articles in `content_dir`; see the module docstring."""
+def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger, today: dt.date | None = None) -> IngestReport:
+    """Turn every dump in `seeds_dir` into articles in `content_dir`; see the module docstring.
+
+    An article seen for the first time enters the archive on `today` (default: `first_seen_today`)
+    unless its sidecar says `added`; the manifest and its file keep that date from then on."""
+    today = today or first_seen_today()
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
     records = _read_manifest(manifest_path, content_dir)
@@ -216,6 +264,7 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger) -> IngestReport:
             slug = _unique_slug(slugify(item.title), taken)
             taken.add(slug)
             record = Record(slug)
+        record.added = item.meta.added or record.added or today
         records[record.slug] = record
         report.tags[record.slug] = item.tags
         _place(content_dir, item, record, report)
@@ -237,10 +286,10 @@ class Item:
     tags: Tags
     sketch: tuple[int, ...]
 
-    def markdown(self, slug: str, position: int | None = None) -> bytes:
+    def markdown(self, slug: str, added: dt.date, position: int | None = None) -> bytes:
         """The file ingest writes for this article; at another `position` if given."""
         raw = self.raw if position is None else replace(self.raw, position=position)
-        return to_markdown(raw, self.title, slug, self.tags, self.meta).encode("utf-8")
+        return to_markdown(raw, self.title, slug, self.tags, self.meta, added).encode("utf-8")
 
 
 @dataclass
@@ -254,9 +303,11 @@ class Record:
     file: str | None = None
     position: int | None = None
     sketch: tuple[int, ...] = ()
+    added: dt.date | None = None  # when the article entered the archive
 
     def to_json(self) -> dict:
         return {
+            "added": self.added.isoformat() if self.added else None,
             "sha256": self.sha256,
             "text": self.text,
             "file": self.file,
@@ -380,7 +431,9 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
     source = meta.get("source")
     if not (isinstance(source, dict) and isinstance(source.get("file"), str) and type(source.get("position")) is int):
         return None
-    return replace(record, file=source["file"], position=source["position"], sketch=sketch([body]))
+    added = meta.get("added")
+    added = added if type(added) is dt.date else None  # an editor's odd value is not adopted
+    return replace(record, file=source["file"], position=source["position"], sketch=sketch([body]), added=added)
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -389,7 +442,7 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
 def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
     """Write, update, or keep one article file, record which, and remember where its text was."""
     path = content_dir / f"{record.slug}.md"
-    data = item.markdown(record.slug)
+    data = item.markdown(record.slug, record.added)
     try:
         current = read_regular(path) if path.exists() else None
     except ContentError as err:
@@ -398,7 +451,7 @@ def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) 
     if current is not None and current != data and record.sha256 in (None, UNKNOWN):
         # No record of the bytes ingest wrote (adopted, or an old manifest): the file is unedited
         # if it is what ingest writes for this article at the position the file names.
-        unedited = current == item.markdown(record.slug, record.position)
+        unedited = current == item.markdown(record.slug, record.added, record.position)
         record.sha256 = hashlib.sha256(current).hexdigest() if unedited else UNKNOWN
         record.text = record.text or item.key
     record.file, record.position = item.raw.file, item.raw.position
@@ -494,7 +547,11 @@ def _valid(slug, entry, path: Path, key) -> Record:
     ):
         raise _damaged(path, f"entry {shown(key)} is not what ingest writes")
     values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
-    return Record(slug, entry.get("sha256"), entry.get("text"), entry.get("file"), position, values)
+    try:
+        added = dt.date.fromisoformat(entry["added"]) if entry.get("added") else None
+    except (TypeError, ValueError):
+        raise _damaged(path, f"entry {shown(key)} has an 'added' date that is not YYYY-MM-DD") from None
+    return Record(slug, entry.get("sha256"), entry.get("text"), entry.get("file"), position, values, added)
 
 
 def _damaged(path: Path, detail: str = "") -> ContentError:

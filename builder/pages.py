@@ -9,6 +9,7 @@ from builder import search, urls
 from builder.archive import Archive, Listed, Term, TermLink
 from builder.config import TaxonomySpec
 from builder.content import Article
+from builder.feeds import fallback_date
 
 
 @dataclass
@@ -40,6 +41,23 @@ class Pagination:
 
     def path_of(self, number: int) -> str:
         return urls.paged(self.base, number)
+
+    @property
+    def last(self) -> str:
+        return self.path_of(self.total)
+
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and `around` either side of this one; None
+        stands for the pages left out between them (shown as an ellipsis)."""
+        shown = {1, self.total, *range(max(1, self.number - around), min(self.total, self.number + around) + 1)}
+        numbers: list[int | None] = []
+        for n in sorted(shown):
+            if numbers and n - numbers[-1] == 2:
+                numbers.append(n - 1)  # one missing page is linked, not hidden behind an ellipsis
+            elif numbers and n - numbers[-1] > 2:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
 
 
 @dataclass(frozen=True)
@@ -113,7 +131,7 @@ def plan_pages(archive: Archive, per_page: int) -> list[Page]:
             },
         )
     )
-    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}))
+    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found", "noindex": True}))
     pages.append(Page(urls.SITEMAP, "sitemap:", {"pages": [p for p in pages if _in_sitemap(p)]}))
     pages.append(Page(urls.ROBOTS, "robots:"))
     return pages
@@ -137,27 +155,41 @@ def plan_body_pages(archive: Archive, slugs: set[str], per_page: int) -> list[Pa
 
 def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
     """The site's Atom feed and one per term of taxonomies with feeds: the newest `per_page` articles each."""
-    entries = tuple(archive.articles[:per_page])
-    pages = [Page(urls.FEED, "feed:", {"title": None, "path": urls.HOME, "feed_path": urls.FEED}, entries, entries)]
+    fallback = None
+
+    def feed(path: str, feed_path: str, title: str | None, subtitle: str | None, articles) -> Page:
+        nonlocal fallback
+        entries = tuple(articles[:per_page])
+        undated = not entries or any(not (a.date or a.added) for a in entries)
+        if undated and fallback is None:
+            fallback = fallback_date(archive.articles)
+        context = {
+            "title": title,
+            "subtitle": subtitle,
+            "path": path,
+            "feed_path": feed_path,
+            # Canonical names (Google, where the front matter says Alphabet), as the chips show them.
+            "categories": tuple(
+                tuple(t.name for spec in archive.specs for t in archive.terms_of(a, spec)) for a in entries
+            ),
+            "fallback": fallback if undated else None,
+        }
+        return Page(feed_path, "feed:", context, entries, entries)
+
+    pages = [feed(urls.HOME, urls.FEED, None, None, archive.articles)]
     for spec in archive.specs:
         if not spec.feeds:
             continue
         for term in archive.terms[spec.name]:
-            entries = tuple(term.articles[:per_page])
-            pages.append(
-                Page(
-                    urls.term_feed(spec.folder, term.slug),
-                    "feed:",
-                    {
-                        "title": term.name,
-                        "path": urls.term(spec.folder, term.slug),
-                        "feed_path": urls.term_feed(spec.folder, term.slug),
-                    },
-                    entries,
-                    entries,
-                )
-            )
+            path = urls.term(spec.folder, term.slug)
+            feed_path = urls.term_feed(spec.folder, term.slug)
+            pages.append(feed(path, feed_path, term.name, _feed_subtitle(term), term.articles))
     return pages
+
+
+def _feed_subtitle(term: Term) -> str:
+    """A term feed's own subtitle: what it carries, and the term's one-line description if any."""
+    return " ".join(filter(None, (f"The latest articles about {term.name}.", term.description)))
 
 
 def _in_sitemap(page: Page) -> bool:
@@ -172,6 +204,8 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
             "home.html",
             {
                 "title": None if p.number == 1 else f"Latest news, page {p.number}",
+                # Page 1 keeps the site's description; later pages say what they hold.
+                **({"description": _span_description(f"Page {p.number} of {p.total}", items)} if p.number > 1 else {}),
                 "items": listed(archive, items),
                 "pagination": p,
                 "top": top,
@@ -180,6 +214,22 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
         )
         for p, items in paginate(archive.articles, per_page, urls.HOME)
     ]
+
+
+def _span_description(what: str, articles: list[Article]) -> str:
+    """`what`, then how many articles and the dates they span: a listing's own meta description."""
+    dates = [a.date for a in articles if a.date]
+    count = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
+    if not dates:
+        return f"{what}: {count}, undated."
+    newest, oldest = max(dates), min(dates)
+    span = _long(oldest) if newest == oldest else f"{_long(oldest)} to {_long(newest)}"
+    undated = len(articles) - len(dates)
+    return f"{what}: {count}, {span}" + (f", and {undated} undated." if undated else ".")
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _article_page(archive: Archive, article: Article) -> Page:
@@ -388,16 +438,19 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
 
 
 def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
-    months = archive.months()
+    months = archive.months()  # newest first
     years: dict[int, list[tuple[int, list[Article]]]] = {}
     for year, month, items in months:
         years.setdefault(year, []).append((month, items))
+    dated = [a for _, _, items in months for a in items]
     pages = [
         Page(
             urls.ARCHIVE,
             "archive.html",
             {
                 "title": "Archive",
+                "description": _span_description("Every article by year and month", dated)
+                + (f" {len(archive.undated)} undated articles are listed in dump order." if archive.undated else ""),
                 "years": [(y, sum(len(i) for _, i in ms), ms) for y, ms in years.items()],
                 "undated": listed(archive, archive.undated),
             },
@@ -405,30 +458,38 @@ def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
         )
     ]
     for year, year_months in years.items():
+        year_articles = [a for _, items in year_months for a in items]
         pages.append(
             Page(
                 urls.archive(year),
                 "archive_year.html",
                 {
                     "title": f"Archive {year}",
+                    "description": _span_description(f"The archive of {year}, month by month", year_articles),
                     "year": year,
                     "months": [(dt.date(year, month, 1), listed(archive, items)) for month, items in year_months],
                 },
-                tuple(a for _, items in year_months for a in items),
+                tuple(year_articles),
             )
         )
-        for month, items in year_months:
-            pages.append(
-                Page(
-                    urls.archive(year, month),
-                    "archive_month.html",
-                    {
-                        "title": f"{dt.date(year, month, 1):%B %Y}",
-                        "year": year,
-                        "month": month,
-                        "items": listed(archive, items),
-                    },
-                    tuple(items),
-                )
+    for i, (year, month, items) in enumerate(months):
+        first = dt.date(year, month, 1)
+        newer = dt.date(months[i - 1][0], months[i - 1][1], 1) if i > 0 else None
+        older = dt.date(months[i + 1][0], months[i + 1][1], 1) if i + 1 < len(months) else None
+        pages.append(
+            Page(
+                urls.archive(year, month),
+                "archive_month.html",
+                {
+                    "title": f"{first:%B %Y}",
+                    "description": _span_description(f"The archive of {first:%B %Y}", items),
+                    "year": year,
+                    "month": month,
+                    "items": listed(archive, items),
+                    "newer_month": newer,
+                    "older_month": older,
+                },
+                tuple(items),
             )
+        )
     return pages

@@ -113,8 +113,8 @@ class Renderer:
             html = self._chips[entry.article.slug] = Markup(chips(entry.groups))
         return html
 
-    def article_data(self, article) -> dict:
-        """schema.org NewsArticle for an article page."""
+    def article_data(self, article, topics, companies) -> dict:
+        """schema.org NewsArticle for an article page; terms by their canonical names (TermLinks)."""
         url = self.urls.absolute(urls.article(article.slug))
         data = {
             "@context": "https://schema.org",
@@ -123,8 +123,8 @@ class Renderer:
             "url": url,
             "mainEntityOfPage": url,
             "description": article.summary,
-            "keywords": list(article.topics),
-            "about": [{"@type": "Organization", "name": name} for name in article.companies],
+            "keywords": [term.name for term in topics],
+            "about": [{"@type": "Organization", "name": term.name} for term in companies],
             "publisher": {"@type": "Organization", "name": self.site.title},
         }
         if article.date:

@@ -9,12 +9,13 @@ from builder import urls as paths
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def _lastmod(page):
-    """An article's own date; for a listing, the newest date it shows (related links do not count)."""
+def lastmod(page):
+    """An article's own date, else the day it entered the archive (`added`); for a listing, the
+    newest such date it shows (related links do not count); None if nothing it shows has one."""
     article = page.context.get("article")
     if article is not None:
-        return article.date
-    dates = [a.date for a in page.articles if a.date]
+        return article.date or article.added
+    dates = [a.date or a.added for a in page.articles if a.date or a.added]
     return max(dates) if dates else None
 
 
@@ -24,9 +25,9 @@ def render_sitemap(pages, urls) -> bytes:
     for page in sorted(pages, key=lambda p: p.path):
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = urls.absolute(page.path)
-        lastmod = _lastmod(page)
-        if lastmod:
-            ET.SubElement(entry, "lastmod").text = lastmod.isoformat()
+        day = lastmod(page)
+        if day:
+            ET.SubElement(entry, "lastmod").text = day.isoformat()
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 

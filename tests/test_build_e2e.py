@@ -169,3 +169,19 @@ def test_base_url_and_out_can_be_overridden_for_one_build(make_site, tmp_path):
     assert not (root / "site").exists()
     assert 'href="/sub/articles/a/"' in (out / "index.html").read_text("utf-8")
     assert "https://example.com/sub/articles/a/" in (out / "feed.xml").read_text("utf-8")
+
+
+def test_the_dated_samples_show_a_date_archive_month_charts_and_dated_feeds(built_samples):
+    import feedparser
+
+    site = built_samples / "site"
+    months = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("archive/*/*/index.html"))
+    assert months == ["archive/2025/10", "archive/2026/03"]  # each dump's sidecar dates its ten articles
+    assert "Undated articles" not in (site / "archive" / "index.html").read_text("utf-8")
+    assert "<svg" in (site / "topics" / "artificial-intelligence" / "index.html").read_text("utf-8")
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.feed.updated.startswith("2026-03-19")
+    assert {e.published[:10] for e in feed.entries} == {"2025-10-09", "2026-03-19"}
+    for article in _articles(built_samples).values():
+        meta = article[0]
+        assert meta["added"].isoformat() == "2026-11-23" and meta["source"]["name"] == "Digital Watch Observatory"

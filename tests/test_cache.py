@@ -108,7 +108,7 @@ def test_the_build_cache_survives_a_json_round_trip_exactly(archive):
     again = BuildCache.load(archive.root / "tmp-cache", version)
     assert again == saved  # tuples stay tuples: a list would never equal a fresh relation key
     path, (key, row) = next(iter(again.articles.items()))
-    assert type(key) is tuple and type(row) is tuple and type(row[4]) is tuple
+    assert type(key) is tuple and type(row) is tuple and type(row[5]) is tuple
     assert all(type(order) is tuple for order in again.related[0].values())
 
 
@@ -200,7 +200,7 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(make_site):
 
 
 def test_a_file_name_that_is_not_utf8_survives_the_cache(tmp_path):
-    row = ("s", "T", 0, "", (), (), (), (), None, (), (), "d")
+    row = ("s", "T", 0, 0, "", (), (), (), (), None, (), (), "d")
     cache = BuildCache("v", articles={"/c/caf\udce9.md": ((1, 2, 3, 4), row)})
     cache.save(tmp_path)
     assert BuildCache.load(tmp_path, "v") == cache

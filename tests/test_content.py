@@ -75,6 +75,8 @@ def test_a_valid_article():
             "not a web address",
         ),
         ("title: Hi\nsource: {file: d.txt, position: 2, name: [a]}\n", 3, "'name' must be text"),
+        ("title: Hi\nsource: {file: d.txt, position: 2, source_url: 'javascript:x'}\n", 3, "not a web address"),
+        ("title: Hi\ndate: 2026-03-19\nadded: soon\n", 4, "'added': 'soon' is not a date"),
         ("title: Hi\naliases: [../../etc/passwd]\n", 3, "not an old slug"),
         ("title: Hi\ntitle: Again\n", 3, "'title' appears twice"),
     ],
@@ -112,7 +114,7 @@ def test_unknown_keys_are_warnings_with_their_line_and_the_article_is_kept():
     article = _read("title: Hi\ntags: [a]\nauthor: Me\n")
     assert article.title == "Hi"
     assert article.warnings == tuple(
-        f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, summary, topics, "
+        f"line {n}: unknown front matter key '{k}' ignored (known keys: title, slug, date, added, summary, topics, "
         "companies, organisations, countries, source, aliases)"
         for n, k in ((3, "tags"), (4, "author"))
     )
@@ -318,3 +320,30 @@ def test_only_regular_files_are_read(tmp_path):
         f"{fifo}: skipped: this is a named pipe (FIFO), not a file that can be read"
         for fifo in (tmp_path / "pipe.md", tmp_path / "sub" / "pipe.md")
     ]
+
+
+@pytest.mark.parametrize(
+    "source, label, link",
+    [
+        (
+            "{file: d.txt, position: 2, name: Wire, url: 'https://w.example/', source_url: 'https://w.example/a'}",
+            "Wire",
+            "https://w.example/a",
+        ),
+        ("{file: d.txt, position: 2, name: Wire, url: 'https://w.example/'}", "Wire", "https://w.example/"),
+        ("{file: d.txt, position: 2, url: 'https://news.w.example/'}", "news.w.example", "https://news.w.example/"),
+        ("{file: d.txt, position: 2}", None, None),
+    ],
+)
+def test_readers_see_a_source_by_name_or_host_never_by_its_file(source, label, link):
+    article = _read(f"title: Hi\nsource: {source}\n")
+    assert (article.source.label, article.source.link) == (label, link)
+    assert article.source.file == "d.txt" and article.source.position == 2  # kept for editors
+
+
+def test_the_day_an_article_entered_the_archive_is_read_and_cached_apart_from_its_date():
+    import datetime as dt
+
+    article = _read("title: Hi\nadded: 2026-11-23\n")
+    assert article.date is None and article.added == dt.date(2026, 11, 23)
+    assert Article.from_row(article.row(), article.path).added == dt.date(2026, 11, 23)

@@ -152,7 +152,8 @@ def test_article_pages_carry_canonical_open_graph_twitter_and_news_article_data(
     assert f'<link rel="canonical" href="{url}">' in head
     assert f'<meta property="og:url" content="{url}">' in head
     assert '<meta property="og:type" content="article">' in head
-    assert '<meta name="twitter:card" content="summary">' in head
+    assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert f'<meta property="og:image" content="{BASE}static/social.png">' in head
     assert '<meta property="article:published_time" content="2024-01-01">' in head
     title = re.search(r'<meta property="og:title" content="([^"]*)">', head).group(1)
     assert title.startswith("OpenAI and Anthropic")
@@ -193,7 +194,15 @@ def test_feed_time_grows_linearly_with_an_articles_categories():
     def seconds(count: int) -> float:
         names = tuple(f"Topic {i}" for i in range(count))
         article = Article("a", "A", "Body.", Path("a.md"), dt.date(2026, 3, 19), topics=names, companies=names)
-        page = Page("feed.xml", "feed:", {"title": "", "path": "", "feed_path": "feed.xml"}, (article,), (article,))
+        context = {
+            "title": "",
+            "subtitle": None,
+            "path": "",
+            "feed_path": "feed.xml",
+            "categories": (names + names,),
+            "fallback": None,
+        }
+        page = Page("feed.xml", "feed:", context, (article,), (article,))
         start = time.perf_counter()
         feed = render_feed(page, Site("T", "D", "en", BASE), Urls(BASE), lambda a: "<p>Body.</p>")
         assert feed.count(b"<category") == 2 * count
@@ -201,3 +210,60 @@ def test_feed_time_grows_linearly_with_an_articles_categories():
 
     seconds(100)  # warm up
     assert seconds(2000) < 1.0  # quadratic, it took about 6 s
+
+
+def test_feeds_name_terms_canonically_carry_an_author_and_a_subtitle_of_their_own(make_site):
+    root, _ = make_site(
+        {
+            "content/a.md": "---\ntitle: Search deal\ndate: 2026-03-19\ntopics: [Competition and antitrust]\n"
+            "companies: [Alphabet]\n---\nAlphabet signed a deal.\n",
+            "content/b.md": "---\ntitle: Chips\ndate: 2026-03-18\ntopics: [Semiconductors]\n"
+            "companies: [Alphabet, Nvidia]\n---\nChips.\n",
+        },
+        "--base-url",
+        BASE,
+    )
+    site = root / "site"
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.feed.author_detail == {"name": "Tech Policy News Archive", "href": BASE}
+    terms = {e.title: [t.term for t in e.tags] for e in feed.entries}
+    assert terms["Search deal"] == ["Competition and antitrust", "Google"]  # front matter says Alphabet
+    assert terms["Chips"] == ["Semiconductors", "Google", "Nvidia"]
+    subtitles = {f.relative_to(site).as_posix(): feedparser.parse(f.read_bytes()).feed.subtitle for f in feeds_of(site)}
+    assert len(set(subtitles.values())) == len(subtitles)  # each feed says what it carries
+    assert subtitles["companies/google/feed.xml"] == "The latest articles about Google."
+    assert subtitles["topics/semiconductors/feed.xml"].startswith("Chip")  # the topic's own description
+    html = (site / "articles" / "a" / "index.html").read_text("utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["about"] == [{"@type": "Organization", "name": "Google"}]
+    assert data["keywords"] == ["Competition and antitrust"]
+
+
+def test_undated_articles_are_dated_by_the_day_they_entered_never_1970(make_site):
+    root, _ = make_site(
+        {
+            "content/dated.md": "---\ntitle: Dated\ndate: 2026-03-19\n---\nDated.\n",
+            "content/entered.md": "---\ntitle: Entered\nadded: 2026-11-23\n---\nUndated, ingested.\n",
+            "content/bare.md": "---\ntitle: Bare\n---\nNeither a date nor the day it entered.\n",
+        },
+        "--base-url",
+        BASE,
+    )
+    site = root / "site"
+    raw = (site / "feed.xml").read_text("utf-8")
+    assert "1970" not in raw
+    feed = feedparser.parse(raw)
+    updated = {e.title: e.updated[:10] for e in feed.entries}
+    # bare has neither: it takes the archive's newest known day rather than an invented one
+    assert updated == {"Dated": "2026-03-19", "Entered": "2026-11-23", "Bare": "2026-11-23"}
+    assert feed.feed.updated[:10] == "2026-11-23"
+    assert {e.title for e in feed.entries if "published" in e} == {"Dated"}
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    lastmod = {
+        u.find("s:loc", SITEMAP_NS).text: getattr(u.find("s:lastmod", SITEMAP_NS), "text", None)
+        for u in sitemap.findall("s:url", SITEMAP_NS)
+    }
+    assert lastmod[BASE + "articles/entered/"] == "2026-11-23"
+    assert lastmod[BASE + "articles/bare/"] is None
+    page = (site / "articles" / "entered" / "index.html").read_text("utf-8")
+    assert "2026-11-23" not in page and "23 November 2026" not in page  # never shown as its date

@@ -156,7 +156,11 @@ def test_article_pages_show_headline_date_source_chips_body_and_neighbours(built
     assert 3 <= related.count('class="card"') <= 5
     assert "data-pagefind-filter" not in related  # related cards must not add filters to this article
     sample = next((built_samples / "site" / "articles").glob("*/index.html")).read_text("utf-8")
-    assert re.search(r'<span class="source">Source: \d{3}_[0-9a-f]+\.txt, item \d+</span>', sample)
+    source = (
+        '<span class="source">Source: <a href="https://dig.watch/" rel="nofollow">Digital Watch Observatory</a></span>'
+    )
+    assert source in sample
+    assert ".txt" not in sample  # the dump's file name is for editors, never shown
 
 
 def test_undated_articles_are_listed_in_the_archive(built_generated):
@@ -189,6 +193,7 @@ def test_a_generated_archive_of_1000_articles_has_every_page_type_valid_and_ligh
     assert undated.count('class="card"') == 10
 
 
+@pytest.mark.vnu
 def test_organisation_and_country_pages_and_overviews_are_valid_html(make_site):
     from test_taxonomies import tagged_files
 
@@ -214,3 +219,54 @@ def test_organisation_and_country_pages_and_overviews_are_valid_html(make_site):
         shutil.copy2(site / kind / "index.html", target)
     assert "<svg" in (site / "organisations/european-commission/index.html").read_text("utf-8")
     assert not vnu_errors(staging)
+
+
+def test_the_404_page_is_noindex_without_a_canonical_address(built_generated):
+    head = (built_generated / "site" / "404.html").read_text("utf-8").split("</head>", 1)[0]
+    assert '<meta name="robots" content="noindex">' in head
+    assert 'rel="canonical"' not in head and "og:url" not in head and "application/ld+json" not in head
+
+
+def _description(page: Path) -> str:
+    return re.search(r'<meta name="description" content="([^"]*)">', page.read_text("utf-8")).group(1)
+
+
+def test_later_home_pages_and_archive_pages_describe_themselves(built_generated):
+    site = built_generated / "site"
+    pages = [site / "page" / "2" / "index.html", site / "page" / "3" / "index.html", site / "archive" / "index.html"]
+    pages += sorted(site.glob("archive/*/index.html"))[:2] + sorted(site.glob("archive/*/*/index.html"))[:2]
+    descriptions = [_description(p) for p in pages]
+    assert len(set(descriptions)) == len(descriptions)  # each its own
+    assert _description(site / "index.html") not in descriptions
+    assert re.fullmatch(r"Page 2 of 16: 10 articles, \d+ \w+ \d{4} to \d+ \w+ \d{4}\.", descriptions[0])
+    assert descriptions[2].endswith("3 undated articles are listed in dump order.")
+
+
+def test_year_pages_jump_to_clear_month_headings_and_list_headlines_only(built_generated):
+    html = (built_generated / "site" / "archive" / "2024" / "index.html").read_text("utf-8")
+    jumps = re.findall(r'<a href="#(m\d+)">(\w+)</a>', html)
+    headings = re.findall(r'<h2 id="(m\d+)" class="month-heading">(\w+) 2024 <span', html)
+    assert jumps == headings and len(jumps) >= 6
+    assert 'class="summary"' not in html and 'class="chip' not in html  # headline and date per article
+
+
+def test_month_pages_link_the_months_before_and_after(built_generated):
+    site = built_generated / "site"
+    months = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("archive/*/*/index.html"))
+    middle = (site / months[1] / "index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="month-nav".*?</nav>', middle, re.S).group(0)
+    assert f'rel="prev" href="/REPO/{months[0]}/"' in nav and f'rel="next" href="/REPO/{months[2]}/"' in nav
+    oldest = (site / months[0] / "index.html").read_text("utf-8")
+    assert 'rel="prev"' not in re.search(r'<nav class="month-nav".*?</nav>', oldest, re.S).group(0)
+
+
+def test_related_articles_and_undated_cards_stay_light_and_honest(built_generated):
+    site = built_generated / "site"
+    html = (site / "articles" / "report-0002" / "index.html").read_text("utf-8")
+    related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
+    assert 'class="summary"' not in related and 'class="chip' not in related
+    assert len(related.encode()) < 1500  # five headlines with dates (it was 3–5 KB with summaries and chips)
+    undated = (site / "articles" / "report-0152" / "index.html").read_text("utf-8")
+    assert "Previous in the dump</span>" in undated and "Next in the dump →</span>" in undated
+    home = (site / "page" / "16" / "index.html").read_text("utf-8")
+    assert home.count('<span class="undated">Undated</span>') == 3

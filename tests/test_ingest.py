@@ -383,3 +383,104 @@ def test_no_change_to_a_dump_duplicates_loses_or_overwrites_an_article(
     again = ingest(seeds, content, tagger)
     assert len(again.unchanged) == len(articles) - len(state.edited.keys() - state.removed)
     assert not again.written and not again.updated
+
+
+# --- when an article entered the archive, and where it came from ------------------------------------
+
+_STORIES = (
+    "Regulator fines Meta over data transfers\n\nThe regulator fined Meta on Tuesday over data transfers.\n",
+    "Court blocks Google search deal\n\nA court blocked the search deal that Google had signed.\n",
+)
+
+
+def _seeded(tmp_path: Path, sidecar: str | None = None) -> tuple[Path, Path]:
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    (seeds / "001_wire.txt").write_text(f"\n{MARKER}\n".join(_STORIES), "utf-8")
+    if sidecar is not None:
+        (seeds / "001_wire.yaml").write_text(sidecar, "utf-8")
+    return seeds, content
+
+
+def _added(content: Path) -> dict[str, object]:
+    return {slug: front.get("added") for slug, front in _articles(content).items()}
+
+
+def test_the_day_an_article_entered_the_archive_is_recorded_once_and_survives_reingests(tmp_path, tagger):
+    import datetime as dt
+
+    seeds, content = _seeded(tmp_path)
+    first, later = dt.date(2026, 3, 19), dt.date(2026, 11, 30)
+    ingest(seeds, content, tagger, today=first)
+    assert set(_added(content).values()) == {first}
+    files = {p.name: p.read_bytes() for p in content.glob("*.md")}
+
+    report = ingest(seeds, content, tagger, today=later)  # a later run changes nothing
+    assert len(report.unchanged) == 2 and {p.name: p.read_bytes() for p in content.glob("*.md")} == files
+
+    (content / MANIFEST).unlink()  # the manifest lost: the files still say when
+    report = ingest(seeds, content, tagger, today=later)
+    assert len(report.unchanged) == 2 and set(_added(content).values()) == {first}
+
+    gone = sorted(content.glob("*.md"))[0]  # taken back after deletion: same day, from the manifest
+    gone.unlink()
+    manifest = json.loads((content / MANIFEST).read_text())
+    manifest["articles"][gone.stem]["sha256"] = None
+    (content / MANIFEST).write_text(json.dumps(manifest))
+    ingest(seeds, content, tagger, today=later)
+    assert _front(gone)["added"] == first
+
+    (seeds / "001_wire.txt").write_text(f"\n{MARKER}\n".join((*_STORIES, "Nvidia opens a plant\n\nIn Texas.\n")))
+    ingest(seeds, content, tagger, today=later)  # only a new article gets the new day
+    assert sorted(_added(content).values()) == [first, first, later]
+
+
+def test_source_date_epoch_sets_the_day_new_articles_enter(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from builder.ingest import first_seen_today
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 3, 19, 23, 59, tzinfo=dt.UTC).timestamp())))
+    assert first_seen_today() == dt.date(2026, 3, 19)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert first_seen_today() == dt.datetime.now(dt.UTC).date()
+
+
+def test_a_sidecar_names_the_source_its_story_addresses_and_when_the_dump_entered(tmp_path, tagger):
+    import datetime as dt
+
+    sidecar = (
+        "date: 2026-03-18\nadded: 2026-03-20\nname: Example Wire\nurl: https://wire.example/\n"
+        "source_urls: {2: 'https://wire.example/court-blocks-deal'}\n"
+    )
+    seeds, content = _seeded(tmp_path, sidecar)
+    ingest(seeds, content, tagger, today=dt.date(2026, 11, 30))
+    fronts = sorted(_articles(content).values(), key=lambda f: f["source"]["position"])
+    assert [f["date"] for f in fronts] == [dt.date(2026, 3, 18)] * 2
+    assert [f["added"] for f in fronts] == [dt.date(2026, 3, 20)] * 2
+    assert fronts[0]["source"] == {
+        "file": "001_wire.txt",
+        "position": 1,
+        "name": "Example Wire",
+        "url": "https://wire.example/",
+    }
+    assert fronts[1]["source"]["source_url"] == "https://wire.example/court-blocks-deal"
+    [article] = [a for a in load_articles(content)[0] if a.source.position == 2]
+    assert (article.source.label, article.source.link) == ("Example Wire", "https://wire.example/court-blocks-deal")
+
+
+@pytest.mark.parametrize(
+    "sidecar, message",
+    [
+        ("source_urls: {1: 'javascript:alert(1)'}\n", "source_urls 1 'javascript:alert(1)' is not a web address"),
+        ("source_urls: {first: 'https://a.example/'}\n", "source_urls key 'first' is not an article position"),
+        ("source_urls: [https://a.example/]\n", "source_urls must map article positions to addresses"),
+        ("added: next week\n", "added 'next week' is not YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_sidecar_is_an_error_naming_it_and_nothing_of_its_dump_is_written(tmp_path, tagger, sidecar, message):
+    seeds, content = _seeded(tmp_path, sidecar)
+    report = ingest(seeds, content, tagger)
+    [error] = report.errors
+    assert str(error.file).endswith("001_wire.yaml") and message in error.message
+    assert not list(content.glob("*.md"))
