@@ -112,9 +112,8 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
     front["companies"] = list(tags.companies)[:MAX_TAGS]
     if tags.organisations:
         front["organisations"] = list(tags.organisations)[:MAX_TAGS]
-    countries = getattr(tags, "countries", ())  # canonical names ("Belgium", "European Union")
-    if countries:
-        front["countries"] = list(countries)[:MAX_TAGS]
+    if tags.countries:  # canonical names ("Belgium", "European Union")
+        front["countries"] = list(tags.countries)[:MAX_TAGS]
     source = {"file": raw.file, "position": raw.position}
     links = (("name", meta.name), ("url", meta.url), ("source_url", meta.source_urls.get(raw.position)))
     source.update({k: v for k, v in links if v})

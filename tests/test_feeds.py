@@ -232,7 +232,9 @@ def test_feeds_name_terms_canonically_carry_an_author_and_a_subtitle_of_their_ow
     subtitles = {f.relative_to(site).as_posix(): feedparser.parse(f.read_bytes()).feed.subtitle for f in feeds_of(site)}
     assert len(set(subtitles.values())) == len(subtitles)  # each feed says what it carries
     assert subtitles["companies/google/feed.xml"] == "The latest articles about Google."
-    assert subtitles["topics/semiconductors/feed.xml"].startswith("Chip")  # the topic's own description
+    assert subtitles["topics/semiconductors/feed.xml"].startswith(  # and the topic's own description
+        "The latest articles about Semiconductors. Chip"
+    )
     html = (site / "articles" / "a" / "index.html").read_text("utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["about"] == [{"@type": "Organization", "name": "Google"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -261,10 +262,11 @@ def test_a_custom_declaration_drives_pages_feeds_nav_and_filters(make_site):
 def test_ingest_writes_the_countries_the_tagger_returns():
     raw = RawArticle("d.txt", 1, 1, None, ("Belgian regulators fined a carmaker.",))
     tags = SimpleNamespace(topics=[], companies=[], organisations=[], countries=["Belgium", "European Union"])
-    meta, _, _ = split_front_matter(to_markdown(raw, "T", "t", tags, DumpMeta()), Path("t.md"))
+    day = dt.date(2026, 1, 1)
+    meta, _, _ = split_front_matter(to_markdown(raw, "T", "t", tags, DumpMeta(), day), Path("t.md"))
     assert meta["countries"] == ["Belgium", "European Union"]
-    untagged = SimpleNamespace(topics=[], companies=[], organisations=[])  # a tagger without countries
-    meta, _, _ = split_front_matter(to_markdown(raw, "T", "t", untagged, DumpMeta()), Path("t.md"))
+    untagged = SimpleNamespace(topics=[], companies=[], organisations=[], countries=[])
+    meta, _, _ = split_front_matter(to_markdown(raw, "T", "t", untagged, DumpMeta(), day), Path("t.md"))
     assert "countries" not in meta
 
 
