@@ -82,6 +82,7 @@ class Archive:
     _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _listed: dict[str, Listed] = field(default_factory=dict, repr=False)
     related_memo: dict[str, list[str]] = field(default_factory=dict, repr=False)  # slug -> slugs
+    registry: Registry | None = field(default=None, repr=False)  # for the aliases search finds terms by
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
@@ -205,7 +206,7 @@ def reading_order(article: Article) -> tuple:
 def build_archive(articles: list[Article], registry: Registry) -> Archive:
     """Order the articles and gather each taxonomy's terms (merging spellings of one name)."""
     ordered = sorted(articles, key=reading_order)
-    archive = Archive(ordered, {spec.field: [] for spec in TAXONOMIES})
+    archive = Archive(ordered, {spec.field: [] for spec in TAXONOMIES}, registry=registry)
     archive._index = {a.slug: i for i, a in enumerate(ordered)}
     for spec in TAXONOMIES:
         by_slug: dict[str, Term] = {}

@@ -105,17 +105,20 @@ def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda 
         return ingest(config.path("seeds"), content, tagger)
 
 
-def build(config: Config, progress=_quiet, workers: int | None = None, force: bool = False) -> BuildReport:
+def build(
+    config: Config, progress=_quiet, workers: int | None = None, force: bool = False, defer_search: bool = False
+) -> BuildReport:
     """Ingest the dumps, render what changed, and publish it once every page has rendered.
 
-    One build per output folder at a time: a second one waits for the first.
+    One build per output folder at a time: a second one waits for the first. `defer_search`
+    publishes changed pages without waiting for the search index (serve): a later build catches up.
     """
     folder = OutputFolder(check_out_folder(config), force=force)
     with collections_paused(), folder.locked(lambda message: progress(message, None, None)):
-        return _build(config, folder, progress, workers)
+        return _build(config, folder, progress, workers, defer_search)
 
 
-def _build(config: Config, folder: OutputFolder, progress, workers: int | None) -> BuildReport:
+def _build(config: Config, folder: OutputFolder, progress, workers: int | None, defer_search: bool) -> BuildReport:
     report = BuildReport()
     phase = _Phases(report, progress)
     # Gather all data first, so that everything is consistent before a byte is written.
@@ -129,7 +132,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         version = code_version()
         files = scan(config.path("content"))
         inputs = input_signature(config, version, files)
-        if record and inputs == last_inputs(record) and (folder.state.indexed or not config.search):
+        if record and inputs == last_inputs(record) and (folder.index_current or not config.search or defer_search):
             report.up_to_date = True
             return report
     with phase("load"):
@@ -182,7 +185,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
                 staging.put(name, data)
         cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
         cache.related, cache.listing = (relation_keys, archive.related_memo), listing
-        indexer = search.Indexer(folder.home / "index") if config.search else None
+        indexer = search.Indexer(folder.home / "index", defer=defer_search) if config.search else None
         with phase("publish"):
             publish(folder, staging, cache, indexer)
         if indexer and indexer.seconds:  # the share of publishing that was search indexing
@@ -238,7 +241,7 @@ def publish(folder: OutputFolder, staging: Staging, cache: BuildCache, indexer: 
     """Record the build cache for the new tree and publish it (with its search index) if it differs."""
     record = folder.new_record()
     cache.save(record)
-    if staging.changed() or (indexer and not folder.state.indexed):
+    if staging.changed() or (indexer and not indexer.defer and not folder.index_current):
         folder.publish(staging.written(), staging.report.removed, record, indexer)
     else:
         folder.keep_record(record)

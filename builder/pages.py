@@ -167,14 +167,16 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
+    topics, companies = archive.terms_of(article, TOPICS), archive.terms_of(article, COMPANIES)
     return Page(
         urls.article(article.slug),
         "article.html",
         {
             "title": article.title,
             "article": article,
-            "topics": links(archive.terms_of(article, TOPICS)),
-            "companies": links(archive.terms_of(article, COMPANIES)),
+            "topics": links(topics),
+            "companies": links(companies),
+            "search_terms": search.term_names(topics, companies, archive.registry),
             "related": listed(archive, related),
             "newer": newer,
             "older": older,

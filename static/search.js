@@ -1,40 +1,120 @@
-// Search glue for /search/: Pagefind's JS API, results as plain links. The only script on the site.
+// Search glue for /search/: Pagefind's JS API over the index shards, results as plain links.
+// The only script on the site. Each shard is a Pagefind bundle of its own (pagefind/NN/), searched
+// by its own instance; results are merged here, by score or by date (Pagefind's mergeIndex would
+// order merged results by score only).
 (async () => {
   const script = document.currentScript || document.querySelector("script[data-bundle]");
   const bundle = script.dataset.bundle; // e.g. "/REPO/pagefind/": works under any sub-path
+  const baseUrl = bundle.replace(/pagefind\/$/, "");
   const form = document.querySelector("main .search-form");
   const input = document.getElementById("search-input");
   const topic = document.getElementById("search-topic");
   const company = document.getElementById("search-company");
+  const from = document.getElementById("search-from");
+  const to = document.getElementById("search-to");
   const sort = document.getElementById("search-sort");
   const more = document.getElementById("search-more");
   const PAGE = 20; // results shown at once; "Show more results" adds as many again
+  const POLL = 2000; // while the index catches up with an edit (preview), look again this often (ms)
   const status = document.getElementById("search-status");
+  const catchingUp = document.getElementById("search-catching-up");
   const list = document.getElementById("search-results");
 
-  let pagefind;
+  // pagefind/shards.json lists the shards, and says whether the index lags behind an edit.
+  const manifest = async () => {
+    const response = await fetch(bundle + "shards.json", { cache: "no-store" });
+    if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+    return response.json();
+  };
+  const load = (shards, version) => Promise.all(shards.map(async (shard) => {
+    const instance = await import(`${bundle}${shard}/pagefind.js${version ? "?v=" + version : ""}`);
+    await instance.options({ baseUrl, excerptLength: 30 });
+    return instance;
+  }));
+
+  let pagefind; // one Pagefind instance per shard
+  let months = []; // every month with articles ("YYYY-MM"), for the date filter
+  let shown = 0;
   try {
-    pagefind = await import(bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: bundle.replace(/pagefind\/$/, ""), excerptLength: 30 });
+    const index = await manifest();
+    pagefind = await load(index.shards);
+    catchingUp.hidden = !index.catching_up;
+    if (index.catching_up) setTimeout(poll, POLL);
   } catch (err) {
     status.textContent = "Search is not available here. Browse by topic, company or date instead.";
     return;
+  }
+
+  async function poll() {
+    let index;
+    try { index = await manifest(); } catch (err) { setTimeout(poll, POLL); return; }
+    if (index.catching_up) { setTimeout(poll, POLL); return; }
+    pagefind = await load(index.shards, Date.now()); // a fresh instance reads the new shards
+    months = [];
+    catchingUp.hidden = true;
+    await run();
   }
 
   const escapeText = (text) => { const d = document.createElement("div"); d.textContent = text; return d.innerHTML; };
   // Pagefind excerpts are text with <mark> highlights; escape everything else.
   const safeExcerpt = (html) => escapeText(html.replace(/<\/?mark>/g, "\u0001"))
     .replace(/\u0001(.*?)\u0001/g, "<mark>$1</mark>").replace(/\u0001/g, "");
-  const card = (r) => `<li class="card"><h2 class="card-title"><a href="${encodeURI(r.url)}">${escapeText(r.meta.title || r.url)}</a></h2>`
-    + (r.meta.published ? `<p class="meta">${escapeText(r.meta.published)}</p>` : "")
-    + `<p class="summary">${safeExcerpt(r.excerpt)}</p></li>`;
+  const card = (r) => {
+    const meta = [r.meta.published || "Undated", r.meta.source && `Source: ${r.meta.source}`].filter(Boolean);
+    return `<li class="card"><h2 class="card-title"><a href="${encodeURI(r.url)}">${escapeText(r.meta.title || r.url)}</a></h2>`
+      + `<p class="meta">${meta.map(escapeText).join(" · ")}</p>`
+      + `<p class="summary">${safeExcerpt(r.excerpt)}</p></li>`;
+  };
+
+  // A date range in the URL: from/to as YYYY-MM, or year=YYYY for one year.
+  const params = new URLSearchParams(location.search);
+  if (/^\d{4}$/.test(params.get("year") || "")) {
+    if (!params.get("from")) params.set("from", `${params.get("year")}-01`);
+    if (!params.get("to")) params.set("to", `${params.get("year")}-12`);
+  }
+
+  async function monthFilter() {
+    if (!from.value && !to.value) return null;
+    if (!months.length) {
+      const each = await Promise.all(pagefind.map((shard) => shard.filters()));
+      months = [...new Set(each.flatMap((filters) => Object.keys(filters.month || {})))].sort();
+    }
+    return months.filter((m) => (!from.value || m >= from.value) && (!to.value || m <= to.value));
+  }
+
+  // Results of all shards as one list: `next(n)` gives the data of the next n results.
+  const dataOf = (r) => (r.loaded ||= r.data());
+  function byScore(lists) {
+    const all = lists.flat().sort((a, b) => b.score - a.score);
+    let at = 0;
+    return { total: all.length, next: (n) => Promise.all(all.slice(at, (at += n)).map(dataOf)) };
+  }
+  // Each shard's list is in date order already; merge them, newest (or oldest) first, undated last.
+  function byDate(lists, order) {
+    const heads = lists.map(() => 0);
+    const before = (a, b) => !b.meta.date ? !!a.meta.date
+      : !!a.meta.date && (order === "asc" ? a.meta.date < b.meta.date : a.meta.date > b.meta.date);
+    async function next(n) {
+      const out = [];
+      while (out.length < n) {
+        const open = lists.map((_, k) => k).filter((k) => heads[k] < lists[k].length);
+        if (!open.length) break;
+        const candidates = await Promise.all(open.map((k) => dataOf(lists[k][heads[k]])));
+        let best = 0;
+        for (let j = 1; j < open.length; j++) if (before(candidates[j], candidates[best])) best = j;
+        out.push(candidates[best]);
+        heads[open[best]] += 1;
+      }
+      return out;
+    }
+    return { total: lists.reduce((sum, list) => sum + list.length, 0), next };
+  }
 
   let latest = 0;
-  let found = []; // every result of the current search; the first `shown` are on the page
-  let shown = 0;
+  let found = { total: 0, next: async () => [] }; // every result of the current search
 
   function describe() {
-    const n = found.length;
+    const n = found.total;
     status.textContent = n ? `${n} result${n === 1 ? "" : "s"}${n > shown ? `, showing the first ${shown}` : ""}`
       : "No results. Try fewer words or another filter.";
     more.hidden = shown >= n;
@@ -43,7 +123,7 @@
 
   async function showMore(ticket) {
     more.disabled = true; // one batch at a time, so a double click cannot show a result twice
-    const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+    const next = await found.next(PAGE);
     if (ticket !== latest) return; // a newer search superseded this one
     list.insertAdjacentHTML("beforeend", next.map(card).join(""));
     shown += next.length;
@@ -56,37 +136,50 @@
     const filters = {};
     if (topic && topic.value) filters.topic = topic.value;
     if (company && company.value) filters.company = company.value;
-    const params = new URLSearchParams();
-    if (query) params.set("q", query);
-    for (const [k, v] of Object.entries(filters)) params.set(k, v);
-    if (sort.value) params.set("sort", sort.value);
-    history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
-    if (!query && !Object.keys(filters).length) {
-      found = []; shown = 0; list.innerHTML = ""; status.textContent = ""; more.hidden = true; return;
+    const search = new URLSearchParams();
+    if (query) search.set("q", query);
+    for (const [k, v] of Object.entries(filters)) search.set(k, v);
+    if (from.value) search.set("from", from.value);
+    if (to.value) search.set("to", to.value);
+    if (sort.value) search.set("sort", sort.value);
+    history.replaceState(null, "", search.toString() ? "?" + search : location.pathname);
+    if (!query && !search.toString().replace(/(^|&)sort=[^&]*/, "")) {
+      found = byScore([]); shown = 0; list.innerHTML = ""; status.textContent = ""; more.hidden = true; return;
     }
+    if (from.value && to.value && from.value > to.value) {
+      found = byScore([]); shown = 0; list.innerHTML = ""; more.hidden = true;
+      status.textContent = `"From" (${from.value}) is after "To" (${to.value}); no article is in that range.`;
+      return;
+    }
+    const inRange = await monthFilter();
+    if (ticket !== latest) return;
+    if (inRange) filters.month = { any: inRange.length ? inRange : ["none"] };
     // Article pages carry data-pagefind-sort="date:YYYY-MM-DD"; undated ones come last.
     const options = sort.value ? { filters, sort: { date: sort.value } } : { filters };
-    const search = await pagefind.debouncedSearch(query || null, options, 150);
-    if (search === null || ticket !== latest) return;
-    found = search.results;
+    await new Promise((resolve) => setTimeout(resolve, 150)); // typing: search once the reader pauses
+    if (ticket !== latest) return;
+    const each = await Promise.all(pagefind.map((shard) => shard.search(query || null, options)));
+    if (ticket !== latest) return;
+    const lists = each.map((result) => result.results);
+    found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;
     list.innerHTML = "";
     await showMore(ticket);
-    if (ticket === latest) list.dataset.search = params.toString(); // which search the list shows
+    if (ticket === latest) list.dataset.search = search.toString(); // which search the list shows
   }
 
   // The URL fills the form, except fields the reader already changed while Pagefind loaded.
-  const params = new URLSearchParams(location.search);
   const unknown = [];
-  for (const [field, key] of [[input, "q"], [topic, "topic"], [company, "company"], [sort, "sort"]]) {
+  const fields = [[input, "q"], [topic, "topic"], [company, "company"], [from, "from"], [to, "to"], [sort, "sort"]];
+  for (const [field, key] of fields) {
     if (!field || field.value) continue;
     field.value = params.get(key) || "";
-    // A select keeps no value it has no option for: say so rather than search for it silently.
+    // A select or month field keeps no value it cannot hold: say so rather than search for it silently.
     if (params.get(key) && field.value !== params.get(key)) unknown.push(`${key} "${params.get(key)}"`);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
   input.addEventListener("input", run);
-  for (const select of [topic, company, sort]) if (select) select.addEventListener("change", run);
+  for (const field of [topic, company, from, to, sort]) if (field) field.addEventListener("change", run);
   more.addEventListener("click", () => showMore(latest));
   await run();
   if (unknown.length) {
