@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -196,6 +197,26 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     report.write = staging.report
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def catch_up_search(config: Config, cancel=None) -> bool:
+    """Index the shards that builds with `defer_search` left lagging, and publish the index alone.
+
+    Returns whether anything was indexed. `cancel` (a threading.Event) stops it, publishing
+    nothing: serve sets it when an edit needs the output folder.
+    """
+    if not config.search:
+        return False
+    folder = OutputFolder(check_out_folder(config))
+    with folder.locked():
+        if not folder.trusted or folder.index_current or (cancel and cancel.is_set()):
+            return False
+        record = folder.new_record()  # the same build cache, for the tree with the new index
+        for name in os.listdir(folder.record_dir):
+            os.link(folder.record_dir / name, record / name)
+        indexer = search.Indexer(folder.home / "index", **({"cancel": cancel} if cancel else {}))
+        folder.publish({}, [], record, indexer)
+        return True
 
 
 def base_url_warnings(config: Config) -> list[str]:

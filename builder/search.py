@@ -18,8 +18,9 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import ContentError
@@ -76,7 +77,7 @@ class Indexer:
     defer: bool = False  # publish pages now and leave the index to a later build (serve)
     jobs: int = os.cpu_count() or 1
     seconds: float = 0.0  # time spent indexing, for the build report
-    shards_indexed: int = 0
+    cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
 
     covers = staticmethod(covers)
 
@@ -115,7 +116,7 @@ class Indexer:
                     pages.setdefault(shard_of(path), []).append(path)
         todo = sorted(pages if shards is None else shards)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        built = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs)
+        built = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
         (tree / FOLDER).mkdir(parents=True, exist_ok=True)
@@ -125,11 +126,14 @@ class Indexer:
                 built[shard].rename(tree / FOLDER / shard)
         shutil.rmtree(self.scratch, ignore_errors=True)
         write_manifest(tree, catching_up)
-        self.shards_indexed += len(todo)
         self.seconds += time.perf_counter() - start
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int) -> dict[str, Path]:
+class Cancelled(Exception):
+    """Indexing stopped because a newer build wants the output folder (serve)."""
+
+
+def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel) -> dict[str, Path]:
     """Index each (shard, pages) in its own Pagefind process, `width` at a time; shard -> bundle folder."""
     binary = _binary()
     built: dict[str, Path] = {}
@@ -145,19 +149,23 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.link(tree / path, target)
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
-                process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                with open(work / "log", "wb") as log:
+                    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
                 running.append((shard, work, process))
-            shard, work, process = running.pop(0)
-            output, _ = process.communicate()
-            if process.returncode != 0:
-                raise ContentError(
-                    f"the search indexer failed on shard {shard}: {output.strip()[-500:]}",
-                    hint="run the build with --no-search to publish without search, and report this",
-                )
-            for entry in (work / "out").iterdir():
-                if entry.name.startswith(UNUSED):
-                    entry.unlink()
-            built[shard] = work / "out"
+            if cancel.wait(0.02):
+                raise Cancelled()
+            for shard, work, process in [job for job in running if job[2].poll() is not None]:
+                running.remove((shard, work, process))
+                if process.returncode != 0:
+                    output = (work / "log").read_text("utf-8", "replace").strip()
+                    raise ContentError(
+                        f"the search indexer failed on shard {shard}: {output[-500:]}",
+                        hint="run the build with --no-search to publish without search, and report this",
+                    )
+                for entry in (work / "out").iterdir():
+                    if entry.name.startswith(UNUSED):
+                        entry.unlink()
+                built[shard] = work / "out"
     finally:
         for _, _, process in running:
             process.kill()

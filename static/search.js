@@ -59,11 +59,22 @@
   // Pagefind excerpts are text with <mark> highlights; escape everything else.
   const safeExcerpt = (html) => escapeText(html.replace(/<\/?mark>/g, "\u0001"))
     .replace(/\u0001(.*?)\u0001/g, "<mark>$1</mark>").replace(/\u0001/g, "");
+  // Article pages end in a hidden paragraph, "⁂ headline. tags and aliases", weighted for search:
+  // an excerpt stops before it, and one drawn from it alone gives way to the start of the text.
+  const TAIL = "\u2042";
+  function excerptOf(r) {
+    const tail = r.content.indexOf(TAIL);
+    if (tail < 0) return safeExcerpt(r.excerpt);
+    const at = r.content.indexOf(r.excerpt.replace(/<\/?mark>/g, ""));
+    if (at < tail || r.excerpt.includes(TAIL)) return safeExcerpt(r.excerpt.split(TAIL)[0]);
+    const words = r.content.slice(0, tail).trim().split(/\s+/);
+    return escapeText(words.slice(0, 30).join(" ") + (words.length > 30 ? " …" : ""));
+  }
   const card = (r) => {
     const meta = [r.meta.published || "Undated", r.meta.source && `Source: ${r.meta.source}`].filter(Boolean);
     return `<li class="card"><h2 class="card-title"><a href="${encodeURI(r.url)}">${escapeText(r.meta.title || r.url)}</a></h2>`
       + `<p class="meta">${meta.map(escapeText).join(" · ")}</p>`
-      + `<p class="summary">${safeExcerpt(r.excerpt)}</p></li>`;
+      + `<p class="summary">${excerptOf(r)}</p></li>`;
   };
 
   // A date range in the URL: from/to as YYYY-MM, or year=YYYY for one year.
