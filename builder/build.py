@@ -49,6 +49,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
+    search_peak_mb: float | None = None  # the largest Pagefind process, if the build indexed
 
     def summary(self) -> dict:
         """The figures of this build as plain data (for --report-json and benchmarks)."""
@@ -64,6 +65,7 @@ class BuildReport:
             "warnings": len(self.warnings),
             "errors": len(self.errors),
             "phases": dict(self.phases),
+            "search_peak_mb": self.search_peak_mb,
             "seconds": round(sum(self.phases.values()), 4),
         }
 
@@ -192,6 +194,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
         if indexer and indexer.seconds:  # the share of publishing that was search indexing
             report.phases["search"] = round(indexer.seconds, 4)
             report.phases["publish"] = round(report.phases["publish"] - indexer.seconds, 4)
+            report.search_peak_mb = round(indexer.peak_mb, 1)
     finally:
         staging.discard()
     report.write = staging.report

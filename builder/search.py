@@ -77,6 +77,7 @@ class Indexer:
     defer: bool = False  # publish pages now and leave the index to a later build (serve)
     jobs: int = os.cpu_count() or 1
     seconds: float = 0.0  # time spent indexing, for the build report
+    peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
     cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
 
     covers = staticmethod(covers)
@@ -116,7 +117,8 @@ class Indexer:
                     pages.setdefault(shard_of(path), []).append(path)
         todo = sorted(pages if shards is None else shards)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        built = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
+        built, peak = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
+        self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
         (tree / FOLDER).mkdir(parents=True, exist_ok=True)
@@ -133,10 +135,14 @@ class Cancelled(Exception):
     """Indexing stopped because a newer build wants the output folder (serve)."""
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel) -> dict[str, Path]:
-    """Index each (shard, pages) in its own Pagefind process, `width` at a time; shard -> bundle folder."""
+def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel):
+    """Index each (shard, pages) in its own Pagefind process, `width` at a time.
+
+    Returns (shard -> bundle folder, the largest resident set of one process in MB).
+    """
     binary = _binary()
     built: dict[str, Path] = {}
+    peak = 0.0
     running: list[tuple[str, Path, subprocess.Popen]] = []
     queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
     try:
@@ -154,7 +160,12 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                 running.append((shard, work, process))
             if cancel.wait(0.02):
                 raise Cancelled()
-            for shard, work, process in [job for job in running if job[2].poll() is not None]:
+            for shard, work, process in list(running):
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid == 0:
+                    continue
+                process.returncode = os.waitstatus_to_exitcode(status)
+                peak = max(peak, usage.ru_maxrss / 1024)  # KiB on Linux
                 running.remove((shard, work, process))
                 if process.returncode != 0:
                     output = (work / "log").read_text("utf-8", "replace").strip()
@@ -170,7 +181,7 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
         for _, _, process in running:
             process.kill()
             process.wait()
-    return built
+    return built, peak
 
 
 def _binary() -> str:
