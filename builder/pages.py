@@ -177,6 +177,7 @@ def _article_page(archive: Archive, article: Article) -> Page:
             "topics": links(topics),
             "companies": links(companies),
             "search_terms": search.term_names(topics, companies, archive.registry),
+            "search_shard": search.shard_of(urls.url_to_file(urls.article(article.slug))),
             "related": listed(archive, related),
             "newer": newer,
             "older": older,

@@ -1,7 +1,9 @@
 // Search glue for /search/: Pagefind's JS API over the index shards, results as plain links.
-// The only script on the site. Each shard is a Pagefind bundle of its own (pagefind/NN/), searched
-// by its own instance; results are merged here, by score or by date (Pagefind's mergeIndex would
-// order merged results by score only).
+// The only script on the site. Each shard is a Pagefind bundle (pagefind/NN/): the first is loaded
+// and the others merged into it (mergeIndex: one script and one WebAssembly module for all).
+// Pagefind orders merged results by score, which suits "best match" but not a date order: sorted,
+// each shard scores its results by rank, and the merge interleaves the shards. `shardRuns` takes
+// the shards' runs apart again; `byDate` merges them by date.
 (async () => {
   const script = document.currentScript || document.querySelector("script[data-bundle]");
   const bundle = script.dataset.bundle; // e.g. "/REPO/pagefind/": works under any sub-path
@@ -26,18 +28,22 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
-  const load = (shards, version) => Promise.all(shards.map(async (shard) => {
-    const instance = await import(`${bundle}${shard}/pagefind.js${version ? "?v=" + version : ""}`);
+  async function load(shards, version) {
+    const instance = await import(`${bundle}${shards[0]}/pagefind.js${version ? "?v=" + version : ""}`);
     await instance.options({ baseUrl, excerptLength: 30 });
+    await Promise.all(shards.slice(1).map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl })));
     return instance;
-  }));
+  }
 
-  let pagefind; // one Pagefind instance per shard
+  let shards = [];
+  let pagefind; // the first shard with the others merged in
+  let filtersLoaded; // a date-ordered search needs the "shard" filter's counts
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
   try {
     const index = await manifest();
-    pagefind = await load(index.shards);
+    shards = index.shards;
+    pagefind = await load(shards);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
   } catch (err) {
@@ -49,7 +55,9 @@
     let index;
     try { index = await manifest(); } catch (err) { setTimeout(poll, POLL); return; }
     if (index.catching_up) { setTimeout(poll, POLL); return; }
-    pagefind = await load(index.shards, Date.now()); // a fresh instance reads the new shards
+    shards = index.shards;
+    pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
+    filtersLoaded = undefined;
     months = [];
     catchingUp.hidden = true;
     await run();
@@ -86,10 +94,7 @@
 
   async function monthFilter() {
     if (!from.value && !to.value) return null;
-    if (!months.length) {
-      const each = await Promise.all(pagefind.map((shard) => shard.filters()));
-      months = [...new Set(each.flatMap((filters) => Object.keys(filters.month || {})))].sort();
-    }
+    if (!months.length) months = Object.keys((await pagefind.filters()).month || {}).sort();
     return months.filter((m) => (!from.value || m >= from.value) && (!to.value || m <= to.value));
   }
 
@@ -101,7 +106,26 @@
     return { total: all.length, next: (n) => Promise.all(all.slice(at, (at += n)).map(dataOf)) };
   }
   // Each shard's list is in date order already; merge them, newest (or oldest) first, undated last.
-  function byDate(lists, order) {
+  // Sorted, a shard scores its results by rank: newest first n-1 … 0, oldest first 0 … -(n-1).
+  // Merged, they are in score order, ties in shard order. Rebuild each shard's run from the
+  // "shard" filter's counts; null if the results do not fit (never a wrong order).
+  function shardRuns(results, counts, order) {
+    const slots = [];
+    shards.forEach((shard, k) => {
+      const n = counts[shard] || 0;
+      for (let rank = 0; rank < n; rank++) slots.push([order === "asc" ? -rank : n - 1 - rank, k]);
+    });
+    slots.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    if (slots.length !== results.length) return null;
+    const runs = shards.map(() => []);
+    for (let i = 0; i < slots.length; i++) {
+      if (results[i].score !== slots[i][0]) return null;
+      runs[slots[i][1]].push(results[i]);
+    }
+    return runs;
+  }
+  function byDate(results, counts, order) {
+    const lists = shardRuns(results, counts, order) || [results]; // never drop a result
     const heads = lists.map(() => 0);
     const before = (a, b) => !b.meta.date ? !!a.meta.date
       : !!a.meta.date && (order === "asc" ? a.meta.date < b.meta.date : a.meta.date > b.meta.date);
@@ -141,7 +165,7 @@
     describe();
   }
 
-  async function run() {
+  async function run(typing = false) {
     const ticket = ++latest;
     const query = input.value.trim();
     const filters = {};
@@ -165,14 +189,15 @@
     const inRange = await monthFilter();
     if (ticket !== latest) return;
     if (inRange) filters.month = { any: inRange.length ? inRange : ["none"] };
-    // Article pages carry data-pagefind-sort="date:YYYY-MM-DD"; undated ones come last.
-    const options = sort.value ? { filters, sort: { date: sort.value } } : { filters };
-    await new Promise((resolve) => setTimeout(resolve, 150)); // typing: search once the reader pauses
+    // Article pages carry two sort keys, "date" (undated: 0000-01-01) and "oldest" (undated:
+    // 9999-12-31), so that undated articles come last in either order.
+    const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
+    if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
     if (ticket !== latest) return;
-    const each = await Promise.all(pagefind.map((shard) => shard.search(query || null, options)));
+    if (sort.value) await (filtersLoaded ||= pagefind.filters()); // counts come with filters loaded
+    const result = await pagefind.search(query || null, options);
     if (ticket !== latest) return;
-    const lists = each.map((result) => result.results);
-    found = sort.value ? byDate(lists, sort.value) : byScore(lists);
+    found = sort.value ? byDate(result.results, result.filters.shard || {}, sort.value) : byScore([result.results]);
     shown = 0;
     list.innerHTML = "";
     await showMore(ticket);
@@ -189,8 +214,8 @@
     if (params.get(key) && field.value !== params.get(key)) unknown.push(`${key} "${params.get(key)}"`);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
-  input.addEventListener("input", run);
-  for (const field of [topic, company, from, to, sort]) if (field) field.addEventListener("change", run);
+  input.addEventListener("input", () => run(true));
+  for (const field of [topic, company, from, to, sort]) if (field) field.addEventListener("change", () => run());
   more.addEventListener("click", () => showMore(latest));
   await run();
   if (unknown.length) {
