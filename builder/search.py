@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder import urls
 from builder.errors import ContentError
 
 FOLDER = "pagefind"
@@ -109,12 +110,11 @@ class Indexer:
         """
         start = time.perf_counter()
         pages: dict[str, list[str]] = {}
-        root = tree / "articles"
-        for folder, _, names in os.walk(root):
-            for name in names:
-                path = os.path.relpath(os.path.join(folder, name), tree).replace(os.sep, "/")
-                if covers(path):
-                    pages.setdefault(shard_of(path), []).append(path)
+        for slug in os.listdir(tree / "articles") if (tree / "articles").is_dir() else ():
+            path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
+            shard = shard_of(path)
+            if (shards is None or shard in shards) and os.path.isfile(tree / path):
+                pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards)
         shutil.rmtree(self.scratch, ignore_errors=True)
         built, peak = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
