@@ -1,16 +1,25 @@
 """Build benchmark: generate archives of several sizes, build each through the CLI, report figures.
 
-    python benchmarks/run.py [--sizes 1000,10000,50000] [--json FILE] [--keep]
+    python benchmarks/run.py [--sizes 1000,10000,50000] [--json FILE] [--keep] [--reader]
 
 Per size, in a fresh folder (benchmarks/out/N by default, git-ignored), the scenarios run in
-this order, each as one child process `python -m builder build --no-search --report-json F`:
+this order, each as one child process `python -m builder build --report-json F` (search on,
+the default, except `nosearch`):
 
   cold      empty cache (.cache/) and no site/
   noop      nothing changed
   edit      one article's body edited
   add       one new article
   template  templates/base.html changed (every page renders again)
-  search    cold again, with the search index, to time the indexer on its own
+  nosearch  cold again without search, for comparison (and as the cold reference)
+  serve     `newsarchive serve`: its first build, then one article saved -> the new text
+            served, and -> the search index caught up (the slowest answer meanwhile noted)
+
+After `template` the published folder is measured: HTML and other files, the search index,
+and the whole per article (GitHub Pages takes at most 1 GB). With --reader, Debian's
+chromium opens the search page (Playwright) of the sharded index and of one single index
+built over the same pages: requests and time to the first results, and how far the result
+order of a fixed query set differs between the two.
 
 Wall time is the child's whole life (interpreter start, imports and cache I/O included), the
 time an editor waits; it is what the targets are checked against. Phases come from the
@@ -28,6 +37,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import http.server
 import json
 import os
 import platform
@@ -42,14 +52,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (the sibling script, importable as a module)
 
-SCENARIOS = ("cold", "noop", "edit", "add", "template", "search")
+SCENARIOS = ("cold", "noop", "edit", "add", "template", "nosearch", "serve")
 # Phases in pipeline order; any other phase a build reports gets a column after these.
 PHASES = ("ingest", "scan", "load", "plan", "render", "publish", "search")
-# The issue's targets: wall seconds per scenario, and peak RSS in MB (10^6 bytes).
+# The issue's targets: wall seconds per scenario (serve: save -> page served; reader: query ->
+# first results), peak RSS of any process in MB (10^6 bytes), published folder in MB.
 TARGETS = {
-    10_000: {"cold": 15.0, "noop": 1.0, "edit": 1.5, "rss_mb": 600.0},
-    50_000: {"cold": 75.0, "noop": 4.0, "edit": 5.0, "rss_mb": 2500.0},
+    10_000: {"cold": 12.0, "edit": 2.0, "serve": 1.5, "rss_mb": 800.0, "reader": 0.5, "size_mb": 170.0},
+    50_000: {"cold": 75.0, "edit": 6.0, "serve": 4.0, "rss_mb": 2500.0, "reader": 0.8, "size_mb": 800.0},
 }
+QUERIES = ("google", "alphabet", "antitrust fine", "data centre", "satellite network", "privacy rules", "bug bounty")
 DASH = "–"
 
 
@@ -152,12 +164,12 @@ def clear_build_state(root: Path, trash: Path) -> None:
     time.sleep(SETTLE)
 
 
-def edit_one_article(root: Path) -> Path:
-    """Append a paragraph to the body of the article in the middle of content/."""
+def edit_one_article(root: Path, at: float = 0.5, words: str = "one more *short* paragraph") -> Path:
+    """Append a paragraph to the body of the article `at` (a fraction) of the way through content/."""
     files = sorted((root / "content").glob("*.md"))
-    path = files[len(files) // 2]
+    path = files[int(len(files) * at)]
     text = path.read_text("utf-8")
-    path.write_text(text.rstrip("\n") + "\n\nEdited for the benchmark: one more *short* paragraph.\n", "utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\nEdited for the benchmark: {words}.\n", "utf-8")
     return path
 
 
@@ -213,7 +225,15 @@ def build(root: Path, name: str, search: bool, jobs: int | None, sample: bool) -
 
 
 def bench_size(
-    count: int, work: Path, seed: int, jobs: int | None, sample: bool, echo, search: bool = True, repeat: int = 1
+    count: int,
+    work: Path,
+    seed: int,
+    jobs: int | None,
+    sample: bool,
+    echo,
+    search: bool = True,
+    repeat: int = 1,
+    reader: bool = False,
 ) -> dict:
     root, trash = work / str(count), work / TRASH
     set_aside(root, trash)
@@ -222,8 +242,8 @@ def bench_size(
     figures: dict = {"articles": count, "generate_seconds": round(time.perf_counter() - start, 2), "scenarios": {}}
     echo(f"[{count}] generated in {figures['generate_seconds']}s")
     cached_site = None
-    for name in SCENARIOS if search else SCENARIOS[:-1]:
-        if name in ("cold", "search"):
+    for name in SCENARIOS if search else [n for n in SCENARIOS if n not in ("serve", "nosearch")]:
+        if name in ("cold", "nosearch"):
             clear_build_state(root, trash)
         elif name == "edit":
             edit_one_article(root)
@@ -231,12 +251,15 @@ def bench_size(
             add_one_article(root, count, seed)
         elif name == "template":
             change_template(root)
-        result = build(root, name, search=name == "search", jobs=jobs, sample=sample)
+        if name == "serve":
+            result = bench_serve(root, echo)
+        else:
+            result = build(root, name, search=search and name != "nosearch", jobs=jobs, sample=sample)
         if name == "cold" and repeat > 1 and result["exit_code"] == 0:
             again = []
             for _ in range(repeat - 1):
                 clear_build_state(root, trash)
-                again.append(build(root, name, search=False, jobs=jobs, sample=sample))
+                again.append(build(root, name, search=search, jobs=jobs, sample=sample))
             result = median_of(result, again)
         figures["scenarios"][name] = result
         echo(
@@ -249,10 +272,185 @@ def bench_size(
             break
         if name == "template":
             cached_site = site_digest(root / "site")
-    if cached_site and search and "error" not in figures:  # the search build is the cold reference
+            figures["published"] = folder_sizes(root / "site", count)
+            echo(f"[{count}] published {figures['published']}")
+            if reader and search:
+                figures["reader"] = bench_reader(root / "site", work / f"{count}-single", echo)
+    if cached_site and "nosearch" in figures["scenarios"] and "error" not in figures:
         figures["cached_equals_cold"] = cached_site == site_digest(root / "site")
     figures["checks"] = check_targets(count, figures)
     return figures
+
+
+def folder_sizes(site: Path, count: int) -> dict:
+    """Bytes of the published folder (as Pages counts them: file sizes), split into pages and index."""
+    index = html = 0
+    for folder, _, names in os.walk(site):
+        in_index = Path(folder).relative_to(site).parts[:1] == ("pagefind",)
+        size = sum(os.stat(os.path.join(folder, name)).st_size for name in names)
+        index, html = (index + size, html) if in_index else (index, html + size)
+    return {
+        "html_mb": round(html / 1e6, 1),
+        "index_mb": round(index / 1e6, 1),
+        "total_mb": round((html + index) / 1e6, 1),
+        "per_article_kb": round((html + index) / count / 1e3, 1),
+    }
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+    except OSError:
+        return 0, b""
+
+
+def bench_serve(root: Path, echo) -> dict:
+    """`newsarchive serve` in a child: first build, then save -> page served -> search caught up."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    log = root / ".bench-log-serve.txt"
+    result: dict = {"exit_code": 0, "report": {}, "pages_per_second": None, "tree_pss_mb": None}
+    result["load_before"] = round(os.getloadavg()[0], 2)
+    with open(log, "wb") as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+            cwd=root,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            while _get(base)[0] != 200:
+                if child.poll() is not None or time.perf_counter() - start > 1800:
+                    raise RuntimeError("serve did not start")
+                time.sleep(0.2)
+            result["startup_seconds"] = round(time.perf_counter() - start, 2)
+            time.sleep(2)  # let the watcher record the files as they are
+            marker = f"served-{time.time_ns()}"
+            path = edit_one_article(root, 0.25, marker)
+            saved = time.perf_counter()
+            url = base + f"articles/{path.stem}/"
+            while marker.encode() not in _get(url)[1]:
+                if time.perf_counter() - saved > 600:
+                    raise RuntimeError("the edit never showed")
+                time.sleep(0.02)
+            result["wall_seconds"] = round(time.perf_counter() - saved, 3)
+            slowest = 0.0
+            while True:  # the index catches up in the background; the server must keep answering
+                asked = time.perf_counter()
+                status, body = _get(base + "pagefind/shards.json")
+                slowest = max(slowest, time.perf_counter() - asked)
+                if status == 200 and not json.loads(body).get("catching_up"):
+                    break
+                if time.perf_counter() - saved > 600:
+                    raise RuntimeError("the index never caught up")
+                time.sleep(0.05)
+            result["search_caught_up_seconds"] = round(time.perf_counter() - saved, 3)
+            result["slowest_answer_seconds"] = round(slowest, 3)
+        except RuntimeError as err:
+            result["exit_code"], result["wall_seconds"] = 1, round(time.perf_counter() - start, 3)
+            result["error"] = f"{err}: " + log.read_text(errors="replace")[-1500:]
+        finally:
+            child.terminate()
+            _, _, usage = os.wait4(child.pid, 0)
+    result["peak_rss_mb"] = round(usage.ru_maxrss * 1024 / 1e6, 1)
+    return result
+
+
+def bench_reader(site: Path, single: Path, echo) -> dict:
+    """The search page in chromium over the sharded index and over one single index of the same pages."""
+    import threading
+    from functools import partial
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(HERE.parent))
+    from builder import search
+
+    shutil.rmtree(single, ignore_errors=True)
+    shutil.copytree(site, single, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    start = time.perf_counter()
+    binary = search._binary()
+    subprocess.run(
+        [binary, "--site", str(site), "--glob", "articles/**/*.html", "--output-path", str(single / "pagefind" / "00")],
+        check=True,
+        capture_output=True,
+    )
+    single_seconds = round(time.perf_counter() - start, 2)
+    (single / "pagefind" / search.MANIFEST).write_text(
+        json.dumps({"format": search.FORMAT, "shards": ["00"], "catching_up": False})
+    )
+    figures: dict = {"single_index_seconds": single_seconds}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for name, folder in (("sharded", site), ("single", single)):
+            handler = partial(QuietHandler, directory=str(folder))
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            base = f"http://127.0.0.1:{server.server_port}/search/"
+            times, requests, orders = [], [], {}
+            for query in QUERIES:
+                context = browser.new_context()  # a cold cache: a reader's first search
+                page = context.new_page()
+                asked: list[str] = []
+                page.on("request", lambda r, asked=asked: asked.append(r.url))
+                begin = time.perf_counter()
+                page.goto(base + "?q=" + query.replace(" ", "+"))
+                page.wait_for_selector("#search-results[data-search]", state="attached", timeout=120_000)
+                times.append(time.perf_counter() - begin)
+                requests.append(len(asked))
+                orders[query] = page.locator("#search-results .card-title a").evaluate_all(
+                    "links => links.map(a => a.getAttribute('href'))"
+                )
+                figures.setdefault("counts", {}).setdefault(name, {})[query] = page.locator(
+                    "#search-status"
+                ).inner_text()
+                context.close()
+            server.shutdown()
+            server.server_close()
+            figures[name] = {
+                "first_results_seconds": round(sorted(times)[len(times) // 2], 3),
+                "slowest_seconds": round(max(times), 3),
+                "requests": int(sorted(requests)[len(requests) // 2]),
+                "orders": orders,
+            }
+            echo(f"reader {name}: {figures[name]['first_results_seconds']}s, {figures[name]['requests']} requests")
+        browser.close()
+    same_first = sum(figures["sharded"]["orders"][q][:1] == figures["single"]["orders"][q][:1] for q in QUERIES)
+    overlap = [
+        len(set(figures["sharded"]["orders"][q][:10]) & set(figures["single"]["orders"][q][:10]))
+        / max(1, min(10, len(figures["single"]["orders"][q])))
+        for q in QUERIES
+    ]
+    figures["order"] = {
+        "queries": len(QUERIES),
+        "same_first_result": same_first,
+        "same_top_20_order": sum(figures["sharded"]["orders"][q] == figures["single"]["orders"][q] for q in QUERIES),
+        "top_10_overlap": round(sum(overlap) / len(overlap), 3),
+        "same_counts": figures["counts"]["sharded"] == figures["counts"]["single"],
+    }
+    for name in ("sharded", "single"):
+        figures[name].pop("orders")
+    shutil.rmtree(single, ignore_errors=True)
+    return figures
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file server for the reader benchmark, without a line per request."""
+
+    def log_message(self, *args) -> None:
+        pass
 
 
 def median_of(first: dict, others: list[dict]) -> dict:
@@ -270,19 +468,28 @@ def check_targets(count: int, figures: dict) -> list[dict]:
     if not targets:
         return []
     runs = figures["scenarios"]
-    # Peak RSS of the builds the targets are about: --no-search (the indexer is a separate
-    # program whose memory is reported in the search row).
-    peak = max((r["peak_rss_mb"] for n, r in runs.items() if n != "search"), default=None)
+    searched = [r for n, r in runs.items() if n != "nosearch"]
+    measured = {
+        "cold": runs.get("cold", {}).get("wall_seconds"),
+        "edit": runs.get("edit", {}).get("wall_seconds"),
+        "serve": runs.get("serve", {}).get("wall_seconds"),
+        "rss_mb": max((r["peak_rss_mb"] for r in searched if r.get("peak_rss_mb")), default=None),
+        "reader": figures.get("reader", {}).get("sharded", {}).get("first_results_seconds"),
+        "size_mb": figures.get("published", {}).get("total_mb"),
+    }
+    labels = {
+        "cold": "cold build with search (s)",
+        "edit": "one article edited, search on (s)",
+        "serve": "serve: save -> page visible, search on (s)",
+        "rss_mb": "peak memory of any process, search on (MB)",
+        "reader": "reader: query -> first results, Chromium (s)",
+        "size_mb": "published folder, HTML + search index (MB)",
+    }
     rows = []
-    for key, label in (
-        ("cold", "cold build, search excluded (s)"),
-        ("noop", "no-op rebuild (s)"),
-        ("edit", "one article edited (s)"),
-        ("rss_mb", "peak RSS, builds without search (MB)"),
-    ):
-        measured = peak if key == "rss_mb" else runs.get(key, {}).get("wall_seconds")
-        ok = None if measured is None or runs.get(key, {}).get("exit_code", 0) else measured <= targets[key]
-        rows.append({"figure": label, "target": targets[key], "measured": measured, "pass": ok})
+    for key, label in labels.items():
+        failed = key in runs and runs[key].get("exit_code")
+        ok = None if measured[key] is None or failed else measured[key] <= targets[key]
+        rows.append({"figure": label, "target": targets[key], "measured": measured[key], "pass": ok})
     return rows
 
 
@@ -325,6 +532,7 @@ def markdown(results: dict) -> str:
         "pages/s",
         "peak RSS MB",
         "tree PSS MB",
+        "search peak MB",
         *(f"{p} s" for p in phases_shown),
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -355,6 +563,7 @@ def markdown(results: dict) -> str:
                 _fmt(run["pages_per_second"], 0),
                 _fmt(run["peak_rss_mb"], 0),
                 _fmt(run["tree_pss_mb"], 0),
+                _fmt(report.get("search_peak_mb"), 0),
                 *(_fmt(phases.get(p)) for p in phases_shown),
             ]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
@@ -369,7 +578,35 @@ def markdown(results: dict) -> str:
         if "cached_equals_cold" in figures:
             same = "byte-identical" if figures["cached_equals_cold"] else "DIFFERENT"
             notes.append(
-                f"- {size}: site after the cached rebuilds vs. the cold (search) build: {same} (pagefind/ excluded)"
+                f"- {size}: site after the cached rebuilds vs. the cold (no search) build: {same} (pagefind/ excluded)"
+            )
+        serve = figures["scenarios"].get("serve", {})
+        if serve.get("search_caught_up_seconds") is not None:
+            notes.append(
+                f"- {size}: serve started in {serve['startup_seconds']} s (its first build indexes every shard); "
+                f"after a save the page was served in {serve['wall_seconds']} s and search caught up in "
+                f"{serve['search_caught_up_seconds']} s; the slowest answer meanwhile took "
+                f"{serve['slowest_answer_seconds']} s"
+            )
+        if "published" in figures:
+            sizes = figures["published"]
+            notes.append(
+                f"- {size}: published folder {sizes['total_mb']} MB: pages and static files {sizes['html_mb']} MB, "
+                f"search index {sizes['index_mb']} MB; {sizes['per_article_kb']} KB per article"
+            )
+        if "reader" in figures:
+            reader = figures["reader"]
+            order = reader["order"]
+            for name in ("sharded", "single"):
+                notes.append(
+                    f"- {size}: reader, {name} index: first results in {reader[name]['first_results_seconds']} s "
+                    f"(median of {order['queries']} queries, cold cache, slowest {reader[name]['slowest_seconds']} s), "
+                    f"{reader[name]['requests']} requests"
+                )
+            notes.append(
+                f"- {size}: result order, sharded vs single, {order['queries']} queries: same first result "
+                f"{order['same_first_result']}, same first 20 in the same order {order['same_top_20_order']}, "
+                f"top-10 overlap {order['top_10_overlap']:.0%}, same result counts: {_fmt(order['same_counts'])}"
             )
         if "error" in figures:
             notes.append(f"- {size}: {figures['error'].splitlines()[0]} {figures['error'].splitlines()[-1]}")
@@ -450,7 +687,12 @@ def main(argv: list[str] | None = None) -> int:
         "--search-max",
         type=int,
         default=None,
-        help="run the search scenario only for sizes up to this (the indexer needs about 0.2 GB per 1,000 articles)",
+        help="build with search only for sizes up to this (larger sizes: --no-search, no serve scenario)",
+    )
+    parser.add_argument(
+        "--reader",
+        action="store_true",
+        help="also time the search page in Debian's chromium (Playwright), sharded vs. one single index",
     )
     parser.add_argument(
         "--repeat",
@@ -476,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
         for count in sizes:
             search = args.search_max is None or count <= args.search_max
             results["sizes"][str(count)] = bench_size(
-                count, args.work, args.seed, args.jobs, args.sample, echo, search, args.repeat
+                count, args.work, args.seed, args.jobs, args.sample, echo, search, args.repeat, args.reader
             )
             if not args.keep:
                 set_aside(args.work / str(count), args.work / TRASH)

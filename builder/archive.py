@@ -48,6 +48,7 @@ class Known:
     parent: str = ""  # the name of the company it is part of
     children: tuple[str, ...] = ()  # names of the companies part of it
     code: str = ""  # ISO 3166-1 alpha-2 code of a country
+    aliases: tuple[str, ...] = ()  # other names readers may search it by
 
 
 @dataclass(eq=False)
@@ -304,19 +305,20 @@ def _lookup(spec: TaxonomySpec, registry: Registry):
                 website=found.website or "",
                 parent=found.parent or "",
                 children=tuple(sorted(children.get(found.name, ()), key=str.casefold)),
+                aliases=found.aliases,
             )
 
         return company
     if spec.registry == "organisations.yaml":
         forms = {
-            form.casefold(): entry.name
+            form.casefold(): entry
             for entry in getattr(registry, "organisation_entries", ())
             for form in (entry.name, *entry.aliases)
         }
 
         def organisation(name: str) -> Known | None:
             found = forms.get(name.strip().casefold())
-            return found and Known(term_slug(found), found)
+            return found and Known(term_slug(found.name), found.name, aliases=found.aliases)
 
         return organisation
     if spec.registry == "iso-3166":
@@ -334,4 +336,5 @@ def country(name: str) -> Known | None:
     except LookupError:
         return None
     common = getattr(found, "common_name", None) or found.name
-    return Known(term_slug(common), common, code=found.alpha_2)
+    names = {found.name, getattr(found, "official_name", found.name)} - {common}
+    return Known(term_slug(common), common, code=found.alpha_2, aliases=tuple(sorted(names)))

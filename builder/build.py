@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
+    search_peak_mb: float | None = None  # the largest Pagefind process, if the build indexed
 
     def summary(self) -> dict:
         """The figures of this build as plain data (for --report-json and benchmarks)."""
@@ -64,6 +66,7 @@ class BuildReport:
             "warnings": len(self.warnings),
             "errors": len(self.errors),
             "phases": dict(self.phases),
+            "search_peak_mb": self.search_peak_mb,
             "seconds": round(sum(self.phases.values()), 4),
         }
 
@@ -106,17 +109,20 @@ def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda 
         return ingest(config.path("seeds"), content, tagger)
 
 
-def build(config: Config, progress=_quiet, workers: int | None = None, force: bool = False) -> BuildReport:
+def build(
+    config: Config, progress=_quiet, workers: int | None = None, force: bool = False, defer_search: bool = False
+) -> BuildReport:
     """Ingest the dumps, render what changed, and publish it once every page has rendered.
 
-    One build per output folder at a time: a second one waits for the first.
+    One build per output folder at a time: a second one waits for the first. `defer_search`
+    publishes changed pages without waiting for the search index (serve): a later build catches up.
     """
     folder = OutputFolder(check_out_folder(config), force=force)
     with collections_paused(), folder.locked(lambda message: progress(message, None, None)):
-        return _build(config, folder, progress, workers)
+        return _build(config, folder, progress, workers, defer_search)
 
 
-def _build(config: Config, folder: OutputFolder, progress, workers: int | None) -> BuildReport:
+def _build(config: Config, folder: OutputFolder, progress, workers: int | None, defer_search: bool) -> BuildReport:
     report = BuildReport()
     phase = _Phases(report, progress)
     # Gather all data first, so that everything is consistent before a byte is written.
@@ -130,7 +136,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
         version = code_version()
         files = scan(config.path("content"))
         inputs = input_signature(config, version, files)
-        if record and inputs == last_inputs(record) and (folder.state.indexed or not config.search):
+        if record and inputs == last_inputs(record) and (folder.index_current or not config.search or defer_search):
             report.up_to_date = True
             return report
     with phase("load"):
@@ -183,17 +189,38 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None) 
                 staging.put(name, data)
         cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
         cache.related, cache.listing = (relation_keys, archive.related_memo), listing
-        indexer = search.Indexer(folder.home / "index") if config.search else None
+        indexer = search.Indexer(folder.home / "index", defer=defer_search) if config.search else None
         with phase("publish"):
             publish(folder, staging, cache, indexer)
         if indexer and indexer.seconds:  # the share of publishing that was search indexing
             report.phases["search"] = round(indexer.seconds, 4)
             report.phases["publish"] = round(report.phases["publish"] - indexer.seconds, 4)
+            report.search_peak_mb = round(indexer.peak_mb, 1)
     finally:
         staging.discard()
     report.write = staging.report
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def catch_up_search(config: Config, cancel=None) -> bool:
+    """Index the shards that builds with `defer_search` left lagging, and publish the index alone.
+
+    Returns whether anything was indexed. `cancel` (a threading.Event) stops it, publishing
+    nothing: serve sets it when an edit needs the output folder.
+    """
+    if not config.search:
+        return False
+    folder = OutputFolder(check_out_folder(config))
+    with folder.locked():
+        if not folder.trusted or folder.index_current or (cancel and cancel.is_set()):
+            return False
+        record = folder.new_record()  # the same build cache, for the tree with the new index
+        for name in os.listdir(folder.record_dir):
+            os.link(folder.record_dir / name, record / name)
+        indexer = search.Indexer(folder.home / "index", **({"cancel": cancel} if cancel else {}))
+        folder.publish({}, [], record, indexer)
+        return True
 
 
 def base_url_warnings(config: Config) -> list[str]:
@@ -239,7 +266,7 @@ def publish(folder: OutputFolder, staging: Staging, cache: BuildCache, indexer: 
     """Record the build cache for the new tree and publish it (with its search index) if it differs."""
     record = folder.new_record()
     cache.save(record)
-    if staging.changed() or (indexer and not folder.state.indexed):
+    if staging.changed() or (indexer and not indexer.defer and not folder.index_current):
         folder.publish(staging.written(), staging.report.removed, record, indexer)
     else:
         folder.keep_record(record)

@@ -235,6 +235,7 @@ def _long(day: dt.date) -> str:
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
+    topics, companies = archive.terms_of(article, TOPICS), archive.terms_of(article, COMPANIES)
     return Page(
         urls.article(article.slug),
         "article.html",
@@ -243,6 +244,10 @@ def _article_page(archive: Archive, article: Article) -> Page:
             "article": article,
             **{key: links(_field_terms(archive, article, key)) for key in ("topics", "companies")},
             "terms": archive.groups(article),
+            "search_terms": search.term_names(
+                term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
+            ),
+            "search_shard": search.shard_of(urls.url_to_file(urls.article(article.slug))),
             "related": listed(archive, related),
             "newer": newer,
             "older": older,

@@ -9,9 +9,10 @@ Beside the output folder `site/` the build keeps `.site.build/`:
     new/          a first build's whole tree
     records/ID/   the build cache of the tree it describes
 
-A publish brings the spare tree up to date (only the files that differ), indexes it for
-search, then swaps it with `site/` in one rename (`renameat2(RENAME_EXCHANGE)`), so a web
-server serving `site/` sees the old site or the new one, never a mix. The state names the
+A publish brings the spare tree up to date (only the files that differ), indexes for search
+the shards whose article pages changed (see `builder.search`), then swaps it with `site/` in
+one rename (`renameat2(RENAME_EXCHANGE)`), so a web server serving `site/` sees the old site
+or the new one, never a mix. The state names the
 live tree by its device, inode and mtime: a folder the build did not leave that way is not
 trusted (a full build) and, if it holds files, not written at all unless `--force`.
 """
@@ -32,10 +33,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from builder import search
 from builder.errors import ContentError
 from builder.files import list_files
 
-INDEX = "pagefind/"  # the search index: one entry in a diff stands for the whole folder
+INDEX = f"{search.FOLDER}/"  # a diff entry ending in "/" stands for a whole folder (the index or one shard)
 _EXCHANGE = 2  # RENAME_EXCHANGE
 _AT_FDCWD = -100
 
@@ -46,10 +48,11 @@ class TreeState:
 
     live: list | None = None  # [dev, ino, mtime_ns] of the output folder after the last publish
     record: str | None = None  # records/<id>: the build cache describing the live tree
-    indexed: bool = False  # the live tree's search index was built from its pages
+    indexed: bool = False  # the live tree has a search index (shards in the current format)
     spare: list | None = None  # [dev, ino] of spare/, if it is usable
     diff: list = field(default_factory=list)  # paths where spare/ may differ from the live tree
-    pending: dict | None = None  # a publish under way: {touched, diff, record, tree, indexed}
+    pending: dict | None = None  # a publish under way: {touched, diff, record, tree, indexed, lagging}
+    lagging: list = field(default_factory=list)  # shards of the live tree older than their pages
 
 
 def _identity(path: Path, with_mtime: bool = True) -> list | None:
@@ -260,6 +263,7 @@ class OutputFolder:
                     pending["indexed"],
                     old[:2] if old and _identity(spare, False) == old[:2] else None,
                     pending["diff"],
+                    lagging=pending.get("lagging", []),
                 )
             else:  # the swap did not happen: the spare tree may differ wherever it was touched
                 self.state.diff = sorted(set(self.state.diff) | set(pending["touched"]))
@@ -287,6 +291,11 @@ class OutputFolder:
         state, now = self._read_state(), _identity(self.out)
         swapped = state.pending and now and now[:2] == state.pending["tree"]  # completed at the next start
         return bool(state.live) and (state.live == now or bool(swapped))
+
+    @property
+    def index_current(self) -> bool:
+        """The live tree's search index covers every page as it is now."""
+        return self.state.indexed and not self.state.lagging
 
     @property
     def record_dir(self) -> Path | None:
@@ -331,28 +340,35 @@ class OutputFolder:
     def publish(self, written: dict[str, Path], removed: list[str], record: Path, index) -> None:
         """Make the output folder the live tree plus `written` (path -> staged file) minus `removed`.
 
-        `index(tree)` builds the search index into `tree/pagefind/` (None: no search);
-        `index.covers(path)` says which files it reads, so only their changes make it run again.
+        `index` (a `search.Indexer`, or None: no search) indexes the shards whose article pages
+        changed, or every shard if the live tree has no index; with `index.defer` the pages are
+        published first and their shards noted as lagging, for a later build to index.
         Atomic: a kill at any moment leaves the old site or the new one.
         """
         if not self.trusted:
             return self._publish_whole(written, record, index)
         spare = self._ready_spare()
         changed = set(written) | set(removed)
-        covers = index.covers if index is not None else (lambda path: path.endswith(".html"))
-        stale = any(covers(path) for path in changed)
-        will_index = index is not None and (stale or not self.state.indexed)
-        next_diff = changed | ({INDEX} if will_index else set())
+        indexed = self.state.indexed and search.manifest(self.out) is not None
+        lagging = set(self.state.lagging) | search.Indexer.stale(self.out, written, removed) if indexed else set()
+        shards: set[str] | None = set()
+        if index is not None and not index.defer:
+            shards, lagging = (lagging if indexed else None), set()
+        index_diff = {INDEX} if shards is None else {f"{INDEX}{s}/" for s in shards}
+        if index is not None and (shards is None or shards or lagging != set(self.state.lagging)):
+            index_diff.add(INDEX + search.MANIFEST)
+        next_diff = changed | index_diff
         self.state.pending = {
             "touched": sorted(set(self.state.diff) | next_diff),
             "diff": sorted(next_diff),
             "record": record.name,
             "tree": _identity(spare, False),
-            "indexed": will_index or (self.state.indexed and not stale),
+            "indexed": indexed or shards is None and index is not None,
+            "lagging": sorted(lagging),
         }
         self._write_state()
         for path in self.state.diff:  # bring the spare tree level with the live one first
-            if path not in changed and not (path == INDEX and will_index):
+            if path not in next_diff and not (path.startswith(INDEX) and shards is None):
                 self._sync(path, spare)
         for path in removed:
             _remove(spare / path)
@@ -364,8 +380,11 @@ class OutputFolder:
             except FileNotFoundError:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
-        if will_index:
-            index(spare)
+        if index is not None and INDEX + search.MANIFEST in index_diff:
+            if shards is None or shards:
+                index(spare, shards, catching_up=bool(lagging))
+            else:
+                search.write_manifest(spare, catching_up=bool(lagging))
         self._swap_in(spare)
 
     def _publish_whole(self, written: dict[str, Path], record: Path, index) -> None:
@@ -377,13 +396,14 @@ class OutputFolder:
                 os.link(self.out / path, tree / path)
         indexed = index is not None
         if indexed:
-            index(tree)
+            index(tree, None)
         self.state.pending = {
             "touched": [],
             "diff": [],
             "record": record.name,
             "tree": _identity(tree, False),
             "indexed": indexed,
+            "lagging": [],
         }
         self._write_state()
         if self.out.is_dir():
@@ -410,7 +430,12 @@ class OutputFolder:
             pending = self.state.pending
             assert pending is not None  # set by the journal write before the swap
             self.state = TreeState(
-                _identity(self.out), pending["record"], pending["indexed"], old[:2] if old else None, pending["diff"]
+                _identity(self.out),
+                pending["record"],
+                pending["indexed"],
+                old[:2] if old else None,
+                pending["diff"],
+                lagging=pending["lagging"],
             )
             self._write_state()
         self._drop_other_records()
@@ -432,7 +457,7 @@ class OutputFolder:
         """Make `spare/path` what the live tree has there (a hard link), or absent."""
         live, target = self.out / path.rstrip("/"), spare / path.rstrip("/")
         _remove(target)
-        if path == INDEX:
+        if path.endswith("/"):
             if live.is_dir():
                 _hard_link_tree(live, target)
         elif live.is_file():

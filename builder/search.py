@@ -1,65 +1,206 @@
-"""Full-text search: index a site tree with Pagefind (its binary ships in the `pagefind` wheel)."""
+"""Full-text search: a Pagefind index in shards, each rebuilt only when one of its article pages changed.
+
+In a site tree the index is
+
+    pagefind/shards.json   {"format": ..., "shards": ["00", "01", ...], "catching_up": false}
+    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
+
+The search page loads the first shard and merges the others (Pagefind's `mergeIndex`). A page
+always hashes to the same shard, so an edited article re-indexes one shard (a few hundred
+pages) instead of the archive. Shards are indexed by the Pagefind binary, one process per
+shard over a scratch folder of hard links to just that shard's pages, on every core at once.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
-import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder import urls
 from builder.errors import ContentError
 
 FOLDER = "pagefind"
-SEARCHED = "articles/**/*.html"  # only article pages carry data-pagefind-body; the rest need no parsing
+MANIFEST = "shards.json"
+SHARDS = 16  # fixed: changing it moves every page to another shard (one full re-index)
+FORMAT = f"newsarchive-shards-{SHARDS}-v1"
+UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
+
+
+def covers(path: str) -> bool:
+    """Whether a site file is searched (only article pages carry data-pagefind-body)."""
+    return path.startswith("articles/") and path.endswith(".html")
+
+
+def shard_of(path: str) -> str:
+    """The shard of an article page: a stable hash of its path."""
+    return f"{hashlib.sha1(path.encode()).digest()[0] % SHARDS:02d}"
+
+
+def searchable_part(data: bytes) -> bytes:
+    """The part of an article page Pagefind reads: its <article> element (body, meta, filters, sort)."""
+    start = data.find(b"<article")
+    end = data.find(b"</article>", start)
+    return data if start < 0 or end < 0 else data[start:end]
+
+
+def manifest(tree: Path) -> dict | None:
+    """The tree's shard list, if it holds an index in this format."""
+    try:
+        data = json.loads((tree / FOLDER / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def write_manifest(tree: Path, catching_up: bool) -> None:
+    """List the shards present in `tree`; `catching_up`: some pages are newer than their shard."""
+    folder = tree / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
+    data = {"format": FORMAT, "shards": shards, "catching_up": catching_up}
+    tmp = folder / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(data), "utf-8")
+    os.replace(tmp, folder / MANIFEST)
 
 
 @dataclass
 class Indexer:
-    """Builds a tree's search index; knows which output files the index is made from."""
+    """Builds the search index of a tree about to be published, shard by shard."""
 
-    scratch: Path  # where Pagefind writes before the index moves into the tree
+    scratch: Path  # working folders, one per shard, outside every published tree
+    defer: bool = False  # publish pages now and leave the index to a later build (serve)
+    jobs: int = os.cpu_count() or 1
     seconds: float = 0.0  # time spent indexing, for the build report
+    peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
+    cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
+
+    covers = staticmethod(covers)
 
     @staticmethod
-    def covers(path: str) -> bool:
-        return path.startswith("articles/") and path.endswith(".html")
+    def stale(live: Path, written: dict[str, Path], removed: list[str]) -> set[str]:
+        """Shards whose pages changed between the live tree and `written` (path -> new file) minus `removed`.
 
-    def __call__(self, tree: Path) -> None:
+        A rewritten page whose <article> element is the same (say, only its related list
+        changed) leaves its shard as it is.
+        """
+        shards = {shard_of(path) for path in removed if covers(path)}
+        for path, new in written.items():
+            if len(shards) == SHARDS:
+                break
+            if covers(path) and shard_of(path) not in shards:
+                try:
+                    same = searchable_part((live / path).read_bytes()) == searchable_part(new.read_bytes())
+                except OSError:
+                    same = False
+                if not same:
+                    shards.add(shard_of(path))
+        return shards
+
+    def __call__(self, tree: Path, shards: set[str] | None, catching_up: bool = False) -> None:
+        """Index `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
+
+        Pagefind writes into the scratch folder first: a failed run leaves the tree's index whole.
+        """
         start = time.perf_counter()
-        index(tree, self.scratch)
+        pages: dict[str, list[str]] = {}
+        for slug in os.listdir(tree / "articles") if (tree / "articles").is_dir() else ():
+            path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
+            shard = shard_of(path)
+            if (shards is None or shard in shards) and os.path.isfile(tree / path):
+                pages.setdefault(shard, []).append(path)
+        todo = sorted(pages if shards is None else shards)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        built, peak = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
+        self.peak_mb = max(self.peak_mb, peak)
+        if shards is None:
+            shutil.rmtree(tree / FOLDER, ignore_errors=True)
+        (tree / FOLDER).mkdir(parents=True, exist_ok=True)
+        for shard in todo:
+            shutil.rmtree(tree / FOLDER / shard, ignore_errors=True)
+            if shard in built:
+                built[shard].rename(tree / FOLDER / shard)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        write_manifest(tree, catching_up)
         self.seconds += time.perf_counter() - start
 
 
-def index(tree: Path, scratch: Path) -> None:
-    """Build the Pagefind index of the pages in `tree` into `tree/pagefind/`.
+class Cancelled(Exception):
+    """Indexing stopped because a newer build wants the output folder (serve)."""
 
-    `tree` is a site not yet published, so the old index may simply be replaced; Pagefind
-    writes into `scratch` first, so a failed run leaves the old index whole.
+
+def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel):
+    """Index each (shard, pages) in its own Pagefind process, `width` at a time.
+
+    Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
-    shutil.rmtree(scratch, ignore_errors=True)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(tree),
-            "--glob",
-            SEARCHED,
-            "--output-path",
-            str(scratch),
-            "--silent",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        shutil.rmtree(scratch, ignore_errors=True)
+    binary = _binary()
+    built: dict[str, Path] = {}
+    peak = 0.0
+    running: list[tuple[str, Path, subprocess.Popen]] = []
+    queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
+    try:
+        while queue or running:
+            while queue and len(running) < width:
+                shard, paths = queue.pop(0)
+                work = scratch / shard
+                for path in paths:
+                    target = work / "site" / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(tree / path, target)
+                command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
+                with open(work / "log", "wb") as log:
+                    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                running.append((shard, work, process))
+            if cancel.wait(0.02):
+                raise Cancelled()
+            for shard, work, process in list(running):
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid == 0:
+                    continue
+                process.returncode = os.waitstatus_to_exitcode(status)
+                peak = max(peak, usage.ru_maxrss / 1024)  # KiB on Linux
+                running.remove((shard, work, process))
+                if process.returncode != 0:
+                    output = (work / "log").read_text("utf-8", "replace").strip()
+                    raise ContentError(
+                        f"the search indexer failed on shard {shard}: {output[-500:]}",
+                        hint="run the build with --no-search to publish without search, and report this",
+                    )
+                for entry in (work / "out").iterdir():
+                    if entry.name.startswith(UNUSED):
+                        entry.unlink()
+                built[shard] = work / "out"
+    finally:
+        for _, _, process in running:
+            process.kill()
+            process.wait()
+    return built, peak
+
+
+def _binary() -> str:
+    """The Pagefind executable that the `pagefind` wheel ships."""
+    from pagefind.service import get_executable  # imported here: only search builds need it
+
+    found = get_executable()
+    if found is None:
         raise ContentError(
-            f"the search indexer failed: {(result.stderr or result.stdout).strip()[-500:]}",
-            hint="run the build with --no-search to publish without search, and report this",
+            "the Pagefind binary is missing (the pagefind[extended] package is not installed properly)",
+            hint="reinstall newsarchive (pip install -e .), or build with --no-search",
         )
-    shutil.rmtree(tree / FOLDER, ignore_errors=True)
-    scratch.rename(tree / FOLDER)
+    return str(found)
+
+
+def term_names(terms) -> list[str]:
+    """The names readers may search an article by: its terms' names and their registry aliases."""
+    once: dict[str, str] = {}  # each name once, ignoring case ("Nvidia", "NVIDIA")
+    for term in terms:
+        for name in (term.name, *(term.known.aliases if term.known else ())):
+            once.setdefault(name.casefold(), name)
+    return list(once.values())

@@ -3,10 +3,14 @@
 The preview is built into a folder of its own (`.cache/serve/site`) with its own build state
 and cache, with the preview's address as base URL: the deployable `site/` is never touched.
 Rebuilds are incremental; a failed rebuild prints its errors and the last good site stays served.
+A rebuild publishes the changed pages without waiting for search: a background thread then
+indexes the shards they belong to, while the server keeps answering, and the search page says
+that search is catching up until it has.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -14,7 +18,8 @@ from livereload import Server
 from livereload.handlers import StaticFileHandler
 from tornado.web import HTTPError
 
-from builder.build import BuildFailed, build
+from builder import search
+from builder.build import BuildFailed, build, catch_up_search
 from builder.config import Config
 from builder.errors import ContentError
 
@@ -36,11 +41,40 @@ def _ignored(path: str) -> bool:
     return name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
 
 
-def rebuild(make_config, console) -> bool:
-    """One build with freshly read settings; errors are printed, never raised."""
+class SearchCatchUp:
+    """A thread that brings the search index level with the pages after each rebuild."""
+
+    def __init__(self, make_config, console):
+        self.make_config, self.console = make_config, console
+        self.wanted = threading.Event()  # a rebuild left shards lagging
+        self.cancel = threading.Event()  # a rebuild needs the output folder: stop indexing now
+        threading.Thread(target=self._run, name="search-catch-up", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            start = time.perf_counter()
+            try:
+                if catch_up_search(self.make_config(), self.cancel):
+                    self.console.info(f"search index caught up in {time.perf_counter() - start:.2f}s")
+            except search.Cancelled:
+                pass  # the rebuild that cancelled asks again when it is done
+            except (ContentError, OSError) as error:
+                self.console.error(error)
+                self.console.error("search may miss the latest edits; save again to retry")
+
+
+def rebuild(make_config, console, catch_up: SearchCatchUp | None = None) -> bool:
+    """One build with freshly read settings; errors are printed, never raised.
+
+    With `catch_up`, pages are published first and the search index follows in its thread.
+    """
     start = time.perf_counter()
+    if catch_up:
+        catch_up.cancel.set()  # a running index would hold the output folder: it starts again after
     try:
-        report = build(make_config())
+        report = build(make_config(), defer_search=catch_up is not None)
     except BuildFailed as failed:
         for error in failed.errors:
             console.error(error)
@@ -50,6 +84,10 @@ def rebuild(make_config, console) -> bool:
         written = len(report.write.written) if report.write else 0
         console.info(f"rebuilt in {time.perf_counter() - start:.2f}s: {written} file(s) changed")
         return True
+    finally:
+        if catch_up:
+            catch_up.cancel.clear()
+            catch_up.wanted.set()
     console.error("the last good site is still being served; save a fix to rebuild")
     return False
 
@@ -64,17 +102,18 @@ def serve(make_config, host: str, port: int, console) -> int:
         return replace(config, base_url=f"http://{host}:{port}/", out=str(preview / "site"), cache=str(preview))
 
     config = preview_config()
-    rebuild(preview_config, console)
+    rebuild(preview_config, console)  # the first build indexes every shard before serving
+    catch_up = SearchCatchUp(preview_config, console)
     config.path("out").mkdir(parents=True, exist_ok=True)
     server = Server()
     server.SFH = _SiteFiles
     for name in WATCHED:
         folder = config.path(name)
         if folder.exists():
-            server.watch(str(folder), lambda: rebuild(preview_config, console), ignore=_ignored)
+            server.watch(str(folder), lambda: rebuild(preview_config, console, catch_up), ignore=_ignored)
     settings = config.root / "site.toml"
     if settings.exists():
-        server.watch(str(settings), lambda: rebuild(preview_config, console))
+        server.watch(str(settings), lambda: rebuild(preview_config, console, catch_up))
     console.info(f"serving {config.path('out')} at http://{host}:{port}/ (Ctrl+C to stop)")
     server.serve(host=host, port=port, root=str(config.path("out")))
     return 0

@@ -1,39 +1,154 @@
-// Search glue for /search/: Pagefind's JS API, results as plain links. The only script on the site.
+// Search glue for /search/: Pagefind's JS API over the index shards, results as plain links.
+// The only script on the site. Each shard is a Pagefind bundle (pagefind/NN/): the first is loaded
+// and the others merged into it (mergeIndex: one script and one WebAssembly module for all).
+// Pagefind orders merged results by score, which suits "best match" but not a date order: sorted,
+// each shard scores its results by rank, and the merge interleaves the shards. `shardRuns` takes
+// the shards' runs apart again; `byDate` merges them by date.
 (async () => {
   const script = document.currentScript || document.querySelector("script[data-bundle]");
   const bundle = script.dataset.bundle; // e.g. "/REPO/pagefind/": works under any sub-path
+  const baseUrl = bundle.replace(/pagefind\/$/, "");
   const form = document.querySelector("main .search-form");
   const input = document.getElementById("search-input");
   const selects = [...document.querySelectorAll("main select[data-filter]")]; // one per taxonomy with a filter
+  const from = document.getElementById("search-from");
+  const to = document.getElementById("search-to");
   const sort = document.getElementById("search-sort");
   const more = document.getElementById("search-more");
   const PAGE = 20; // results shown at once; "Show more results" adds as many again
+  const POLL = 2000; // while the index catches up with an edit (preview), look again this often (ms)
   const status = document.getElementById("search-status");
+  const catchingUp = document.getElementById("search-catching-up");
   const list = document.getElementById("search-results");
 
-  let pagefind;
+  // pagefind/shards.json lists the shards, and says whether the index lags behind an edit.
+  const manifest = async () => {
+    const response = await fetch(bundle + "shards.json", { cache: "no-store" });
+    if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+    return response.json();
+  };
+  async function load(shards, version) {
+    const instance = await import(`${bundle}${shards[0]}/pagefind.js${version ? "?v=" + version : ""}`);
+    await instance.options({ baseUrl, excerptLength: 30 });
+    await Promise.all(shards.slice(1).map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl })));
+    return instance;
+  }
+
+  let shards = [];
+  let pagefind; // the first shard with the others merged in
+  let filtersLoaded; // a date-ordered search needs the "shard" filter's counts
+  let months = []; // every month with articles ("YYYY-MM"), for the date filter
+  let shown = 0;
   try {
-    pagefind = await import(bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: bundle.replace(/pagefind\/$/, ""), excerptLength: 30 });
+    const index = await manifest();
+    shards = index.shards;
+    pagefind = await load(shards);
+    catchingUp.hidden = !index.catching_up;
+    if (index.catching_up) setTimeout(poll, POLL);
   } catch (err) {
     status.textContent = "Search is not available here. Browse by the lists above or by date instead.";
     return;
+  }
+
+  async function poll() {
+    let index;
+    try { index = await manifest(); } catch (err) { setTimeout(poll, POLL); return; }
+    if (index.catching_up) { setTimeout(poll, POLL); return; }
+    shards = index.shards;
+    pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
+    filtersLoaded = undefined;
+    months = [];
+    catchingUp.hidden = true;
+    await run();
   }
 
   const escapeText = (text) => { const d = document.createElement("div"); d.textContent = text; return d.innerHTML; };
   // Pagefind excerpts are text with <mark> highlights; escape everything else.
   const safeExcerpt = (html) => escapeText(html.replace(/<\/?mark>/g, "\u0001"))
     .replace(/\u0001(.*?)\u0001/g, "<mark>$1</mark>").replace(/\u0001/g, "");
-  const card = (r) => `<li class="card"><h2 class="card-title"><a href="${encodeURI(r.url)}">${escapeText(r.meta.title || r.url)}</a></h2>`
-    + (r.meta.published ? `<p class="meta">${escapeText(r.meta.published)}</p>` : "")
-    + `<p class="summary">${safeExcerpt(r.excerpt)}</p></li>`;
+  // Article pages end in a hidden paragraph, "⁂ headline. tags and aliases", weighted for search:
+  // an excerpt stops before it, and one drawn from it alone gives way to the start of the text.
+  const TAIL = "\u2042";
+  function excerptOf(r) {
+    const tail = r.content.indexOf(TAIL);
+    if (tail < 0) return safeExcerpt(r.excerpt);
+    const at = r.content.indexOf(r.excerpt.replace(/<\/?mark>/g, ""));
+    if (at < tail || r.excerpt.includes(TAIL)) return safeExcerpt(r.excerpt.split(TAIL)[0]);
+    const words = r.content.slice(0, tail).trim().split(/\s+/);
+    return escapeText(words.slice(0, 30).join(" ") + (words.length > 30 ? " …" : ""));
+  }
+  const card = (r) => {
+    const meta = [r.meta.published || "Undated", r.meta.source && `Source: ${r.meta.source}`].filter(Boolean);
+    return `<li class="card"><h2 class="card-title"><a href="${encodeURI(r.url)}">${escapeText(r.meta.title || r.url)}</a></h2>`
+      + `<p class="meta">${meta.map(escapeText).join(" · ")}</p>`
+      + `<p class="summary">${excerptOf(r)}</p></li>`;
+  };
+
+  // A date range in the URL: from/to as YYYY-MM, or year=YYYY for one year.
+  const params = new URLSearchParams(location.search);
+  if (/^\d{4}$/.test(params.get("year") || "")) {
+    if (!params.get("from")) params.set("from", `${params.get("year")}-01`);
+    if (!params.get("to")) params.set("to", `${params.get("year")}-12`);
+  }
+
+  async function monthFilter() {
+    if (!from.value && !to.value) return null;
+    if (!months.length) months = Object.keys((await pagefind.filters()).month || {}).sort();
+    return months.filter((m) => (!from.value || m >= from.value) && (!to.value || m <= to.value));
+  }
+
+  // Results of all shards as one list: `next(n)` gives the data of the next n results.
+  const dataOf = (r) => (r.loaded ||= r.data());
+  function byScore(lists) {
+    const all = lists.flat().sort((a, b) => b.score - a.score);
+    let at = 0;
+    return { total: all.length, next: (n) => Promise.all(all.slice(at, (at += n)).map(dataOf)) };
+  }
+  // Each shard's list is in date order already; merge them, newest (or oldest) first, undated last.
+  // Sorted, a shard scores its results by rank: newest first n-1 … 0, oldest first 0 … -(n-1).
+  // Merged, they are in score order, ties in shard order. Rebuild each shard's run from the
+  // "shard" filter's counts; null if the results do not fit (never a wrong order).
+  function shardRuns(results, counts, order) {
+    const slots = [];
+    shards.forEach((shard, k) => {
+      const n = counts[shard] || 0;
+      for (let rank = 0; rank < n; rank++) slots.push([order === "asc" ? -rank : n - 1 - rank, k]);
+    });
+    slots.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    if (slots.length !== results.length) return null;
+    const runs = shards.map(() => []);
+    for (let i = 0; i < slots.length; i++) {
+      if (results[i].score !== slots[i][0]) return null;
+      runs[slots[i][1]].push(results[i]);
+    }
+    return runs;
+  }
+  function byDate(results, counts, order) {
+    const lists = shardRuns(results, counts, order) || [results]; // never drop a result
+    const heads = lists.map(() => 0);
+    const before = (a, b) => !b.meta.date ? !!a.meta.date
+      : !!a.meta.date && (order === "asc" ? a.meta.date < b.meta.date : a.meta.date > b.meta.date);
+    async function next(n) {
+      const out = [];
+      while (out.length < n) {
+        const open = lists.map((_, k) => k).filter((k) => heads[k] < lists[k].length);
+        if (!open.length) break;
+        const candidates = await Promise.all(open.map((k) => dataOf(lists[k][heads[k]])));
+        let best = 0;
+        for (let j = 1; j < open.length; j++) if (before(candidates[j], candidates[best])) best = j;
+        out.push(candidates[best]);
+        heads[open[best]] += 1;
+      }
+      return out;
+    }
+    return { total: lists.reduce((sum, list) => sum + list.length, 0), next };
+  }
 
   let latest = 0;
-  let found = []; // every result of the current search; the first `shown` are on the page
-  let shown = 0;
+  let found = { total: 0, next: async () => [] }; // every result of the current search
 
   function describe() {
-    const n = found.length;
+    const n = found.total;
     status.textContent = n ? `${n} result${n === 1 ? "" : "s"}${n > shown ? `, showing the first ${shown}` : ""}`
       : "No results. Try fewer words or another filter.";
     more.hidden = shown >= n;
@@ -42,49 +157,63 @@
 
   async function showMore(ticket) {
     more.disabled = true; // one batch at a time, so a double click cannot show a result twice
-    const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+    const next = await found.next(PAGE);
     if (ticket !== latest) return; // a newer search superseded this one
     list.insertAdjacentHTML("beforeend", next.map(card).join(""));
     shown += next.length;
     describe();
   }
 
-  async function run() {
+  async function run(typing = false) {
     const ticket = ++latest;
     const query = input.value.trim();
     const filters = {};
     for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
-    const params = new URLSearchParams();
-    if (query) params.set("q", query);
-    for (const [k, v] of Object.entries(filters)) params.set(k, v);
-    if (sort.value) params.set("sort", sort.value);
-    history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
-    if (!query && !Object.keys(filters).length) {
-      found = []; shown = 0; list.innerHTML = ""; status.textContent = ""; more.hidden = true; return;
+    const search = new URLSearchParams();
+    if (query) search.set("q", query);
+    for (const [k, v] of Object.entries(filters)) search.set(k, v);
+    if (from.value) search.set("from", from.value);
+    if (to.value) search.set("to", to.value);
+    if (sort.value) search.set("sort", sort.value);
+    history.replaceState(null, "", search.toString() ? "?" + search : location.pathname);
+    if (!query && !search.toString().replace(/(^|&)sort=[^&]*/, "")) {
+      found = byScore([]); shown = 0; list.innerHTML = ""; status.textContent = ""; more.hidden = true; return;
     }
-    // Article pages carry data-pagefind-sort="date:YYYY-MM-DD"; undated ones come last.
-    const options = sort.value ? { filters, sort: { date: sort.value } } : { filters };
-    const search = await pagefind.debouncedSearch(query || null, options, 150);
-    if (search === null || ticket !== latest) return;
-    found = search.results;
+    if (from.value && to.value && from.value > to.value) {
+      found = byScore([]); shown = 0; list.innerHTML = ""; more.hidden = true;
+      status.textContent = `"From" (${from.value}) is after "To" (${to.value}); no article is in that range.`;
+      return;
+    }
+    const inRange = await monthFilter();
+    if (ticket !== latest) return;
+    if (inRange) filters.month = { any: inRange.length ? inRange : ["none"] };
+    // Article pages carry two sort keys, "date" (undated: 0000-01-01) and "oldest" (undated:
+    // 9999-12-31), so that undated articles come last in either order.
+    const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
+    if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
+    if (ticket !== latest) return;
+    if (sort.value) await (filtersLoaded ||= pagefind.filters()); // counts come with filters loaded
+    const result = await pagefind.search(query || null, options);
+    if (ticket !== latest) return;
+    found = sort.value ? byDate(result.results, result.filters.shard || {}, sort.value) : byScore([result.results]);
     shown = 0;
     list.innerHTML = "";
     await showMore(ticket);
-    if (ticket === latest) list.dataset.search = params.toString(); // which search the list shows
+    if (ticket === latest) list.dataset.search = search.toString(); // which search the list shows
   }
 
   // The URL fills the form, except fields the reader already changed while Pagefind loaded.
-  const params = new URLSearchParams(location.search);
   const unknown = [];
-  for (const [field, key] of [[input, "q"], ...selects.map((s) => [s, s.dataset.filter]), [sort, "sort"]]) {
+  const fields = [[input, "q"], ...selects.map((s) => [s, s.dataset.filter]), [from, "from"], [to, "to"], [sort, "sort"]];
+  for (const [field, key] of fields) {
     if (!field || field.value) continue;
     field.value = params.get(key) || "";
-    // A select keeps no value it has no option for: say so rather than search for it silently.
+    // A select or month field keeps no value it cannot hold: say so rather than search for it silently.
     if (params.get(key) && field.value !== params.get(key)) unknown.push(`${key} "${params.get(key)}"`);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
-  input.addEventListener("input", run);
-  for (const select of [...selects, sort]) select.addEventListener("change", run);
+  input.addEventListener("input", () => run(true));
+  for (const field of [...selects, from, to, sort]) field.addEventListener("change", () => run());
   more.addEventListener("click", () => showMore(latest));
   await run();
   if (unknown.length) {

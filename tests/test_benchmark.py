@@ -91,6 +91,7 @@ def test_run_reports_every_figure(tmp_path):
         "--sizes",
         str(SMALL),
         "--sample",
+        "--reader",
         "--json",
         str(report),
         "--work",
@@ -103,10 +104,12 @@ def test_run_reports_every_figure(tmp_path):
     assert set(figures) == {"environment", "sizes"}
     size = figures["sizes"][str(SMALL)]
     assert "error" not in size
-    assert list(size["scenarios"]) == ["cold", "noop", "edit", "add", "template", "search"]
+    assert list(size["scenarios"]) == ["cold", "noop", "edit", "add", "template", "nosearch", "serve"]
     for name, run in size["scenarios"].items():
         assert run["exit_code"] == 0, name
         assert run["wall_seconds"] > 0 and run["peak_rss_mb"] > 0, name
+        if name == "serve":
+            continue
         assert run["tree_pss_mb"] is not None, name
         build = run["report"]
         for key in ("articles", "pages", "written", "unchanged", "removed", "phases", "seconds"):
@@ -119,7 +122,18 @@ def test_run_reports_every_figure(tmp_path):
     assert 0 < runs["edit"]["report"]["written"] < runs["cold"]["report"]["pages"]
     # base.html is in every HTML page (feeds and the sitemap do not use it).
     assert runs["template"]["report"]["written"] > runs["add"]["report"]["written"]
-    assert "search" in runs["search"]["report"]["phases"]
+    # Search is on by default: the cold build indexes every shard, an edit one, a no-op none.
+    assert runs["cold"]["report"]["phases"]["search"] > 0 and runs["cold"]["report"]["search_peak_mb"] > 0
+    assert "search" in runs["edit"]["report"]["phases"] and "search" not in runs["noop"]["report"]["phases"]
+    assert "search" not in runs["nosearch"]["report"]["phases"]
+    serve = runs["serve"]
+    assert 0 < serve["wall_seconds"] <= serve["search_caught_up_seconds"] and serve["startup_seconds"] > 0
+    published = size["published"]
+    assert published["index_mb"] > 0 and published["total_mb"] >= published["html_mb"] + published["index_mb"] - 0.1
+    reader = size["reader"]
+    for name in ("sharded", "single"):
+        assert reader[name]["first_results_seconds"] > 0 and reader[name]["requests"] > 3, name
+    assert reader["order"]["queries"] == 7 and 0 <= reader["order"]["top_10_overlap"] <= 1
     for phase in ("load", "plan", "render", "publish"):
         assert phase in runs["cold"]["report"]["phases"], phase
     assert size["cached_equals_cold"] is True

@@ -194,15 +194,13 @@ def test_what_a_reader_types_while_search_loads_is_kept_and_searched(page, site)
     """On a slow connection the reader types before Pagefind has loaded; the query must survive."""
     base, _ = site
     held = []
-    page.route(
-        "**/pagefind/pagefind.js", lambda route: held.append(route)
-    )  # hold the bundle until the reader has typed
+    page.route("**/pagefind/shards.json", lambda route: held.append(route))  # hold the index until the reader types
     page.goto(base + "search/", wait_until="domcontentloaded")
     for _ in range(600):  # up to 30 s for the page to ask for the bundle
         if held:
             break
         page.wait_for_timeout(50)
-    assert held, "the search page never asked for pagefind.js"
+    assert held, "the search page never asked for the search index"
     page.fill("#search-input", "Visa")
     held[0].continue_()
     page.locator("#search-results li").first.wait_for()

@@ -19,9 +19,10 @@ from conftest import GEN_COMPANIES, GEN_TOPICS, PROJECT_PARTS, copy_project, fil
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from test_search import index_contents
 
-from builder import parallel
-from builder.build import BuildFailed, build
+from builder import parallel, search
+from builder.build import BuildFailed, build, catch_up_search
 from builder.config import load_config
 from builder.content import article_text
 from builder.errors import ContentError
@@ -245,6 +246,63 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def cache_is_json(self):
         cache = self.root / ".cache"
         assert not cache.exists() or not any(p.suffix == ".pickle" for p in cache.iterdir())
+
+
+class IncrementalSearch(IncrementalBuilds):
+    """The same edits with search on, some published the way serve does (pages first, index after):
+    after each, the articles search finds and what it holds of each equal a cold build's."""
+
+    deferred = False
+
+    def config(self, out: str, cache: str = ".cache"):
+        return load_config(self.root / "site.toml", out=out, cache=cache, search=True)
+
+    def _build(self, config) -> Path | None:
+        if not self.deferred or config.path("out").parent.name.startswith("cold"):  # cold builds index at once
+            return super()._build(config)
+        try:
+            build(config, workers=self.workers, defer_search=True)
+        except (BuildFailed, ContentError):
+            return super()._build(config)
+        catch_up_search(config)
+        return config.path("out")
+
+    def build_and_compare(self) -> None:
+        incremental = self._build(self.config(self.out))
+        cold_dir = self.tmp / f"cold-{self.serial}"
+        cold = self._build(self.config(str(cold_dir / "site"), str(cold_dir / "cache")))
+        assert (incremental is None) == (cold is None)
+        if cold is not None:
+            pages, cold_pages = (
+                {k: v for k, v in file_tree(site).items() if not k.startswith("pagefind/")}
+                for site in (incremental, cold)
+            )
+            assert pages == cold_pages, _difference(pages, cold_pages)
+            assert index_contents(incremental) == index_contents(cold)
+            assert search.manifest(incremental) == search.manifest(cold)
+            assert search.manifest(incremental)["catching_up"] is False
+        shutil.rmtree(cold_dir, ignore_errors=True)
+
+    @rule(deferred=st.booleans())
+    def serve_or_build(self, deferred):
+        """The next edits are published as serve does (deferred index, then caught up), or not."""
+        self.deferred = deferred
+
+    @rule(data=st.data())
+    def build_without_search(self, data):
+        """A --no-search build between edits leaves shards lagging; the next search build catches up."""
+        stem = data.draw(st.sampled_from(sorted(self.articles)))
+        body = self.path(stem).read_text("utf-8").split("---\n", 2)[2]
+        self.write(stem, body + "\nA paragraph written without search.\n")
+        build(load_config(self.root / "site.toml", out=self.out, search=False), workers=self.workers)
+        self.build_and_compare()
+
+
+def test_incremental_search_indexes_equal_cold_builds():
+    IncrementalSearch.TestCase.settings = settings(
+        max_examples=6, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    IncrementalSearch.TestCase().runTest()
 
 
 def _difference(incremental: dict[str, bytes], cold: dict[str, bytes]) -> str:

@@ -132,8 +132,8 @@ def _pages(tree: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _indexed_pages(site: Path) -> int:
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    return sum(language["page_count"] for language in entry["languages"].values())
+    entries = [json.loads(path.read_text()) for path in (site / "pagefind").glob("*/pagefind-entry.json")]
+    return sum(language["page_count"] for entry in entries for language in entry["languages"].values())
 
 
 EXTRA = "---\ntitle: One more story\ndate: 2024-07-02\ntopics: [Cybersecurity]\ncompanies: [Nvidia]\n---\nIt adds up.\n"

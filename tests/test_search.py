@@ -1,0 +1,169 @@
+"""The sharded search index: what an edit re-indexes, what readers can find, and that a failed
+or deferred index never publishes a site whose search misses or misstates a page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import generated_project, run_cli
+
+from builder import search
+from builder.build import build
+from builder.config import load_config
+from builder.errors import ContentError
+
+
+def index_contents(site: Path) -> dict[str, dict]:
+    """url -> {content, meta, filters} of every page in the site's search index (all shards)."""
+    pages: dict[str, dict] = {}
+    for fragment in sorted((site / search.FOLDER).glob("*/fragment/*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        assert record["url"] not in pages, f"{record['url']} is in two shards"
+        pages[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
+    return pages
+
+
+def shard_files(site: Path) -> dict[str, set[int]]:
+    """shard -> inodes of its files: a shard that was indexed again has new files."""
+    folder = site / search.FOLDER
+    return {
+        shard.name: {p.stat().st_ino for p in shard.rglob("*") if p.is_file()}
+        for shard in folder.iterdir()
+        if shard.is_dir()
+    }
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    root = generated_project(tmp_path / "project", 40, per_page=10)
+    build(load_config(root / "site.toml"))
+    return root
+
+
+def _append(root: Path, slug: str, text: str) -> None:
+    path = root / "content" / f"{slug}.md"
+    path.write_text(path.read_text("utf-8") + f"\n{text}\n", "utf-8")
+
+
+def test_every_article_is_in_exactly_one_shard_and_nothing_else_is_indexed(archive):
+    pages = index_contents(archive / "site")
+    assert sorted(pages) == sorted(f"/articles/report-{i:04d}/" for i in range(1, 41))
+    manifest = json.loads((archive / "site" / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["catching_up"] is False
+    assert manifest["shards"] == sorted({search.shard_of(f"articles/report-{i:04d}/index.html") for i in range(1, 41)})
+    assert len(manifest["shards"]) > 8  # 40 pages spread over most of the 16 shards
+
+
+def test_an_edited_article_re_indexes_its_own_shard_only(archive):
+    site = archive / "site"
+    before = shard_files(site)
+    _append(archive, "report-0007", "A paragraph about zeppelins.")
+    build(load_config(archive / "site.toml"))
+    after = shard_files(site)
+    mine = search.shard_of("articles/report-0007/index.html")
+    assert [s for s in before if before[s] != after[s]] == [mine]
+    assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]
+
+
+def test_a_page_whose_searchable_part_is_unchanged_re_indexes_nothing(archive):
+    """Renaming a topic's description changes no article text: related lists aside, no shard is redone."""
+    site = archive / "site"
+    before = shard_files(site)
+    base = archive / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<!-- footer edit -->\n</body>"), "utf-8")
+    build(load_config(archive / "site.toml"))
+    assert "footer edit" in (site / "articles" / "report-0001" / "index.html").read_text("utf-8")
+    assert shard_files(site) == before
+
+
+def test_added_and_deleted_articles_appear_in_and_leave_the_index(archive):
+    site = archive / "site"
+    (archive / "content" / "report-0003.md").unlink()
+    extra = (archive / "content" / "report-0004.md").read_text("utf-8").replace("report-0004", "report-0999")
+    (archive / "content" / "report-0999.md").write_text(extra, "utf-8")
+    build(load_config(archive / "site.toml"))
+    pages = index_contents(site)
+    assert "/articles/report-0003/" not in pages and "/articles/report-0999/" in pages
+    assert len(pages) == 40
+
+
+def test_tag_names_and_registry_aliases_are_searchable_with_weight(archive):
+    """Google's articles never say "Alphabet", yet the index holds it for them, above body text."""
+    page = (archive / "site" / "articles" / "report-0002" / "index.html").read_text("utf-8")  # tagged Google
+    assert '<p hidden data-pagefind-weight="7"' in page
+    terms = page.split('data-pagefind-weight="7"')[1].split(">", 1)[1].split("</p>")[0]
+    assert "Google" in terms and "Alphabet" in terms
+    record = index_contents(archive / "site")["/articles/report-0002/"]
+    assert "Alphabet" in record["content"]
+    assert record["meta"]["date"] and record["filters"]["month"] == [record["meta"]["date"][:7]]
+
+
+def test_the_excerpt_text_does_not_start_with_the_headline(archive):
+    record = index_contents(archive / "site")["/articles/report-0005/"]
+    assert not record["content"].startswith(record["meta"]["title"])
+    assert record["content"].startswith("Meta said on the record")  # the first paragraph of its body
+
+
+def test_a_failed_indexer_publishes_nothing_and_the_next_build_catches_up(archive, monkeypatch, tmp_path):
+    site = archive / "site"
+    before = index_contents(site)
+    page_before = (site / "articles" / "report-0009" / "index.html").read_bytes()
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "_binary", lambda: str(failing))
+    _append(archive, "report-0009", "A paragraph about airships.")
+    with pytest.raises(ContentError, match="search indexer failed on shard .*disk full"):
+        build(load_config(archive / "site.toml"))
+    assert (site / "articles" / "report-0009" / "index.html").read_bytes() == page_before
+    assert index_contents(site) == before
+    monkeypatch.undo()
+    build(load_config(archive / "site.toml"))
+    assert "airships" in index_contents(site)["/articles/report-0009/"]["content"]
+
+
+def test_a_deferred_index_says_it_is_catching_up_until_a_build_catches_up(archive, tmp_path):
+    """serve publishes the page first; the index and its manifest follow in a second build."""
+    site = archive / "site"
+    _append(archive, "report-0011", "A paragraph about hovercraft.")
+    build(load_config(archive / "site.toml"), defer_search=True)
+    assert "hovercraft" in (site / "articles" / "report-0011" / "index.html").read_text("utf-8")
+    assert "hovercraft" not in index_contents(site)["/articles/report-0011/"]["content"]
+    assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["catching_up"] is True
+    report = build(load_config(archive / "site.toml"))
+    assert not report.up_to_date and report.phases.get("search")
+    assert "hovercraft" in index_contents(site)["/articles/report-0011/"]["content"]
+    assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["catching_up"] is False
+    cold = tmp_path / "cold"
+    build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
+    assert index_contents(site) == index_contents(cold / "site")
+    assert build(load_config(archive / "site.toml")).up_to_date
+
+
+def test_builds_without_search_leave_shards_to_catch_up_later(archive):
+    site = archive / "site"
+    before = shard_files(site)
+    _append(archive, "report-0013", "A paragraph about monorails.")
+    run_cli("build", "--no-search", cwd=archive)
+    assert "monorails" not in index_contents(site)["/articles/report-0013/"]["content"]
+    run_cli("build", cwd=archive)
+    assert "monorails" in index_contents(site)["/articles/report-0013/"]["content"]
+    mine = search.shard_of("articles/report-0013/index.html")
+    assert [s for s, files in shard_files(site).items() if files != before[s]] == [mine]
+
+
+def test_an_index_in_the_old_single_bundle_layout_is_replaced_whole(archive):
+    site = archive / "site"
+    (site / search.FOLDER / search.MANIFEST).unlink()  # as a build before sharding left it
+    os.link(site / "robots.txt", site / search.FOLDER / "pagefind.js")
+    _append(archive, "report-0015", "A paragraph about gondolas.")
+    build(load_config(archive / "site.toml"))
+    assert not (site / search.FOLDER / "pagefind.js").exists()
+    assert len(index_contents(site)) == 40
+    assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["format"] == search.FORMAT

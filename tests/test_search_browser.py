@@ -1,0 +1,156 @@
+"""Search as a reader meets it in Debian's chromium: tag and alias search, the date filter, dates and
+sources on results, one search box on a phone, and the notice while the index catches up with an edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from conftest import generated_project, write_generated_archive
+from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
+
+from builder.build import build, catch_up_search
+from builder.config import load_config
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+COUNT = 40
+EXTRA = {
+    # Tagged Google, yet its text names neither Google nor Alphabet: only its tags can find it.
+    "quiet-google": "---\ntitle: A quiet note on search engines\nslug: quiet-google\ndate: 2024-02-10\n"
+    "companies: [Google]\ntopics: [Competition]\n"
+    "source: {file: 002_abc.txt, position: 3, name: Digital Watch}\n---\n"
+    "Regulators looked at how results pages are ranked.\n",
+    # Names Google in passing, tagged with nothing: must come after every Google-tagged article.
+    "passing-mention": "---\ntitle: Weather satellites\nslug: passing-mention\ndate: 2024-02-11\n---\n"
+    "A satellite launch was delayed; a Google search for the schedule found nothing.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = generated_project(tmp_path_factory.mktemp("search-browser") / "project", COUNT, per_page=10)
+    for slug, text in EXTRA.items():
+        (root / "content" / f"{slug}.md").write_text(text, "utf-8")
+    server = serve(root / "site")
+    base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
+    config = load_config(root / "site.toml", base_url=base)
+    build(config)
+    yield base, root, config
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda err: problems.append(f"script error: {err}"))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    yield tab
+    context.close()
+    assert not problems, problems
+
+
+def _all_results(page) -> list[str]:
+    """Show every result (Show more until it is gone); their links."""
+    page.locator("#search-results li").first.wait_for()
+    while page.locator("#search-more").is_visible():
+        shown = page.locator("#search-results li").count()
+        page.locator("#search-more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results li').length > {shown}")
+    return page.locator("#search-results .card-title a").evaluate_all("links => links.map(a => a.href)")
+
+
+def _metadata(root: Path) -> list[dict]:
+    """The generated articles' metadata, as the fixture wrote them (deterministic)."""
+    return write_generated_archive(root / "metadata-copy", COUNT)
+
+
+def test_an_alias_finds_the_tagged_articles_and_a_tag_outranks_a_passing_mention(page, site):
+    base, root, _ = site
+    google = {m["slug"] for m in _metadata(root) if "Google" in m["companies"]} | {"quiet-google"}
+    page.goto(base + "search/?q=Alphabet")
+    found = {link.rstrip("/").rsplit("/", 1)[-1] for link in _all_results(page)}
+    assert found == google  # no article says "Alphabet": each was found by its Google tag's alias
+
+    page.goto(base + "search/?q=Google")
+    order = [link.rstrip("/").rsplit("/", 1)[-1] for link in _all_results(page)]
+    assert "passing-mention" in order and "quiet-google" in order
+    assert set(order[: len(google)]) == google, order  # every tagged article before the passing mention
+
+
+def test_results_show_date_and_source_and_excerpts_skip_the_headline(page, site):
+    base, _, _ = site
+    page.goto(base + "search/?q=ranked")
+    page.locator("#search-results li").first.wait_for()
+    card = page.locator("#search-results li").first
+    assert card.locator(".card-title").inner_text() == "A quiet note on search engines"
+    assert card.locator(".meta").inner_text() == "10 February 2024 · Source: Digital Watch"
+    excerpt = card.locator(".summary").inner_text()
+    assert excerpt.startswith("Regulators looked at how results pages are") and "quiet note" not in excerpt
+
+
+def test_a_date_range_in_the_url_keeps_only_articles_of_those_months(page, site):
+    base, root, _ = site
+    inside = {
+        m["slug"]
+        for m in _metadata(root)
+        if m["date"] and dt.date(2024, 3, 1) <= m["date"] <= dt.date(2024, 6, 30) and "report" in m["title"]
+    }
+    assert 3 <= len(inside) < COUNT // 2
+    page.goto(base + "search/?q=report&from=2024-03&to=2024-06&sort=asc")
+    links = _all_results(page)
+    assert {link.rstrip("/").rsplit("/", 1)[-1] for link in links} == inside
+    assert page.locator("#search-from").input_value() == "2024-03"
+
+    page.goto(base + "search/?q=report&year=2025")
+    in_2025 = {m["slug"] for m in _metadata(root) if m["date"] and m["date"].year == 2025}
+    assert {link.rstrip("/").rsplit("/", 1)[-1] for link in _all_results(page)} == in_2025
+    assert page.url.endswith("search/?q=report&from=2025-01&to=2025-12")
+
+    page.goto(base + "search/?q=report&from=2024-09&to=2024-02")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('after')")
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_a_phone_sees_one_search_box_and_the_first_result_on_screen(browser, site):
+    base, _, _ = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        tab.goto(base + "search/?q=report")
+        tab.locator("#search-results li").first.wait_for()
+        assert tab.locator("input[type=search]:visible").count() == 1
+        box = tab.locator("#search-results li").first.bounding_box()
+        assert box["y"] < 844, box
+    finally:
+        context.close()
+
+
+def test_the_search_page_says_when_search_is_catching_up_and_updates_when_it_has(page, site):
+    """What serve does: the edited page is published first, its shard is indexed afterwards."""
+    base, root, config = site
+    story = root / "content" / "report-0012.md"
+    story.write_text(story.read_text("utf-8") + "\nA paragraph about hovercraft.\n", "utf-8")
+    build(config, defer_search=True)
+    page.goto(base + "search/?q=hovercraft")
+    page.locator("#search-catching-up").wait_for()
+    assert "catching up" in page.locator("#search-catching-up").inner_text()
+    page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('No results')")
+    assert catch_up_search(config)
+    page.locator("#search-catching-up").wait_for(state="hidden", timeout=10_000)
+    page.locator("#search-results li").first.wait_for()
+    assert page.locator("#search-results .card-title a").first.get_attribute("href").endswith("/report-0012/")
+    assert re.match(r"1 result$", page.locator("#search-status").inner_text())
