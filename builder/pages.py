@@ -235,7 +235,6 @@ def _long(day: dt.date) -> str:
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
-    topics, companies = archive.terms_of(article, TOPICS), archive.terms_of(article, COMPANIES)
     return Page(
         urls.article(article.slug),
         "article.html",

@@ -153,10 +153,12 @@ def test_search_indexes_organisations_and_countries_as_filters(browser, site):
     problems: list[str] = []
     context, tab = _tab(browser, 1280, problems)
     tab.goto(base + "search/")
-    filters = tab.evaluate(
+    filters = tab.evaluate(  # every shard of the index, merged as the search page does
         f"""async () => {{
-            const pagefind = await import("{base}pagefind/pagefind.js");
-            await pagefind.init();
+            const {{ shards }} = await (await fetch("{base}pagefind/shards.json")).json();
+            const pagefind = await import(`{base}pagefind/${{shards[0]}}/pagefind.js`);
+            await pagefind.options({{ baseUrl: "{base}" }});
+            for (const shard of shards.slice(1)) await pagefind.mergeIndex(`{base}pagefind/${{shard}}/`);
             return await pagefind.filters();
         }}"""
     )
