@@ -1,5 +1,5 @@
 """What an editor does between builds and what they see: registry edits, deleted and removed
-articles, broken templates, settings, the search indexer failing, a custom domain, `suggest`.
+articles, broken templates, settings, a custom domain, `suggest`.
 
 Builds run in-process (`build()`); the CLI is run only where its output is what is tested.
 """
@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_PARTS, copy_project, file_tree, run_cli
 
-from builder import search
 from builder.build import BuildFailed, build, run_ingest
 from builder.config import load_config
 from builder.content import load_articles
@@ -101,25 +100,6 @@ def test_a_template_error_at_render_time_names_the_template_and_line_and_keeps_t
     error = str(errors[0])
     assert f"article.html:{line}" in error and "no_such_field" in error, error
     assert file_tree(root / "site") == before
-
-
-def test_a_failing_search_indexer_fails_the_build_clearly_and_keeps_the_site(root, monkeypatch):
-    config = _config(root, search=True)
-    build(config)
-    before = file_tree(root / "site")
-    story = next((root / "content").glob("*.md"))
-    story.write_text(story.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
-
-    def broken(*args, **kwargs):
-        raise ContentError("the search indexer failed: pagefind exited 1", hint="see its output above")
-
-    monkeypatch.setattr(search, "index", broken)
-    with pytest.raises(ContentError, match="search indexer failed"):
-        build(config)
-    assert file_tree(root / "site") == before
-    monkeypatch.undo()
-    build(config)  # and the next build publishes the edit with its index
-    assert b"One more paragraph." in b"".join(file_tree(root / "site").values())
 
 
 def test_a_custom_domain_publishes_cname_and_removing_it_removes_the_file(root):
