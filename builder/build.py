@@ -11,10 +11,10 @@ from functools import partial
 from pathlib import Path
 
 from builder import search
-from builder.archive import build_archive
+from builder.archive import Archive, build_archive
 from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, tree_signature
 from builder.config import Config
-from builder.content import load_articles
+from builder.content import Article, load_articles
 from builder.errors import ContentError
 from builder.files import list_files, scan
 from builder.ingest import IngestReport, ingest
@@ -141,54 +141,19 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
             return report
     with phase("load"):
         cache = BuildCache.load(record, version) if record else BuildCache(version=version)
-        digests = cache.digests()  # before loading updates the cached articles
         bodies = Bodies(BodyStore(config.path("cache"), version))
-        articles, errors = load_articles(
-            config.path("content"),
-            cache.articles,
-            stats=files,
-            mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers),
-        )
-        if errors:
-            raise BuildFailed(report.errors + errors)
-        report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
-        report.articles = len(articles)
+        articles = load(config, cache, files, bodies, workers, report)
     with phase("plan"):
-        archive = build_archive(articles, registry, config.taxonomies)
-        templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
-        # Everything pages show besides article bodies. While it stays the same, edited bodies
-        # need only the pages that show them: that is the dependency map.
-        listing = (
-            archive.listing_signature() + templates + tree_signature(config.path("data"), extra=repr(asdict(config)))
-        )
-        bodies_only = cache.listing == listing
-        relation_keys = reuse_related(archive, cache, bodies_only, workers)
-        if bodies_only:
-            pages = plan_body_pages(
-                archive, {a.slug for a in articles if digests.get(a.slug) != a.digest}, config.per_page
-            )
-        else:
-            pages = plan_pages(archive, config.per_page)
+        plan = plan_build(config, articles, registry, cache, workers)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    staging = Staging(
-        folder.out,
-        folder.home / ("stage" if record else "new"),
-        set(cache.outputs) | set(cache.extras) if record else None,
-    )
+    staging = Staging(folder.out, folder.home / ("stage" if record else "new"), cache.files() if record else None)
     try:
         with phase("render"):
-            renderer = Renderer(config.path("templates"), site_of(config), bodies)
-            keys = render_pages(pages, renderer, staging, cache.outputs, templates, progress, workers)
-            bodies.store.close()
-            if bodies_only:
-                keys.update(keep_unplanned(cache.outputs, keys, staging))
+            keys, extras = render(config, plan, bodies, staging, cache, progress, workers)
             report.rendered = sum(1 for file, key in keys.items() if cache.outputs.get(file) != key)
             report.pages = len(keys)
-            extras = [*static_files(config.path("static")), *extra_files(config)]
-            for name, data in extras:
-                staging.put(name, data)
-        cache.inputs, cache.outputs, cache.extras = inputs, keys, [name for name, _ in extras]
-        cache.related, cache.listing = (relation_keys, archive.related_memo), listing
+        cache.inputs, cache.outputs, cache.extras = inputs, keys, extras
+        cache.related, cache.listing = (plan.relation_keys, plan.archive.related_memo), plan.listing
         indexer = search.Indexer(folder.home / "index", defer=defer_search) if config.search else None
         with phase("publish"):
             publish(folder, staging, cache, indexer)
@@ -201,6 +166,75 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     report.write = staging.report
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def load(
+    config: Config, cache: BuildCache, files: dict, bodies: Bodies, workers: int | None, report: BuildReport
+) -> list[Article]:
+    """Every article, its body rendered (by workers); cached rows stand for unchanged files.
+
+    Content errors fail the build, with any found while ingesting; warnings go in the report.
+    """
+    articles, errors = load_articles(
+        config.path("content"),
+        cache.articles,
+        stats=files,
+        mapper=lambda read, paths: fork_map(lambda chunk: bodies.rendered(read(chunk)), paths, workers),
+    )
+    if errors:
+        raise BuildFailed(report.errors + errors)
+    report.warnings += [f"{a.path}: {w}" for a in articles for w in a.warnings]
+    report.articles = len(articles)
+    return articles
+
+
+@dataclass
+class Plan:
+    """What a build renders, and what the next build needs to know about it."""
+
+    archive: Archive
+    pages: list[Page]
+    templates: str  # signature of the templates and site settings
+    listing: str  # signature of all pages show besides article bodies
+    bodies_only: bool  # only article bodies changed since the last build
+    relation_keys: dict[str, tuple]
+
+
+def plan_build(
+    config: Config, articles: list[Article], registry: Registry, cache: BuildCache, workers: int | None
+) -> Plan:
+    """The archive and the pages to render. While everything but article bodies is as the last
+    build saw it (the listing signature), only the pages that show a changed body are planned."""
+    digests = cache.digests()  # the article files the last build read
+    archive = build_archive(articles, registry, config.taxonomies)
+    templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
+    listing = archive.listing_signature() + templates + tree_signature(config.path("data"), extra=repr(asdict(config)))
+    bodies_only = cache.listing == listing
+    relation_keys = reuse_related(archive, cache, bodies_only, workers)
+    if bodies_only:
+        changed = {a.slug for a in articles if digests.get(a.slug) != a.digest}
+        pages = plan_body_pages(archive, changed, config.per_page)
+    else:
+        pages = plan_pages(archive, config.per_page)
+    return Plan(archive, pages, templates, listing, bodies_only, relation_keys)
+
+
+def render(
+    config: Config, plan: Plan, bodies: Bodies, staging: Staging, cache: BuildCache, progress, workers: int | None
+) -> tuple[dict[str, str], list[str]]:
+    """Render the planned pages and stage what changed, with the static and extra files.
+
+    Returns (output file -> page key for every page of the site, the other files' names).
+    """
+    renderer = Renderer(config.path("templates"), site_of(config), bodies)
+    keys = render_pages(plan.pages, renderer, staging, cache.outputs, plan.templates, progress, workers)
+    bodies.store.close()
+    if plan.bodies_only:
+        keys.update(keep_unplanned(cache.outputs, keys, staging))
+    extras = [*static_files(config.path("static")), *extra_files(config)]
+    for name, data in extras:
+        staging.put(name, data)
+    return keys, [name for name, _ in extras]
 
 
 def catch_up_search(config: Config, cancel=None) -> bool:

@@ -55,6 +55,10 @@ class BuildCache:
     related: tuple = ({}, {})  # (Archive.relation_keys(), slug -> related slugs)
     listing: str = ""  # the archive's listing signature and the templates' at the last build
 
+    def files(self) -> set[str]:
+        """Every file the last build published."""
+        return set(self.outputs) | set(self.extras)
+
     def digests(self) -> dict[str, str]:
         """slug -> hash of the article's file, as the last build read it."""
         return {row[0]: row[-1] for _, row in self.articles.values()}

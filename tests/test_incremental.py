@@ -27,6 +27,8 @@ from builder.config import load_config
 from builder.content import article_text
 from builder.errors import ContentError
 
+pytestmark = pytest.mark.slow  # hypothesis state machines: minutes each
+
 TOPICS = GEN_TOPICS[:4]
 COMPANIES = [*GEN_COMPANIES[:4], "Quillpay", "Quill Pay"]  # two spellings a registry edit merges
 WORDS = ["court", "chips", "model", "breach", "market", "policy", "launch"]
