@@ -12,7 +12,7 @@ from itertools import repeat
 import pycountry
 
 from builder.config import DEFAULT_TAXONOMIES, TERM_FIELDS, TaxonomySpec
-from builder.content import Article
+from builder.model import Article
 from builder.registry import Registry
 from builder.urls import term_slug
 

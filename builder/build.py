@@ -14,11 +14,12 @@ from builder import search
 from builder.archive import Archive, build_archive
 from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, tree_signature
 from builder.config import Config
-from builder.content import Article, load_articles
+from builder.content import load_articles
 from builder.errors import ContentError
 from builder.files import list_files, scan
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
+from builder.model import Article
 from builder.output import Staging, WriteReport
 from builder.pages import Page, plan_body_pages, plan_pages
 from builder.parallel import collections_paused, fork_map

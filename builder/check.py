@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.cache import BodyStore, code_version
-from builder.content import Article
 from builder.errors import ContentError
+from builder.model import Article
 from builder.publish import OutputFolder, check_out_folder
 from builder.registry import Registry
 

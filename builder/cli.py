@@ -197,7 +197,8 @@ def cmd_check(args, config: Config, console: Console) -> int:
 
 
 def cmd_new(args, config: Config, console: Console) -> int:
-    from builder.content import article_text, write_atomic
+    from builder.files import write_atomic
+    from builder.frontmatter import article_text
     from builder.urls import slugify
 
     slug = slugify(args.title)
@@ -232,7 +233,7 @@ def cmd_clean(args, config: Config, console: Console) -> int:
 
 
 def cmd_suggest(args, config: Config, console: Console) -> int:
-    from builder.tagging import suggestions_report
+    from builder.suggest import suggestions_report
 
     report = run_ingest(config)
     print(suggestions_report(report.tags))

@@ -187,12 +187,6 @@ def is_blank(line: str) -> bool:
     return not line.strip().strip(_INVISIBLE).strip()
 
 
-def is_marker(line: str) -> bool:
-    """True if the line is an end-of-article marker and nothing else."""
-    match = MARKER.search(line)
-    return bool(match) and is_blank(line[: match.start()] + line[match.end() :])
-
-
 def looks_like_headline(text: str) -> bool:
     """A single short line with no sentence-ending punctuation (a '?' is allowed)."""
     text = text.rstrip(_CLOSERS)

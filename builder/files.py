@@ -6,6 +6,9 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
+
+from builder.errors import ContentError
 
 
 def walk(folder: str, hidden: bool = True) -> Iterator[tuple[os.DirEntry, bool]]:
@@ -75,3 +78,60 @@ def settle(stats) -> None:
     wait = newest + tick - time.time_ns()
     if wait > 0:
         time.sleep(min(wait, tick) / 1e9)  # a ctime in the future (clock skew) waits one tick
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+_KINDS = (
+    (S_ISFIFO, "a named pipe (FIFO)"),
+    (S_ISSOCK, "a socket"),
+    (S_ISCHR, "a device"),
+    (S_ISBLK, "a device"),
+    (S_ISDIR, "a folder"),
+)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this mode is, if not a regular file: 'a named pipe (FIFO)', 'a device'…"""
+    if S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def skipped_message(path: str | Path, mode: int) -> str:
+    """The warning for a special file that was left out."""
+    return f"{path}: skipped: this is {special_kind(mode)}, not a file that can be read"
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else is a ContentError, and nothing can block.
+
+    O_NONBLOCK makes opening a FIFO return at once; fstat then says what was opened, so a
+    file swapped for a FIFO after it was listed is refused instead of read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        kind = special_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise ContentError(
+                f"cannot read this file: it is {kind}", file=path, hint="remove it, or put a regular file in its place"
+            )
+        return handle.read()
+
+
+def os_problem(err: BaseException) -> str:
+    """Why a file could not be read, in words (link loops, missing targets, folders)."""
+    if isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40:
+        return "it is a link that leads back to itself"
+    if isinstance(err, FileNotFoundError):
+        return "it is a link to a file that does not exist"
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder"
+    return getattr(err, "strerror", None) or str(err)

@@ -22,24 +22,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISDIR
 
-from builder.content import (
-    MAX_TAGS,
-    article_text,
-    is_web_address,
-    load_yaml,
-    read_regular,
-    shown,
-    skipped_message,
-    special_kind,
-    split_front_matter,
-    top_level_articles,
-    write_atomic,
-)
+from builder.content import top_level_articles
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
+from builder.files import read_regular, skipped_message, special_kind, write_atomic
+from builder.frontmatter import MAX_TAGS, article_text, split_front_matter
 from builder.headlines import derive_headline, summarize
+from builder.safeyaml import load_yaml, shown
 from builder.tagging import Tagger, Tags
-from builder.urls import is_safe_slug, slugify
+from builder.urls import MAX_SLUG, is_safe_slug, is_web_address, slugify
 
 MANIFEST = ".ingest.json"
 UNKNOWN = "unknown"  # the sha256 of an adopted file that differs from what ingest writes: edited
@@ -485,7 +476,7 @@ def _unique_slug(slug: str, taken: set[str]) -> str:
     while candidate in taken:
         n += 1
         suffix = f"-{n}"
-        candidate = slug[: 80 - len(suffix)].rstrip("-") + suffix
+        candidate = slug[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
     return candidate
 
 

@@ -10,7 +10,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from builder.cache import BodyStore
-from builder.content import Article, body_of
+from builder.content import body_of
+from builder.model import Article
 
 
 def _demote_h1(state) -> None:

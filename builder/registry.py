@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 import ahocorasick
 import pycountry
-import yaml
 
 from builder.errors import ContentError
+from builder.safeyaml import Mapping, load_yaml
 from builder.urls import is_safe_slug, slugify
 
 
@@ -109,41 +109,15 @@ class Registry:
 # --- loading ---------------------------------------------------------------------------------
 
 
-class _Mapping(dict):
-    """A YAML mapping that remembers the line it starts on."""
-
-    line = 0
-
-
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML (libyaml's parser when present) whose mappings remember their line."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
-    data = _Mapping()
-    data.line = node.start_mark.line + 1
-    yield data
-    data.update(loader.construct_mapping(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
 def _read_yaml(path: Path):
+    """A registry file's data (mappings know their line), or None if there is no such file."""
     if not path.exists():
         return None
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=_LineLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ContentError(
-            f"not valid YAML: {getattr(err, 'problem', None) or err}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-            hint="check indentation, and quote values that contain ': ' or start with '*'",
-        ) from None
+        text = path.read_text("utf-8")
     except UnicodeDecodeError:
         raise ContentError("not UTF-8 text", file=path, hint="save the file as UTF-8") from None
+    return load_yaml(text, path, first_line=1, what="not valid YAML")
 
 
 def _section(data, path: Path, key: str | None) -> list:
@@ -184,7 +158,7 @@ def _texts(value, what: str, path: Path, line: int | None) -> tuple[str, ...]:
     return tuple(_text(v, what, path, line) for v in value)
 
 
-def _entry(item, path: Path, allowed: set[str]) -> tuple[_Mapping, int | None]:
+def _entry(item, path: Path, allowed: set[str]) -> tuple[Mapping, int | None]:
     line = getattr(item, "line", None)
     if not isinstance(item, dict):
         raise ContentError(f"expected an entry with 'name:', got {item!r}", file=path, line=line)
@@ -304,7 +278,7 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
                 raise ContentError(
                     f"keyword {phrase!r} of {name!r} needs a positive number as weight",
                     file=path,
-                    line=keywords.line if isinstance(keywords, _Mapping) else line,
+                    line=keywords.line if isinstance(keywords, Mapping) else line,
                 )
             pairs.append((_text(str(phrase), "keyword", path, line), float(weight)))
         topics.append(Topic(name, slug, _text(item.get("description"), "description", path, line), tuple(pairs)))

@@ -9,13 +9,9 @@ weaker ones only suggested to the editor (see `suggestions_report`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-import yaml
-
 from builder.registry import Company, Match, Matcher, Phrase, Registry
-from builder.urls import slugify
 
 TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
 LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
@@ -312,7 +308,7 @@ _COMPANY_NOUNS = frozenset(
     "platform app apps company group network card cards account accounts brand owner "
     "ceo chief founder service services users shares stock".split()
 )
-_AUXILIARIES = frozenset(
+_SUBJECT_VERBS = frozenset(
     "has have had is was will would can could did does said says may might must plans wants agreed and also".split()
 )
 _SENTENCE_START = frozenset('.!?:;\n"“‘(')
@@ -348,7 +344,7 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     stripped = before.rstrip()
     if not stripped or stripped[-1] in _SENTENCE_START:
         low = next_word.casefold()
-        verb_like = low in _AUXILIARIES or low in _COMPANY_NOUNS or (low.endswith(("ed", "s")) and len(low) > 3)
+        verb_like = low in _SUBJECT_VERBS or low in _COMPANY_NOUNS or (low.endswith(("ed", "s")) and len(low) > 3)
         return STRONG if verb_like else WEAK
     return STRONG
 
@@ -895,47 +891,3 @@ def discover(
                 strong_enough = kind in _STRONG_KINDS or (kind == "suffix-strong" and " " in name)
                 (strong if strong_enough else weak).setdefault(name, start)
     return sorted(strong, key=strong.get), sorted((n for n in weak if n not in strong), key=weak.get)
-
-
-# --- report for editors ------------------------------------------------------------------------
-
-
-def suggestions_report(tags_by_article: dict[str, Tags]) -> str:
-    """The discovered and suggested company names with their article counts, and YAML to paste."""
-    discovered = Counter(n for tags in tags_by_article.values() for n in tags.discovered)
-    suggested = Counter(n for tags in tags_by_article.values() for n in tags.suggested)
-    for name in discovered:
-        suggested.pop(name, None)
-    if not discovered and not suggested:
-        return "No unknown companies found: every company named is in data/companies.yaml.\n"
-    lines = []
-    for title, counts in (
-        ("Discovered (tagged; not yet in data/companies.yaml)", discovered),
-        ("Suggested (not tagged; review)", suggested),
-    ):
-        if counts:
-            lines.append(f"{title}:")
-            where = {
-                n: sorted(s for s, t in tags_by_article.items() if n in t.discovered + t.suggested) for n in counts
-            }
-            lines += [
-                f"  {n}  ({c} article{'s' if c != 1 else ''}: {', '.join(where[n][:3])}"
-                f"{', …' if len(where[n]) > 3 else ''})"
-                for n, c in _by_count(counts)
-            ]
-            lines.append("")
-    names = [n for n, _ in _by_count(discovered + suggested)]
-    lines.append("Companies: paste into data/companies.yaml (delete the ones that are not companies):")
-    lines += [f"- {{name: {_yaml_scalar(n)}, slug: {slugify(n)}}}" for n in names]
-    lines.append("")
-    lines.append("Not companies: paste under `deny:` in data/deny.yaml:")
-    lines += [f"  - {_yaml_scalar(n)}" for n in names]
-    return "\n".join(lines) + "\n"
-
-
-def _by_count(counts: Counter) -> list[tuple[str, int]]:
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
-
-
-def _yaml_scalar(value: str) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, width=1000).removesuffix("\n...\n").strip()

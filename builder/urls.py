@@ -131,3 +131,15 @@ class Urls:
         if "://" not in self.base_url:
             return self.href(path)
         return self.base_url + path
+
+
+_LINK_SCHEMES = ("http://", "https://")
+
+
+def is_web_address(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces or control characters."""
+    return (
+        url.lower().startswith(_LINK_SCHEMES)
+        and len(url.split("//", 1)[1]) > 0
+        and not any(c.isspace() or ord(c) < 32 or c in '<>"`\\' for c in url)
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import file_tree
 
-from builder.content import KNOWN_KEYS, dump_front_matter, read_article, split_front_matter
+from builder.frontmatter import KNOWN_KEYS, dump_front_matter, read_article, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"

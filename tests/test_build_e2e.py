@@ -9,8 +9,8 @@ import yaml
 from conftest import ROOT, run_cli
 
 from builder.check import crawl, links_of
-from builder.content import split_front_matter
 from builder.dumps import decode_dump, split_dump
+from builder.frontmatter import split_front_matter
 
 HEADLINED = "002_2f34ff47e738a880.txt"
 

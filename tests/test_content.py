@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.content import MAX_TITLE, Article, article_text, body_of, load_articles, read_article, split_front_matter
+from builder.content import body_of, load_articles
 from builder.errors import ContentError
+from builder.frontmatter import MAX_TITLE, article_text, read_article, split_front_matter
+from builder.model import Article
 
 
 def _read(front: str, body: str = "Body text.\n", name: str = "story.md") -> object:
@@ -286,7 +288,7 @@ def test_at_most_50_names_per_tag_key():
 
 
 def test_a_value_in_a_message_is_cut_before_it_is_formatted():
-    from builder.content import shown
+    from builder.safeyaml import shown
 
     doubling = []
     for _ in range(22):  # repr() of this is 4 million items long
@@ -303,7 +305,8 @@ def test_a_value_error_deep_in_front_matter_names_its_line():
 
 
 def test_only_regular_files_are_read(tmp_path):
-    from builder.content import read_regular, top_level_articles
+    from builder.content import top_level_articles
+    from builder.files import read_regular
 
     _write(tmp_path, "good.md", "---\ntitle: Good\n---\nBody.\n")
     os.mkfifo(tmp_path / "pipe.md")

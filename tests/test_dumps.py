@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.dumps import decode_dump, is_blank, is_marker, split_dump
+from builder.dumps import decode_dump, is_blank, split_dump
 from builder.errors import ContentError
 
 MARKERS = [
@@ -35,8 +35,17 @@ def test_every_marker_variant_ends_an_article(marker):
 
 
 def test_sentences_about_learning_are_not_markers():
-    assert not is_marker("Would you like to learn more about AI? Regulators say yes.")
-    assert not is_marker("Users can learn more about the Diplo Foundation on its website.")
+    learning = (
+        "Would you like to learn more about AI? Regulators say yes.",
+        "Users can learn more about the Diplo Foundation on its website.",
+    )
+    text = (
+        "Start of the story.\n"
+        + "\n".join(learning)
+        + "\nWould you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!\n"
+    )
+    [article] = split_dump(text, "d.txt")
+    assert article.paragraphs == ("Start of the story.", *learning)
 
 
 def test_line_format_has_one_paragraph_per_line_and_no_headline():

@@ -185,8 +185,8 @@ def test_feed_time_grows_linearly_with_an_articles_categories():
     """feedgen rebuilt its category list on every call: 1,000 topics took 26 s over the term feeds."""
     import time
 
-    from builder.content import Article
     from builder.feeds import render_feed
+    from builder.model import Article
     from builder.pages import Page
     from builder.render import Site
     from builder.urls import Urls

@@ -23,8 +23,9 @@ from conftest import PROJECT_PARTS, ROOT, copy_project, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.content import article_text, load_articles, read_article
+from builder.content import load_articles
 from builder.errors import ContentError
+from builder.frontmatter import article_text, read_article
 from builder.ingest import ingest
 from builder.registry import load_registry
 from builder.tagging import Tagger

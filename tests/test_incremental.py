@@ -24,8 +24,8 @@ from test_search import index_contents
 from builder import parallel, search
 from builder.build import BuildFailed, build, catch_up_search
 from builder.config import load_config
-from builder.content import article_text
 from builder.errors import ContentError
+from builder.frontmatter import article_text
 
 pytestmark = pytest.mark.slow  # hypothesis state machines: minutes each
 

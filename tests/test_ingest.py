@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.content import load_articles
-from builder.dumps import is_marker
+from builder.dumps import MARKER as MARKER_PATTERN
 from builder.ingest import MANIFEST, ingest
 from builder.registry import load_registry
 from builder.tagging import Tagger
@@ -133,7 +133,7 @@ def _to_lines(text: str) -> str:
     """A headlined, blank-separated dump as one paragraph per line without headlines."""
     lines, article = [], []
     for paragraph in text.strip().split("\n\n") + [MARKER]:
-        if is_marker(paragraph):
+        if MARKER_PATTERN.fullmatch(paragraph.strip()):
             lines += [" ".join(p.split("\n")) for p in article[1:]] + [paragraph]
             article = []
         else:
@@ -148,7 +148,7 @@ def _wrapped(text: str) -> str:
         if index == 1:
             words = paragraph.split(" ")
             paragraph = " ".join(words[: len(words) // 2]) + "\n" + " ".join(words[len(words) // 2 :])
-        index = 0 if is_marker(paragraph) else index + 1
+        index = 0 if MARKER_PATTERN.fullmatch(paragraph.strip()) else index + 1
         paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)
 

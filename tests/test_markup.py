@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from builder.content import Article
 from builder.markup import Bodies, json_ld
+from builder.model import Article
 
 
 def _html(body: str) -> str:

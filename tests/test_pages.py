@@ -11,8 +11,9 @@ from conftest import run_cli
 
 from builder import urls
 from builder.archive import Term, TermLink, build_archive
-from builder.content import Article
-from builder.pages import Listed, month_chart, paginate, plan_pages
+from builder.charts import month_chart
+from builder.model import Article
+from builder.pages import Listed, paginate, plan_pages
 
 
 class NoRegistry:

@@ -117,3 +117,10 @@ def test_a_bad_country_code_or_field_points_at_its_line(tmp_path):
     write(tmp_path, countries="regions:\n  EU: {names: [EU]}\n")
     with pytest.raises(ContentError, match="region 'EU' needs a name"):
         load_registry(tmp_path)
+
+
+def test_a_registry_with_yaml_anchors_is_refused_at_the_line_like_front_matter(tmp_path):
+    write(tmp_path, companies="- &big {name: Bigbank, aliases: [BB]}\n- *big\n")
+    with pytest.raises(ContentError) as caught:
+        load_registry(tmp_path)
+    assert caught.value.line == 1 and "anchors and aliases" in str(caught.value)

@@ -10,7 +10,8 @@ import yaml
 
 import builder.registry
 from builder.registry import load_registry
-from builder.tagging import Tagger, Tags, suggestions_report
+from builder.suggest import suggestions_report
+from builder.tagging import Tagger, Tags
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -13,9 +13,9 @@ import yaml
 
 from builder.check import crawl
 from builder.config import DEFAULT_TAXONOMIES, load_config
-from builder.content import split_front_matter
 from builder.dumps import RawArticle
 from builder.errors import ContentError
+from builder.frontmatter import split_front_matter
 from builder.ingest import DumpMeta, to_markdown
 
 # Articles with organisations and countries as editors (or the tagger) write them: aliases and
