@@ -156,7 +156,7 @@ class Archive:
 
         Only the `window` articles nearest in time of each term are scored, so large
         terms cost the same as small ones. Articles sharing no term are never padded in.
-        Results are memoised per tag signature.
+        Results are memoised per article slug (`related_memo`, kept between builds by `build.reuse_related`).
         """
         known = self.related_memo.get(article.slug)
         if known is not None:

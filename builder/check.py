@@ -120,7 +120,7 @@ def _is_redirect(file: Path) -> bool:
 
 
 def check_site(site: Path, base_url: str) -> list[ContentError]:
-    """Broken links are errors; orphan pages are reported too (nothing can reach them)."""
+    """Broken links and orphan pages (nothing links to them) are both errors."""
     broken, orphans = crawl(site, base_url)
     by_target: dict[str, list[str]] = defaultdict(list)
     for page, link in broken:

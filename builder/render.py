@@ -1,4 +1,4 @@
-"""Page -> bytes: the Jinja environment, the Markdown renderer, feeds and sitemap dispatch."""
+"""Page -> bytes: the Jinja environment (globals, filters, partials' macros); feeds and sitemap dispatched."""
 
 from __future__ import annotations
 
