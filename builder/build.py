@@ -142,10 +142,11 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
             return report
     with phase("load"):
         cache = BuildCache.load(record, version) if record else BuildCache(version=version)
+        digests = cache.digests()  # the article files the last build read: loading updates the rows
         bodies = Bodies(BodyStore(config.path("cache"), version))
         articles = load(config, cache, files, bodies, workers, report)
     with phase("plan"):
-        plan = plan_build(config, articles, registry, cache, workers)
+        plan = plan_build(config, articles, registry, cache, digests, workers)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
     staging = Staging(folder.out, folder.home / ("stage" if record else "new"), cache.files() if record else None)
     try:
@@ -202,11 +203,16 @@ class Plan:
 
 
 def plan_build(
-    config: Config, articles: list[Article], registry: Registry, cache: BuildCache, workers: int | None
+    config: Config,
+    articles: list[Article],
+    registry: Registry,
+    cache: BuildCache,
+    digests: dict[str, str],
+    workers: int | None,
 ) -> Plan:
     """The archive and the pages to render. While everything but article bodies is as the last
-    build saw it (the listing signature), only the pages that show a changed body are planned."""
-    digests = cache.digests()  # the article files the last build read
+    build saw it (the listing signature), only the pages that show a body whose file changed
+    (`digests`: slug -> hash of the file the last build read) are planned."""
     archive = build_archive(articles, registry, config.taxonomies)
     templates = tree_signature(config.path("templates"), extra=repr(site_of(config)))
     listing = archive.listing_signature() + templates + tree_signature(config.path("data"), extra=repr(asdict(config)))

@@ -206,3 +206,35 @@ def built_generated(tmp_path_factory) -> Path:
     root = generated_project(tmp_path_factory.mktemp("generated") / "project", 153, per_page=10)
     run_cli("build", "--base-url", "https://user.github.io/REPO/", cwd=root)
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser), one per test process."""
+    from subpath_server import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@contextlib.contextmanager
+def watched_tab(browser, width: int = 1280, height: int = 900, console: bool = False, **options):
+    """A fresh tab that records failed requests and script errors (and console errors if
+    `console`); the test fails on any of them."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda err: problems.append(f"script error: {err}"))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    if console:
+        tab.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not problems, problems

@@ -9,14 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, generated_project, run_cli
-from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from conftest import ROOT, generated_project, run_cli, watched_tab
+from subpath_server import PREFIX, serve
 
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -33,28 +30,11 @@ def site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, site):
     """A fresh tab that records failed requests and script errors; the test fails on any."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda err: problems.append(f"script error: {err}"))
-    tab.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield tab
-    context.close()
-    assert not problems, problems
+    with watched_tab(browser, console=True) as tab:
+        yield tab
 
 
 def axe_violations(tab) -> list[str]:

@@ -12,14 +12,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import PROJECT_PARTS, copy_project, generated_project, run_cli
-from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
+from conftest import PROJECT_PARTS, copy_project, generated_project, run_cli, watched_tab
+from subpath_server import PREFIX, serve
 from test_browser import axe_violations
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-if not Path(CHROMIUM).exists():
-    pytest.fail("Debian's chromium is not installed: run scripts/test-tools (make test does)", pytrace=False)
 
 ENTERED = dt.date(2026, 3, 19)  # the day the undated dumps enter the archive (SOURCE_DATE_EPOCH)
 MARKER = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
@@ -80,25 +75,11 @@ def undated(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def tab(browser):
     """A fresh tab at 1280 px that fails the test on any failed request or script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda err: problems.append(f"script error: {err}"))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield page
-    context.close()
-    assert not problems, problems
+    with watched_tab(browser) as page:
+        yield page
 
 
 def _h1(tab) -> str:

@@ -23,7 +23,8 @@ def _plan(root: Path, cache: BuildCache):
     config = load_config(root / "site.toml", search=False)
     articles, errors = load_articles(root / "content")
     assert not errors
-    return plan_build(config, articles, load_registry(root / "data"), cache, workers=1), articles
+    registry = load_registry(root / "data")
+    return plan_build(config, articles, registry, cache, cache.digests(), workers=1), articles
 
 
 def _as_last_build(plan, articles) -> BuildCache:

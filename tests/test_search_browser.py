@@ -8,13 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import generated_project, write_generated_archive
-from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
+from conftest import generated_project, watched_tab, write_generated_archive
+from subpath_server import PREFIX, serve
 
 from builder.build import build, catch_up_search
 from builder.config import load_config
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 COUNT = 40
 EXTRA = {
@@ -43,24 +41,10 @@ def site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda err: problems.append(f"script error: {err}"))
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    yield tab
-    context.close()
-    assert not problems, problems
+    with watched_tab(browser) as tab:
+        yield tab
 
 
 def _all_results(page) -> list[str]:
