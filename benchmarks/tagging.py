@@ -1,4 +1,4 @@
-"""Tagging speed: the 20 sample articles tagged N times over on one core (issue 3: 10,000 in < 2 s).
+"""Tagging speed: the 20 sample articles tagged N times over on one core (target: 10,000 articles in under 2 s).
 
 .venv/bin/python benchmarks/tagging.py [N]
 """

@@ -148,7 +148,9 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     with phase("plan"):
         plan = plan_build(config, articles, registry, cache, digests, workers)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
-    staging = Staging(folder.out, folder.home / ("stage" if record else "new"), cache.files() if record else None)
+    staging = Staging(
+        folder.out, folder.home / ("stage" if record else "new"), live_files(folder, cache) if record else None
+    )
     try:
         with phase("render"):
             keys, extras = render(config, plan, bodies, staging, cache, progress, workers)
@@ -168,6 +170,14 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     report.write = staging.report
     bodies.store.keep_only({a.digest for a in articles})
     return report
+
+
+def live_files(folder: OutputFolder, cache: BuildCache) -> set[str]:
+    """The files of the live tree this build replaces or removes: the last build's outputs, or,
+    when its record was lost (a damaged cache), every file of the tree but the search index."""
+    if cache.outputs:
+        return cache.files()
+    return {f for f in list_files(folder.out) if not f.startswith(search.FOLDER + "/")}
 
 
 def load(

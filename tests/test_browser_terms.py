@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import generated_project, run_cli
-from subpath_server import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve
+from conftest import generated_project, run_cli, watched_tab
+from subpath_server import PREFIX, serve
 from test_browser import axe_violations
 from test_taxonomies import tag_generated
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -34,30 +32,11 @@ def site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _tab(browser, width: int, problems: list[str]):
-    context = browser.new_context(viewport={"width": width, "height": 812 if width < 500 else 900})
-    tab = context.new_page()
-    tab.on("pageerror", lambda err: problems.append(f"script error: {err}"))
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    return context, tab
-
-
 @pytest.fixture(params=[1280, 375], ids=["desktop", "mobile"])
 def page(request, browser, site):
     """A fresh tab at the parametrised width; the test fails on any failed request or script error."""
-    problems: list[str] = []
-    context, tab = _tab(browser, request.param, problems)
-    yield tab
-    context.close()
-    assert not problems, problems
+    with watched_tab(browser, request.param, 812 if request.param < 500 else 900) as tab:
+        yield tab
 
 
 def test_a_reader_goes_from_an_organisation_to_its_articles_and_a_month_of_its_chart(page, site):
@@ -124,63 +103,54 @@ def test_the_a_to_z_bar_never_covers_the_letter_it_jumps_to(page, site):
 
 def test_organisation_and_country_pages_have_no_accessibility_violations(browser, site):
     base, _ = site
-    problems: list[str] = []
-    context, tab = _tab(browser, 1280, problems)
-    found = {}
-    for path in (
-        "organisations/",
-        "organisations/by-count/",
-        "organisations/european-commission/",
-        "organisations/european-commission/page/2/",
-        "countries/",
-        "countries/belgium/",
-        "topics/",
-        "companies/google/",
-    ):
-        tab.goto(base + path)
-        for scheme in ("light", "dark"):
-            tab.emulate_media(color_scheme=scheme)
-            violations = axe_violations(tab)
-            if violations:
-                found[f"{path} ({scheme})"] = violations
-    context.close()
+    with watched_tab(browser) as tab:
+        found = {}
+        for path in (
+            "organisations/",
+            "organisations/by-count/",
+            "organisations/european-commission/",
+            "organisations/european-commission/page/2/",
+            "countries/",
+            "countries/belgium/",
+            "topics/",
+            "companies/google/",
+        ):
+            tab.goto(base + path)
+            for scheme in ("light", "dark"):
+                tab.emulate_media(color_scheme=scheme)
+                violations = axe_violations(tab)
+                if violations:
+                    found[f"{path} ({scheme})"] = violations
     assert not found, json.dumps(found, indent=1)
-    assert not problems, problems
 
 
 def test_search_indexes_organisations_and_countries_as_filters(browser, site):
     base, _ = site
-    problems: list[str] = []
-    context, tab = _tab(browser, 1280, problems)
-    tab.goto(base + "search/")
-    filters = tab.evaluate(  # every shard of the index, merged as the search page does
-        f"""async () => {{
-            const {{ shards }} = await (await fetch("{base}pagefind/shards.json")).json();
-            const pagefind = await import(`{base}pagefind/${{shards[0]}}/pagefind.js`);
-            await pagefind.options({{ baseUrl: "{base}" }});
-            for (const shard of shards.slice(1)) await pagefind.mergeIndex(`{base}pagefind/${{shard}}/`);
-            return await pagefind.filters();
-        }}"""
-    )
-    context.close()
+    with watched_tab(browser) as tab:
+        tab.goto(base + "search/")
+        filters = tab.evaluate(  # every shard of the index, merged as the search page does
+            f"""async () => {{
+                const {{ shards }} = await (await fetch("{base}pagefind/shards.json")).json();
+                const pagefind = await import(`{base}pagefind/${{shards[0]}}/pagefind.js`);
+                await pagefind.options({{ baseUrl: "{base}" }});
+                for (const shard of shards.slice(1)) await pagefind.mergeIndex(`{base}pagefind/${{shard}}/`);
+                return await pagefind.filters();
+            }}"""
+        )
     assert set(filters) >= {"topic", "company", "organisation", "country"}
     assert filters["country"]["Belgium"] > 0 and filters["organisation"]["European Commission"] > 0
-    assert not problems, problems
 
 
 def test_a_reader_filters_search_by_organisation_and_country_from_the_url_and_the_form(browser, site):
     base, _ = site
-    problems: list[str] = []
-    context, tab = _tab(browser, 1280, problems)
-    tab.goto(base + "search/?organisation=European+Commission")
-    tab.locator("#search-results li").first.wait_for()
-    assert tab.locator("#search-organisation").input_value() == "European Commission"
-    assert tab.locator("#search-status").inner_text().startswith("11 results")
-    tab.locator("#search-country").select_option("Belgium")  # the same articles name Belgium
-    tab.wait_for_function("document.querySelector('#search-results').dataset.search.includes('country')")
-    assert tab.locator("#search-status").inner_text().startswith("11 results")
-    assert "country=Belgium" in tab.url and "organisation=European+Commission" in tab.url
-    tab.locator("#search-country").select_option("France")  # no article names both
-    tab.wait_for_function("document.querySelector('#search-status').textContent.startsWith('No results')")
-    context.close()
-    assert not problems, problems
+    with watched_tab(browser) as tab:
+        tab.goto(base + "search/?organisation=European+Commission")
+        tab.locator("#search-results li").first.wait_for()
+        assert tab.locator("#search-organisation").input_value() == "European Commission"
+        assert tab.locator("#search-status").inner_text().startswith("11 results")
+        tab.locator("#search-country").select_option("Belgium")  # the same articles name Belgium
+        tab.wait_for_function("document.querySelector('#search-results').dataset.search.includes('country')")
+        assert tab.locator("#search-status").inner_text().startswith("11 results")
+        assert "country=Belgium" in tab.url and "organisation=European+Commission" in tab.url
+        tab.locator("#search-country").select_option("France")  # no article names both
+        tab.wait_for_function("document.querySelector('#search-status').textContent.startsWith('No results')")

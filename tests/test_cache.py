@@ -145,6 +145,16 @@ def test_a_damaged_build_cache_gives_a_full_correct_build_and_says_why_at_verbos
     assert any("build cache" in r.getMessage() and "building without it" in r.getMessage() for r in caplog.records)
 
 
+def test_with_a_damaged_cache_a_deleted_article_s_pages_still_go(archive):
+    build(archive, workers=1)
+    (_cache_folder(archive) / CACHE_FILE).write_bytes(b"damaged")
+    (archive.path("content") / "report-0005.md").unlink()
+    build(archive, workers=1)
+    site = archive.path("out")
+    assert not (site / "articles" / "report-0005").exists()
+    assert file_tree(site) == _cold_tree(archive)
+
+
 class _Exploit:
     def __init__(self, command: str):
         self.command = command

@@ -180,7 +180,7 @@ def test_every_paragraph_appears_exactly_once_in_order(articles, marker, newline
     assert [a.position for a in found] == list(range(1, len(found) + 1))
 
 
-# --- hostile and broken dumps (issue 7): read correctly, or refused naming the file and problem ---
+# --- hostile and broken dumps: read correctly, or refused naming the file and problem ---
 
 MARKER = MARKERS[0]
 

@@ -1,4 +1,4 @@
-"""Hostile and broken input through the whole pipeline (issue 7).
+"""Hostile and broken input through the whole pipeline.
 
 Every dump is read or refused with its file named, the other dumps still build; front matter
 mistakes are errors with file and line; no markup from the input runs in any output file; nothing
@@ -639,7 +639,7 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
     assert "Traceback" not in output, output
 
 
-# --- bounded input (issue 11): every hostile file costs little time and memory -------------------
+# --- bounded input: every hostile file costs little time and memory -------------------
 
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")

@@ -1,4 +1,4 @@
-"""Ingest identity (issue 11): an article is recognised by its dump, position and text, so a
+"""Ingest identity: an article is recognised by its dump, position and text, so a
 corrected dump updates it in place, a layout switch or a lost manifest never duplicates an article
 or marks it edited, and an editor's file is never overwritten."""
 
