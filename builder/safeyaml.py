@@ -144,3 +144,5 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+for _dumper in {yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)}:  # written back as plain mappings
+    _dumper.add_representer(Mapping, yaml.representer.SafeRepresenter.represent_dict)
