@@ -45,7 +45,7 @@ def same_size_same_mtime(path: Path, old: str, new: str) -> None:
             "{name: YouTube, parent: Google,",
             "{name: YouTube, parent: Amazon,",
             "companies/youtube/index.html",
-            "Part of Amazon.",
+            "Part of Amazon",
         ),
     ],
     ids=["article body", "article tags", "template", "static file", "registry"],
