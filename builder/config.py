@@ -92,9 +92,9 @@ def load_config(path: Path | None = None, **overrides) -> Config:
                 file=path,
                 hint=f"known settings: {', '.join(k for k in known if k != 'root')}",
             )
-        expected = type(getattr(Config, key))
         if key == "taxonomies":
-            continue
+            continue  # parsed and checked above
+        expected = type(getattr(Config, key))
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ContentError(f"setting '{key}' must be a {expected.__name__}", file=path)
     config = replace(Config(root=path.resolve().parent), **values)
