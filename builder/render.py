@@ -76,7 +76,7 @@ class Renderer:
             card_chips=self.card_chips,
         )
         self._macros_loaded = False
-        self._cards: dict[tuple[str, int], Markup] = {}
+        self._cards: dict[tuple[str, int, bool], Markup] = {}
         self._chips: dict[str, Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
@@ -96,13 +96,14 @@ class Renderer:
                 self.env.globals[macro.name] = _PartialMacro(self.env, name, macro.name)
         self._macros_loaded = True
 
-    def card(self, entry, heading_level: int) -> Markup:
-        """An article's listing card, rendered once per build: listings repeat them a lot."""
-        key = (entry.article.slug, heading_level)
+    def card(self, entry, heading_level: int, compact: bool = False) -> Markup:
+        """An article's listing card, rendered once per build and form: listings repeat them a lot."""
+        key = (entry.article.slug, heading_level, compact)
         html = self._cards.get(key)
         if html is None:
             template = self.env.get_template("partials/card.html")
-            html = self._cards[key] = Markup(template.render(entry=entry, heading_level=heading_level))
+            html = Markup(template.render(entry=entry, heading_level=heading_level, compact=compact))
+            self._cards[key] = html
         return html
 
     def card_chips(self, entry) -> Markup:
