@@ -24,6 +24,7 @@ test: $(STAMP)
 	scripts/test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 clean:

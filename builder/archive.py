@@ -288,7 +288,7 @@ def _lookup(spec: TaxonomySpec, registry: Registry):
 
         def topic(name: str) -> Known | None:
             found = registry.topic(name)
-            return found and Known(found.slug, found.name, found.description)
+            return Known(found.slug, found.name, found.description) if found else None
 
         return topic
     if spec.registry == "companies.yaml":
@@ -299,7 +299,9 @@ def _lookup(spec: TaxonomySpec, registry: Registry):
 
         def company(name: str) -> Known | None:
             found = registry.company(name)
-            return found and Known(
+            if found is None:
+                return None
+            return Known(
                 found.slug,
                 found.name,
                 website=found.website or "",

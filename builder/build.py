@@ -143,7 +143,8 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     with phase("load"):
         cache = BuildCache.load(record, version) if record else BuildCache(version=version)
         digests = cache.digests()  # the article files the last build read: loading updates the rows
-        bodies = Bodies(BodyStore(config.path("cache"), version))
+        store = BodyStore(config.path("cache"), version)
+        bodies = Bodies(store)
         articles = load(config, cache, files, bodies, workers, report)
     with phase("plan"):
         plan = plan_build(config, articles, registry, cache, digests, workers)
@@ -168,7 +169,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     finally:
         staging.discard()
     report.write = staging.report
-    bodies.store.keep_only({a.digest for a in articles})
+    store.keep_only({a.digest for a in articles})
     return report
 
 
@@ -245,7 +246,8 @@ def render(
     """
     renderer = Renderer(config.path("templates"), site_of(config), bodies)
     keys = render_pages(plan.pages, renderer, staging, cache.outputs, plan.templates, progress, workers)
-    bodies.store.close()
+    if bodies.store is not None:
+        bodies.store.close()
     if plan.bodies_only:
         keys.update(keep_unplanned(cache.outputs, keys, staging))
     extras = [*static_files(config.path("static")), *extra_files(config)]
@@ -264,11 +266,12 @@ def catch_up_search(config: Config, cancel=None) -> bool:
         return False
     folder = OutputFolder(check_out_folder(config))
     with folder.locked():
-        if not folder.trusted or folder.index_current or (cancel and cancel.is_set()):
+        live = folder.record_dir if folder.trusted else None
+        if live is None or folder.index_current or (cancel and cancel.is_set()):
             return False
         record = folder.new_record()  # the same build cache, for the tree with the new index
-        for name in os.listdir(folder.record_dir):
-            os.link(folder.record_dir / name, record / name)
+        for name in os.listdir(live):
+            os.link(live / name, record / name)
         indexer = search.Indexer(folder.home / "index", **({"cancel": cancel} if cancel else {}))
         folder.publish({}, [], record, indexer)
         return True
@@ -331,8 +334,9 @@ def clean(config: Config) -> tuple[int, list[str]]:
     folder = OutputFolder(check_out_folder(config), force=True)
     with folder.locked():
         owned: list[str] = []
-        if folder.trusted:
-            cache = BuildCache.load(folder.record_dir, code_version())
+        live = folder.record_dir if folder.trusted else None
+        if live is not None:
+            cache = BuildCache.load(live, code_version())
             owned = [*cache.outputs, *cache.extras, search.FOLDER + "/"]
         removed, kept = folder.clean(owned) if owned else (0, list_files(folder.out) if folder.out.is_dir() else [])
         for entry in folder.home.iterdir():  # all but the lock, which is still held
@@ -373,7 +377,7 @@ def render_pages(
     def render_chunk(chunk: list[Page]) -> list[tuple[str, str, bool | None]]:
         """(file, key, staged?) per page; None: the published file is still right."""
         memo: dict = {}  # the pages keep every object it describes alive
-        done = []
+        done: list[tuple[str, str, bool | None]] = []
         for page in chunk:
             file = url_to_file(page.path)
             key = hashlib.sha1(

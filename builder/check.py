@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.cache import BodyStore, code_version
+from builder.content import body_of
 from builder.errors import ContentError
 from builder.model import Article
 from builder.publish import OutputFolder, check_out_folder
@@ -47,7 +48,7 @@ def check_duplicates(articles: list[Article]) -> list[ContentError]:
     first: dict[str, Article] = {}
     found = []
     for article in sorted(articles, key=lambda a: str(a.path)):
-        body = " ".join(article.body.split())
+        body = " ".join(body_of(article).split())
         other = first.setdefault(body, article)
         if other is not article and body:
             found.append(
@@ -61,7 +62,7 @@ def check_duplicates(articles: list[Article]) -> list[ContentError]:
 
 
 class _Links(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
 

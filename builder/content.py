@@ -63,8 +63,9 @@ def load_articles(
             known[str(path)] = (stat_key(stat), result.row())
     for gone in known.keys() - {str(path) for path, _ in files}:
         del known[gone]
-    articles = [found[path] for path, _ in files if isinstance(found[path], Article)]
-    errors += [found[path] for path, _ in files if isinstance(found[path], ContentError)]
+    results = [found[path] for path, _ in files]
+    articles = [r for r in results if isinstance(r, Article)]
+    errors += [r for r in results if isinstance(r, ContentError)]
     errors.extend(_slug_clashes(articles))
     return articles, errors
 
@@ -161,7 +162,7 @@ def _walk(
                 skipped.append(skipped_message(entry.path, entry.stat(follow_symlinks=False).st_mode))
             except OSError:  # gone since it was listed
                 pass
-    errors.sort(key=lambda e: e.file)
+    errors.sort(key=lambda e: e.file or "")  # every one names its file
     return found, errors
 
 

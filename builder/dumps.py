@@ -106,8 +106,10 @@ def decode_dump(data: bytes, file_name: str) -> Decoded:
     return Decoded(cleaned, tuple(warnings))
 
 
-def _cp1252_or_latin1(err: UnicodeDecodeError):
+def _cp1252_or_latin1(err: UnicodeError) -> tuple[str, int]:
     """Codec error handler: the 5 bytes Windows-1252 leaves undefined are read as Latin-1."""
+    if not isinstance(err, UnicodeDecodeError):  # registered for decoding only
+        raise err
     return err.object[err.start : err.end].decode("latin-1"), err.end
 
 
@@ -230,7 +232,7 @@ def split_dump(text: str, file_name: str) -> list[RawArticle]:
         else:
             chunks[-1].append((number, line))
     blocks_format = _blank_separated(chunks)
-    articles = []
+    articles: list[RawArticle] = []
     for chunk in chunks:
         paragraphs = _paragraphs(chunk, blocks_format)
         if not paragraphs:

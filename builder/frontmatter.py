@@ -173,7 +173,7 @@ def _no_repeated_keys(text: str, path: Path) -> None:
 
 def _key_lines(text: str) -> dict[str, int]:
     """1-based line of each top-level front matter key, for error messages."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n")[1:], start=2):
         if line == FENCE:
             break

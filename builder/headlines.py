@@ -614,7 +614,7 @@ def _continues(tail: list[str]) -> bool:
 
 def _drop_articles(tokens: list[str]) -> list[str]:
     """Drop 'a', 'an', 'the', 'also' and 'recently' as headlines do, but keep 'one of the largest'."""
-    kept = []
+    kept: list[str] = []
     for i, word in enumerate(tokens):
         nxt = _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
         if i == 0 and word in ("The", "A", "An") and nxt:

@@ -74,7 +74,7 @@ class DumpMeta:
     name: str | None = None
     url: str | None = None
     added: dt.date | None = None
-    source_urls: dict[int, str] = field(default_factory=dict)
+    source_urls: dict[int, str | None] = field(default_factory=dict)  # None: an empty entry
 
 
 def first_seen_today() -> dt.date:
@@ -117,7 +117,7 @@ def to_markdown(raw: RawArticle, title: str, slug: str, tags: Tags, meta: DumpMe
 
 def read_dumps(seeds_dir: Path, report: IngestReport) -> list[tuple[RawArticle, DumpMeta]]:
     """Every article of every `*.txt` dump; refused files become errors, the rest go on."""
-    found = []
+    found: list[tuple[RawArticle, DumpMeta]] = []
     for path in sorted(seeds_dir.glob("*.txt")):
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(seeds_dir.resolve()):
@@ -162,17 +162,17 @@ def read_dump_meta(dump: Path, report: IngestReport) -> DumpMeta:
     if not sidecar.exists():
         return DumpMeta()
     hint = "write lines like 'date: 2026-03-19', 'name: Diplo', 'url: https://…'"
-    data = _read_seed(sidecar, report, "metadata file")
-    if data is None:
+    raw = _read_seed(sidecar, report, "metadata file")
+    if raw is None:
         return DumpMeta()
-    if len(data) > MAX_SIDECAR:
+    if len(raw) > MAX_SIDECAR:
         raise ContentError(
-            f"bad dump metadata: the file has {len(data):,} bytes; at most {MAX_SIDECAR:,} are allowed",
+            f"bad dump metadata: the file has {len(raw):,} bytes; at most {MAX_SIDECAR:,} are allowed",
             file=sidecar,
             hint=hint,
         )
     try:
-        text = data.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ContentError(
             f"bad dump metadata: not valid UTF-8 at byte {err.start}", file=sidecar, hint="save the file as UTF-8"
@@ -432,7 +432,9 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
 def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
     """Write, update, or keep one article file, record which, and remember where its text was."""
     path = content_dir / f"{record.slug}.md"
-    data = item.markdown(record.slug, record.added)
+    added = record.added
+    assert added is not None, "ingest dates every record before placing it"
+    data = item.markdown(record.slug, added)
     try:
         current = read_regular(path) if path.exists() else None
     except ContentError as err:
@@ -441,7 +443,7 @@ def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) 
     if current is not None and current != data and record.sha256 in (None, UNKNOWN):
         # No record of the bytes ingest wrote (adopted, or an old manifest): the file is unedited
         # if it is what ingest writes for this article at the position the file names.
-        unedited = current == item.markdown(record.slug, record.added, record.position)
+        unedited = current == item.markdown(record.slug, added, record.position)
         record.sha256 = hashlib.sha256(current).hexdigest() if unedited else UNKNOWN
         record.text = record.text or item.key
     record.file, record.position = item.raw.file, item.raw.position

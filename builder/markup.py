@@ -49,7 +49,7 @@ class Bodies:
             if isinstance(result, Article):
                 html = self.store.get(result.digest) if self.store else None
                 if html is None:
-                    html = _MD.render(result.body)
+                    html = _MD.render(body_of(result))
                     new.append((result.digest, html))
                 result = replace(result, body=None, html=html)
             done.append(result)

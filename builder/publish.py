@@ -29,6 +29,7 @@ import os
 import shutil
 import signal
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -89,7 +90,7 @@ def _libc():
 
 
 @contextmanager
-def held_signals():
+def held_signals() -> Iterator[None]:
     """Hold back Ctrl+C and SIGTERM for the few renames that publish; deliver them afterwards."""
     received: list = []
     try:

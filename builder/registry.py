@@ -11,10 +11,11 @@ Files (all optional; a missing file is an empty section):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick
 import pycountry
@@ -138,12 +139,15 @@ def _section(data, path: Path, key: str | None) -> list:
     return data
 
 
-def _text(value, what: str, path: Path, line: int | None, required: bool = True) -> str | None:
-    if value is None and not required:
-        return None
+def _text(value, what: str, path: Path, line: int | None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{what} must be non-empty text, not {value!r}", file=path, line=line)
     return value.strip()
+
+
+def _optional_text(value, what: str, path: Path, line: int | None) -> str | None:
+    """As `_text`, but a missing value is None."""
+    return None if value is None else _text(value, what, path, line)
 
 
 def _texts(value, what: str, path: Path, line: int | None) -> tuple[str, ...]:
@@ -158,7 +162,7 @@ def _texts(value, what: str, path: Path, line: int | None) -> tuple[str, ...]:
     return tuple(_text(v, what, path, line) for v in value)
 
 
-def _entry(item, path: Path, allowed: set[str]) -> tuple[Mapping, int | None]:
+def _entry(item, path: Path, allowed: set[str]) -> tuple[dict, int | None]:
     line = getattr(item, "line", None)
     if not isinstance(item, dict):
         raise ContentError(f"expected an entry with 'name:', got {item!r}", file=path, line=line)
@@ -177,7 +181,8 @@ class _UniqueNames:
     """Rejects a name, alias or slug used by two entries (case-insensitive)."""
 
     def __init__(self, path: Path, kind: str):
-        self.path, self.kind, self.seen = path, kind, {}
+        self.path, self.kind = path, kind
+        self.seen: dict[str, tuple[str, int | None]] = {}
 
     def add(self, value: str, owner: str, line: int | None) -> None:
         key = value.casefold()
@@ -212,7 +217,7 @@ def load_companies(path: Path) -> tuple[Company, ...]:
     for item in _section(_read_yaml(path), path, None):
         item, line = _entry(item, path, _COMPANY_FIELDS)
         name = _text(item.get("name"), "name", path, line)
-        slug = _text(item.get("slug"), "slug", path, line, required=False) or slugify(name)
+        slug = _optional_text(item.get("slug"), "slug", path, line) or slugify(name)
         if not is_safe_slug(slug):
             raise ContentError(
                 f"slug {slug!r} is not a URL slug",
@@ -233,8 +238,8 @@ def load_companies(path: Path) -> tuple[Company, ...]:
                 name,
                 slug,
                 aliases,
-                _text(item.get("parent"), "parent", path, line, required=False),
-                _text(item.get("website"), "website", path, line, required=False),
+                _optional_text(item.get("parent"), "parent", path, line),
+                _optional_text(item.get("website"), "website", path, line),
                 **flags,
                 not_before=tuple(w.casefold() for w in _texts(item.get("not_before"), "not_before", path, line)),
                 topics=_texts(item.get("topics"), "topics", path, line),
@@ -259,7 +264,7 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
     for item in _section(_read_yaml(path), path, None):
         item, line = _entry(item, path, {"name", "slug", "description", "keywords"})
         name = _text(item.get("name"), "name", path, line)
-        slug = _text(item.get("slug"), "slug", path, line, required=False) or slugify(name)
+        slug = _optional_text(item.get("slug"), "slug", path, line) or slugify(name)
         if not is_safe_slug(slug):
             raise ContentError(f"slug {slug!r} is not a URL slug", file=path, line=line)
         names.add(name, name, line)
@@ -295,7 +300,12 @@ def load_threat_actors(path: Path) -> tuple[ThreatActor, ...]:
     return _named_entries(_read_yaml(path), path, "threat_actors", ThreatActor)
 
 
-def _named_entries(data, path: Path, section: str, kind) -> tuple:
+_Named = TypeVar("_Named")
+
+
+def _named_entries(
+    data, path: Path, section: str, kind: Callable[[str, tuple[str, ...], tuple[str, ...]], _Named]
+) -> tuple[_Named, ...]:
     """The entries {name, aliases, topics} of one section as `kind`s; a name used twice is an error."""
     entries = []
     names = _UniqueNames(path, section.replace("_", " "))
@@ -321,7 +331,7 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     data = _read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ContentError("expected a mapping with 'countries:' and 'regions:'", file=path, line=1)
-    extra = {}
+    extra: dict[str, tuple[dict, int | None]] = {}
     for section in ("countries", "regions"):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
@@ -349,7 +359,7 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     for entry in pycountry.countries:
         item, line = extra.pop(entry.alpha_2, ({}, None))
         official = [getattr(entry, key, None) for key in ("common_name", "name", "official_name")]
-        name = _text(item.get("name"), "name", path, line, required=False) or official[0] or entry.name
+        name = _optional_text(item.get("name"), "name", path, line) or official[0] or entry.name
         iso_names = tuple(dict.fromkeys(n for n in (name, *official) if n and "," not in n))  # not "Korea, Republic of"
         countries.append(
             Country(
@@ -409,7 +419,8 @@ def _check_overlaps(registry: Registry, data_dir: Path) -> None:
     """A company name may not also be an organisation, a threat actor or a denied name."""
     org_forms = {
         f.casefold(): o.name
-        for o in (*registry.organisation_entries, *registry.threat_actors)
+        for entries in (registry.organisation_entries, registry.threat_actors)
+        for o in entries
         for f in (o.name, *o.aliases)
     }
     deny = {d.casefold() for d in registry.deny}
@@ -478,7 +489,7 @@ class Matcher:
     """All registry phrases (and any `extra` ones) in one Aho-Corasick automaton."""
 
     def __init__(self, registry: Registry, extra: tuple[Phrase, ...] = ()):
-        table: dict[str, list[tuple[Phrase, int]]] = {}
+        table: dict[str, list[tuple[Phrase, int, bool, str]]] = {}
         for phrase in (*self._phrases(registry), *extra):
             body = normalise(phrase.form.rstrip("*") if phrase.prefix else phrase.form)
             key = " " + body + ("" if phrase.prefix else " ")
@@ -492,7 +503,7 @@ class Matcher:
         self.automaton.make_automaton()
 
     @staticmethod
-    def _phrases(registry: Registry):
+    def _phrases(registry: Registry) -> Iterator[Phrase]:
         for company in registry.companies:
             for form in company.forms:
                 yield Phrase(
@@ -522,7 +533,7 @@ class Matcher:
     def find(self, text: str) -> list[Match]:
         """Every phrase occurring in `text` on word boundaries and obeying its case rule."""
         padded = " " + normalise(text) + " "
-        found = []
+        found: list[Match] = []
         add, new = found.append, tuple.__new__  # the hot path: no NamedTuple __new__ frame per match
         for end, (length, phrases) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character

@@ -43,8 +43,9 @@ class Renderer:
         self.bodies = bodies or Bodies()
         self.templates_dir = templates_dir
         self.urls = urls.Urls(site.base_url)
+        self._loader = jinja2.FileSystemLoader(str(templates_dir))
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=self._loader,
             autoescape=True,
             auto_reload=False,  # templates do not change during a build; skip a stat per page
             undefined=jinja2.StrictUndefined,
@@ -91,7 +92,7 @@ class Renderer:
         (a loaded template keeps a copy of the globals), so any template or partial calls any
         of them by name, whatever order the files sort in."""
         for name in self.env.list_templates(filter_func=lambda n: n.startswith("partials/")):
-            tree = self.env.parse(self.env.loader.get_source(self.env, name)[0], name)
+            tree = self.env.parse(self._loader.get_source(self.env, name)[0], name)
             for macro in (node for node in tree.body if isinstance(node, nodes.Macro)):
                 self.env.globals[macro.name] = _PartialMacro(self.env, name, macro.name)
         self._macros_loaded = True
@@ -110,7 +111,7 @@ class Renderer:
         """An article's linked chips for listings, rendered once per build for all its cards."""
         html = self._chips.get(entry.article.slug)
         if html is None:
-            chips = self.env.get_template("partials/chips.html").module.chips
+            chips = self.env.get_template("partials/chips.html").module.chips  # type: ignore[attr-defined]  # a macro
             html = self._chips[entry.article.slug] = Markup(chips(entry.groups))
         return html
 
@@ -225,7 +226,9 @@ _NO_ATTRIBUTE = re.compile(r"'[\w.]*?(\w+) object' has no attribute '(\w+)'")
 def _untracked(err: Exception) -> tuple[str, str] | None:
     """(message, hint) when a template read a value pages deliberately do not give it."""
     match = _NO_ATTRIBUTE.search(str(err)) if isinstance(err, jinja2.UndefinedError) else None
-    hint = match and _UNTRACKED.get((match[1], match[2]))
+    if match is None:
+        return None
+    hint = _UNTRACKED.get((match[1], match[2]))
     if not hint:
         return None
     kind = "a term" if match[1] == "TermLink" else match[1]

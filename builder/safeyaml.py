@@ -11,7 +11,10 @@ import yaml
 
 from builder.errors import ContentError
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+try:  # libyaml when present: 10x faster
+    from yaml import CSafeLoader as _BASE_LOADER
+except ImportError:
+    from yaml import SafeLoader as _BASE_LOADER  # type: ignore[assignment]  # same API, pure Python
 
 
 QUOTING_HINT = "check quoting: a value with ': ' or starting with [ { * & ! | > ' \" % @ needs to be in double quotes"
@@ -82,7 +85,7 @@ def load_yaml(raw: str, path: Path | str, first_line: int, what: str, hint: str 
                     raise ContentError(
                         f"{what}: YAML anchors and aliases (&name, *name) are not allowed",
                         file=path,
-                        line=event.start_mark.line + first_line,
+                        line=(event.start_mark.line if event.start_mark else 0) + first_line,
                         hint="write each value out in full; put a value that starts with & or * in double quotes",
                     )
         return yaml.load(raw, Loader=_Loader)

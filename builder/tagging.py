@@ -9,9 +9,12 @@ weaker ones only suggested to the editor (see `suggestions_report`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import cast
 
-from builder.registry import Company, Match, Matcher, Phrase, Registry
+from builder.registry import Company, Country, Match, Matcher, Phrase, Registry
 
 TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
 LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
@@ -23,6 +26,25 @@ SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once t
 LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 _AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
+
+
+# A phrase's target depends on its kind (see registry.Phrase); these give each kind's target its type.
+def _company(m: Match) -> Company:
+    return cast(Company, m.phrase.target)
+
+
+def _country(m: Match) -> Country:
+    return cast(Country, m.phrase.target)
+
+
+def _label(m: Match) -> str:
+    """The name of an organisation or threat actor, or the kind of a cue."""
+    return cast(str, m.phrase.target)
+
+
+def _keyword(phrase: Phrase) -> tuple[int, float]:
+    """A keyword's (topic index, weight)."""
+    return cast("tuple[int, float]", phrase.target)  # a string: no alias built per call on the hot path
 
 
 @dataclass(frozen=True)
@@ -52,7 +74,8 @@ class Tagger:
         index = {t.name: i for i, t in enumerate(registry.topics)}
         self._sectors = {
             e.name: frozenset(index[t] for t in e.topics)
-            for e in (*registry.companies, *registry.organisation_entries)
+            for entries in (registry.companies, registry.organisation_entries)
+            for e in entries
             if e.topics
         }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
@@ -61,21 +84,27 @@ class Tagger:
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        keywords, cues, named, places = [], [], [], []
+        keywords: list[Match] = []
+        cues: list[Match] = []
+        named: list[Match] = []
+        places: list[Match] = []
         for m in self.matcher.find(text):
             kind = m[2].kind
             (
                 keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
             ).append(m)
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
-        known, others, organisations, actors = [], [], {}, {}
+        known: list[Match] = []
+        others: list[Match] = []
+        organisations: dict[str, None] = {}
+        actors: dict[str, None] = {}
         for m in entities:  # one pass: registry companies, and everything that is not one
             kind = m[2].kind
             (known if kind == "company" else others).append(m)
             if kind == "organisation":
-                organisations[m[2].target] = None
+                organisations[_label(m)] = None
             elif kind == "threat_actor":
-                actors[m[2].target] = None
+                actors[_label(m)] = None
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
@@ -116,7 +145,7 @@ class Tagger:
                 lead.update(found)
         for m in others:
             if m.phrase.kind == "organisation":
-                found = self._sectors.get(m.phrase.target, ())
+                found = self._sectors.get(_label(m), ())
                 sectors.update(found)
                 if m.start < lead_end:
                     lead.update(found)
@@ -134,7 +163,7 @@ class Tagger:
         lead_end: int,
         sectors: set[int],
         named: set[int],
-        lead_sectors: set[int] = frozenset(),
+        lead_sectors: AbstractSet[int] = frozenset(),
     ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
         scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
@@ -143,7 +172,7 @@ class Tagger:
         if not scores:
             return ()
         top = max(scores.values())
-        in_lead = {m[2].target[0] for m in matches if m[0] < lead_end} | lead_sectors
+        in_lead = {_keyword(m[2])[0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(
             self.registry.topics[i].name
@@ -153,13 +182,13 @@ class Tagger:
 
     @staticmethod
     def _topic_scores(
-        matches: list[Match], lead_end: int, sectors: set[int], lead_sectors: set[int] = frozenset()
+        matches: list[Match], lead_end: int, sectors: set[int], lead_sectors: AbstractSet[int] = frozenset()
     ) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
-            index = phrase.target[0]
+            index = _keyword(phrase)[0]
             count = LEAD_FACTOR if start < lead_end else 1
             previous = last.get(index)
             if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
@@ -171,7 +200,7 @@ class Tagger:
         scores: dict[int, float] = {}
         for phrase, count in mentions.items():
             if count:
-                index, weight = phrase.target
+                index, weight = _keyword(phrase)
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
@@ -182,9 +211,9 @@ class Tagger:
         hits: dict[str, list[Match]] = {}
         confirmed: set[str] = set()
         in_lists = {m.start for span in lists if len(span.companies) > 1 for m in span.companies}
-        owners = {m.end + 3: m.phrase.target.name for m in matches if text[m.end : m.end + 3] in ("’s ", "'s ")}
+        owners = {m.end + 3: _company(m).name for m in matches if text[m.end : m.end + 3] in ("’s ", "'s ")}
         for m in matches:
-            company: Company = m.phrase.target
+            company = _company(m)
             if m.start in owners and company.parent != owners[m.start]:
                 continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
             verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
@@ -233,7 +262,7 @@ def countries(text: str, matches: list[Match], firms: list[tuple[int, int]]) -> 
             or _inside_brand(text, m.end)
         ):
             continue
-        country = m.phrase.target
+        country = _country(m)
         counts[country.name] = counts.get(country.name, 0) + 1
         firsts.setdefault(country.name, m.start)
         if m.phrase.form not in country.ambiguous_names:
@@ -248,7 +277,7 @@ _CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Fede
 def _inside_brand(text: str, end: int) -> bool:
     """True if the country word opens a proper name that is no public body or title ("British Airways")."""
     run = _CAPITALISED_RUN.match(text, end)
-    return bool(run) and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
+    return run is not None and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
 
 
 def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
@@ -319,7 +348,7 @@ _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 def _company_sense(text: str, m: Match, title_end: int) -> str:
     """Whether an ambiguous single-word name is used as a company name here."""
-    company: Company = m.phrase.target
+    company = _company(m)
     after = text[m.end : m.end + 40]
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
@@ -799,8 +828,8 @@ def discover(
     text: str,
     cues: list[Match],
     entities: list[Match],
-    lists: list[Listing] = (),
-    divisions: list[tuple[str, int]] = (),
+    lists: Sequence[Listing] = (),
+    divisions: Sequence[tuple[str, int]] = (),
     lead_end: int = 0,
 ) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
@@ -833,15 +862,16 @@ def discover(
             return None
         return None if _looks_like_person(name, text, start) else name
 
-    strong, weak = {}, {}
-    for name, start in divisions:
-        strong.setdefault(name, start)
+    strong: dict[str, int] = {}
+    weak: dict[str, int] = {}
+    for division, start in divisions:
+        strong.setdefault(division, start)
     for listing in lists:
         for raw, start in listing.items:
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
                 strong.setdefault(name, start)
     for cue in cues:
-        kind = cue.phrase.target
+        kind = _label(cue)
         if kind in ("actor-family", "actor-context") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
@@ -890,4 +920,4 @@ def discover(
             if name:
                 strong_enough = kind in _STRONG_KINDS or (kind == "suffix-strong" and " " in name)
                 (strong if strong_enough else weak).setdefault(name, start)
-    return sorted(strong, key=strong.get), sorted((n for n in weak if n not in strong), key=weak.get)
+    return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
