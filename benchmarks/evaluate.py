@@ -146,7 +146,7 @@ def load_labelled(labels_path: Path = SETS["samples"][0], dumps_dir: Path = SETS
 def _canonical(registry: Registry) -> dict[str, dict[str, str]]:
     """Per facet, lower-cased name or alias -> canonical name, so labels may use any form."""
     companies = {f.casefold(): c.name for c in registry.companies for f in c.forms}
-    organisations = {f.casefold(): o.name for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+    organisations = {f.casefold(): o.name for o in registry.organisations for f in (o.name, *o.aliases)}
     actors = {f.casefold(): a.name for a in registry.threat_actors for f in (a.name, *a.aliases)}
     countries = {f.casefold(): c.name for c in registry.countries for f in c.names}
     return {

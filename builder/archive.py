@@ -314,7 +314,7 @@ def _lookup(spec: TaxonomySpec, registry: Registry):
     if spec.registry == "organisations.yaml":
         forms = {
             form.casefold(): entry
-            for entry in getattr(registry, "organisation_entries", ())
+            for entry in getattr(registry, "organisations", ())
             for form in (entry.name, *entry.aliases)
         }
 

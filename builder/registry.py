@@ -83,9 +83,8 @@ class Country:
 class Registry:
     companies: tuple[Company, ...]
     topics: tuple[Topic, ...]
-    organisations: tuple[str, ...]
     deny: frozenset[str]
-    organisation_entries: tuple[Organisation, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
     places: frozenset[str] = frozenset()
     threat_actors: tuple[ThreatActor, ...] = ()
     countries: tuple[Country, ...] = ()
@@ -386,7 +385,6 @@ def load_registry(data_dir: Path) -> Registry:
     registry = Registry(
         companies,
         load_topics(data_dir / "topics.yaml"),
-        tuple(o.name for o in organisations),
         deny,
         organisations,
         places,
@@ -403,7 +401,7 @@ def _check_sector_topics(registry: Registry, data_dir: Path) -> None:
     known = {t.name for t in registry.topics}
     for file, entries in (
         ("companies.yaml", registry.companies),
-        ("organisations.yaml", registry.organisation_entries),
+        ("organisations.yaml", registry.organisations),
         ("threat_actors.yaml", registry.threat_actors),
     ):
         for entry in entries:
@@ -419,7 +417,7 @@ def _check_overlaps(registry: Registry, data_dir: Path) -> None:
     """A company name may not also be an organisation, a threat actor or a denied name."""
     org_forms = {
         f.casefold(): o.name
-        for entries in (registry.organisation_entries, registry.threat_actors)
+        for entries in (registry.organisations, registry.threat_actors)
         for o in entries
         for f in (o.name, *o.aliases)
     }
@@ -509,7 +507,7 @@ class Matcher:
                 yield Phrase(
                     form, "company", company, exact=company.ambiguous or company.case_sensitive or is_acronym(form)
                 )
-        for org in registry.organisation_entries:
+        for org in registry.organisations:
             for form in (org.name, *org.aliases):
                 yield Phrase(form, "organisation", org.name, exact=is_acronym(form))
         for actor in registry.threat_actors:

@@ -66,7 +66,7 @@ class Tagger:
         self.matcher = Matcher(registry, CUE_PHRASES)
         self._known = {f.casefold() for c in registry.companies for f in c.forms}
         self._not_company = (
-            {f.casefold() for o in registry.organisation_entries for f in (o.name, *o.aliases)}
+            {f.casefold() for o in registry.organisations for f in (o.name, *o.aliases)}
             | {d.casefold() for d in registry.deny}
             | {p.casefold() for p in registry.places}
             | {f.casefold() for c in registry.countries for f in c.forms}  # "French", "US" are not firms
@@ -74,7 +74,7 @@ class Tagger:
         index = {t.name: i for i, t in enumerate(registry.topics)}
         self._sectors = {
             e.name: frozenset(index[t] for t in e.topics)
-            for entries in (registry.companies, registry.organisation_entries)
+            for entries in (registry.companies, registry.organisations)
             for e in entries
             if e.topics
         }

@@ -29,7 +29,7 @@ def test_the_shipped_registry_is_large_and_consistent(registry):
     assert all(t.description and t.keywords for t in registry.topics)
     names = {c.name for c in registry.companies}
     assert all(c.parent in names for c in registry.companies if c.parent)
-    assert {"FBI", "European Commission"} <= {a for o in registry.organisation_entries for a in (o.name, *o.aliases)}
+    assert {"FBI", "European Commission"} <= {a for o in registry.organisations for a in (o.name, *o.aliases)}
     assert {"Gemini", "ChatGPT", "Opal", "Codex", "Qwen", "Tron"} <= registry.deny
 
 
