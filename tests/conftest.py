@@ -238,3 +238,21 @@ def watched_tab(browser, width: int = 1280, height: int = 900, console: bool = F
     finally:
         context.close()
     assert not problems, problems
+
+
+def start_serve(root: Path) -> tuple[subprocess.Popen, int]:
+    """`newsarchive serve --no-search` in `root` on a free port, as an editor starts it: (process, port).
+    Its output (stdout and stderr together) is read with `communicate()` after `terminate()`."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, port

@@ -37,6 +37,20 @@ def page(browser, site):
         yield tab
 
 
+def axe_by_page(tab, base: str, paths, ready=lambda tab, path: None) -> dict[str, list[str]]:
+    """Serious and critical axe-core violations of each page, in light and dark colour schemes."""
+    found = {}
+    for path in paths:
+        tab.goto(base + path)
+        ready(tab, path)
+        for scheme in ("light", "dark"):
+            tab.emulate_media(color_scheme=scheme)
+            violations = axe_violations(tab)
+            if violations:
+                found[f"{path or 'home'} ({scheme})"] = violations
+    return found
+
+
 def axe_violations(tab) -> list[str]:
     """Serious and critical axe-core violations on the page as it is now."""
     tab.add_script_tag(path=str(AXE))
@@ -207,16 +221,12 @@ def test_every_page_type_has_no_serious_accessibility_violations(page, site):
         f"archive/{year}/{month}/",
         "search/?q=Google",
     ]
-    found = {}
-    for path in paths:
-        page.goto(base + path)
+
+    def results_shown(tab, path):
         if path.startswith("search/"):
-            page.locator("#search-results li").first.wait_for()
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            violations = axe_violations(page)
-            if violations:
-                found[f"{path or 'home'} ({scheme})"] = violations
+            tab.locator("#search-results li").first.wait_for()
+
+    found = axe_by_page(page, base, paths, results_shown)
     assert not found, json.dumps(found, indent=1)
 
 

@@ -12,7 +12,7 @@ import json
 import pytest
 from conftest import generated_project, run_cli, watched_tab
 from subpath_server import PREFIX, serve
-from test_browser import axe_violations
+from test_browser import axe_by_page
 from test_taxonomies import tag_generated
 
 
@@ -103,24 +103,18 @@ def test_the_a_to_z_bar_never_covers_the_letter_it_jumps_to(page, site):
 
 def test_organisation_and_country_pages_have_no_accessibility_violations(browser, site):
     base, _ = site
+    paths = (
+        "organisations/",
+        "organisations/by-count/",
+        "organisations/european-commission/",
+        "organisations/european-commission/page/2/",
+        "countries/",
+        "countries/belgium/",
+        "topics/",
+        "companies/google/",
+    )
     with watched_tab(browser) as tab:
-        found = {}
-        for path in (
-            "organisations/",
-            "organisations/by-count/",
-            "organisations/european-commission/",
-            "organisations/european-commission/page/2/",
-            "countries/",
-            "countries/belgium/",
-            "topics/",
-            "companies/google/",
-        ):
-            tab.goto(base + path)
-            for scheme in ("light", "dark"):
-                tab.emulate_media(color_scheme=scheme)
-                violations = axe_violations(tab)
-                if violations:
-                    found[f"{path} ({scheme})"] = violations
+        found = axe_by_page(tab, base, paths)
     assert not found, json.dumps(found, indent=1)
 
 

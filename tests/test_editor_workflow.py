@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import yaml
-from conftest import file_tree, run_cli
+from conftest import file_tree, run_cli, start_serve
 
 ARTICLE = (
     "---\ntitle: {title}\nslug: {slug}\ndate: 2026-03-{day:02d}\ntopics: [Cybersecurity]\n"
@@ -221,12 +218,6 @@ def test_usage_errors_exit_2_and_report_json_has_the_figures(make_site, tmp_path
     assert {"load", "plan", "render", "publish"} <= set(figures["phases"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
@@ -235,14 +226,7 @@ def _get(url: str) -> str:
 def test_serve_rebuilds_an_edited_article_within_two_seconds_in_its_own_folder(make_site):
     root, _ = make_site(_articles(4))
     deployable = file_tree(root / "site")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port = start_serve(root)
     try:
         base = f"http://127.0.0.1:{port}/"
         deadline = time.time() + 30

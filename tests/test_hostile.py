@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_PARTS, ROOT, copy_project, run_cli
+from conftest import PROJECT_PARTS, ROOT, copy_project, run_cli, start_serve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -549,12 +549,6 @@ def test_ingest_never_raises_on_any_bytes(data, tagger, tmp_path_factory):
 # --- the dev server ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _raw_get(port: int, target: str) -> tuple[int, bytes]:
     """Send `GET target` exactly as written (no client-side normalisation); (status, body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
@@ -579,14 +573,7 @@ def test_the_dev_server_serves_files_under_site_only(tmp_path):
     (root / "site.toml").write_text((root / "site.toml").read_text() + f"\n# {SECRET}\n")
     (tmp_path / "secret.txt").write_text(SECRET)
     (root / "content" / "note.txt").write_text(SECRET)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--no-search", "--port", str(port)],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port = start_serve(root)
     try:
         deadline = time.time() + 60
         while True:
