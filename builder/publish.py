@@ -36,7 +36,7 @@ from pathlib import Path
 
 from builder import search
 from builder.errors import ContentError
-from builder.files import list_files
+from builder.files import list_files, write_atomic
 
 INDEX = f"{search.FOLDER}/"  # a diff entry ending in "/" stands for a whole folder (the index or one shard)
 _EXCHANGE = 2  # RENAME_EXCHANGE
@@ -316,13 +316,9 @@ class OutputFolder:
         return TreeState()
 
     def _write_state(self) -> None:
-        payload = json.dumps(asdict(self.state), sort_keys=True)
-        data = json.dumps(
-            {"sha256": hashlib.sha256(payload.encode()).hexdigest(), "state": json.loads(payload)}
-        ).encode()
-        tmp = self.home / f"state.json.{os.getpid()}"
-        tmp.write_bytes(data)
-        os.replace(tmp, self.home / "state.json")
+        state = asdict(self.state)
+        checksum = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+        write_atomic(self.home / "state.json", json.dumps({"sha256": checksum, "state": state}).encode())
 
     # -- publishing -------------------------------------------------------------------------
 

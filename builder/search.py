@@ -25,6 +25,7 @@ from pathlib import Path
 
 from builder import urls
 from builder.errors import ContentError
+from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
@@ -65,9 +66,7 @@ def write_manifest(tree: Path, catching_up: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
     data = {"format": FORMAT, "shards": shards, "catching_up": catching_up}
-    tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(data), "utf-8")
-    os.replace(tmp, folder / MANIFEST)
+    write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
 
 @dataclass
@@ -80,8 +79,6 @@ class Indexer:
     seconds: float = 0.0  # time spent indexing, for the build report
     peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
     cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
-
-    covers = staticmethod(covers)
 
     @staticmethod
     def stale(live: Path, written: dict[str, Path], removed: list[str]) -> set[str]:
