@@ -37,7 +37,13 @@ def suggestions_report(tags_by_article: dict[str, Tags]) -> str:
             lines.append("")
     names = [n for n, _ in _by_count(discovered + suggested)]
     lines.append("Companies: paste into data/companies.yaml (delete the ones that are not companies):")
-    lines += [f"- {{name: {_yaml_scalar(n)}, slug: {slugify(n)}}}" for n in names]
+    parents = {name: parent for tags in tags_by_article.values() for name, parent in tags.parents}
+    lines += [
+        f"- {{name: {_yaml_scalar(n)}, slug: {slugify(n)}"
+        + (f", parent: {_yaml_scalar(parents[n])}" if n in parents else "")
+        + "}"
+        for n in names
+    ]
     lines.append("")
     lines.append("Not companies: paste under `deny:` in data/deny.yaml:")
     lines += [f"  - {_yaml_scalar(n)}" for n in names]

@@ -25,6 +25,7 @@ REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its we
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
 LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
+_UP = "A-ZÀ-ÖØ-Þ"  # capital letters, for name patterns
 _AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 
 
@@ -56,6 +57,7 @@ class Tags:
     organisations: tuple[str, ...]
     threat_actors: tuple[str, ...] = ()  # hacking groups and malware named: never companies
     countries: tuple[str, ...] = ()  # canonical names of the countries (and the EU) the text names
+    parents: tuple[tuple[str, str], ...] = ()  # (discovered division or subsidiary, its registry parent)
 
 
 class Tagger:
@@ -112,6 +114,7 @@ class Tagger:
         strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
         discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
+        parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
@@ -130,6 +133,7 @@ class Tagger:
             tuple(organisations),
             tuple(actors),
             named_countries,
+            parents,
         )
 
     def _entity_sectors(
@@ -461,21 +465,36 @@ Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil K
 )
 
 
-def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int]]:
-    """Per start of a company match that opens a division's name: (the division's name, start)."""
+_LEGAL_SUFFIXES = frozenset(
+    "Limited Ltd Ltd. Inc Inc. LLC L.L.C. GmbH plc PLC AG SE SA S.A. SAS NV N.V. BV B.V. Srl S.r.l. Pty Oy AB "
+    "ASA".split()
+)
+# "Kappa Ireland Limited", "Kappa Cloud Services Ltd": a company's name, up to three words, a legal suffix
+_SUBSIDIARY = re.compile(
+    rf"((?: [{_UP}][\w&-]*){{1,3}}) (?:{'|'.join(re.escape(s) for s in _LEGAL_SUFFIXES)})(?![\w.])"
+)
+# "Kappa AI, the division led by …": a word after the company that the text itself calls a part of it
+_CALLED_DIVISION = re.compile(r", (?:the|its|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm)\b")
+
+
+def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, str]]:
+    """Per start of a company match that opens a division's name: (the division's name, start, parent)."""
     found = {}
     for m in companies:
-        if not text[m.end + 1 : m.end + 2].isupper():
-            continue  # cheap test first
+        if not text[m.end + 1 : m.end + 2].isupper() or text[m.start - 3 : m.start] in ("’s ", "'s "):
+            continue  # cheap test first; "Nvidia's Europe team" is no division
         word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
-        if (
+        subsidiary = _SUBSIDIARY.match(text, m.end)
+        if subsidiary and not any(w in _ORG_WORDS for w in subsidiary.group(1).split()):
+            end = subsidiary.end(1)  # the name without its legal suffix: "Meta Platforms Ireland"
+        elif not (
             word
-            and word.group(1) in _DIVISION_WORDS
             and not text[end + 1 : end + 2].isupper()
-            and text[m.start - 3 : m.start] not in ("’s ", "'s ")
+            and (word.group(1) in _DIVISION_WORDS or _CALLED_DIVISION.match(text, end))
         ):
-            found[m.start] = (text[m.start : end], m.start)
+            continue
+        found[m.start] = (text[m.start : end], m.start, _company(m).name)
     return found
 
 
@@ -492,7 +511,7 @@ _ITEM_SEPARATOR = re.compile(r",? (?:and|or) |, ")
 
 def _list_start(text: str, at: int) -> int:
     """Where a list ending at `at` begins: walk back over capitalised words, commas and 'and'."""
-    words = text[max(0, at - 160) : at].split(" ")
+    words = text[max(0, at - 160, text.rfind("\n", 0, at) + 1) : at].split(" ")  # a list never spans a line
     start, index = at, len(words) - 1
     while index > 0:
         word = words[index - 1]
@@ -505,6 +524,24 @@ def _list_start(text: str, at: int) -> int:
     while start < at and not (text[start].isupper() or text[start] == "&"):
         start = text.find(" ", start, at) + 1 or at  # a list starts with a name
     return start
+
+
+# What a sentence's subject does next: "Amazon and iRobot have called off", "Disney and Universal sued".
+_PREDICATE = re.compile(
+    r" (?:have|had|are|were|will|would|said|say|agreed|signed|announced|filed|settled|sued|brought|launched|"
+    r"plan|plans|planned|face|faced|denied|deny|[a-z]+ed)\b"
+)
+
+
+def _pair_as_subject(text: str, start: int, end: int, items: list, inside: tuple) -> bool:
+    """Two names, one a known company, that open a sentence as its subject: the other is a firm too."""
+    return (
+        len(items) == 2
+        and len(inside) == 1
+        and " and " in text[start:end]
+        and (text[start - 1 : start] == "\n" or _starts_sentence(text[:start]))
+        and _PREDICATE.match(text, end) is not None
+    )
 
 
 def _lists(text: str, companies: list[Match]) -> list[Listing]:
@@ -528,16 +565,16 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
             items.append((part, at))
             at += len(part)
         inside = tuple(c for c in companies if start <= c.start < body.end())
-        if len(items) >= 3 or len(inside) == len(items):
+        if len(items) >= 3 or len(inside) == len(items) or _pair_as_subject(text, start, body.end(), items, inside):
             found[start] = Listing(tuple(items), inside)
     return list(found.values())
 
 
 # --- discovery of companies the registry does not know ----------------------------------------
 
-_UP = "A-ZÀ-ÖØ-Þ"
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}]|&)(?:[\w&+-]|\.(?=\w))*"
+# "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,2}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
 _NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
@@ -559,13 +596,13 @@ _CUES = {
         "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
         "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
         "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-        "carrier distributor wholesaler designer producer brewer processor platform lab group"
+        "carrier distributor wholesaler designer producer brewer processor platform lab group rival competitor owner"
     ).split(),
     "list": (
         "partners companies firms rivals competitors players participants banks startups start-ups "
         "investors clients customers vendors developers brands lenders insurers retailers operators "
         "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
-        "chipmakers exchanges fintechs unicorns"
+        "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks"
     ).split(),
     "deal": [
         "acquires",
@@ -606,6 +643,20 @@ _CUES = {
         "merger between",
     ],
     "round": ["led by", "co-led by"],
+    # the object of a fine or a suit: "has fined Doctolib", "sued Kroger", "a complaint against Zentro"
+    "object": [
+        "fined",
+        "fines",
+        "sued",
+        "sues",
+        "suing",
+        "countersued",
+        "complaint against",
+        "complaints against",
+        "lawsuit against",
+        "case against",
+        "ruling against",
+    ],
     "funding": ["raised", "raises", "raising"],  # "had raised $58 million from Sequoia, Ribbit Capital and …"
     # "its Change Healthcare unit", "UnitedHealth's Optum division": a named part of a firm is a firm
     "unit": ["unit", "division", "subsidiary", "subsidiaries", "arm", "business"],
@@ -661,6 +712,7 @@ _CUES = {
     # words around a name a group gives itself or the text gives a gang, for _ACTOR_CONTEXT
     "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
+_CUE_NOUNS = frozenset(_CUES["one"]) | frozenset(_CUES["list"])
 CUE_PHRASES = tuple(
     Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
     for kind, forms in _CUES.items()
@@ -668,7 +720,9 @@ CUE_PHRASES = tuple(
 )
 _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
-    "list": re.compile(rf"(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely) ({_LIST})"),
+    # "partners such as Bigbank, Quillpay and Zentro", "rivals TD Synnex and D&H"
+    "list": re.compile(rf"(?:(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely))? ({_LIST})"),
+    "object": re.compile(rf" ({_NAME})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
     "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),
@@ -676,17 +730,29 @@ _AFTER = {
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
 _APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+# "Ingram Micro, one of the world's largest distributors": the name before a plural cue.
+_ONE_OF = re.compile(rf"(?<![\w&.-])({_NAME}), one of (?:the )?(?:[\w'’-]+ ){{0,5}}$")
 # "its mobile money platform MoMo", "Google's ad exchange AdX": a product, not a company.
 _POSSESSED = re.compile(r"(?:\b(?:its|their|his|her|our|own)|['’]s)(?: [\w-]+){0,5},? ?$")
 _BEFORE = {
     "owner": re.compile(rf"(?:^|[.!?:] |, |\n|\b[a-z]+ )({_NAME})(?:['’]s)? $"),
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
-    "stated": re.compile(rf"(?:^|[.!?:] |\n)({_NAME}) (?:has |have |had )?$"),
+    # "Zentro said", "In a filing, Zentro said", "Zentro, one of the largest lenders, has told"
+    "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who |which )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
     "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit"))
+_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
+# A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
+_MODIFIER = re.compile(
+    r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors)\b"
+)
+# An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
+_ROLE = re.compile(
+    r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
+    r"CEO|professor|lawyer|analyst|researcher|commissioner|secretary|chair|chairman|boss|officer|who|whose)\b"
+)
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
 # "the hacking group Radiant", "an industry group": groups that are no firms
@@ -729,11 +795,16 @@ _TIME_WORDS = frozenset(
 )
 
 
+def _capitalised(word: str) -> bool:
+    """A word written like a name: "Zentro", and "iRobot" or "eToro" (a brand's spelling)."""
+    return word[:1].isupper() or (word[:1].islower() and any(c.isupper() for c in word[1:3]))
+
+
 def _clean(candidate: str) -> str | None:
     """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
     tokens = candidate.split()
-    while tokens and tokens[0] in _STOP:
-        tokens.pop(0)
+    while tokens and (tokens[0] in _STOP or tokens[0].casefold() in _CUE_NOUNS):
+        tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
@@ -758,6 +829,12 @@ def _keep_leading_word(text: str, raw: str, name: str) -> str:
 
 def _items(found: str) -> list[str]:
     return [p for p in re.split(r",? (?:and|or) |, ", found) if p]
+
+
+def _plain_words(name: str) -> bool:
+    """Two or three plain capitalised words: a person's name as often as a firm's ("Sam Altman")."""
+    tokens = name.split()
+    return 2 <= len(tokens) <= 3 and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
 
 
 def _looks_like_person(name: str, text: str, start: int) -> bool:
@@ -792,15 +869,17 @@ _CORPORATE_WORDS = frozenset(
 
 
 def _recurs_as_subject(text: str, raw: str) -> bool:
-    """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group"), and not
-    the surname of a person named in full ("Sam Altman")."""
+    """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group") or its
+    first word on its own ("Delta" of "Delta Air Lines"), and not the surname of a person named in
+    full ("Sam Altman")."""
     name = raw.strip()
     if text.count(name) < 2:
         words = name.split()
         while len(words) > 1 and words[-1] in _CORPORATE_WORDS:
             words.pop()
         core = " ".join(words)
-        if core == name or text.count(core) < 2:
+        alone = len(words) > 1 and re.search(rf"\b{re.escape(words[0])}\b(?! [{_UP}&])", text)
+        if not alone and (core == name or text.count(core) < 2):
             return False
     return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
 
@@ -824,12 +903,19 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
     return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
 
 
+def _division_span(text: str, name: str, start: int) -> tuple[int, int]:
+    """Where a division's name is written, with the legal suffix after it ("… Ireland Limited")."""
+    end = start + len(name)
+    suffix = text[end + 1 : end + 12].split(" ", 1)[0].rstrip(",;:")
+    return start, end + 1 + len(suffix) if suffix in _LEGAL_SUFFIXES else end
+
+
 def discover(
     text: str,
     cues: list[Match],
     entities: list[Match],
     lists: Sequence[Listing] = (),
-    divisions: Sequence[tuple[str, int]] = (),
+    divisions: Sequence[tuple[str, int, str]] = (),
     lead_end: int = 0,
 ) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
@@ -840,7 +926,7 @@ def discover(
     that hold known companies are strong finds. A name that opens the headline or the lead as the
     subject of "says", "has confirmed", "has agreed" … and recurs in the text is a strong find too.
     """
-    taken = [(m.start, m.end) for m in entities]
+    taken = [(m.start, m.end) for m in entities] + [_division_span(text, name, at) for name, at, _ in divisions]
     companies = [m for m in entities if m.phrase.kind == "company"]
     known_prefixes = tuple(text[m.start : m.end] + " " for m in companies)
     known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
@@ -864,7 +950,7 @@ def discover(
 
     strong: dict[str, int] = {}
     weak: dict[str, int] = {}
-    for division, start in divisions:
+    for division, start, _ in divisions:
         strong.setdefault(division, start)
     for listing in lists:
         for raw, start in listing.items:
@@ -882,6 +968,10 @@ def discover(
                 found = None  # "its mobile money app MoMo" names a product; "its lender Viola Credit" a firm
             if kind == "one" and text[cue.start : cue.end] == "group" and _not_a_firm_group(text, cue.start):
                 continue
+            if kind == "object" and found and _MODIFIER.match(text, found.end()):
+                continue  # "fines Replika developer": the name qualifies the firm fined
+            if text[cue.start : cue.end] == "owner":
+                found = None  # "Twitter owner Elon Musk": only "Zentro, the owner of …" says firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
             window = max(0, cue.start - 90)
             if (
@@ -890,6 +980,9 @@ def discover(
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
                 raws.append((before.group(1), before.start(1)))
+            elif kind == "list" and text.find(", one of ", window, cue.start) >= 0:
+                if before := _ONE_OF.search(text, window, cue.start):
+                    raws.append((before.group(1), before.start(1)))
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1 : cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix
@@ -907,17 +1000,23 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if not any(w[:1].isupper() for w in text[max(0, cue.start - 30) : cue.start].split()[-3:]):
-                continue  # cheap test first: no capitalised word just before the cue
+            if kind != "stated" and not any(
+                _capitalised(w) for w in text[max(0, cue.start - 30) : cue.start].split()[-3:]
+            ):
+                continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
             if kind == "stated":
+                if found and found.group(2) and _ROLE.search(found.group(2)):
+                    continue  # "Sam Altman, OpenAI's chief executive, said": a person
                 raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for raw, start in raws:
             name = accept(raw, start)
             if name:
-                strong_enough = kind in _STRONG_KINDS or (kind == "suffix-strong" and " " in name)
+                strong_enough = (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name))) or (
+                    kind == "suffix-strong" and " " in name
+                )
                 (strong if strong_enough else weak).setdefault(name, start)
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)

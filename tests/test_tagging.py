@@ -374,3 +374,56 @@ def test_threat_actors_named_by_themselves_by_the_text_or_by_a_vendor_code(tagge
     )
     assert set(tags.threat_actors) == {"Grey Vixen", "Moth Kingdom", "Velvet Hand", "FIN13", "DEV-1234", "GTG-2001"}
     assert tags.companies == ("Quillpay",)
+
+
+def test_a_subsidiary_written_with_its_legal_suffix_is_its_own_term_with_its_parent(tagger):
+    tags = tagger.tag("", ["The regulator fined Meta Platforms Ireland Limited €251 million. Meta will appeal."])
+    assert set(tags.companies) == {"Meta Platforms Ireland", "Meta"}  # not "Ireland Limited"
+    assert tags.parents == (("Meta Platforms Ireland", "Meta"),)
+    snippet = suggestions_report({"a": tags}).split("(delete the ones that are not companies):\n")[1].split("\n\n")[0]
+    assert yaml.safe_load(snippet) == [
+        {"name": "Meta Platforms Ireland", "slug": "meta-platforms-ireland", "parent": "Meta"}
+    ]
+    # the text itself calls the part a division
+    tags = tagger.tag("", ["Microsoft AI, the division led by a co-founder of DeepMind, released two models."])
+    assert "Microsoft AI" in tags.companies and ("Microsoft AI", "Microsoft") in tags.parents
+    assert "Microsoft Edge" not in companies(tagger, "Microsoft Edge, the browser, gained a feature.")
+
+
+def test_the_object_of_a_fine_or_a_suit_is_a_company(tagger):
+    assert companies(tagger, "France's competition authority has fined Zentrio €4.7 million.") == ("Zentrio",)
+    assert "Orbixa" in companies(tagger, "Albertsons sued Orbixa, accusing it of breaking the deal.")
+    assert "Quillpay" in companies(tagger, "Consumer groups filed a complaint against Quillpay in Paris.")
+    # a name that qualifies the firm, and a person's name, are not taken for the firm fined
+    assert "Replika" not in companies(tagger, "Italy fines Replika developer Luka Inc €5 million.")
+    assert companies(tagger, "The commission fined Jane Doherty £5,000 for the leak.") == ()
+
+
+def test_a_rival_and_rivals_named_after_the_word_are_companies(tagger):
+    assert "Monvisit" in companies(tagger, "Doctolib bought its rival Monvisit in 2018 to eliminate it.")
+    found = companies(tagger, "Resellers moved orders to rivals Tessaro and D&H while the outage lasted.")
+    assert set(found) == {"Tessaro", "D&H"}
+
+
+def test_brand_names_with_a_lower_case_first_letter_are_found_from_context(tagger):
+    assert "iRobot" in companies(tagger, "Amazon and iRobot have called off the $1.4 billion deal.")
+    assert "eToro" in companies(tagger, "Shares of eToro opened at $69.69 on the Nasdaq.")
+    assert companies(tagger, "Funding went to mRNA research and eSports leagues.") == ()
+
+
+def test_two_names_opening_a_sentence_as_its_subject_are_both_firms(tagger):
+    assert set(companies(tagger, "Vodafone and Hutchwell have completed their merger.")) == {"Vodafone", "Hutchwell"}
+    assert companies(tagger, "Vodafone and Brussels are at odds.") == ("Vodafone",)  # a place is no firm
+
+
+def test_the_leads_subject_is_found_behind_an_apposition_or_an_opening_clause(tagger):
+    lead = "Tessaro, one of the world's largest distributors of IT products, has restored ordering."
+    assert companies(tagger, lead) == ("Tessaro",)
+    lead = "Hollmark, the Dutch-Belgian owner of two supermarket chains, has told regulators data was stolen."
+    assert companies(tagger, lead) == ("Hollmark",)
+    lead = "Following a breach at a supplier, Marlow has told 430,000 customers their data was stolen. Marlow said"
+    assert companies(tagger, lead + " it would not pay.") == ("Marlow",)
+    lead = "Delwin Air Lines has sued CrowdStrike over the outage. Delwin says it lost $500 million."
+    assert set(companies(tagger, lead)) == {"Delwin Air Lines", "CrowdStrike"}
+    person = "Jane Doherty, the company's chief executive, said the plan works. Doherty said more."
+    assert companies(tagger, person) == ()
