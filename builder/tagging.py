@@ -171,11 +171,11 @@ class Tagger:
     ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
         scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
+        top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
-        top = max(scores.values())
         in_lead = {_keyword(m[2])[0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(

@@ -427,3 +427,17 @@ def test_the_leads_subject_is_found_behind_an_apposition_or_an_opening_clause(ta
     assert set(companies(tagger, lead)) == {"Delwin Air Lines", "CrowdStrike"}
     person = "Jane Doherty, the company's chief executive, said the plan works. Doherty said more."
     assert companies(tagger, person) == ()
+
+
+def test_a_breach_that_names_the_personal_data_taken_is_about_data_protection(tagger):
+    lead = "Hollmark has told regulators that the contact details of 2 million customers were stolen."
+    assert "Data protection and privacy" in tagger.tag("", [lead]).topics
+    # a gang named in the story settles cybercrime, and does not crowd out what the words say
+    gang = lead + " The Qilin ransomware gang claimed the ransomware attack."
+    topics = tagger.tag("", [gang]).topics
+    assert "Cybercrime and fraud" in topics and "Data protection and privacy" in topics
+
+
+def test_an_outage_alone_does_not_make_a_story_about_cloud(tagger):
+    text = "Three people died after emergency calls failed during an Optus network outage, the carrier said."
+    assert "Cloud and data centres" not in tagger.tag("Optus outage linked to three deaths", [text]).topics
