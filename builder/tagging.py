@@ -48,6 +48,11 @@ def _keyword(phrase: Phrase) -> tuple[int, float]:
     return cast("tuple[int, float]", phrase.target)  # a string: no alias built per call on the hot path
 
 
+def _keywords(matcher: Matcher) -> dict[Phrase, tuple[int, float]]:
+    """(topic index, weight) per keyword phrase of the automaton: a dict lookup is cheaper than a call."""
+    return {p: _keyword(p) for _, phrases in matcher.automaton.values() for p, *_ in phrases if p.kind == "keyword"}
+
+
 @dataclass(frozen=True)
 class Tags:
     topics: tuple[str, ...]
@@ -82,6 +87,7 @@ class Tagger:
         }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
+        self._topic_of = _keywords(self.matcher)
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -90,11 +96,9 @@ class Tagger:
         cues: list[Match] = []
         named: list[Match] = []
         places: list[Match] = []
+        by_kind = {"keyword": keywords, "cue": cues, "country": places}
         for m in self.matcher.find(text):
-            kind = m[2].kind
-            (
-                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
-            ).append(m)
+            by_kind.get(m[2].kind, named).append(m)
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known: list[Match] = []
         others: list[Match] = []
@@ -170,13 +174,14 @@ class Tagger:
         lead_sectors: AbstractSet[int] = frozenset(),
     ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores = self._topic_scores(matches, lead_end, sectors, lead_sectors)
+        scores = self._topic_scores(matches, lead_end, sectors, lead_sectors, self._topic_of)
         top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
-        in_lead = {_keyword(m[2])[0] for m in matches if m[0] < lead_end} | lead_sectors
+        topic_of = self._topic_of
+        in_lead = {topic_of[m[2]][0] for m in matches if m[0] < lead_end} | lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(
             self.registry.topics[i].name
@@ -186,13 +191,17 @@ class Tagger:
 
     @staticmethod
     def _topic_scores(
-        matches: list[Match], lead_end: int, sectors: set[int], lead_sectors: AbstractSet[int] = frozenset()
+        matches: list[Match],
+        lead_end: int,
+        sectors: set[int],
+        lead_sectors: AbstractSet[int],
+        topic_of: dict[Phrase, tuple[int, float]],
     ) -> dict[int, float]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
-            index = _keyword(phrase)[0]
+            index = topic_of[phrase][0]
             count = LEAD_FACTOR if start < lead_end else 1
             previous = last.get(index)
             if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
@@ -204,7 +213,7 @@ class Tagger:
         scores: dict[int, float] = {}
         for phrase, count in mentions.items():
             if count:
-                index, weight = _keyword(phrase)
+                index, weight = topic_of[phrase]
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
