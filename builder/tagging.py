@@ -598,6 +598,7 @@ _WEAK_SUFFIXES = frozenset(
     "Mobility Automotive Cloud Health Bio Pay Payments Financial Insurance Logistics "
     "Aerospace Dynamics Intelligence Computing Chips Data".split()
 )
+_SUFFIX_ALTERNATIVES = "|".join(re.escape(suffix) for suffix in sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES))
 # Context words, found by the same automaton scan as the registry; each kind has a pattern
 # applied right after the cue ("after") or to the text just before it ("before").
 _CUES = {
@@ -755,7 +756,8 @@ _BEFORE = {
 _STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
 # A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
 _MODIFIER = re.compile(
-    r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors)\b"
+    r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
+    r"firms|companies|platforms|giants)\b"
 )
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
 _ROLE = re.compile(
@@ -838,6 +840,14 @@ def _keep_leading_word(text: str, raw: str, name: str) -> str:
 
 def _items(found: str) -> list[str]:
     return [p for p in re.split(r",? (?:and|or) |, ", found) if p]
+
+
+def _surname(text: str, name: str) -> bool:
+    """True if a one-word name is the surname of a person the text names in full ("Musk" of "Elon Musk")."""
+    return any(
+        m.group(1) not in _STOP and m.group(1) not in _TIME_WORDS
+        for m in re.finditer(rf"\b([{_UP}][a-z]+) {re.escape(name)}\b(?! (?:{_SUFFIX_ALTERNATIVES})\b)", text)
+    )
 
 
 def _plain_words(name: str) -> bool:
@@ -953,6 +963,8 @@ def discover(
             or name.startswith(known_prefixes)
             or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
+            or _MODIFIER.match(text, end)  # "iPhone maker Apple", "TikTok owner ByteDance": a product
+            or (" " not in name and _surname(text, name))
         ):
             return None
         return None if _looks_like_person(name, text, start) else name

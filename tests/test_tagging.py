@@ -441,3 +441,11 @@ def test_a_breach_that_names_the_personal_data_taken_is_about_data_protection(ta
 def test_an_outage_alone_does_not_make_a_story_about_cloud(tagger):
     text = "Three people died after emergency calls failed during an Optus network outage, the carrier said."
     assert "Cloud and data centres" not in tagger.tag("Optus outage linked to three deaths", [text]).topics
+
+
+def test_products_before_their_maker_and_people_by_surname_are_not_firms(tagger):
+    assert companies(tagger, "Investors bought shares of iPhone maker Apple.") == ("Apple",)
+    assert companies(tagger, "Brussels fines Big Tech firms for breaches of the rules.") == ()
+    text = "Elon Musk bought the site in 2022. A court has sued Musk, the owner of X, over the deal."
+    assert "Musk" not in companies(tagger, text)
+    assert "Musk" not in companies(tagger, "Elon Musk spoke. Apple and Musk have clashed over the App Store.")
