@@ -115,7 +115,9 @@ class Tagger:
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
-        strong, weak = discover(text, cues, others + accepted, lists, list(divisions.values()), lead_end)
+        strong, weak = discover(
+            text, cues, others + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
+        )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
         discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
@@ -740,6 +742,15 @@ _AFTER = {
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
 _APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+# "the Kido nursery chain", "the Zentro payments start-up": a name that qualifies the firm noun.
+_THE_NAME = re.compile(rf"\b[Tt]he ({_TOKEN}(?: {_TOKEN})?) (?:[a-z][\w-]* ){{0,2}}$")
+
+
+def _names_a_firm(name: str) -> bool:
+    """Not an acronym for a kind of thing ("the GPU maker") nor a place's adjective ("the Paris-based …")."""
+    return not name.isupper() and "-" not in name
+
+
 # "Ingram Micro, one of the world's largest distributors": the name before a plural cue.
 _ONE_OF = re.compile(rf"(?<![\w&.-])({_NAME}), one of (?:the )?(?:[\w'’-]+ ){{0,5}}$")
 # "its mobile money platform MoMo", "Google's ad exchange AdX": a product, not a company.
@@ -936,6 +947,7 @@ def discover(
     lists: Sequence[Listing] = (),
     divisions: Sequence[tuple[str, int, str]] = (),
     lead_end: int = 0,
+    places: AbstractSet[int] = frozenset(),
 ) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
@@ -944,6 +956,7 @@ def discover(
     Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
     that hold known companies are strong finds. A name that opens the headline or the lead as the
     subject of "says", "has confirmed", "has agreed" … and recurs in the text is a strong find too.
+    `places` holds the starts of country names and demonyms ("the French AI start-up").
     """
     taken = [(m.start, m.end) for m in entities] + [_division_span(text, name, at) for name, at, _ in divisions]
     companies = [m for m in entities if m.phrase.kind == "company"]
@@ -1001,6 +1014,14 @@ def discover(
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
                 raws.append((before.group(1), before.start(1)))
+            elif (
+                kind == "one"
+                and text.find("he ", cue.start - 60, cue.start) >= 0
+                and text[cue.start : cue.end] not in _PRODUCT_CUES  # "the LMArena platform" is a product
+            ):
+                before = _THE_NAME.search(text, cue.start - 60, cue.start)
+                if before and _names_a_firm(before.group(1)) and before.start(1) not in places:
+                    raws.append((before.group(1), before.start(1)))
             elif kind == "list" and text.find(", one of ", window, cue.start) >= 0:
                 if before := _ONE_OF.search(text, window, cue.start):
                     raws.append((before.group(1), before.start(1)))

@@ -449,3 +449,12 @@ def test_products_before_their_maker_and_people_by_surname_are_not_firms(tagger)
     text = "Elon Musk bought the site in 2022. A court has sued Musk, the owner of X, over the deal."
     assert "Musk" not in companies(tagger, text)
     assert "Musk" not in companies(tagger, "Elon Musk spoke. Apple and Musk have clashed over the App Store.")
+
+
+def test_a_name_that_qualifies_a_firm_noun_is_the_firm(tagger):
+    assert companies(tagger, "Two teenagers were arrested over the theft of data at the Zendo nursery chain.") == (
+        "Zendo",
+    )
+    text = "ASML led a round in the French AI start-up Mistral AI; the GPU maker and the Zenlab platform joined."
+    assert "French AI" not in companies(tagger, text) and "GPU" not in companies(tagger, text)
+    assert "Zenlab" not in companies(tagger, text)  # a platform is a product as often as a firm
