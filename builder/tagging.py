@@ -122,7 +122,8 @@ class Tagger:
         discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
-        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others)
+        listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
+        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
         topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
@@ -143,12 +144,22 @@ class Tagger:
         )
 
     def _entity_sectors(
-        self, text: str, lead_end: int, companies: list, discovered: list[str], others: list[Match]
+        self,
+        text: str,
+        lead_end: int,
+        companies: list,
+        discovered: list[str],
+        others: list[Match],
+        listed: AbstractSet[int] = frozenset(),
     ) -> tuple[set[int], set[int]]:
-        """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead."""
+        """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead.
+        A company first named as one of three or more partners ("G42, OpenAI, Oracle, Nvidia …")
+        takes part in the story; its sector is not the story's."""
         sectors: set[int] = set()
         lead: set[int] = set()
         for (_, _, first), name in companies:
+            if first in listed:
+                continue
             found = self._sectors.get(name, ())
             sectors.update(found)
             if first < lead_end:

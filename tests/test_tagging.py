@@ -458,3 +458,9 @@ def test_a_name_that_qualifies_a_firm_noun_is_the_firm(tagger):
     text = "ASML led a round in the French AI start-up Mistral AI; the GPU maker and the Zenlab platform joined."
     assert "French AI" not in companies(tagger, text) and "GPU" not in companies(tagger, text)
     assert "Zenlab" not in companies(tagger, text)  # a platform is a product as often as a firm
+
+
+def test_a_partner_listed_among_others_lends_the_story_no_sector(tagger):
+    lead = "G42, OpenAI, Oracle, Nvidia, Cisco and SoftBank will build an AI computing cluster in Abu Dhabi."
+    assert "Semiconductors" not in tagger.tag("OpenAI and G42 to build a data centre", [lead]).topics
+    assert "Semiconductors" in tagger.tag("", ["Nvidia has unveiled a new AI chip for data centres."]).topics
