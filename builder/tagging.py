@@ -745,7 +745,7 @@ _AFTER = {
     "one": re.compile(rf",? (?:called |named )?({_NAME})"),
     # "partners such as Bigbank, Quillpay and Zentro", "rivals TD Synnex and D&H"
     "list": re.compile(rf"(?:(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely))? ({_LIST})"),
-    "object": re.compile(rf" ({_NAME})"),
+    "object": re.compile(rf" ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
     "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),

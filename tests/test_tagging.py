@@ -394,6 +394,7 @@ def test_the_object_of_a_fine_or_a_suit_is_a_company(tagger):
     assert companies(tagger, "France's competition authority has fined Zentrio €4.7 million.") == ("Zentrio",)
     assert "Orbixa" in companies(tagger, "Albertsons sued Orbixa, accusing it of breaking the deal.")
     assert "Quillpay" in companies(tagger, "Consumer groups filed a complaint against Quillpay in Paris.")
+    assert set(companies(tagger, "The Commission fined Zentrio and Quorvia €10 million.")) == {"Zentrio", "Quorvia"}
     # a name that qualifies the firm, and a person's name, are not taken for the firm fined
     assert "Replika" not in companies(tagger, "Italy fines Replika developer Luka Inc €5 million.")
     assert companies(tagger, "The commission fined Jane Doherty £5,000 for the leak.") == ()
