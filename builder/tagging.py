@@ -96,9 +96,11 @@ class Tagger:
         cues: list[Match] = []
         named: list[Match] = []
         places: list[Match] = []
-        by_kind = {"keyword": keywords, "cue": cues, "country": places}
         for m in self.matcher.find(text):
-            by_kind.get(m[2].kind, named).append(m)
+            kind = m[2].kind
+            (
+                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
+            ).append(m)
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known: list[Match] = []
         others: list[Match] = []
@@ -611,7 +613,7 @@ _WEAK_SUFFIXES = frozenset(
     "Mobility Automotive Cloud Health Bio Pay Payments Financial Insurance Logistics "
     "Aerospace Dynamics Intelligence Computing Chips Data".split()
 )
-_SUFFIX_ALTERNATIVES = "|".join(re.escape(suffix) for suffix in sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES))
+_SUFFIXES = _STRONG_SUFFIXES | _WEAK_SUFFIXES
 # Context words, found by the same automaton scan as the registry; each kind has a pattern
 # applied right after the cue ("after") or to the text just before it ("before").
 _CUES = {
@@ -698,7 +700,7 @@ _CUES = {
         "filed",
         "reported",
     ],
-    "suffix": sorted(_STRONG_SUFFIXES | _WEAK_SUFFIXES),
+    "suffix": sorted(_SUFFIXES),
     "owner": [
         "chief executive",
         "CEO",
@@ -844,7 +846,7 @@ def _clean(candidate: str) -> str | None:
         tokens[-1] = tokens[-1].rstrip(".")
     if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
         return None
-    if len(tokens) == 1 and (tokens[0] in _STRONG_SUFFIXES | _WEAK_SUFFIXES or len(tokens[0]) < 2):
+    if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
     return " ".join(tokens)
 
@@ -866,10 +868,22 @@ def _items(found: str) -> list[str]:
 
 def _surname(text: str, name: str) -> bool:
     """True if a one-word name is the surname of a person the text names in full ("Musk" of "Elon Musk")."""
-    return any(
-        m.group(1) not in _STOP and m.group(1) not in _TIME_WORDS
-        for m in re.finditer(rf"\b([{_UP}][a-z]+) {re.escape(name)}\b(?! (?:{_SUFFIX_ALTERNATIVES})\b)", text)
-    )
+    at = text.find(" " + name)
+    while at > 0:
+        end = at + 1 + len(name)
+        first = text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at]
+        if (
+            first[:1].isupper()
+            and first[1:].isalpha()
+            and first[1:].islower()
+            and first not in _STOP
+            and first not in _TIME_WORDS
+            and not text[end : end + 1].isalnum()
+            and text[end + 1 :].split(" ", 1)[0].rstrip(".,;:") not in _SUFFIXES  # "Delta Air Lines"
+        ):
+            return True
+        at = text.find(" " + name, end)
+    return False
 
 
 def _plain_words(name: str) -> bool:
