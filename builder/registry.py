@@ -497,7 +497,10 @@ class Matcher:
             table.setdefault(key, []).append((phrase, rule, phrase.prefix, written))
         self.automaton = ahocorasick.Automaton()
         for key, phrases in table.items():
-            self.automaton.add_word(key, (len(key), tuple(phrases)))
+            # phrases that match in any case and end on a word end need no check: kept apart
+            simple = tuple(p for p, rule, prefix, _ in phrases if rule == 0 and not prefix)
+            checked = tuple(entry for entry in phrases if entry[0] not in simple)
+            self.automaton.add_word(key, (len(key), simple, checked))
         self.automaton.make_automaton()
 
     @staticmethod
@@ -533,9 +536,11 @@ class Matcher:
         padded = " " + normalise(text) + " "
         found: list[Match] = []
         add, new = found.append, tuple.__new__  # the hot path: no NamedTuple __new__ frame per match
-        for end, (length, phrases) in self.automaton.iter(padded):
+        for end, (length, simple, checked) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character
-            for phrase, rule, prefix, written in phrases:  # Phrase.accepts, inlined
+            for phrase in simple:
+                add(new(Match, (start, end - 1, phrase)))
+            for phrase, rule, prefix, written in checked:  # Phrase.accepts, inlined
                 if (
                     rule == 0
                     or (rule == 1 and not text[start].islower())

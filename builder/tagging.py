@@ -50,7 +50,8 @@ def _keyword(phrase: Phrase) -> tuple[int, float]:
 
 def _keywords(matcher: Matcher) -> dict[Phrase, tuple[int, float]]:
     """(topic index, weight) per keyword phrase of the automaton: a dict lookup is cheaper than a call."""
-    return {p: _keyword(p) for _, phrases in matcher.automaton.values() for p, *_ in phrases if p.kind == "keyword"}
+    phrases = [p for _, simple, checked in matcher.automaton.values() for p in (*simple, *(c[0] for c in checked))]
+    return {p: _keyword(p) for p in phrases if p.kind == "keyword"}
 
 
 @dataclass(frozen=True)
@@ -775,7 +776,6 @@ _BEFORE = {
     # "Zentro said", "In a filing, Zentro said", "Zentro, one of the largest lenders, has told"
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who |which )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
-    "suffix": re.compile(rf"((?:{_TOKEN} ){{1,4}})$"),
 }
 _STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
 # A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
@@ -958,6 +958,27 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
     return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
 
 
+_TOKEN_AT_END = re.compile(rf"{_TOKEN}$")
+
+
+def _tokens_before(text: str, end: int, most: int) -> int:
+    """Start of the run of up to `most` name tokens, each followed by one space, that ends at `end`
+    ("Zentro Robotics " before "AI"), or -1. Walks back word by word: a regex searched over the
+    window before `end` would try every start in it."""
+    start = end
+    for _ in range(most):
+        if text[start - 1 : start] != " ":
+            break
+        word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        found = _TOKEN_AT_END.search(text, word_start, start - 1)
+        if not found:
+            break
+        start = found.start()
+        if start > word_start:
+            break  # "(Zentro": the name starts inside the word
+    return start if start < end else -1
+
+
 def _division_span(text: str, name: str, start: int) -> tuple[int, int]:
     """Where a division's name is written, with the legal suffix after it ("… Ireland Limited")."""
     end = start + len(name)
@@ -1053,16 +1074,13 @@ def discover(
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1 : cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix
-            found = _BEFORE[kind].search(text, max(0, cue.start - 100), cue.start)
             follows = text[cue.end : cue.end + 2]
-            if (
-                not found
-                or follows[:1] in ("-",)
-                or follows[:1].isalnum()
-                or (follows[:1] == " " and follows[1:].isupper())
-            ):
+            if follows[:1] == "-" or follows[:1].isalnum() or (follows[:1] == " " and follows[1:].isupper()):
                 continue
-            raws = [(found.group(1) + text[cue.start : cue.end], found.start(1))]
+            at = _tokens_before(text, cue.start, 4)
+            if at < 0:
+                continue
+            raws = [(text[at : cue.end], at)]
             kind = "suffix-strong" if text[cue.start : cue.end] in _STRONG_SUFFIXES else "suffix-weak"
         else:
             if kind == "stated" and cue.start > lead_end + 60:
