@@ -1060,12 +1060,9 @@ def discover(
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
                 raws.append((before.group(1), before.start(1)))
-            elif (
-                kind == "one"
-                and text.find("he ", cue.start - 60, cue.start) >= 0
-                and text[cue.start : cue.end] not in _PRODUCT_CUES  # "the LMArena platform" is a product
-            ):
-                before = _THE_NAME.search(text, cue.start - 60, cue.start)
+            elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
+                the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
+                before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None
                 if before and _names_a_firm(before.group(1)) and before.start(1) not in places:
                     raws.append((before.group(1), before.start(1)))
             elif kind == "list" and text.find(", one of ", window, cue.start) >= 0:
