@@ -190,14 +190,13 @@ class Tagger:
         lead_sectors: AbstractSet[int] = frozenset(),
     ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores = self._topic_scores(matches, lead_end, sectors, lead_sectors, self._topic_of)
+        scores, in_lead = self._topic_scores(matches, lead_end, sectors, lead_sectors, self._topic_of)
         top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
         for index in named:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
-        topic_of = self._topic_of
-        in_lead = {topic_of[m[2]][0] for m in matches if m[0] < lead_end} | lead_sectors
+        in_lead |= lead_sectors
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(
             self.registry.topics[i].name
@@ -212,13 +211,19 @@ class Tagger:
         sectors: set[int],
         lead_sectors: AbstractSet[int],
         topic_of: dict[Phrase, tuple[int, float]],
-    ) -> dict[int, float]:
-        """Evidence per topic index: keyword weights, repeated and lead mentions counting more."""
+    ) -> tuple[dict[int, float], set[int]]:
+        """Evidence per topic index: keyword weights, repeated and lead mentions counting more; and
+        the topics the headline or lead sentence names."""
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
+        lead: set[int] = set()
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
             index = topic_of[phrase][0]
-            count = LEAD_FACTOR if start < lead_end else 1
+            if start < lead_end:
+                count = LEAD_FACTOR
+                lead.add(index)
+            else:
+                count = 1
             previous = last.get(index)
             if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
                 if end - start <= previous[1] - previous[0]:
@@ -233,7 +238,7 @@ class Tagger:
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
         for index in scores.keys() & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
-        return scores
+        return scores, lead
 
     def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:
         """(prominence key, canonical name) per registry company named, and the matches used."""
