@@ -178,7 +178,7 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
                 **({"description": _span_description(f"Page {p.number} of {p.total}", items)} if p.number > 1 else {}),
                 "items": listed(archive, items),
                 "pagination": p,
-                "top": top,
+                "top": top if p.number == 1 else [],  # the side list is on the first page only
             },
             tuple(items),
         )
@@ -293,8 +293,9 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
                 "count": term.count,
                 "items": listed(archive, items),
                 "pagination": p,
-                "companions": companions,
-                "peers": peers,
+                # Side lists on the first page only; the facts head every page.
+                "companions": companions if p.number == 1 else [],
+                "peers": peers if p.number == 1 else [],
                 "details": details,
                 "chart": month_chart(per_month(term.articles)) if charted and p.number == 1 else None,
                 "feed": feed,

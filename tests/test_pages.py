@@ -307,7 +307,7 @@ def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
     chips.write_text(chips.read_text().replace("{{ term.name }}</a>", "{{ term.name }} ({{ term.count }})</a>", 1))
     result = run_cli("build", "--no-search", cwd=root, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "templates/partials/chips.html:6:" in result.stderr
+    assert "templates/partials/chips.html:3:" in result.stderr
     assert "no 'count'" in result.stderr and "use the count the page gives" in result.stderr
 
 
