@@ -123,13 +123,17 @@ def plan_body_pages(archive: Archive, slugs: set[str], per_page: int) -> list[Pa
     return pages + [p for p in _feed_pages(archive, per_page) if any(a.slug in slugs for a in p.bodies)]
 
 
+TERM_FEED_ENTRIES = 10  # a term's feed carries its newest articles in full: 10, like most blogs' feeds
+
+
 def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
-    """The site's Atom feed and one per term of taxonomies with feeds: the newest `per_page` articles each."""
+    """The site's Atom feed with the newest `per_page` articles, and one per term of taxonomies with
+    feeds with its newest TERM_FEED_ENTRIES (fewer if `per_page` is smaller)."""
     fallback = None
 
-    def feed(path: str, feed_path: str, title: str | None, subtitle: str | None, articles) -> Page:
+    def feed(path: str, feed_path: str, title: str | None, subtitle: str | None, articles, count: int) -> Page:
         nonlocal fallback
-        entries = tuple(articles[:per_page])
+        entries = tuple(articles[:count])
         undated = not entries or any(not (a.date or a.added) for a in entries)
         if undated and fallback is None:
             fallback = fallback_date(archive.articles)
@@ -146,14 +150,15 @@ def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
         }
         return Page(feed_path, "feed:", context, entries, entries)
 
-    pages = [feed(urls.HOME, urls.FEED, None, None, archive.articles)]
+    pages = [feed(urls.HOME, urls.FEED, None, None, archive.articles, per_page)]
     for spec in archive.specs:
         if not spec.feeds:
             continue
         for term in archive.terms[spec.name]:
             path = urls.term(spec.folder, term.slug)
             feed_path = urls.term_feed(spec.folder, term.slug)
-            pages.append(feed(path, feed_path, term.name, _feed_subtitle(term), term.articles))
+            entries = min(per_page, TERM_FEED_ENTRIES)
+            pages.append(feed(path, feed_path, term.name, _feed_subtitle(term), term.articles, entries))
     return pages
 
 

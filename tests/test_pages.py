@@ -324,3 +324,22 @@ def test_re_dating_an_article_updates_its_sitemap_date(make_site):
     sitemap = (root / "site" / "sitemap.xml").read_text()
     entry = sitemap.split("/articles/older/</loc>")[1].split("</url>")[0]
     assert "<lastmod>2025-01-09</lastmod>" in entry
+
+
+def test_term_feeds_carry_their_newest_ten_articles_and_the_site_feed_a_pages_worth():
+    stories = [article(i, dt.date(2025, 1, 1) + dt.timedelta(days=i), ["AI"]) for i in range(25)]
+    _, pages = plan(stories, per_page=20)
+    term_feed = pages[urls.term_feed("topics", "ai")]
+    assert [a.slug for a in term_feed.bodies] == [f"story-{n:03d}" for n in range(24, 14, -1)]
+    assert len(pages[urls.FEED].bodies) == 20
+    _, small = plan(stories, per_page=5)
+    assert len(small[urls.term_feed("topics", "ai")].bodies) == 5
+
+
+def test_side_lists_are_on_the_first_page_of_a_term_and_of_the_home_listing_only():
+    stories = [article(i, dt.date(2025, 1, 1) + dt.timedelta(days=i), ["AI"], ["OpenAI", "Nvidia"]) for i in range(5)]
+    _, pages = plan(stories, per_page=2)
+    first, second = pages[urls.term("companies", "openai")], pages["companies/openai/page/2/"]
+    assert [term.name for term, _ in first.context["peers"]] == ["Nvidia"]
+    assert second.context["peers"] == [] and second.context["companions"] == []
+    assert pages[urls.HOME].context["top"] and pages["page/2/"].context["top"] == []
