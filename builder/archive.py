@@ -74,16 +74,10 @@ class Term:
 
 @dataclass(frozen=True)
 class Listed:
-    """An article as a listing shows it: with its topic and company terms, for linked chips."""
+    """An article as a listing shows it: with its terms of every declared taxonomy, for linked chips."""
 
     article: Article
-    topics: tuple[TermLink, ...]
-    companies: tuple[TermLink, ...]
-
-    @property
-    def groups(self) -> tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]:
-        """(taxonomy, terms) of its chips."""
-        return tuple((links[0].spec, links) for links in (self.topics, self.companies) if links)
+    groups: tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]  # (taxonomy, terms), in declaration order
 
 
 @dataclass
@@ -112,16 +106,11 @@ class Archive:
         return [(spec, [t.link for t in terms]) for spec in self.specs if (terms := self.terms_of(article, spec))]
 
     def listed(self, article: Article) -> Listed:
-        """The article with its topic and company terms (listing chips), made once per article."""
+        """The article with its terms of every taxonomy (listing chips), made once per article."""
         entry = self._listed.get(article.slug)
         if entry is None:
-            entry = self._listed[article.slug] = Listed(
-                article,
-                *(
-                    tuple(t.link for t in self.terms_of(article, spec)) if spec else ()
-                    for spec in map(self.spec_of, ("topics", "companies"))
-                ),
-            )
+            groups = tuple((spec, tuple(links)) for spec, links in self.groups(article))
+            entry = self._listed[article.slug] = Listed(article, groups)
         return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:

@@ -116,12 +116,21 @@ def test_term_pages_paginate_newest_first_with_the_configured_size():
     assert "companies/openai/page/4/" not in pages
 
 
-def test_listings_carry_each_articles_terms_for_linked_chips():
-    _, pages = plan([article(1, dt.date(2025, 5, 1), ["AI", "Chips"], ["Nvidia", "TSMC"])])
+def test_listings_carry_each_articles_terms_of_every_declared_taxonomy_for_linked_chips():
+    story = dataclasses.replace(
+        article(1, dt.date(2025, 5, 1), ["AI", "Chips"], ["Nvidia", "TSMC"]),
+        organisations=("European Commission",),
+        countries=("Belgium",),
+    )
+    _, pages = plan([story])
     [entry] = pages[""].context["items"]
     assert isinstance(entry, Listed)
-    assert [t.slug for t in entry.topics] == ["ai", "chips"]
-    assert [t.slug for t in entry.companies] == ["nvidia", "tsmc"]
+    assert [(spec.name, [t.name for t in terms]) for spec, terms in entry.groups] == [
+        ("topics", ["AI", "Chips"]),
+        ("companies", ["Nvidia", "TSMC"]),
+        ("organisations", ["European Commission"]),
+        ("countries", ["Belgium"]),
+    ]
 
 
 def test_topic_pages_name_the_companies_most_often_tagged_with_it():
