@@ -91,11 +91,19 @@ class Archive:
     _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
     _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _listed: dict[str, Listed] = field(default_factory=dict, repr=False)
+    _all_terms: dict[str, list[Term]] = field(default_factory=dict, repr=False)
     related_memo: dict[str, list[str]] = field(default_factory=dict, repr=False)  # slug -> slugs
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
         return self._terms_of.get((article.slug, spec.name), [])
+
+    def all_terms_of(self, article: Article) -> list[Term]:
+        """The article's terms of every taxonomy, in declaration then front matter order (made once per article)."""
+        found = self._all_terms.get(article.slug)
+        if found is None:
+            found = self._all_terms[article.slug] = [t for spec in self.specs for t in self.terms_of(article, spec)]
+        return found
 
     def spec_of(self, field_name: str) -> TaxonomySpec | None:
         """The declared taxonomy reading a front matter list, if any."""

@@ -143,9 +143,7 @@ def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
             "path": path,
             "feed_path": feed_path,
             # Canonical names (Google, where the front matter says Alphabet), as the chips show them.
-            "categories": tuple(
-                tuple(t.name for spec in archive.specs for t in archive.terms_of(a, spec)) for a in entries
-            ),
+            "categories": tuple(tuple(t.name for t in archive.all_terms_of(a)) for a in entries),
             "fallback": fallback if undated else None,
         }
         return Page(feed_path, "feed:", context, entries, entries)
@@ -281,10 +279,9 @@ MIN_CHARTED = 3  # a term with fewer articles shows no chart: one or two bars sa
 
 def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     spec = term.spec
-    companions = [
-        (other, rows) for other in archive.specs if other is not spec and (rows := _companions(archive, term, other))
-    ]
-    peers = _companions(archive, term, spec)
+    together = _companions(archive, term)
+    companions = [(other, rows) for other in archive.specs if other is not spec and (rows := together[other.name])]
+    peers = together[spec.name]
     details = _details(archive, term)
     charted = spec.charts and term.count >= MIN_CHARTED
     feed = urls.term_feed(spec.folder, term.slug) if spec.feeds else None
@@ -330,16 +327,23 @@ def _details(archive: Archive, term: Term) -> Details | None:
     return details if details != Details() else None
 
 
-def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[TermLink, int]]:
-    """Terms of `spec` most often tagged together with `term`, with counts."""
-    counts: dict[int, tuple[Term, int]] = {}
+def _companions(archive: Archive, term: Term, limit: int = 10) -> dict[str, list[tuple[TermLink, int]]]:
+    """Per taxonomy, the terms most often tagged together with `term`, with counts (one pass over its articles)."""
+    counts: dict[int, list] = {}  # id(other term) -> [other, count]
     for article in term.articles:
-        for other in archive.terms_of(article, spec):
-            if other is not term:
-                known = counts.get(id(other), (other, 0))
-                counts[id(other)] = (other, known[1] + 1)
-    best = sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]
-    return [(other.link, count) for other, count in best]
+        for other in archive.all_terms_of(article):
+            known = counts.get(id(other))
+            if known is None:
+                counts[id(other)] = [other, 1]
+            else:
+                known[1] += 1
+    counts.pop(id(term), None)
+    by_spec: dict[str, list[tuple[TermLink, int]]] = {spec.name: [] for spec in archive.specs}
+    for other, count in sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug)):
+        rows = by_spec[other.spec.name]
+        if len(rows) < limit:
+            rows.append((other.link, count))
+    return by_spec
 
 
 def _archive_pages(archive: Archive, per_page: int) -> list[Page]:
