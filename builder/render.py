@@ -81,6 +81,7 @@ class Renderer:
         )
         self._macros_loaded = False
         self._cards: dict[tuple[str, int, bool], tuple[Markup, ...]] = {}
+        self._whole_cards: dict[tuple[str, int, bool], Markup] = {}
         self._chips: dict[tuple[str, str, bool], Markup] = {}
         self._parts: dict[tuple[str, str], Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -126,6 +127,11 @@ class Renderer:
             parts = self._cards[key] = tuple(Markup(part) for part in html.split(_SLOT, 1))
         if len(parts) == 1:
             return parts[0]
+        if without is None:  # every listing but a term's own: the same card each time
+            whole = self._whole_cards.get(key)
+            if whole is None:
+                whole = self._whole_cards[key] = parts[0] + self.chips(entry.groups) + parts[1]
+            return whole
         return parts[0] + self.chips(entry.groups, without=without) + parts[1]
 
     def chips(self, groups, filters: bool = False, without=None) -> Markup:
