@@ -109,15 +109,17 @@ class Archive:
         """The declared taxonomy reading a front matter list, if any."""
         return next((spec for spec in self.specs if spec.field == field_name), None)
 
-    def groups(self, article: Article) -> list[tuple[TaxonomySpec, list[TermLink]]]:
+    def groups(self, article: Article) -> tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]:
         """(taxonomy, terms) for every taxonomy the article has terms in, in declaration order."""
-        return [(spec, [t.link for t in terms]) for spec in self.specs if (terms := self.terms_of(article, spec))]
+        return self.listed(article).groups
 
     def listed(self, article: Article) -> Listed:
         """The article with its terms of every taxonomy (listing chips), made once per article."""
         entry = self._listed.get(article.slug)
         if entry is None:
-            groups = tuple((spec, tuple(links)) for spec, links in self.groups(article))
+            groups = tuple(
+                (spec, tuple(t.link for t in terms)) for spec in self.specs if (terms := self.terms_of(article, spec))
+            )
             entry = self._listed[article.slug] = Listed(article, groups)
         return entry
 
@@ -257,12 +259,15 @@ def build_archive(
     for spec in specs:
         lookup = _lookup(spec, registry)
         by_slug: dict[str, Term] = {}
-        known: dict[str, Known | None] = {}  # name as written -> registry entry, looked up once per name
+        known: dict[str, tuple[Known | None, str]] = {}  # name as written -> (registry entry, slug), once per name
         for article in ordered:
             mine: list[Term] = []
             for name in getattr(article, spec.field, ()):
-                entry = known[name] if name in known else known.setdefault(name, lookup(name))
-                slug = entry.slug if entry else term_slug(name)
+                found = known.get(name)
+                if found is None:
+                    entry = lookup(name)
+                    found = known[name] = (entry, entry.slug if entry else term_slug(name))
+                entry, slug = found
                 term = by_slug.get(slug)
                 if term is None:
                     term = by_slug[slug] = (

@@ -208,16 +208,22 @@ def _long(day: dt.date) -> str:
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
+    terms = archive.groups(article)
+    by_field = {spec.field: links for spec, links in terms}
     return Page(
         urls.article(article.slug),
         "article.html",
         {
             "title": article.title,
             "article": article,
-            **{key: links(_field_terms(archive, article, key)) for key in ("topics", "companies")},
-            "terms": archive.groups(article),
-            "search_terms": search.term_names(
-                term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
+            # The kicker and JSON-LD read topics and companies by the front matter lists they come from.
+            "topics": by_field.get("topics", ()),
+            "companies": by_field.get("companies", ()),
+            "terms": terms,
+            "search_terms": ", ".join(
+                search.term_names(
+                    term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
+                )
             ),
             "search_shard": search.shard_of(urls.url_to_file(urls.article(article.slug))),
             "related": listed(archive, related),
@@ -241,11 +247,6 @@ def _alias_pages(archive: Archive) -> list[Page]:
         for article in archive.articles
         for alias in article.aliases
     ]
-
-
-def _field_terms(archive: Archive, article: Article, field_name: str) -> list[Term]:
-    spec = archive.spec_of(field_name)
-    return archive.terms_of(article, spec) if spec else []
 
 
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
