@@ -74,16 +74,10 @@ class Term:
 
 @dataclass(frozen=True)
 class Listed:
-    """An article as a listing shows it: with its topic and company terms, for linked chips."""
+    """An article as a listing shows it: with its terms of every declared taxonomy, for linked chips."""
 
     article: Article
-    topics: tuple[TermLink, ...]
-    companies: tuple[TermLink, ...]
-
-    @property
-    def groups(self) -> tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]:
-        """(taxonomy, terms) of its chips."""
-        return tuple((links[0].spec, links) for links in (self.topics, self.companies) if links)
+    groups: tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]  # (taxonomy, terms), in declaration order
 
 
 @dataclass
@@ -97,31 +91,36 @@ class Archive:
     _terms_of: dict[tuple[str, str], list[Term]] = field(default_factory=dict, repr=False)
     _positions: dict[int, list[int]] = field(default_factory=dict, repr=False)
     _listed: dict[str, Listed] = field(default_factory=dict, repr=False)
+    _all_terms: dict[str, list[Term]] = field(default_factory=dict, repr=False)
     related_memo: dict[str, list[str]] = field(default_factory=dict, repr=False)  # slug -> slugs
 
     def terms_of(self, article: Article, spec: TaxonomySpec) -> list[Term]:
         """The article's terms of one taxonomy, in front matter order."""
         return self._terms_of.get((article.slug, spec.name), [])
 
+    def all_terms_of(self, article: Article) -> list[Term]:
+        """The article's terms of every taxonomy, in declaration then front matter order (made once per article)."""
+        found = self._all_terms.get(article.slug)
+        if found is None:
+            found = self._all_terms[article.slug] = [t for spec in self.specs for t in self.terms_of(article, spec)]
+        return found
+
     def spec_of(self, field_name: str) -> TaxonomySpec | None:
         """The declared taxonomy reading a front matter list, if any."""
         return next((spec for spec in self.specs if spec.field == field_name), None)
 
-    def groups(self, article: Article) -> list[tuple[TaxonomySpec, list[TermLink]]]:
+    def groups(self, article: Article) -> tuple[tuple[TaxonomySpec, tuple[TermLink, ...]], ...]:
         """(taxonomy, terms) for every taxonomy the article has terms in, in declaration order."""
-        return [(spec, [t.link for t in terms]) for spec in self.specs if (terms := self.terms_of(article, spec))]
+        return self.listed(article).groups
 
     def listed(self, article: Article) -> Listed:
-        """The article with its topic and company terms (listing chips), made once per article."""
+        """The article with its terms of every taxonomy (listing chips), made once per article."""
         entry = self._listed.get(article.slug)
         if entry is None:
-            entry = self._listed[article.slug] = Listed(
-                article,
-                *(
-                    tuple(t.link for t in self.terms_of(article, spec)) if spec else ()
-                    for spec in map(self.spec_of, ("topics", "companies"))
-                ),
+            groups = tuple(
+                (spec, tuple(t.link for t in terms)) for spec in self.specs if (terms := self.terms_of(article, spec))
             )
+            entry = self._listed[article.slug] = Listed(article, groups)
         return entry
 
     def by_count(self, spec: TaxonomySpec) -> list[Term]:
@@ -260,12 +259,15 @@ def build_archive(
     for spec in specs:
         lookup = _lookup(spec, registry)
         by_slug: dict[str, Term] = {}
-        known: dict[str, Known | None] = {}  # name as written -> registry entry, looked up once per name
+        known: dict[str, tuple[Known | None, str]] = {}  # name as written -> (registry entry, slug), once per name
         for article in ordered:
             mine: list[Term] = []
             for name in getattr(article, spec.field, ()):
-                entry = known[name] if name in known else known.setdefault(name, lookup(name))
-                slug = entry.slug if entry else term_slug(name)
+                found = known.get(name)
+                if found is None:
+                    entry = lookup(name)
+                    found = known[name] = (entry, entry.slug if entry else term_slug(name))
+                entry, slug = found
                 term = by_slug.get(slug)
                 if term is None:
                     term = by_slug[slug] = (

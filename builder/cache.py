@@ -470,10 +470,11 @@ class _Model:
 def _model() -> _Model:
     """The model's own types (imported late: the content module imports this one)."""
     from builder.archive import Listed, TermLink
+    from builder.config import TaxonomySpec
     from builder.model import Article
     from builder.pages import Page
 
-    return _Model({Article: _article_text, Page: _page}, frozenset({Listed, TermLink}))
+    return _Model({Article: _article_text, Page: _page}, frozenset({Listed, TermLink, TaxonomySpec}))
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from builder import urls
 from builder.model import Article
@@ -66,6 +67,17 @@ MAX_STEP = 40  # widest a month's slot gets, so a short history does not draw hu
 MONTH_LABELS_FROM = 36  # narrower slots get a label per year instead of per month
 
 
+@cache
+def _month(month: dt.date) -> str:
+    """ "March 2026": every term's chart names the same few dozen months."""
+    return f"{month:%B %Y}"
+
+
+@cache
+def _short(month: dt.date) -> str:
+    return f"{month:%b}"
+
+
 def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
     """Bars of articles per month, tallest = chart height, each linking to its month's page;
     None when nothing is dated."""
@@ -87,13 +99,13 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
                 round(baseline - height, 1),
                 round(step * 0.8, 1),
                 height,
-                f"{month:%B %Y}",
+                _month(month),
                 count,
                 path,
             )
         )
         if step >= MONTH_LABELS_FROM:
-            ticks.append((round(left + step / 2, 1), "middle", f"{month:%b}"))
+            ticks.append((round(left + step / 2, 1), "middle", _short(month)))
         elif month.month == 1 or i == 0:  # a year starts at its first bar's left edge
             ticks.append((round(left + step * 0.1, 1), "start", str(month.year)))
     if step < MONTH_LABELS_FROM and len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 44:
@@ -112,8 +124,8 @@ def month_chart(months: list[tuple[dt.date, int]]) -> Chart | None:
         tuple(ticks),
         tuple(values),
         sum(count for _, count in months),
-        f"{months[0][0]:%B %Y}",
-        f"{months[-1][0]:%B %Y}",
-        (f"{peak[0]:%B %Y}", peak[1]),
-        tuple((f"{m:%B %Y}", c) for m, c in months if c),
+        _month(months[0][0]),
+        _month(months[-1][0]),
+        (_month(peak[0]), peak[1]),
+        tuple((_month(m), c) for m, c in months if c),
     )

@@ -74,5 +74,5 @@ def _markdown_html(body: str) -> str:
 
 def json_ld(data: dict) -> Markup:
     """A JSON-LD block body that cannot close its <script> element early."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

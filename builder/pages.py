@@ -123,13 +123,17 @@ def plan_body_pages(archive: Archive, slugs: set[str], per_page: int) -> list[Pa
     return pages + [p for p in _feed_pages(archive, per_page) if any(a.slug in slugs for a in p.bodies)]
 
 
+TERM_FEED_ENTRIES = 10  # a term's feed carries its newest articles in full: 10, like most blogs' feeds
+
+
 def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
-    """The site's Atom feed and one per term of taxonomies with feeds: the newest `per_page` articles each."""
+    """The site's Atom feed with the newest `per_page` articles, and one per term of taxonomies with
+    feeds with its newest TERM_FEED_ENTRIES (fewer if `per_page` is smaller)."""
     fallback = None
 
-    def feed(path: str, feed_path: str, title: str | None, subtitle: str | None, articles) -> Page:
+    def feed(path: str, feed_path: str, title: str | None, subtitle: str | None, articles, count: int) -> Page:
         nonlocal fallback
-        entries = tuple(articles[:per_page])
+        entries = tuple(articles[:count])
         undated = not entries or any(not (a.date or a.added) for a in entries)
         if undated and fallback is None:
             fallback = fallback_date(archive.articles)
@@ -139,21 +143,20 @@ def _feed_pages(archive: Archive, per_page: int) -> list[Page]:
             "path": path,
             "feed_path": feed_path,
             # Canonical names (Google, where the front matter says Alphabet), as the chips show them.
-            "categories": tuple(
-                tuple(t.name for spec in archive.specs for t in archive.terms_of(a, spec)) for a in entries
-            ),
+            "categories": tuple(tuple(t.name for t in archive.all_terms_of(a)) for a in entries),
             "fallback": fallback if undated else None,
         }
         return Page(feed_path, "feed:", context, entries, entries)
 
-    pages = [feed(urls.HOME, urls.FEED, None, None, archive.articles)]
+    pages = [feed(urls.HOME, urls.FEED, None, None, archive.articles, per_page)]
     for spec in archive.specs:
         if not spec.feeds:
             continue
         for term in archive.terms[spec.name]:
             path = urls.term(spec.folder, term.slug)
             feed_path = urls.term_feed(spec.folder, term.slug)
-            pages.append(feed(path, feed_path, term.name, _feed_subtitle(term), term.articles))
+            entries = min(per_page, TERM_FEED_ENTRIES)
+            pages.append(feed(path, feed_path, term.name, _feed_subtitle(term), term.articles, entries))
     return pages
 
 
@@ -178,7 +181,7 @@ def _home_pages(archive: Archive, per_page: int) -> list[Page]:
                 **({"description": _span_description(f"Page {p.number} of {p.total}", items)} if p.number > 1 else {}),
                 "items": listed(archive, items),
                 "pagination": p,
-                "top": top,
+                "top": top if p.number == 1 else [],  # the side list is on the first page only
             },
             tuple(items),
         )
@@ -205,16 +208,22 @@ def _long(day: dt.date) -> str:
 def _article_page(archive: Archive, article: Article) -> Page:
     newer, older = archive.neighbours(article)
     related = archive.related(article)
+    terms = archive.groups(article)
+    by_field = {spec.field: links for spec, links in terms}
     return Page(
         urls.article(article.slug),
         "article.html",
         {
             "title": article.title,
             "article": article,
-            **{key: links(_field_terms(archive, article, key)) for key in ("topics", "companies")},
-            "terms": archive.groups(article),
-            "search_terms": search.term_names(
-                term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
+            # The kicker and JSON-LD read topics and companies by the front matter lists they come from.
+            "topics": by_field.get("topics", ()),
+            "companies": by_field.get("companies", ()),
+            "terms": terms,
+            "search_terms": ", ".join(
+                search.term_names(
+                    term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
+                )
             ),
             "search_shard": search.shard_of(urls.url_to_file(urls.article(article.slug))),
             "related": listed(archive, related),
@@ -238,11 +247,6 @@ def _alias_pages(archive: Archive) -> list[Page]:
         for article in archive.articles
         for alias in article.aliases
     ]
-
-
-def _field_terms(archive: Archive, article: Article, field_name: str) -> list[Term]:
-    spec = archive.spec_of(field_name)
-    return archive.terms_of(article, spec) if spec else []
 
 
 def _overview_pages(archive: Archive, spec: TaxonomySpec) -> list[Page]:
@@ -276,10 +280,9 @@ MIN_CHARTED = 3  # a term with fewer articles shows no chart: one or two bars sa
 
 def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
     spec = term.spec
-    companions = [
-        (other, rows) for other in archive.specs if other is not spec and (rows := _companions(archive, term, other))
-    ]
-    peers = _companions(archive, term, spec)
+    together = _companions(archive, term)
+    companions = [(other, rows) for other in archive.specs if other is not spec and (rows := together[other.name])]
+    peers = together[spec.name]
     details = _details(archive, term)
     charted = spec.charts and term.count >= MIN_CHARTED
     feed = urls.term_feed(spec.folder, term.slug) if spec.feeds else None
@@ -293,8 +296,9 @@ def _term_pages(archive: Archive, term: Term, per_page: int) -> list[Page]:
                 "count": term.count,
                 "items": listed(archive, items),
                 "pagination": p,
-                "companions": companions,
-                "peers": peers,
+                # Side lists on the first page only; the facts head every page.
+                "companions": companions if p.number == 1 else [],
+                "peers": peers if p.number == 1 else [],
                 "details": details,
                 "chart": month_chart(per_month(term.articles)) if charted and p.number == 1 else None,
                 "feed": feed,
@@ -324,16 +328,23 @@ def _details(archive: Archive, term: Term) -> Details | None:
     return details if details != Details() else None
 
 
-def _companions(archive: Archive, term: Term, spec: TaxonomySpec, limit: int = 10) -> list[tuple[TermLink, int]]:
-    """Terms of `spec` most often tagged together with `term`, with counts."""
-    counts: dict[int, tuple[Term, int]] = {}
+def _companions(archive: Archive, term: Term, limit: int = 10) -> dict[str, list[tuple[TermLink, int]]]:
+    """Per taxonomy, the terms most often tagged together with `term`, with counts (one pass over its articles)."""
+    counts: dict[int, list] = {}  # id(other term) -> [other, count]
     for article in term.articles:
-        for other in archive.terms_of(article, spec):
-            if other is not term:
-                known = counts.get(id(other), (other, 0))
-                counts[id(other)] = (other, known[1] + 1)
-    best = sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug))[:limit]
-    return [(other.link, count) for other, count in best]
+        for other in archive.all_terms_of(article):
+            known = counts.get(id(other))
+            if known is None:
+                counts[id(other)] = [other, 1]
+            else:
+                known[1] += 1
+    counts.pop(id(term), None)
+    by_spec: dict[str, list[tuple[TermLink, int]]] = {spec.name: [] for spec in archive.specs}
+    for other, count in sorted(counts.values(), key=lambda tc: (-tc[1], tc[0].slug)):
+        rows = by_spec[other.spec.name]
+        if len(rows) < limit:
+            rows.append((other.link, count))
+    return by_spec
 
 
 def _archive_pages(archive: Archive, per_page: int) -> list[Page]:

@@ -74,11 +74,16 @@ class Renderer:
             article_data=self.article_data,
             collection_data=self.collection_data,
             card=self.card,
-            card_chips=self.card_chips,
+            chips=self.chips,
+            site_head=lambda: self._once("partials/site_head.html"),
+            site_header=self.site_header,
+            site_footer=lambda: self._once("partials/site_footer.html"),
         )
         self._macros_loaded = False
-        self._cards: dict[tuple[str, int, bool], Markup] = {}
-        self._chips: dict[str, Markup] = {}
+        self._cards: dict[tuple[str, int, bool], tuple[Markup, ...]] = {}
+        self._whole_cards: dict[tuple[str, int, bool], Markup] = {}
+        self._chips: dict[tuple[str, str, bool], Markup] = {}
+        self._parts: dict[tuple[str, str], Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
         self.env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
         self.env.filters["plural"] = plural
@@ -97,22 +102,56 @@ class Renderer:
                 self.env.globals[macro.name] = _PartialMacro(self.env, name, macro.name)
         self._macros_loaded = True
 
-    def card(self, entry, heading_level: int, compact: bool = False) -> Markup:
-        """An article's listing card, rendered once per build and form: listings repeat them a lot."""
-        key = (entry.article.slug, heading_level, compact)
-        html = self._cards.get(key)
+    def _once(self, name: str, current: str = "") -> Markup:
+        """A partial that is the same on every page (for each `current`), rendered once per build."""
+        html = self._parts.get((name, current))
         if html is None:
-            template = self.env.get_template("partials/card.html")
-            html = Markup(template.render(entry=entry, heading_level=heading_level, compact=compact))
-            self._cards[key] = html
+            html = Markup(self.env.get_template(name).render(current=current))
+            self._parts[(name, current)] = html
         return html
 
-    def card_chips(self, entry) -> Markup:
-        """An article's linked chips for listings, rendered once per build for all its cards."""
-        html = self._chips.get(entry.article.slug)
+    def site_header(self, path: str, section: str) -> Markup:
+        """The masthead and navigation, its link to this page's part of the site marked current."""
+        current = "home" if path == urls.HOME else "search" if path == urls.SEARCH else section
+        return self._once("partials/site_header.html", current)
+
+    def card(self, entry, heading_level: int, compact: bool = False, without=None) -> Markup:
+        """An article's listing card. Its text is rendered once per build, level and form (listings
+        repeat cards a lot); its chips, which leave out the listing's own term (`without`), are
+        joined from chips rendered once per term."""
+        key = (entry.article.slug, heading_level, compact)
+        parts = self._cards.get(key)
+        if parts is None:
+            template = self.env.get_template("partials/card.html")
+            html = template.render(entry=entry, heading_level=heading_level, compact=compact, chips=_SLOT)
+            parts = self._cards[key] = tuple(Markup(part) for part in html.split(_SLOT, 1))
+        if len(parts) == 1:
+            return parts[0]
+        if without is None:  # every listing but a term's own: the same card each time
+            whole = self._whole_cards.get(key)
+            if whole is None:
+                whole = self._whole_cards[key] = parts[0] + self.chips(entry.groups) + parts[1]
+            return whole
+        return parts[0] + self.chips(entry.groups, without=without) + parts[1]
+
+    def chips(self, groups, filters: bool = False, without=None) -> Markup:
+        """The linked chips of (taxonomy, terms) groups, leaving out the term `without`; `filters`
+        marks those of taxonomies with a search filter as Pagefind filters (article pages)."""
+        items = [
+            self.chip(spec, term, filters and spec.search)
+            for spec, terms in groups
+            for term in terms
+            if without is None or term.slug != without.slug or term.spec.name != without.spec.name
+        ]
+        return Markup(f'<ul class="chips" aria-label="Tags">{"".join(items)}</ul>') if items else Markup()
+
+    def chip(self, spec, term, filter: bool) -> Markup:
+        """One term's chip, rendered once per build and form."""
+        key = (spec.name, term.slug, filter)
+        html = self._chips.get(key)
         if html is None:
-            chips = self.env.get_template("partials/chips.html").module.chips  # type: ignore[attr-defined]  # a macro
-            html = self._chips[entry.article.slug] = Markup(chips(entry.groups))
+            macro = self.env.get_template("partials/chips.html").module.chip  # type: ignore[attr-defined]
+            html = self._chips[key] = Markup(macro(spec, term, filter))
         return html
 
     def article_data(self, article, topics, companies) -> dict:
@@ -123,8 +162,6 @@ class Renderer:
             "@type": "NewsArticle",
             "headline": article.title,
             "url": url,
-            "mainEntityOfPage": url,
-            "description": article.summary,
             "keywords": [term.name for term in topics],
             "about": [{"@type": "Organization", "name": term.name} for term in companies],
             "publisher": {"@type": "Organization", "name": self.site.title},
@@ -170,6 +207,10 @@ class Renderer:
                 f"template error while rendering /{page.path}: {message}", file=file, line=line, hint=hint
             ) from None
         return html.encode("utf-8")
+
+
+# Where a card's chips go: only the template can write it, as text would come out escaped.
+_SLOT = Markup("<chips/>")
 
 
 class _PartialMacro:

@@ -97,7 +97,7 @@ def test_a_reader_browses_pages_follows_related_and_finds_by_search(page, site):
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == headline
     assert page.locator(".article .chip-company", has_text=company).count() == 1
-    related = page.locator(".related .card-title a")
+    related = page.locator(".related li > a")
     assert 3 <= related.count() <= 5
     related_headline = related.first.inner_text()
     related.first.click()

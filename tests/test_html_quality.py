@@ -153,7 +153,7 @@ def test_article_pages_show_headline_date_source_chips_body_and_neighbours(built
     assert 'data-pagefind-filter="company"' in html and 'data-pagefind-filter="topic"' in html
     assert 'rel="prev"' in html and 'rel="next"' in html
     related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
-    assert 3 <= related.count('class="card"') <= 5
+    assert 3 <= related.count("<li>") <= 5
     assert "data-pagefind-filter" not in related  # related cards must not add filters to this article
     sample = next((built_samples / "site" / "articles").glob("*/index.html")).read_text("utf-8")
     source = (

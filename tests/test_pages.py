@@ -116,12 +116,21 @@ def test_term_pages_paginate_newest_first_with_the_configured_size():
     assert "companies/openai/page/4/" not in pages
 
 
-def test_listings_carry_each_articles_terms_for_linked_chips():
-    _, pages = plan([article(1, dt.date(2025, 5, 1), ["AI", "Chips"], ["Nvidia", "TSMC"])])
+def test_listings_carry_each_articles_terms_of_every_declared_taxonomy_for_linked_chips():
+    story = dataclasses.replace(
+        article(1, dt.date(2025, 5, 1), ["AI", "Chips"], ["Nvidia", "TSMC"]),
+        organisations=("European Commission",),
+        countries=("Belgium",),
+    )
+    _, pages = plan([story])
     [entry] = pages[""].context["items"]
     assert isinstance(entry, Listed)
-    assert [t.slug for t in entry.topics] == ["ai", "chips"]
-    assert [t.slug for t in entry.companies] == ["nvidia", "tsmc"]
+    assert [(spec.name, [t.name for t in terms]) for spec, terms in entry.groups] == [
+        ("topics", ["AI", "Chips"]),
+        ("companies", ["Nvidia", "TSMC"]),
+        ("organisations", ["European Commission"]),
+        ("countries", ["Belgium"]),
+    ]
 
 
 def test_topic_pages_name_the_companies_most_often_tagged_with_it():
@@ -307,7 +316,7 @@ def test_a_template_reading_a_terms_count_is_a_clear_error(make_site):
     chips.write_text(chips.read_text().replace("{{ term.name }}</a>", "{{ term.name }} ({{ term.count }})</a>", 1))
     result = run_cli("build", "--no-search", cwd=root, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "templates/partials/chips.html:6:" in result.stderr
+    assert "templates/partials/chips.html:3:" in result.stderr
     assert "no 'count'" in result.stderr and "use the count the page gives" in result.stderr
 
 
@@ -324,3 +333,22 @@ def test_re_dating_an_article_updates_its_sitemap_date(make_site):
     sitemap = (root / "site" / "sitemap.xml").read_text()
     entry = sitemap.split("/articles/older/</loc>")[1].split("</url>")[0]
     assert "<lastmod>2025-01-09</lastmod>" in entry
+
+
+def test_term_feeds_carry_their_newest_ten_articles_and_the_site_feed_a_pages_worth():
+    stories = [article(i, dt.date(2025, 1, 1) + dt.timedelta(days=i), ["AI"]) for i in range(25)]
+    _, pages = plan(stories, per_page=20)
+    term_feed = pages[urls.term_feed("topics", "ai")]
+    assert [a.slug for a in term_feed.bodies] == [f"story-{n:03d}" for n in range(24, 14, -1)]
+    assert len(pages[urls.FEED].bodies) == 20
+    _, small = plan(stories, per_page=5)
+    assert len(small[urls.term_feed("topics", "ai")].bodies) == 5
+
+
+def test_side_lists_are_on_the_first_page_of_a_term_and_of_the_home_listing_only():
+    stories = [article(i, dt.date(2025, 1, 1) + dt.timedelta(days=i), ["AI"], ["OpenAI", "Nvidia"]) for i in range(5)]
+    _, pages = plan(stories, per_page=2)
+    first, second = pages[urls.term("companies", "openai")], pages["companies/openai/page/2/"]
+    assert [term.name for term, _ in first.context["peers"]] == ["Nvidia"]
+    assert second.context["peers"] == [] and second.context["companions"] == []
+    assert pages[urls.HOME].context["top"] and pages["page/2/"].context["top"] == []
