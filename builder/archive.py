@@ -257,7 +257,7 @@ def build_archive(
     archive = Archive(ordered, {spec.name: [] for spec in specs}, specs)
     archive._index = {a.slug: i for i, a in enumerate(ordered)}
     for spec in specs:
-        lookup = _lookup(spec, registry)
+        find = lookup(spec, registry)
         by_slug: dict[str, Term] = {}
         known: dict[str, tuple[Known | None, str]] = {}  # name as written -> (registry entry, slug), once per name
         for article in ordered:
@@ -265,7 +265,7 @@ def build_archive(
             for name in getattr(article, spec.field, ()):
                 found = known.get(name)
                 if found is None:
-                    entry = lookup(name)
+                    entry = find(name)
                     found = known[name] = (entry, entry.slug if entry else term_slug(name))
                 entry, slug = found
                 term = by_slug.get(slug)
@@ -284,7 +284,7 @@ def build_archive(
     return archive
 
 
-def _lookup(spec: TaxonomySpec, registry: Registry):
+def lookup(spec: TaxonomySpec, registry: Registry):
     """name as written -> Known (or None when the registry does not know it), for `spec.registry`."""
     if spec.registry == "topics.yaml":
 

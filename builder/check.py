@@ -1,7 +1,7 @@
 """`newsarchive check`: problems an editor should fix before publishing.
 
-Front matter errors, tags that match no registry entry (with a "did you mean"), duplicate
-articles, and, in the built site, broken internal links and pages nothing links to.
+Front matter errors, terms of every taxonomy with a registry that it does not know (with a "did
+you mean"), duplicate articles, and, in the built site, broken internal links and pages nothing links to.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pycountry
+
+from builder.archive import REGIONS, lookup
 from builder.cache import BodyStore, code_version
+from builder.config import DEFAULT_TAXONOMIES, TaxonomySpec
 from builder.content import body_of
 from builder.errors import ContentError
 from builder.model import Article
@@ -20,27 +24,37 @@ from builder.publish import OutputFolder, check_out_folder
 from builder.registry import Registry
 
 
-def check_tags(articles: list[Article], registry: Registry) -> list[ContentError]:
-    """A warning per topic or company name no registry entry knows, with the closest known names."""
-    topics = [t.name for t in registry.topics]
-    companies = [c.name for c in registry.companies] + [a for c in registry.companies for a in c.aliases]
+def check_tags(articles: list[Article], registry: Registry, specs=DEFAULT_TAXONOMIES) -> list[ContentError]:
+    """A warning per term name of a registry-backed taxonomy that its registry does not know,
+    with the closest known names."""
     found = []
-    for article in articles:
-        for kind, names, known, lookup in (
-            ("topic", article.topics, topics, registry.topic),
-            ("company", article.companies, companies, registry.company),
-        ):
-            for name in names:
-                if lookup(name) is None:
-                    close = difflib.get_close_matches(name, known, n=3, cutoff=0.75)
-                    hint = (
-                        f"did you mean {' or '.join(repr(c) for c in close)}?"
-                        if close
-                        else f"add it to data/{'topics' if kind == 'topic' else 'companies'}.yaml "
-                        "if it is a real new one"
-                    )
-                    found.append(ContentError(f"unknown {kind} {name!r}", file=article.path, hint=hint))
+    for spec in (s for s in specs if s.registry):
+        known = lookup(spec, registry)
+        forms = _forms(spec, registry)
+        for article in articles:
+            for name in getattr(article, spec.field, ()):
+                if known(name) is None:
+                    close = difflib.get_close_matches(name, forms, n=3, cutoff=0.75)
+                    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else _add_hint(spec)
+                    found.append(ContentError(f"unknown {spec.singular} {name!r}", file=article.path, hint=hint))
     return found
+
+
+def _forms(spec: TaxonomySpec, registry: Registry) -> list[str]:
+    """The names and aliases a taxonomy's registry knows: what a misspelt name is compared with."""
+    if spec.registry == "iso-3166":
+        names = [*(name for name, _ in REGIONS.values()), *(c.name for c in pycountry.countries)]
+        return list(dict.fromkeys(names + [getattr(c, "common_name", c.name) for c in pycountry.countries]))
+    entries = {"topics.yaml": registry.topics, "companies.yaml": registry.companies}.get(
+        spec.registry, registry.organisations
+    )
+    return [form for entry in entries for form in (entry.name, *getattr(entry, "aliases", ()))]
+
+
+def _add_hint(spec: TaxonomySpec) -> str:
+    if spec.registry == "iso-3166":
+        return "write the country's name as ISO 3166 gives it (for example 'Germany', 'United Kingdom')"
+    return f"add it to data/{spec.registry} if it is a real new one"
 
 
 def check_duplicates(articles: list[Article]) -> list[ContentError]:

@@ -181,7 +181,7 @@ def cmd_check(args, config: Config, console: Console) -> int:
 
     articles, load_errors = load_articles(config.path("content"))
     errors: list[ContentError | str] = [*load_errors, *check_duplicates(articles)]
-    warnings: list[ContentError | str] = [*check_tags(articles, load_registry(config.path("data")))]
+    warnings: list[ContentError | str] = [*check_tags(articles, load_registry(config.path("data")), config.taxonomies)]
     site = config.path("out")
     if site.is_dir():
         errors += check_site(site, config.base_url)

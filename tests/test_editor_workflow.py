@@ -189,6 +189,23 @@ def test_check_finds_unknown_tags_duplicates_and_broken_links(make_site):
     assert "broken link /nowhere/" in result.stderr
 
 
+def test_check_names_unknown_organisations_and_countries_with_the_closest_known_name(make_site):
+    files = _articles(1)
+    files["content/story-0.md"] = files["content/story-0.md"].replace(
+        "companies: [Discord]\n",
+        "companies: [Discord]\norganisations: [European Comission, Ministry of Silly Walks]\n"
+        "countries: [Germny, France]\n",
+    )
+    root, _ = make_site(files)
+    result = run_cli("check", cwd=root)  # unknown terms are warnings: the build still publishes them
+    assert "unknown organisation 'European Comission'" in result.stderr
+    assert "did you mean 'European Commission'" in result.stderr
+    assert "unknown organisation 'Ministry of Silly Walks'" in result.stderr
+    assert "add it to data/organisations.yaml" in result.stderr
+    assert "unknown country 'Germny'" in result.stderr and "'Germany'" in result.stderr
+    assert "'France'" not in result.stderr
+
+
 def test_check_passes_on_a_clean_site(make_site):
     root, _ = make_site(_articles(3))
     result = run_cli("check", cwd=root)
