@@ -8,7 +8,7 @@ In a site tree the index is
 The search page loads the first shard and merges the others (Pagefind's `mergeIndex`). A page
 always hashes to the same shard, so an edited article re-indexes one shard (a few hundred
 pages) instead of the archive. Shards are indexed by the Pagefind binary, one process per
-shard over a scratch folder of hard links to just that shard's pages, on every core at once.
+shard over a scratch folder of that shard's search documents (`search_document`), on every core at once.
 """
 
 from __future__ import annotations
@@ -49,6 +49,20 @@ def searchable_part(data: bytes) -> bytes:
     start = data.find(b"<article")
     end = data.find(b"</article>", start)
     return data if start < 0 or end < 0 else data[start:end]
+
+
+def search_document(page: bytes) -> bytes:
+    """What Pagefind reads for an article page: its <html> start tag (the language) and <article> element.
+
+    Written at the page's own path in a scratch folder, so results keep the page's URL while
+    Pagefind parses a third of the page (no head, navigation, related list or footer).
+    """
+    part = searchable_part(page)
+    if part is page:
+        return page
+    start = page.find(b"<html")
+    html = page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
+    return b"<!DOCTYPE html>" + html + b'<head><meta charset="utf-8"></head><body>' + part + b"</article></body></html>"
 
 
 def manifest(tree: Path) -> dict | None:
@@ -150,7 +164,7 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                 for path in paths:
                     target = work / "site" / path
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(tree / path, target)
+                    target.write_bytes(search_document((tree / path).read_bytes()))
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
