@@ -2,13 +2,15 @@
 
 In a site tree the index is
 
-    pagefind/shards.json   {"format": ..., "shards": ["00", "01", ...], "catching_up": false}
+    pagefind/shards.json   {"format": ..., "count": N, "shards": ["00", "01", ...], "catching_up": false}
     pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
 
 The search page loads the first shard and merges the others (Pagefind's `mergeIndex`). A page
-always hashes to the same shard, so an edited article re-indexes one shard (a few hundred
-pages) instead of the archive. Shards are indexed by the Pagefind binary, one process per
-shard over a scratch folder of that shard's search documents (`search_document`), on every core at once.
+always hashes to the same shard, so an edited article re-indexes one shard (about PER_SHARD
+pages) instead of the archive. The shard count follows the archive's size (one shard up to
+PER_SHARD articles) and is kept until the archive has doubled or halved, then every shard is
+rebuilt. Shards are indexed by the Pagefind binary, one process per shard over a scratch
+folder of that shard's search documents (`search_document`), on every core at once.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
-SHARDS = 16  # fixed: changing it moves every page to another shard (one full re-index)
-FORMAT = f"newsarchive-shards-{SHARDS}-v1"
+FORMAT = "newsarchive-shards-v2"
+PER_SHARD = 625  # pages: Pagefind's time per page grows with the shard (1.3 ms at 625, 2.2 ms at 2,500)
+MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
 
@@ -39,9 +42,24 @@ def covers(path: str) -> bool:
     return path.startswith("articles/") and path.endswith(".html")
 
 
-def shard_of(path: str) -> str:
-    """The shard of an article page: a stable hash of its path."""
-    return f"{hashlib.sha1(path.encode()).digest()[0] % SHARDS:02d}"
+def shard_count(pages: int) -> int:
+    """How many shards an index of `pages` article pages has: about PER_SHARD pages each."""
+    return max(1, min(MAX_SHARDS, -(-pages // PER_SHARD)))
+
+
+def resharding(old: int, pages: int) -> bool:
+    """Whether an index of `old` shards is re-sharded for `pages` pages (halved or doubled: no flapping)."""
+    new = shard_count(pages)
+    return new >= 2 * old or 2 * new <= old
+
+
+def shard_names(count: int) -> list[str]:
+    return [f"{i:02d}" for i in range(count)]
+
+
+def shard_of(path: str, count: int) -> str:
+    """The shard of an article page among `count`: a stable hash of its path."""
+    return f"{int.from_bytes(hashlib.sha1(path.encode()).digest()[:4], 'big') % count:02d}"
 
 
 def searchable_part(data: bytes) -> bytes:
@@ -51,8 +69,9 @@ def searchable_part(data: bytes) -> bytes:
     return data if start < 0 or end < 0 else data[start:end]
 
 
-def search_document(page: bytes) -> bytes:
-    """What Pagefind reads for an article page: its <html> start tag (the language) and <article> element.
+def search_document(page: bytes, shard: str) -> bytes:
+    """What Pagefind reads for an article page: its <html> start tag (the language), its <article>
+    element and the "shard" filter (the search page takes a date-ordered merge apart by its counts).
 
     Written at the page's own path in a scratch folder, so results keep the page's URL while
     Pagefind parses a third of the page (no head, navigation, related list or footer).
@@ -62,7 +81,17 @@ def search_document(page: bytes) -> bytes:
         return page
     start = page.find(b"<html")
     html = page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
-    return b"<!DOCTYPE html>" + html + b'<head><meta charset="utf-8"></head><body>' + part + b"</article></body></html>"
+    body = part.find(b">") + 1  # after the <article> start tag
+    shard_filter = f'<span data-pagefind-filter="shard:{shard}"></span>'.encode()
+    return (
+        b"<!DOCTYPE html>"
+        + html
+        + b'<head><meta charset="utf-8"></head><body>'
+        + part[:body]
+        + shard_filter
+        + part[body:]
+        + b"</article></body></html>"
+    )
 
 
 def manifest(tree: Path) -> dict | None:
@@ -74,12 +103,14 @@ def manifest(tree: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
-def write_manifest(tree: Path, catching_up: bool) -> None:
-    """List the shards present in `tree`; `catching_up`: some pages are newer than their shard."""
+def write_manifest(tree: Path, catching_up: bool, count: int | None = None) -> None:
+    """List the shards present in `tree` (of `count`, else the count it has); `catching_up`: some
+    pages are newer than their shard."""
     folder = tree / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
-    data = {"format": FORMAT, "shards": shards, "catching_up": catching_up}
+    count = count or (manifest(tree) or {}).get("count") or shard_count(len(_article_folders(tree)))
+    data = {"format": FORMAT, "count": count, "shards": shards, "catching_up": catching_up}
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
 
@@ -99,19 +130,25 @@ class Indexer:
         """Shards whose pages changed between the live tree and `written` (path -> new file) minus `removed`.
 
         A rewritten page whose <article> element is the same (say, only its related list
-        changed) leaves its shard as it is.
+        changed) leaves its shard as it is. When the archive has grown or shrunk so much that
+        the shard count changes, every shard of the old and the new count (a full re-index).
         """
-        shards = {shard_of(path) for path in removed if covers(path)}
+        count = (manifest(live) or {}).get("count") or 1
+        added = sum(1 for path in written if covers(path) and not (live / path).exists())
+        pages = len(_article_folders(live)) + added - sum(1 for path in removed if covers(path))
+        if resharding(count, pages):
+            return set(shard_names(max(count, shard_count(pages))))
+        shards = {shard_of(path, count) for path in removed if covers(path)}
         for path, new in written.items():
-            if len(shards) == SHARDS:
+            if len(shards) == count:
                 break
-            if covers(path) and shard_of(path) not in shards:
+            if covers(path) and shard_of(path, count) not in shards:
                 try:
                     same = searchable_part((live / path).read_bytes()) == searchable_part(new.read_bytes())
                 except OSError:
                     same = False
                 if not same:
-                    shards.add(shard_of(path))
+                    shards.add(shard_of(path, count))
         return shards
 
     def __call__(self, tree: Path, shards: set[str] | None, catching_up: bool = False) -> None:
@@ -120,10 +157,14 @@ class Indexer:
         Pagefind writes into the scratch folder first: a failed run leaves the tree's index whole.
         """
         start = time.perf_counter()
+        slugs = _article_folders(tree)
+        count = (manifest(tree) or {}).get("count")
+        if shards is None or not count or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
+            shards, count = None, shard_count(len(slugs))  # the whole index, in as many shards as it needs
         pages: dict[str, list[str]] = {}
-        for slug in os.listdir(tree / "articles") if (tree / "articles").is_dir() else ():
+        for slug in slugs:
             path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
-            shard = shard_of(path)
+            shard = shard_of(path, count)
             if (shards is None or shard in shards) and os.path.isfile(tree / path):
                 pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards)
@@ -138,12 +179,20 @@ class Indexer:
             if shard in built:
                 built[shard].rename(tree / FOLDER / shard)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        write_manifest(tree, catching_up)
+        write_manifest(tree, catching_up, count)
         self.seconds += time.perf_counter() - start
 
 
 class Cancelled(Exception):
     """Indexing stopped because a newer build wants the output folder (serve)."""
+
+
+def _article_folders(tree: Path) -> list[str]:
+    """The folders of articles/ (article pages and old-slug redirects)."""
+    try:
+        return os.listdir(tree / "articles")
+    except OSError:
+        return []
 
 
 def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel):
@@ -164,7 +213,7 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                 for path in paths:
                     target = work / "site" / path
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(search_document((tree / path).read_bytes()))
+                    target.write_bytes(search_document((tree / path).read_bytes(), shard))
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import generated_project, run_cli
+from conftest import generated_project
 
 from builder import search
 from builder.build import build
@@ -40,7 +41,8 @@ def shard_files(site: Path) -> dict[str, set[int]]:
 
 
 @pytest.fixture
-def archive(tmp_path) -> Path:
+def archive(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(search, "PER_SHARD", 4)  # 40 articles in 10 shards, as 6,250 would be
     root = generated_project(tmp_path / "project", 40, per_page=10)
     build(load_config(root / "site.toml"))
     return root
@@ -56,8 +58,11 @@ def test_every_article_is_in_exactly_one_shard_and_nothing_else_is_indexed(archi
     assert sorted(pages) == sorted(f"/articles/report-{i:04d}/" for i in range(1, 41))
     manifest = json.loads((archive / "site" / search.FOLDER / search.MANIFEST).read_text())
     assert manifest["catching_up"] is False
-    assert manifest["shards"] == sorted({search.shard_of(f"articles/report-{i:04d}/index.html") for i in range(1, 41)})
-    assert len(manifest["shards"]) > 8  # 40 pages spread over most of the 16 shards
+    assert manifest["count"] == 10
+    assert manifest["shards"] == sorted(
+        {search.shard_of(f"articles/report-{i:04d}/index.html", 10) for i in range(1, 41)}
+    )
+    assert len(manifest["shards"]) > 6  # 40 pages spread over most of the 10 shards
 
 
 def test_an_edited_article_re_indexes_its_own_shard_only(archive):
@@ -66,7 +71,7 @@ def test_an_edited_article_re_indexes_its_own_shard_only(archive):
     _append(archive, "report-0007", "A paragraph about zeppelins.")
     build(load_config(archive / "site.toml"))
     after = shard_files(site)
-    mine = search.shard_of("articles/report-0007/index.html")
+    mine = search.shard_of("articles/report-0007/index.html", 10)
     assert [s for s in before if before[s] != after[s]] == [mine]
     assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]
 
@@ -150,12 +155,34 @@ def test_builds_without_search_leave_shards_to_catch_up_later(archive):
     site = archive / "site"
     before = shard_files(site)
     _append(archive, "report-0013", "A paragraph about monorails.")
-    run_cli("build", "--no-search", cwd=archive)
+    build(replace(load_config(archive / "site.toml"), search=False))  # newsarchive build --no-search
     assert "monorails" not in index_contents(site)["/articles/report-0013/"]["content"]
-    run_cli("build", cwd=archive)
+    build(load_config(archive / "site.toml"))
     assert "monorails" in index_contents(site)["/articles/report-0013/"]["content"]
-    mine = search.shard_of("articles/report-0013/index.html")
+    mine = search.shard_of("articles/report-0013/index.html", 10)
     assert [s for s, files in shard_files(site).items() if files != before[s]] == [mine]
+
+
+def test_an_archive_that_doubles_is_re_sharded_and_one_that_grows_less_keeps_its_shards(archive):
+    site = archive / "site"
+
+    def add(first: int, last: int) -> None:
+        text = (archive / "content" / "report-0004.md").read_text("utf-8")
+        for i in range(first, last + 1):
+            (archive / "content" / f"report-{i:04d}.md").write_text(text.replace("report-0004", f"report-{i:04d}"))
+
+    add(41, 60)  # 60 pages: 15 shards would do, 10 stay (no re-index of the whole archive)
+    build(load_config(archive / "site.toml"))
+    assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["count"] == 10
+    add(61, 80)  # 80 pages: 20 shards of 4
+    build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["count"] == 20 and len(manifest["shards"]) > 10
+    assert sorted(p.name for p in (site / search.FOLDER).iterdir() if p.is_dir()) == manifest["shards"]
+    assert len(index_contents(site)) == 80  # every page once
+    cold = archive / "cold"
+    build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
+    assert index_contents(site) == index_contents(cold / "site")
 
 
 def test_an_index_in_the_old_single_bundle_layout_is_replaced_whole(archive):
