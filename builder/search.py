@@ -15,6 +15,7 @@ folder of that shard's search documents (`search_document`), on every core at on
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -34,6 +35,9 @@ MANIFEST = "shards.json"
 FORMAT = "newsarchive-shards-v2"
 PER_SHARD = 625  # pages: Pagefind's time per page grows with the shard (1.3 ms at 625, 2.2 ms at 2,500)
 MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
+RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
+RECENT_LIMIT = PER_SHARD // 4  # pages in the overlay before their shards are indexed again
+RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
 
@@ -103,20 +107,30 @@ def manifest(tree: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
-def write_manifest(tree: Path, catching_up: bool, count: int | None = None) -> None:
-    """List the shards present in `tree` (of `count`, else the count it has); `catching_up`: some
-    pages are newer than their shard."""
+def write_manifest(tree: Path, catching_up: bool, count: int | None = None, recent: dict | None = None) -> None:
+    """List the bundles present in `tree` (shards of `count`, else the count it has, and the
+    overlay: `recent` {"shards", "superseded"}, else what the manifest says); `catching_up`: some
+    pages are newer than their bundle."""
     folder = tree / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    old = manifest(tree) or {}
     shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
-    count = count or (manifest(tree) or {}).get("count") or shard_count(len(_article_folders(tree)))
-    data = {"format": FORMAT, "count": count, "shards": shards, "catching_up": catching_up}
+    count = count or old.get("count") or shard_count(len(_article_folders(tree)))
+    recent = recent if recent is not None else {k: old.get(k, []) for k in ("recent_shards", "superseded")}
+    data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
 
 @dataclass
 class Indexer:
-    """Builds the search index of a tree about to be published, shard by shard."""
+    """Builds the search index of a tree about to be published, shard by shard.
+
+    An edited, added or removed page goes to the overlay bundle (`RECENT`: every page that
+    differs from what its shard indexed, a few hundred at most, so it indexes in a fraction of
+    a shard's time); the manifest lists the shards' stale entries (`superseded`, Pagefind's page
+    ids) for the search page to leave out. When the overlay would outgrow RECENT_LIMIT, the
+    shards it covers are indexed again and it empties.
+    """
 
     scratch: Path  # working folders, one per shard, outside every published tree
     defer: bool = False  # publish pages now and leave the index to a later build (serve)
@@ -125,34 +139,43 @@ class Indexer:
     peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
     cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
 
+    def __post_init__(self) -> None:
+        self.digests = Digests(self.scratch.with_name(self.scratch.name + "-digests.json"))
+
     @staticmethod
     def stale(live: Path, written: dict[str, Path], removed: list[str]) -> set[str]:
-        """Shards whose pages changed between the live tree and `written` (path -> new file) minus `removed`.
+        """Bundles to index again for `written` (path -> new file) and `removed` against the live tree.
 
         A rewritten page whose <article> element is the same (say, only its related list
-        changed) leaves its shard as it is. When the archive has grown or shrunk so much that
-        the shard count changes, every shard of the old and the new count (a full re-index).
+        changed) changes nothing. Changed pages go to the overlay; when it would hold more than
+        RECENT_LIMIT pages, the shards of all of them are indexed again. When the archive has
+        grown or shrunk so much that the shard count changes, every shard of the old and the
+        new count (a full re-index).
         """
-        count = (manifest(live) or {}).get("count") or 1
+        live_manifest = manifest(live) or {}
+        count = live_manifest.get("count") or 1
         added = sum(1 for path in written if covers(path) and not (live / path).exists())
         pages = len(_article_folders(live)) + added - sum(1 for path in removed if covers(path))
         if resharding(count, pages):
-            return set(shard_names(max(count, shard_count(pages))))
-        shards = {shard_of(path, count) for path in removed if covers(path)}
+            return set(shard_names(max(count, shard_count(pages)))) | {RECENT}
+        changed = {path for path in removed if covers(path)}
         for path, new in written.items():
-            if len(shards) == count:
-                break
-            if covers(path) and shard_of(path, count) not in shards:
+            if covers(path):
                 try:
                     same = searchable_part((live / path).read_bytes()) == searchable_part(new.read_bytes())
                 except OSError:
                     same = False
                 if not same:
-                    shards.add(shard_of(path, count))
-        return shards
+                    changed.add(path)
+        if not changed:
+            return set()
+        recent = len(live_manifest.get("superseded", [])) + len(changed)  # about the overlay's size after this
+        if recent <= RECENT_LIMIT:
+            return {RECENT}
+        return {RECENT, *live_manifest.get("recent_shards", []), *(shard_of(path, count) for path in changed)}
 
     def __call__(self, tree: Path, shards: set[str] | None, catching_up: bool = False) -> None:
-        """Index `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
+        """Index the bundles `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
 
         Pagefind writes into the scratch folder first: a failed run leaves the tree's index whole.
         """
@@ -167,9 +190,11 @@ class Indexer:
             shard = shard_of(path, count)
             if (shards is None or shard in shards) and os.path.isfile(tree / path):
                 pages.setdefault(shard, []).append(path)
-        todo = sorted(pages if shards is None else shards)
+        todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
-        built, peak = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
+        built, peak = _run_all(
+            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests
+        )
         self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
@@ -178,9 +203,78 @@ class Indexer:
             shutil.rmtree(tree / FOLDER / shard, ignore_errors=True)
             if shard in built:
                 built[shard].rename(tree / FOLDER / shard)
+        recent = {"recent_shards": [], "superseded": []} if shards is None else None
+        if shards is not None and RECENT in shards:
+            changed, recent = _overlay(tree, count, self.digests)
+            jobs = [(RECENT, changed)] if changed else []
+            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests)
+            self.peak_mb = max(self.peak_mb, peak)
+            shutil.rmtree(tree / FOLDER / RECENT, ignore_errors=True)
+            if RECENT in built:
+                built[RECENT].rename(tree / FOLDER / RECENT)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        write_manifest(tree, catching_up, count)
+        self.digests.save()
+        write_manifest(tree, catching_up, count, recent)
         self.seconds += time.perf_counter() - start
+
+
+def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]:
+    """The article pages of `tree` that differ from what their shard indexed, and the manifest's
+    overlay entry: the shards they belong to and the ids of their superseded (or removed) entries."""
+    current = {urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)}
+    changed: list[str] = []
+    superseded: list[str] = []
+    shards: set[str] = set()
+    for shard in shard_names(count):
+        try:
+            records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
+        except (OSError, ValueError):
+            records = {}
+        for path, (page_id, digest) in records.items():  # page_id "": not searched (a redirect)
+            now = digests.of(tree / path, path) if path in current else None
+            current.discard(path)
+            if now == digest:
+                continue
+            if now is not None:
+                changed.append(path)
+            if page_id:
+                superseded.append(page_id)
+            shards.add(shard)
+    for path in current:  # in no shard yet: added since
+        if digests.of(tree / path, path) is not None:
+            changed.append(path)
+            shards.add(shard_of(path, count))
+    return sorted(changed), {"recent_shards": sorted(shards), "superseded": sorted(superseded)}
+
+
+class Digests:
+    """Digests of article pages' <article> elements, cached by file size and time (the build
+    state's, never published): finding the pages an edit changed reads only those."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.known: dict[str, list] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def of(self, file: Path, path: str, data: bytes | None = None) -> str | None:
+        """The digest of the page at `file` (None: missing, or no <article>)."""
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        key = [stat.st_size, stat.st_mtime_ns]
+        if (known := self.known.get(path)) and known[:2] == key:
+            return known[2]
+        data = data if data is not None else file.read_bytes()
+        part = searchable_part(data)
+        digest = None if part is data else hashlib.sha1(part).hexdigest()[:16]
+        self.known[path] = [*key, digest]
+        return digest
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps(self.known).encode("utf-8"))
 
 
 class Cancelled(Exception):
@@ -195,13 +289,14 @@ def _article_folders(tree: Path) -> list[str]:
         return []
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel):
+def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel, digests: Digests):
     """Index each (shard, pages) in its own Pagefind process, `width` at a time.
 
     Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
     binary = _binary()
     built: dict[str, Path] = {}
+    records: dict[str, dict[str, list]] = {}  # shard -> path -> [page id, digest]
     peak = 0.0
     running: list[tuple[str, Path, subprocess.Popen]] = []
     queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
@@ -210,10 +305,13 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
             while queue and len(running) < width:
                 shard, paths = queue.pop(0)
                 work = scratch / shard
+                records[shard] = {}
                 for path in paths:
                     target = work / "site" / path
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(search_document((tree / path).read_bytes(), shard))
+                    page = (tree / path).read_bytes()
+                    target.write_bytes(search_document(page, shard))
+                    records[shard][path] = ["", digests.of(tree / path, path, page)]
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -236,12 +334,24 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                 for entry in (work / "out").iterdir():
                     if entry.name.startswith(UNUSED):
                         entry.unlink()
+                _write_records(work / "out", records.pop(shard))
                 built[shard] = work / "out"
     finally:
         for _, _, process in running:
             process.kill()
             process.wait()
     return built, peak
+
+
+def _write_records(bundle: Path, records: dict[str, list]) -> None:
+    """Save what a bundle indexed (RECORDS), each page with its Pagefind id (its fragment's name)."""
+    by_url = {"/" + path.removesuffix("index.html"): path for path in records}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        url = json.loads(data[data.index(b"{") :])["url"]
+        if url in by_url:
+            records[by_url[url]][0] = fragment.name.removesuffix(".pf_fragment")
+    write_atomic(bundle / RECORDS, json.dumps(records).encode("utf-8"))
 
 
 def _binary() -> str:

@@ -36,13 +36,15 @@
     return instance;
   }
 
-  let shards = [];
+  let shards = []; // the bundles: shards, and "recent" (pages edited since their shard was indexed)
+  let superseded = new Set(); // ids of the shards' entries for those pages, superseded by "recent"
   let pagefind; // the first shard with the others merged in
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
   try {
     const index = await manifest();
     shards = index.shards;
+    superseded = new Set(index.superseded);
     pagefind = await load(shards);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
@@ -56,6 +58,7 @@
     try { index = await manifest(); } catch (err) { setTimeout(poll, POLL); return; }
     if (index.catching_up) { setTimeout(poll, POLL); return; }
     shards = index.shards;
+    superseded = new Set(index.superseded);
     pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
     months = [];
     catchingUp.hidden = true;
@@ -176,7 +179,7 @@
     const each = sort.value ? shards.map((s) => ({ ...options, filters: { ...filters, shard: s } })) : [options];
     const results = await Promise.all(each.map((o) => pagefind.search(query || null, o)));
     if (ticket !== latest) return;
-    const lists = results.map((r) => r.results);
+    const lists = results.map((r) => r.results.filter((result) => !superseded.has(result.id)));
     found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;
     list.innerHTML = "";

@@ -19,14 +19,19 @@ from builder.errors import ContentError
 
 
 def index_contents(site: Path) -> dict[str, dict]:
-    """url -> {content, meta, filters} of every page in the site's search index (all shards)."""
+    """url -> {content, meta, filters} of every page in the site's search index (all bundles), as
+    the search page sees it: without the shards' entries that the overlay supersedes."""
     pages: dict[str, dict] = {}
+    superseded = set(json.loads((site / search.FOLDER / search.MANIFEST).read_text())["superseded"])
     for fragment in sorted((site / search.FOLDER).glob("*/fragment/*.pf_fragment")):
+        if fragment.name.removesuffix(".pf_fragment") in superseded:
+            continue
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         record = json.loads(data[len(b"pagefind_dcd") :])
         assert record["url"] not in pages, f"{record['url']} is in two shards"
-        pages[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
+        filters = {k: v for k, v in record["filters"].items() if k != "shard"}  # which bundle holds it
+        pages[record["url"]] = {"content": record["content"], "meta": record["meta"], "filters": filters}
     return pages
 
 
@@ -65,15 +70,36 @@ def test_every_article_is_in_exactly_one_shard_and_nothing_else_is_indexed(archi
     assert len(manifest["shards"]) > 6  # 40 pages spread over most of the 10 shards
 
 
-def test_an_edited_article_re_indexes_its_own_shard_only(archive):
+def test_an_edited_article_goes_to_the_overlay_and_no_shard_is_indexed_again(archive):
     site = archive / "site"
     before = shard_files(site)
     _append(archive, "report-0007", "A paragraph about zeppelins.")
     build(load_config(archive / "site.toml"))
     after = shard_files(site)
-    mine = search.shard_of("articles/report-0007/index.html", 10)
-    assert [s for s in before if before[s] != after[s]] == [mine]
-    assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]
+    assert [s for s in after if before.get(s) != after[s]] == [search.RECENT]
+    assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]  # once: the old entry left out
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert len(manifest["superseded"]) == 1
+    assert manifest["recent_shards"] == [search.shard_of("articles/report-0007/index.html", 10)]
+
+
+def test_an_overlay_that_outgrows_its_limit_is_folded_into_the_shards(archive, monkeypatch):
+    monkeypatch.setattr(search, "RECENT_LIMIT", 3)
+    site = archive / "site"
+    slugs = ["report-0002", "report-0011", "report-0023", "report-0034"]
+    for n, slug in enumerate(slugs[:3]):
+        _append(archive, slug, f"A paragraph about barges number {n}.")
+        build(load_config(archive / "site.toml"))
+    assert len(json.loads((site / search.FOLDER / search.MANIFEST).read_text())["superseded"]) == 3
+    before = shard_files(site)
+    _append(archive, slugs[3], "A paragraph about barges number 3.")
+    build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["superseded"] == [] and search.RECENT not in manifest["shards"]
+    mine = {search.shard_of(f"articles/{slug}/index.html", 10) for slug in slugs}
+    assert {s for s in before if before[s] != shard_files(site).get(s)} == mine | {search.RECENT}
+    pages = index_contents(site)
+    assert len(pages) == 40 and all("barges" in pages[f"/articles/{slug}/"]["content"] for slug in slugs)
 
 
 def test_a_page_whose_searchable_part_is_unchanged_re_indexes_nothing(archive):
@@ -159,8 +185,7 @@ def test_builds_without_search_leave_shards_to_catch_up_later(archive):
     assert "monorails" not in index_contents(site)["/articles/report-0013/"]["content"]
     build(load_config(archive / "site.toml"))
     assert "monorails" in index_contents(site)["/articles/report-0013/"]["content"]
-    mine = search.shard_of("articles/report-0013/index.html", 10)
-    assert [s for s, files in shard_files(site).items() if files != before[s]] == [mine]
+    assert [s for s, files in shard_files(site).items() if files != before.get(s)] == [search.RECENT]
 
 
 def test_an_archive_that_doubles_is_re_sharded_and_one_that_grows_less_keeps_its_shards(archive):

@@ -158,3 +158,23 @@ def test_the_search_page_says_when_search_is_catching_up_and_updates_when_it_has
     page.locator("#search-results li").first.wait_for()
     assert page.locator("#search-results .card-title a").first.get_attribute("href").endswith("/report-0012/")
     assert re.match(r"1 result$", page.locator("#search-status").inner_text())
+
+
+def test_edited_and_deleted_articles_are_found_as_they_are_now_and_once(page, site):
+    """An edit goes to the overlay bundle; the shard's old entry for it is left out of the results."""
+    base, root, config = site
+
+    def results(query: str) -> list[str]:
+        page.goto(base + f"search/?q={query}")
+        page.wait_for_selector(f"#search-results[data-search='q={query}']", state="attached")
+        return _all_results(page) if page.locator("#search-results li").count() else []
+
+    before = results("report")
+    story = root / "content" / "report-0020.md"
+    story.write_text(story.read_text("utf-8") + "\nA paragraph about zeppelins.\n", "utf-8")
+    (root / "content" / "report-0021.md").unlink()
+    build(config)
+    assert [link for link in results("zeppelins") if link.endswith("/report-0020/")] == results("zeppelins")
+    assert len(results("zeppelins")) == 1
+    after = results("report")
+    assert sorted(after) == sorted(link for link in before if not link.endswith("/report-0021/"))
