@@ -47,7 +47,7 @@ def shard_files(site: Path) -> dict[str, set[int]]:
 
 @pytest.fixture
 def archive(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(search, "PER_SHARD", 4)  # 40 articles in 10 shards, as 6,250 would be
+    monkeypatch.setattr(search, "PER_SHARD", 4)  # 40 articles in 10 shards, as 25,000 would be
     root = generated_project(tmp_path / "project", 40, per_page=10)
     build(load_config(root / "site.toml"))
     return root
