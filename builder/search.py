@@ -1,16 +1,19 @@
-"""Full-text search: a Pagefind index in shards, each rebuilt only when one of its article pages changed.
+"""Full-text search: a Pagefind index in shards, and an overlay bundle for the pages edited since.
 
 In a site tree the index is
 
-    pagefind/shards.json   {"format": ..., "count": N, "shards": ["00", "01", ...], "catching_up": false}
-    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
+    pagefind/shards.json   {"format", "count": N, "shards": ["00", ..., "recent"], "recent_pages",
+                            "recent_shards", "superseded": [page ids], "catching_up"}
+    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN,
+                           and pages.json, what it indexed
+    pagefind/recent/       the overlay: every page that differs from what its shard indexed
 
-The search page loads the first shard and merges the others (Pagefind's `mergeIndex`). A page
-always hashes to the same shard, so an edited article re-indexes one shard (about PER_SHARD
-pages) instead of the archive. The shard count follows the archive's size (one shard up to
-PER_SHARD articles) and is kept until the archive has doubled or halved, then every shard is
-rebuilt. Shards are indexed by the Pagefind binary, one process per shard over a scratch
-folder of that shard's search documents (`search_document`), on every core at once.
+The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
+out the `superseded` entries. An edit indexes the overlay only (a few pages); past RECENT_LIMIT
+pages the shards it covers are indexed again. The shard count follows the archive's size (one
+shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
+shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
+scratch folder of its search documents (`search_document`), on every core at once.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ PER_SHARD = 2500  # pages; fewer, larger shards: fewer requests and sooner resul
 MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
+EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
 RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
@@ -109,14 +113,14 @@ def manifest(tree: Path) -> dict | None:
 
 def write_manifest(tree: Path, catching_up: bool, count: int | None = None, recent: dict | None = None) -> None:
     """List the bundles present in `tree` (shards of `count`, else the count it has, and the
-    overlay: `recent` {"shards", "superseded"}, else what the manifest says); `catching_up`: some
+    overlay: `recent`, an entry like EMPTY, else what the manifest says); `catching_up`: some
     pages are newer than their bundle."""
     folder = tree / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     old = manifest(tree) or {}
     shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
     count = count or old.get("count") or shard_count(len(_article_folders(tree)))
-    recent = recent if recent is not None else {k: old.get(k, []) for k in ("recent_shards", "superseded")}
+    recent = recent if recent is not None else {k: old.get(k, EMPTY[k]) for k in EMPTY}
     data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
@@ -169,8 +173,7 @@ class Indexer:
                     changed.add(path)
         if not changed:
             return set()
-        recent = len(live_manifest.get("superseded", [])) + len(changed)  # about the overlay's size after this
-        if recent <= RECENT_LIMIT:
+        if live_manifest.get("recent_pages", 0) + len(changed) <= RECENT_LIMIT:  # about the overlay's size after this
             return {RECENT}
         return {RECENT, *live_manifest.get("recent_shards", []), *(shard_of(path, count) for path in changed)}
 
@@ -203,7 +206,7 @@ class Indexer:
             shutil.rmtree(tree / FOLDER / shard, ignore_errors=True)
             if shard in built:
                 built[shard].rename(tree / FOLDER / shard)
-        recent = {"recent_shards": [], "superseded": []} if shards is None else None
+        recent = EMPTY if shards is None else None
         if shards is not None and RECENT in shards:
             changed, recent = _overlay(tree, count, self.digests)
             jobs = [(RECENT, changed)] if changed else []
@@ -244,7 +247,11 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]
         if digests.of(tree / path, path) is not None:
             changed.append(path)
             shards.add(shard_of(path, count))
-    return sorted(changed), {"recent_shards": sorted(shards), "superseded": sorted(superseded)}
+    return sorted(changed), {
+        "recent_pages": len(changed),
+        "recent_shards": sorted(shards),
+        "superseded": sorted(superseded),
+    }
 
 
 class Digests:
