@@ -210,6 +210,11 @@ def test_an_archive_that_doubles_is_re_sharded_and_one_that_grows_less_keeps_its
     assert manifest["count"] == 20 and len(manifest["shards"]) > 10
     assert sorted(p.name for p in (site / search.FOLDER).iterdir() if p.is_dir()) == manifest["shards"]
     assert len(index_contents(site)) == 80  # every page once
+    for slug in ("report-0005", "report-0006"):  # the next edits keep the new count and go to the overlay
+        _append(archive, slug, "A paragraph about canals.")
+        build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["count"] == 20 and manifest["recent_pages"] == 2
     cold = archive / "cold"
     build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
     assert index_contents(site) == index_contents(cold / "site")
