@@ -389,7 +389,7 @@ def bench_reader(site: Path, single: Path, echo) -> dict:
     )
     single_seconds = round(time.perf_counter() - start, 2)
     (single / "pagefind" / search.MANIFEST).write_text(
-        json.dumps({"format": search.FORMAT, "shards": ["00"], "catching_up": False})
+        json.dumps({"format": search.FORMAT, "count": 1, "shards": ["00"], "superseded": [], "catching_up": False})
     )
     figures: dict = {"single_index_seconds": single_seconds}
     with sync_playwright() as p:

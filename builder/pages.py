@@ -225,7 +225,6 @@ def _article_page(archive: Archive, article: Article) -> Page:
                     term for spec in archive.specs if spec.search for term in archive.terms_of(article, spec)
                 )
             ),
-            "search_shard": search.shard_of(urls.url_to_file(urls.article(article.slug))),
             "related": listed(archive, related),
             "newer": newer,
             "older": older,

@@ -378,6 +378,7 @@ class OutputFolder:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
         if index is not None and INDEX + search.MANIFEST in index_diff:
+            self._sync(INDEX + search.MANIFEST, spare)  # the index starts from the live manifest (count, overlay)
             if shards is None or shards:
                 index(spare, shards, catching_up=bool(lagging))
             else:

@@ -1,18 +1,24 @@
-"""Full-text search: a Pagefind index in shards, each rebuilt only when one of its article pages changed.
+"""Full-text search: a Pagefind index in shards, and an overlay bundle for the pages edited since.
 
 In a site tree the index is
 
-    pagefind/shards.json   {"format": ..., "shards": ["00", "01", ...], "catching_up": false}
-    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
+    pagefind/shards.json   {"format", "count": N, "shards": ["00", ..., "recent"], "recent_pages",
+                            "recent_shards", "superseded": [page ids], "catching_up"}
+    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN,
+                           and pages.json, what it indexed
+    pagefind/recent/       the overlay: every page that differs from what its shard indexed
 
-The search page loads the first shard and merges the others (Pagefind's `mergeIndex`). A page
-always hashes to the same shard, so an edited article re-indexes one shard (a few hundred
-pages) instead of the archive. Shards are indexed by the Pagefind binary, one process per
-shard over a scratch folder of hard links to just that shard's pages, on every core at once.
+The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
+out the `superseded` entries. An edit indexes the overlay only (a few pages); past RECENT_LIMIT
+pages the shards it covers are indexed again. The shard count follows the archive's size (one
+shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
+shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
+scratch folder of its search documents (`search_document`), on every core at once.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -29,8 +35,13 @@ from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
-SHARDS = 16  # fixed: changing it moves every page to another shard (one full re-index)
-FORMAT = f"newsarchive-shards-{SHARDS}-v1"
+FORMAT = "newsarchive-shards-v2"
+PER_SHARD = 2500  # pages; fewer, larger shards: fewer requests and sooner results for readers, same CPU
+MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
+RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
+RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
+EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
+RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
 
@@ -39,9 +50,24 @@ def covers(path: str) -> bool:
     return path.startswith("articles/") and path.endswith(".html")
 
 
-def shard_of(path: str) -> str:
-    """The shard of an article page: a stable hash of its path."""
-    return f"{hashlib.sha1(path.encode()).digest()[0] % SHARDS:02d}"
+def shard_count(pages: int) -> int:
+    """How many shards an index of `pages` article pages has: about PER_SHARD pages each."""
+    return max(1, min(MAX_SHARDS, -(-pages // PER_SHARD)))
+
+
+def resharding(old: int, pages: int) -> bool:
+    """Whether an index of `old` shards is re-sharded for `pages` pages (halved or doubled: no flapping)."""
+    new = shard_count(pages)
+    return new >= 2 * old or 2 * new <= old
+
+
+def shard_names(count: int) -> list[str]:
+    return [f"{i:02d}" for i in range(count)]
+
+
+def shard_of(path: str, count: int) -> str:
+    """The shard of an article page among `count`: a stable hash of its path."""
+    return f"{int.from_bytes(hashlib.sha1(path.encode()).digest()[:4], 'big') % count:02d}"
 
 
 def searchable_part(data: bytes) -> bytes:
@@ -49,6 +75,31 @@ def searchable_part(data: bytes) -> bytes:
     start = data.find(b"<article")
     end = data.find(b"</article>", start)
     return data if start < 0 or end < 0 else data[start:end]
+
+
+def search_document(page: bytes, shard: str) -> bytes:
+    """What Pagefind reads for an article page: its <html> start tag (the language), its <article>
+    element and the "shard" filter (the search page takes a date-ordered merge apart by its counts).
+
+    Written at the page's own path in a scratch folder, so results keep the page's URL while
+    Pagefind parses a third of the page (no head, navigation, related list or footer).
+    """
+    part = searchable_part(page)
+    if part is page:
+        return page
+    start = page.find(b"<html")
+    html = page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
+    body = part.find(b">") + 1  # after the <article> start tag
+    shard_filter = f'<span data-pagefind-filter="shard:{shard}"></span>'.encode()
+    return (
+        b"<!DOCTYPE html>"
+        + html
+        + b'<head><meta charset="utf-8"></head><body>'
+        + part[:body]
+        + shard_filter
+        + part[body:]
+        + b"</article></body></html>"
+    )
 
 
 def manifest(tree: Path) -> dict | None:
@@ -60,18 +111,30 @@ def manifest(tree: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
-def write_manifest(tree: Path, catching_up: bool) -> None:
-    """List the shards present in `tree`; `catching_up`: some pages are newer than their shard."""
+def write_manifest(tree: Path, catching_up: bool, count: int | None = None, recent: dict | None = None) -> None:
+    """List the bundles present in `tree` (shards of `count`, else the count it has, and the
+    overlay: `recent`, an entry like EMPTY, else what the manifest says); `catching_up`: some
+    pages are newer than their bundle."""
     folder = tree / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    old = manifest(tree) or {}
     shards = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "pagefind.js").is_file())
-    data = {"format": FORMAT, "shards": shards, "catching_up": catching_up}
+    count = count or old.get("count") or shard_count(len(_article_folders(tree)))
+    recent = recent if recent is not None else {k: old.get(k, EMPTY[k]) for k in EMPTY}
+    data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
 
 @dataclass
 class Indexer:
-    """Builds the search index of a tree about to be published, shard by shard."""
+    """Builds the search index of a tree about to be published, shard by shard.
+
+    An edited, added or removed page goes to the overlay bundle (`RECENT`: every page that
+    differs from what its shard indexed, a few hundred at most, so it indexes in a fraction of
+    a shard's time); the manifest lists the shards' stale entries (`superseded`, Pagefind's page
+    ids) for the search page to leave out. When the overlay would outgrow RECENT_LIMIT, the
+    shards it covers are indexed again and it empties.
+    """
 
     scratch: Path  # working folders, one per shard, outside every published tree
     defer: bool = False  # publish pages now and leave the index to a later build (serve)
@@ -80,41 +143,61 @@ class Indexer:
     peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
     cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
 
+    def __post_init__(self) -> None:
+        self.digests = Digests(self.scratch.with_name(self.scratch.name + "-digests.json"))
+
     @staticmethod
     def stale(live: Path, written: dict[str, Path], removed: list[str]) -> set[str]:
-        """Shards whose pages changed between the live tree and `written` (path -> new file) minus `removed`.
+        """Bundles to index again for `written` (path -> new file) and `removed` against the live tree.
 
         A rewritten page whose <article> element is the same (say, only its related list
-        changed) leaves its shard as it is.
+        changed) changes nothing. Changed pages go to the overlay; when it would hold more than
+        RECENT_LIMIT pages, the shards of all of them are indexed again. When the archive has
+        grown or shrunk so much that the shard count changes, every shard of the old and the
+        new count (a full re-index).
         """
-        shards = {shard_of(path) for path in removed if covers(path)}
+        live_manifest = manifest(live) or {}
+        count = live_manifest.get("count") or 1
+        added = sum(1 for path in written if covers(path) and not (live / path).exists())
+        pages = len(_article_folders(live)) + added - sum(1 for path in removed if covers(path))
+        if resharding(count, pages):
+            return set(shard_names(max(count, shard_count(pages)))) | {RECENT}
+        changed = {path for path in removed if covers(path)}
         for path, new in written.items():
-            if len(shards) == SHARDS:
-                break
-            if covers(path) and shard_of(path) not in shards:
+            if covers(path):
                 try:
                     same = searchable_part((live / path).read_bytes()) == searchable_part(new.read_bytes())
                 except OSError:
                     same = False
                 if not same:
-                    shards.add(shard_of(path))
-        return shards
+                    changed.add(path)
+        if not changed:
+            return set()
+        if live_manifest.get("recent_pages", 0) + len(changed) <= RECENT_LIMIT:  # about the overlay's size after this
+            return {RECENT}
+        return {RECENT, *live_manifest.get("recent_shards", []), *(shard_of(path, count) for path in changed)}
 
     def __call__(self, tree: Path, shards: set[str] | None, catching_up: bool = False) -> None:
-        """Index `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
+        """Index the bundles `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
 
         Pagefind writes into the scratch folder first: a failed run leaves the tree's index whole.
         """
         start = time.perf_counter()
+        slugs = _article_folders(tree)
+        count = (manifest(tree) or {}).get("count")
+        if shards is None or not count or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
+            shards, count = None, shard_count(len(slugs))  # the whole index, in as many shards as it needs
         pages: dict[str, list[str]] = {}
-        for slug in os.listdir(tree / "articles") if (tree / "articles").is_dir() else ():
+        for slug in slugs:
             path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
-            shard = shard_of(path)
+            shard = shard_of(path, count)
             if (shards is None or shard in shards) and os.path.isfile(tree / path):
                 pages.setdefault(shard, []).append(path)
-        todo = sorted(pages if shards is None else shards)
+        todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
-        built, peak = _run_all([(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel)
+        built, peak = _run_all(
+            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests
+        )
         self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
@@ -123,22 +206,104 @@ class Indexer:
             shutil.rmtree(tree / FOLDER / shard, ignore_errors=True)
             if shard in built:
                 built[shard].rename(tree / FOLDER / shard)
+        recent = EMPTY if shards is None else None
+        if shards is not None and RECENT in shards:
+            changed, recent = _overlay(tree, count, self.digests)
+            jobs = [(RECENT, changed)] if changed else []
+            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests)
+            self.peak_mb = max(self.peak_mb, peak)
+            shutil.rmtree(tree / FOLDER / RECENT, ignore_errors=True)
+            if RECENT in built:
+                built[RECENT].rename(tree / FOLDER / RECENT)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        write_manifest(tree, catching_up)
+        self.digests.save()
+        write_manifest(tree, catching_up, count, recent)
         self.seconds += time.perf_counter() - start
+
+
+def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]:
+    """The article pages of `tree` that differ from what their shard indexed, and the manifest's
+    overlay entry: the shards they belong to and the ids of their superseded (or removed) entries."""
+    current = {urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)}
+    changed: list[str] = []
+    superseded: list[str] = []
+    shards: set[str] = set()
+    for shard in shard_names(count):
+        try:
+            records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
+        except (OSError, ValueError):
+            records = {}
+        for path, (page_id, digest) in records.items():  # page_id "": not searched (a redirect)
+            now = digests.of(tree / path, path) if path in current else None
+            current.discard(path)
+            if now == digest:
+                continue
+            if now is not None:
+                changed.append(path)
+            if page_id:
+                superseded.append(page_id)
+            shards.add(shard)
+    for path in current:  # in no shard yet: added since
+        if digests.of(tree / path, path) is not None:
+            changed.append(path)
+            shards.add(shard_of(path, count))
+    return sorted(changed), {
+        "recent_pages": len(changed),
+        "recent_shards": sorted(shards),
+        "superseded": sorted(superseded),
+    }
+
+
+class Digests:
+    """Digests of article pages' <article> elements, cached by file size and time (the build
+    state's, never published): finding the pages an edit changed reads only those."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.known: dict[str, list] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def of(self, file: Path, path: str, data: bytes | None = None) -> str | None:
+        """The digest of the page at `file` (None: missing, or no <article>)."""
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        key = [stat.st_size, stat.st_mtime_ns]
+        if (known := self.known.get(path)) and known[:2] == key:
+            return known[2]
+        data = data if data is not None else file.read_bytes()
+        part = searchable_part(data)
+        digest = None if part is data else hashlib.sha1(part).hexdigest()[:16]
+        self.known[path] = [*key, digest]
+        return digest
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps(self.known).encode("utf-8"))
 
 
 class Cancelled(Exception):
     """Indexing stopped because a newer build wants the output folder (serve)."""
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel):
+def _article_folders(tree: Path) -> list[str]:
+    """The folders of articles/ (article pages and old-slug redirects)."""
+    try:
+        return os.listdir(tree / "articles")
+    except OSError:
+        return []
+
+
+def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel, digests: Digests):
     """Index each (shard, pages) in its own Pagefind process, `width` at a time.
 
     Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
     binary = _binary()
     built: dict[str, Path] = {}
+    records: dict[str, dict[str, list]] = {}  # shard -> path -> [page id, digest]
     peak = 0.0
     running: list[tuple[str, Path, subprocess.Popen]] = []
     queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
@@ -147,10 +312,13 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
             while queue and len(running) < width:
                 shard, paths = queue.pop(0)
                 work = scratch / shard
+                records[shard] = {}
                 for path in paths:
                     target = work / "site" / path
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(tree / path, target)
+                    page = (tree / path).read_bytes()
+                    target.write_bytes(search_document(page, shard))
+                    records[shard][path] = ["", digests.of(tree / path, path, page)]
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -173,12 +341,24 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                 for entry in (work / "out").iterdir():
                     if entry.name.startswith(UNUSED):
                         entry.unlink()
+                _write_records(work / "out", records.pop(shard))
                 built[shard] = work / "out"
     finally:
         for _, _, process in running:
             process.kill()
             process.wait()
     return built, peak
+
+
+def _write_records(bundle: Path, records: dict[str, list]) -> None:
+    """Save what a bundle indexed (RECORDS), each page with its Pagefind id (its fragment's name)."""
+    by_url = {"/" + path.removesuffix("index.html"): path for path in records}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        url = json.loads(data[data.index(b"{") :])["url"]
+        if url in by_url:
+            records[by_url[url]][0] = fragment.name.removesuffix(".pf_fragment")
+    write_atomic(bundle / RECORDS, json.dumps(records).encode("utf-8"))
 
 
 def _binary() -> str:

@@ -2,8 +2,8 @@
 // The only script on the site. Each shard is a Pagefind bundle (pagefind/NN/): the first is loaded
 // and the others merged into it (mergeIndex: one script and one WebAssembly module for all).
 // Pagefind orders merged results by score, which suits "best match" but not a date order: sorted,
-// each shard scores its results by rank, and the merge interleaves the shards. `shardRuns` takes
-// the shards' runs apart again; `byDate` merges them by date.
+// each shard scores its results by rank, and the merge interleaves the shards. A date-ordered
+// search asks each shard alone (its "shard" filter) and `byDate` merges their runs by date.
 (async () => {
   const script = document.currentScript || document.querySelector("script[data-bundle]");
   const bundle = script.dataset.bundle; // e.g. "/REPO/pagefind/": works under any sub-path
@@ -27,21 +27,24 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
+  // noWorker: in a web worker the first results came 0.3-0.5 s later (its script, and every
+  // shard's messages through it).
   async function load(shards, version) {
     const instance = await import(`${bundle}${shards[0]}/pagefind.js${version ? "?v=" + version : ""}`);
-    await instance.options({ baseUrl, excerptLength: 30 });
+    await instance.options({ baseUrl, excerptLength: 30, noWorker: true });
     await Promise.all(shards.slice(1).map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl })));
     return instance;
   }
 
-  let shards = [];
+  let shards = []; // the bundles: shards, and "recent" (pages edited since their shard was indexed)
+  let superseded = new Set(); // ids of the shards' entries for those pages, superseded by "recent"
   let pagefind; // the first shard with the others merged in
-  let filtersLoaded; // a date-ordered search needs the "shard" filter's counts
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
   try {
     const index = await manifest();
     shards = index.shards;
+    superseded = new Set(index.superseded);
     pagefind = await load(shards);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
@@ -55,8 +58,8 @@
     try { index = await manifest(); } catch (err) { setTimeout(poll, POLL); return; }
     if (index.catching_up) { setTimeout(poll, POLL); return; }
     shards = index.shards;
+    superseded = new Set(index.superseded);
     pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
-    filtersLoaded = undefined;
     months = [];
     catchingUp.hidden = true;
     await run();
@@ -105,26 +108,7 @@
     return { total: all.length, next: (n) => Promise.all(all.slice(at, (at += n)).map(dataOf)) };
   }
   // Each shard's list is in date order already; merge them, newest (or oldest) first, undated last.
-  // Sorted, a shard scores its results by rank: newest first n-1 … 0, oldest first 0 … -(n-1).
-  // Merged, they are in score order, ties in shard order. Rebuild each shard's run from the
-  // "shard" filter's counts; null if the results do not fit (never a wrong order).
-  function shardRuns(results, counts, order) {
-    const slots = [];
-    shards.forEach((shard, k) => {
-      const n = counts[shard] || 0;
-      for (let rank = 0; rank < n; rank++) slots.push([order === "asc" ? -rank : n - 1 - rank, k]);
-    });
-    slots.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-    if (slots.length !== results.length) return null;
-    const runs = shards.map(() => []);
-    for (let i = 0; i < slots.length; i++) {
-      if (results[i].score !== slots[i][0]) return null;
-      runs[slots[i][1]].push(results[i]);
-    }
-    return runs;
-  }
-  function byDate(results, counts, order) {
-    const lists = shardRuns(results, counts, order) || [results]; // never drop a result
+  function byDate(lists, order) {
     const heads = lists.map(() => 0);
     const before = (a, b) => !b.meta.date ? !!a.meta.date
       : !!a.meta.date && (order === "asc" ? a.meta.date < b.meta.date : a.meta.date > b.meta.date);
@@ -192,10 +176,11 @@
     const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
     if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
     if (ticket !== latest) return;
-    if (sort.value) await (filtersLoaded ||= pagefind.filters()); // counts come with filters loaded
-    const result = await pagefind.search(query || null, options);
+    const each = sort.value ? shards.map((s) => ({ ...options, filters: { ...filters, shard: s } })) : [options];
+    const results = await Promise.all(each.map((o) => pagefind.search(query || null, o)));
     if (ticket !== latest) return;
-    found = sort.value ? byDate(result.results, result.filters.shard || {}, sort.value) : byScore([result.results]);
+    const lists = results.map((r) => r.results.filter((result) => !superseded.has(result.id)));
+    found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;
     list.innerHTML = "";
     await showMore(ticket);

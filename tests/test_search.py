@@ -6,10 +6,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import generated_project, run_cli
+from conftest import generated_project
 
 from builder import search
 from builder.build import build
@@ -18,14 +19,19 @@ from builder.errors import ContentError
 
 
 def index_contents(site: Path) -> dict[str, dict]:
-    """url -> {content, meta, filters} of every page in the site's search index (all shards)."""
+    """url -> {content, meta, filters} of every page in the site's search index (all bundles), as
+    the search page sees it: without the shards' entries that the overlay supersedes."""
     pages: dict[str, dict] = {}
+    superseded = set(json.loads((site / search.FOLDER / search.MANIFEST).read_text())["superseded"])
     for fragment in sorted((site / search.FOLDER).glob("*/fragment/*.pf_fragment")):
+        if fragment.name.removesuffix(".pf_fragment") in superseded:
+            continue
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         record = json.loads(data[len(b"pagefind_dcd") :])
         assert record["url"] not in pages, f"{record['url']} is in two shards"
-        pages[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
+        filters = {k: v for k, v in record["filters"].items() if k != "shard"}  # which bundle holds it
+        pages[record["url"]] = {"content": record["content"], "meta": record["meta"], "filters": filters}
     return pages
 
 
@@ -40,7 +46,8 @@ def shard_files(site: Path) -> dict[str, set[int]]:
 
 
 @pytest.fixture
-def archive(tmp_path) -> Path:
+def archive(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(search, "PER_SHARD", 4)  # 40 articles in 10 shards, as 25,000 would be
     root = generated_project(tmp_path / "project", 40, per_page=10)
     build(load_config(root / "site.toml"))
     return root
@@ -56,19 +63,48 @@ def test_every_article_is_in_exactly_one_shard_and_nothing_else_is_indexed(archi
     assert sorted(pages) == sorted(f"/articles/report-{i:04d}/" for i in range(1, 41))
     manifest = json.loads((archive / "site" / search.FOLDER / search.MANIFEST).read_text())
     assert manifest["catching_up"] is False
-    assert manifest["shards"] == sorted({search.shard_of(f"articles/report-{i:04d}/index.html") for i in range(1, 41)})
-    assert len(manifest["shards"]) > 8  # 40 pages spread over most of the 16 shards
+    assert manifest["count"] == 10
+    assert manifest["shards"] == sorted(
+        {search.shard_of(f"articles/report-{i:04d}/index.html", 10) for i in range(1, 41)}
+    )
+    assert len(manifest["shards"]) > 6  # 40 pages spread over most of the 10 shards
 
 
-def test_an_edited_article_re_indexes_its_own_shard_only(archive):
+def test_an_edited_article_goes_to_the_overlay_and_no_shard_is_indexed_again(archive):
     site = archive / "site"
     before = shard_files(site)
     _append(archive, "report-0007", "A paragraph about zeppelins.")
     build(load_config(archive / "site.toml"))
     after = shard_files(site)
-    mine = search.shard_of("articles/report-0007/index.html")
-    assert [s for s in before if before[s] != after[s]] == [mine]
-    assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]
+    assert [s for s in after if before.get(s) != after[s]] == [search.RECENT]
+    assert "zeppelins" in index_contents(site)["/articles/report-0007/"]["content"]  # once: the old entry left out
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert len(manifest["superseded"]) == 1
+    assert manifest["recent_shards"] == [search.shard_of("articles/report-0007/index.html", 10)]
+
+
+def test_an_overlay_that_outgrows_its_limit_is_folded_into_the_shards(archive, monkeypatch):
+    monkeypatch.setattr(search, "RECENT_LIMIT", 3)
+    site = archive / "site"
+    _append(archive, "report-0002", "A paragraph about barges.")
+    build(load_config(archive / "site.toml"))
+    _append(archive, "report-0011", "A paragraph about barges.")
+    build(load_config(archive / "site.toml"))
+    added = (archive / "content" / "report-0004.md").read_text("utf-8").replace("report-0004", "report-0999")
+    (archive / "content" / "report-0999.md").write_text(added + "\nA paragraph about barges.\n", "utf-8")
+    build(load_config(archive / "site.toml"))  # an added page counts toward the limit too
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["recent_pages"] == 3 and len(manifest["superseded"]) == 2
+    before = shard_files(site)
+    _append(archive, "report-0034", "A paragraph about barges.")
+    build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["superseded"] == [] and search.RECENT not in manifest["shards"]
+    slugs = ["report-0002", "report-0011", "report-0999", "report-0034"]
+    mine = {search.shard_of(f"articles/{slug}/index.html", 10) for slug in slugs}
+    assert {s for s in before if before[s] != shard_files(site).get(s)} == mine | {search.RECENT}
+    pages = index_contents(site)
+    assert len(pages) == 41 and all("barges" in pages[f"/articles/{slug}/"]["content"] for slug in slugs)
 
 
 def test_a_page_whose_searchable_part_is_unchanged_re_indexes_nothing(archive):
@@ -150,12 +186,38 @@ def test_builds_without_search_leave_shards_to_catch_up_later(archive):
     site = archive / "site"
     before = shard_files(site)
     _append(archive, "report-0013", "A paragraph about monorails.")
-    run_cli("build", "--no-search", cwd=archive)
+    build(replace(load_config(archive / "site.toml"), search=False))  # newsarchive build --no-search
     assert "monorails" not in index_contents(site)["/articles/report-0013/"]["content"]
-    run_cli("build", cwd=archive)
+    build(load_config(archive / "site.toml"))
     assert "monorails" in index_contents(site)["/articles/report-0013/"]["content"]
-    mine = search.shard_of("articles/report-0013/index.html")
-    assert [s for s, files in shard_files(site).items() if files != before[s]] == [mine]
+    assert [s for s, files in shard_files(site).items() if files != before.get(s)] == [search.RECENT]
+
+
+def test_an_archive_that_doubles_is_re_sharded_and_one_that_grows_less_keeps_its_shards(archive):
+    site = archive / "site"
+
+    def add(first: int, last: int) -> None:
+        text = (archive / "content" / "report-0004.md").read_text("utf-8")
+        for i in range(first, last + 1):
+            (archive / "content" / f"report-{i:04d}.md").write_text(text.replace("report-0004", f"report-{i:04d}"))
+
+    add(41, 60)  # 60 pages: 15 shards would do, 10 stay (no re-index of the whole archive)
+    build(load_config(archive / "site.toml"))
+    assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["count"] == 10
+    add(61, 80)  # 80 pages: 20 shards of 4
+    build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["count"] == 20 and len(manifest["shards"]) > 10
+    assert sorted(p.name for p in (site / search.FOLDER).iterdir() if p.is_dir()) == manifest["shards"]
+    assert len(index_contents(site)) == 80  # every page once
+    for slug in ("report-0005", "report-0006"):  # the next edits keep the new count and go to the overlay
+        _append(archive, slug, "A paragraph about canals.")
+        build(load_config(archive / "site.toml"))
+    manifest = json.loads((site / search.FOLDER / search.MANIFEST).read_text())
+    assert manifest["count"] == 20 and manifest["recent_pages"] == 2
+    cold = archive / "cold"
+    build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
+    assert index_contents(site) == index_contents(cold / "site")
 
 
 def test_an_index_in_the_old_single_bundle_layout_is_replaced_whole(archive):

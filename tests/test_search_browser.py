@@ -4,6 +4,7 @@ sources on results, one search box on a phone, and the notice while the index ca
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import generated_project, watched_tab, write_generated_archive
 from subpath_server import PREFIX, serve
 
+from builder import search
 from builder.build import build, catch_up_search
 from builder.config import load_config
 
@@ -29,14 +31,17 @@ EXTRA = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    """(base URL, root, config) of 42 articles indexed in 2 shards (21 pages each), served at /REPO/."""
     root = generated_project(tmp_path_factory.mktemp("search-browser") / "project", COUNT, per_page=10)
     for slug, text in EXTRA.items():
         (root / "content" / f"{slug}.md").write_text(text, "utf-8")
     server = serve(root / "site")
     base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
     config = load_config(root / "site.toml", base_url=base)
-    build(config)
-    yield base, root, config
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PER_SHARD", 21)  # several shards, merged as at 10,000 articles
+        build(config)
+        yield base, root, config
     server.shutdown()
     server.server_close()
 
@@ -109,6 +114,21 @@ def test_a_date_range_in_the_url_keeps_only_articles_of_those_months(page, site)
     assert page.locator("#search-results li").count() == 0
 
 
+def test_every_result_of_every_shard_comes_once_in_date_order(page, site):
+    base, root, _ = site
+    assert len(json.loads((root / "site" / search.FOLDER / search.MANIFEST).read_text())["shards"]) == 2
+    page.goto(base + "search/?q=report")
+    best = _all_results(page)
+    for order in ("desc", "asc"):
+        page.goto(base + f"search/?q=report&sort={order}")
+        links = _all_results(page)
+        assert sorted(links) == sorted(best) and len(set(links)) == len(links)
+        dates = [text.split(" · ")[0] for text in page.locator("#search-results .meta").all_inner_texts()]
+        days = [dt.datetime.strptime(d, "%d %B %Y").date() for d in dates if d != "Undated"]
+        assert days == sorted(days, reverse=order == "desc"), (order, dates)
+        assert "Undated" not in dates[: len(days)]  # undated articles last, in either order
+
+
 def test_a_phone_sees_one_search_box_and_the_first_result_on_screen(browser, site):
     base, _, _ = site
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -138,3 +158,23 @@ def test_the_search_page_says_when_search_is_catching_up_and_updates_when_it_has
     page.locator("#search-results li").first.wait_for()
     assert page.locator("#search-results .card-title a").first.get_attribute("href").endswith("/report-0012/")
     assert re.match(r"1 result$", page.locator("#search-status").inner_text())
+
+
+def test_edited_and_deleted_articles_are_found_as_they_are_now_and_once(page, site):
+    """An edit goes to the overlay bundle; the shard's old entry for it is left out of the results."""
+    base, root, config = site
+
+    def results(query: str) -> list[str]:
+        page.goto(base + f"search/?q={query}")
+        page.wait_for_selector(f"#search-results[data-search='q={query}']", state="attached")
+        return _all_results(page) if page.locator("#search-results li").count() else []
+
+    before = results("report")
+    story = root / "content" / "report-0020.md"
+    story.write_text(story.read_text("utf-8") + "\nA paragraph about zeppelins.\n", "utf-8")
+    (root / "content" / "report-0021.md").unlink()
+    build(config)
+    assert [link for link in results("zeppelins") if link.endswith("/report-0020/")] == results("zeppelins")
+    assert len(results("zeppelins")) == 1
+    after = results("report")
+    assert sorted(after) == sorted(link for link in before if not link.endswith("/report-0021/"))
