@@ -45,10 +45,10 @@ def _forms(spec: TaxonomySpec, registry: Registry) -> list[str]:
     if spec.registry == "iso-3166":
         names = [*(name for name, _ in REGIONS.values()), *(c.name for c in pycountry.countries)]
         return list(dict.fromkeys(names + [getattr(c, "common_name", c.name) for c in pycountry.countries]))
-    entries = {"topics.yaml": registry.topics, "companies.yaml": registry.companies}.get(
-        spec.registry, registry.organisations
-    )
-    return [form for entry in entries for form in (entry.name, *getattr(entry, "aliases", ()))]
+    if spec.registry == "topics.yaml":
+        return [topic.name for topic in registry.topics]
+    entries = registry.companies if spec.registry == "companies.yaml" else registry.organisations
+    return [form for entry in entries for form in (entry.name, *entry.aliases)]
 
 
 def _add_hint(spec: TaxonomySpec) -> str:
