@@ -847,6 +847,8 @@ def _clean(candidate: str) -> str | None:
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
+    if len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
+        tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
     if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
@@ -1082,8 +1084,10 @@ def discover(
             at = _tokens_before(text, cue.start, 4)
             if at < 0:
                 continue
-            raws = [(text[at : cue.end], at)]
-            kind = "suffix-strong" if text[cue.start : cue.end] in _STRONG_SUFFIXES else "suffix-weak"
+            suffix = text[cue.start : cue.end]
+            legal = suffix in _LEGAL_SUFFIXES  # "Funnull Technology Inc.": the firm is "Funnull Technology"
+            raws = [(text[at : cue.start - 1] if legal else text[at : cue.end], at)]
+            kind = "suffix-legal" if legal else "suffix-strong" if suffix in _STRONG_SUFFIXES else "suffix-weak"
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
@@ -1102,8 +1106,10 @@ def discover(
         for raw, start in raws:
             name = accept(raw, start)
             if name:
-                strong_enough = (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name))) or (
-                    kind == "suffix-strong" and " " in name
+                strong_enough = (
+                    (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name)))
+                    or (kind == "suffix-strong" and " " in name)
+                    or kind == "suffix-legal"
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)

@@ -390,6 +390,15 @@ def test_a_subsidiary_written_with_its_legal_suffix_is_its_own_term_with_its_par
     assert "Microsoft Edge" not in companies(tagger, "Microsoft Edge, the browser, gained a feature.")
 
 
+def test_a_legal_form_marks_a_firm_but_is_no_part_of_its_name(tagger):
+    # one firm, one term: "Inc" and "Inc." do not make two, and the name is the firm's own
+    assert companies(
+        tagger, "The Treasury sanctioned Vortelo Technology Inc. Vortelo Technology Inc hosted the scam sites."
+    ) == ("Vortelo Technology",)
+    assert companies(tagger, "Zentrio Payments Ltd said the outage was over.") == ("Zentrio Payments",)
+    assert companies(tagger, "Investors backed Orbixa GmbH in Berlin.") == ("Orbixa",)
+
+
 def test_the_object_of_a_fine_or_a_suit_is_a_company(tagger):
     assert companies(tagger, "France's competition authority has fined Zentrio €4.7 million.") == ("Zentrio",)
     assert "Orbixa" in companies(tagger, "Albertsons sued Orbixa, accusing it of breaking the deal.")
