@@ -43,8 +43,13 @@ def check_tags(articles: list[Article], registry: Registry, specs=DEFAULT_TAXONO
 def _forms(spec: TaxonomySpec, registry: Registry) -> list[str]:
     """The names and aliases a taxonomy's registry knows: what a misspelt name is compared with."""
     if spec.registry == "iso-3166":
-        names = [*(name for name, _ in REGIONS.values()), *(c.name for c in pycountry.countries)]
-        return list(dict.fromkeys(names + [getattr(c, "common_name", c.name) for c in pycountry.countries]))
+        countries = list(pycountry.countries)
+        names = (
+            (name for name, _ in REGIONS.values()),
+            (c.name for c in countries),
+            (getattr(c, "common_name", c.name) for c in countries),
+        )
+        return list(dict.fromkeys(name for group in names for name in group))
     if spec.registry == "topics.yaml":
         return [topic.name for topic in registry.topics]
     entries = registry.companies if spec.registry == "companies.yaml" else registry.organisations

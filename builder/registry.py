@@ -444,10 +444,7 @@ def _check_overlaps(registry: Registry, data_dir: Path) -> None:
 # outside Latin-1 (curly quotes, dashes, non-Latin scripts) are encoded as one "?" byte each, so
 # offsets are kept; names in other scripts therefore do not match. One table does both jobs:
 # lower-casing the whole text first cost as much as the rest of the scan.
-_WORD_BYTES = bytes(
-    (ord(chr(b).lower()) if len(chr(b).lower()) == 1 and ord(chr(b).lower()) < 256 else b) if chr(b).isalnum() else 32
-    for b in range(256)
-)
+_WORD_BYTES = bytes(ord(chr(b).lower()) if chr(b).isalnum() else 32 for b in range(256))  # Latin-1 lowers in Latin-1
 
 
 def normalise(text: str) -> str:

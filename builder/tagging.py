@@ -1084,10 +1084,15 @@ def discover(
             at = _tokens_before(text, cue.start, 4)
             if at < 0:
                 continue
+            raws = [(text[at : cue.end], at)]  # `_clean` drops a legal form: "Orbixa GmbH" is "Orbixa"
             suffix = text[cue.start : cue.end]
-            legal = suffix in _LEGAL_SUFFIXES  # "Funnull Technology Inc.": the firm is "Funnull Technology"
-            raws = [(text[at : cue.start - 1] if legal else text[at : cue.end], at)]
-            kind = "suffix-legal" if legal else "suffix-strong" if suffix in _STRONG_SUFFIXES else "suffix-weak"
+            kind = (
+                "suffix-legal"
+                if suffix in _LEGAL_SUFFIXES
+                else "suffix-strong"
+                if suffix in _STRONG_SUFFIXES
+                else "suffix-weak"
+            )
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
