@@ -264,6 +264,14 @@ def test_later_pages_of_listings_list_headlines_and_dates_where_the_first_has_su
         assert len(html.encode()) < len(front.encode()) / 2
 
 
+def test_month_pages_list_headlines_dates_and_summaries_without_chips(built_generated):
+    html = sorted((built_generated / "site").glob("archive/*/*/index.html"))[1].read_text("utf-8")
+    listing = re.search(r'<ol class="article-list".*?</ol>', html, re.S).group(0)
+    cards = listing.count('<li class="card">')
+    assert cards >= 2 and listing.count('class="card-title"') == listing.count("<time datetime=") == cards
+    assert listing.count('<p class="summary">') == cards and 'class="chip' not in listing
+
+
 def test_month_pages_link_the_months_before_and_after(built_generated):
     site = built_generated / "site"
     months = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("archive/*/*/index.html"))
