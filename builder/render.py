@@ -81,7 +81,7 @@ class Renderer:
         )
         self._macros_loaded = False
         self._cards: dict[tuple[str, int, bool], tuple[Markup, ...]] = {}
-        self._whole_cards: dict[tuple[str, int, bool], Markup] = {}
+        self._whole_cards: dict[tuple[str, int, bool, bool], Markup] = {}
         self._chips: dict[tuple[str, str, bool], Markup] = {}
         self._parts: dict[tuple[str, str], Markup] = {}
         self.env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -115,11 +115,12 @@ class Renderer:
         current = "home" if path == urls.HOME else "search" if path == urls.SEARCH else section
         return self._once("partials/site_header.html", current)
 
-    def card(self, entry, heading_level: int, compact: bool = False, without=None) -> Markup:
+    def card(self, entry, heading_level: int, compact: bool = False, without=None, chips: bool = True) -> Markup:
         """An article's listing card. Its text is rendered once per build, level and form (listings
-        repeat cards a lot); its chips, which leave out the listing's own term (`without`), are
-        joined from chips rendered once per term."""
-        key = (entry.article.slug, heading_level, compact)
+        repeat cards a lot; a compact card has no heading, so one serves every level); its chips,
+        which leave out the listing's own term (`without`), are joined from chips rendered once
+        per term, or left out (`chips=False`)."""
+        key = (entry.article.slug, 0 if compact else heading_level, compact)
         parts = self._cards.get(key)
         if parts is None:
             template = self.env.get_template("partials/card.html")
@@ -127,10 +128,11 @@ class Renderer:
             parts = self._cards[key] = tuple(Markup(part) for part in html.split(_SLOT, 1))
         if len(parts) == 1:
             return parts[0]
-        if without is None:  # every listing but a term's own: the same card each time
-            whole = self._whole_cards.get(key)
+        if without is None or not chips:  # the same card in every listing but a term's own
+            whole = self._whole_cards.get((*key, chips))
             if whole is None:
-                whole = self._whole_cards[key] = parts[0] + self.chips(entry.groups) + parts[1]
+                tags = self.chips(entry.groups) if chips else Markup()
+                whole = self._whole_cards[(*key, chips)] = parts[0] + tags + parts[1]
             return whole
         return parts[0] + self.chips(entry.groups, without=without) + parts[1]
 

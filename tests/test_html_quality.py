@@ -250,6 +250,28 @@ def test_year_pages_jump_to_clear_month_headings_and_list_headlines_only(built_g
     assert 'class="summary"' not in html and 'class="chip' not in html  # headline and date per article
 
 
+def test_later_pages_of_listings_list_headlines_and_dates_where_the_first_has_summaries_and_chips(built_generated):
+    site = built_generated / "site"
+    company = sorted(site.glob("companies/*/page/2/index.html"))[0].parents[2]
+    for first, later in ((site, site / "page" / "2"), (company, company / "page" / "2")):
+        front = (first / "index.html").read_text("utf-8")
+        assert 'class="summary"' in front and 'class="chip' in front
+        html = (later / "index.html").read_text("utf-8")
+        listing = re.search(r'<ol class="article-list compact".*?</ol>', html, re.S).group(0)
+        assert 'class="summary"' not in html and 'class="chip' not in html
+        dates = listing.count("<time datetime=") + listing.count('<span class="undated">Undated</span>')
+        assert dates == listing.count("<li>") >= 5  # each headline with its date, or "Undated"
+        assert len(html.encode()) < len(front.encode()) / 2
+
+
+def test_month_pages_list_headlines_dates_and_summaries_without_chips(built_generated):
+    html = sorted((built_generated / "site").glob("archive/*/*/index.html"))[1].read_text("utf-8")
+    listing = re.search(r'<ol class="article-list".*?</ol>', html, re.S).group(0)
+    cards = listing.count('<li class="card">')
+    assert cards >= 2 and listing.count('class="card-title"') == listing.count("<time datetime=") == cards
+    assert listing.count('<p class="summary">') == cards and 'class="chip' not in listing
+
+
 def test_month_pages_link_the_months_before_and_after(built_generated):
     site = built_generated / "site"
     months = sorted(p.parent.relative_to(site).as_posix() for p in site.glob("archive/*/*/index.html"))
