@@ -88,6 +88,7 @@ class Tagger:
         }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
+        self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self._topic_of = _keywords(self.matcher)
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
@@ -114,6 +115,8 @@ class Tagger:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
+        for name in discover_organisations(text, [(m.start, m.end) for m in entities], self._generic_org_words):
+            organisations.setdefault(name)
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
@@ -122,9 +125,15 @@ class Tagger:
             text, cues, others + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
-        discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
+        discovered = [
+            n for n in strong if self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+        ]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
-        suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
+        suggested = [
+            n
+            for n in weak
+            if n not in strong and self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+        ]
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
@@ -1118,3 +1127,104 @@ def discover(
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
+
+
+# --- discovery of organisations the registry does not know ------------------------------------
+
+# The last word of a public body's name: "Australian Signals Directorate", "Purdue University".
+_ORG_HEADS = (
+    "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
+    "Bureau Department Inspectorate Regulator Police Centre Center"
+).split()
+_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
+_ORG_HEAD = re.compile(rf"\b(?:{'|'.join(_ORG_HEADS)})\b")
+# Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
+_GENERIC_ORG_WORDS = frozenset(
+    """
+Supreme High Federal National State Central District Regional Local Appeals Appeal Constitutional Competition
+Security Data Protection Privacy Regulatory Financial Home Foreign Digital Trade Investment Research Public
+General Human Rights Civil Criminal Justice Interior Economic Economy Defence Defense Health Finance Cyber
+Information Communications Media Markets Consumer Energy Transport Telecommunications Education Science
+Technology Industry Oversight Executive Advisory Governing Electoral Election Tax Revenue Customs Intelligence
+Safety Standards Cybersecurity Commerce Affairs Communication Policy Enforcement Conduct Planning
+and of for the
+""".split()
+)
+# "of India", "of Economy, Trade and Industry", "for Security and Emerging Technology": what a head may take after it.
+_ORG_TAIL = re.compile(
+    rf" (?:of|for) (?:the )?[{_UP}][\w-]*(?: [{_UP}][\w-]*)*"
+    rf"(?:(?:, [{_UP}][\w-]*(?: [{_UP}][\w-]*)*)*,? and [{_UP}][\w-]*(?: [{_UP}][\w-]*)*)?"
+)
+_ORG_WORD = re.compile(rf"[{_UP}][\w&-]*")
+_ORG_JOINS = frozenset(("and", "&"))  # "Competition and Consumer Protection Tribunal"
+_NOT_BODIES = frozenset(("Directors", "Trustees", "Governors"))  # "Board of Directors" is no public body
+# A body an apposition or a description names by its acronym: "Spain's data protection agency, the AEPD",
+# "the SBU security service", "Russia's SVR foreign intelligence service".
+_BODY_NOUNS = r"(?:regulator|watchdog|agency|authority|office|service|ministry|commission|police)"
+_ACRONYM = r"((?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{2,7})(?![\w-])"
+_NAMED_BODY = re.compile(
+    rf"\b{_BODY_NOUNS}, (?:the )?{_ACRONYM}"
+    rf"|(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}?{_BODY_NOUNS}\b"
+)
+
+
+def _mostly_capitals(word: str) -> bool:
+    """An acronym: more than half of its letters are capitals ("BayLDA", "SBU"; not "OpenAI")."""
+    return sum(c.isupper() for c in word) * 2 > len(word)
+
+
+def _name_before(text: str, at: int) -> tuple[int, list[str]]:
+    """Start and words (last first) of the capitalised name, its words joined by "and" or "&", that
+    ends one space before `at`; a title's possessive may end it ("Information Commissioner's Office")."""
+    start, words = at, []
+    while text[start - 1 : start] == " ":
+        word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        word = text[word_start : start - 1]
+        if word.endswith(("’s", "'s")):
+            if words or word[:-2] not in _TITLES:
+                break
+        elif word in _ORG_JOINS:
+            if not words:
+                break
+        elif not _ORG_WORD.fullmatch(word) or word in _STOP or word in _TIME_WORDS:
+            break
+        words.append(word)
+        start = word_start
+    while words and words[-1] in _ORG_JOINS:  # a name opens with a capitalised word
+        start += len(words.pop()) + 1
+    return start, words
+
+
+def discover_organisations(
+    text: str, taken: list[tuple[int, int]], generic: AbstractSet[str] = _GENERIC_ORG_WORDS
+) -> list[str]:
+    """Public bodies the registry does not know, named by their form, in order of first mention:
+    capitalised words ending in a body's head word ("Australian Signals Directorate"), a head word
+    taking "of …" or "for …" ("Ministry of Economy, Trade and Industry"), and acronyms a description
+    calls a body ("the SBU security service"). A name of only generic words ("Supreme Court") says
+    which kind of body, not which one ("Supreme Court", "US District Court": `generic` holds such words
+    and the country names); three such words before the head are specific enough ("Competition and
+    Consumer Protection Tribunal"). Names overlapping a registry name (`taken` spans) are skipped."""
+    found: dict[str, tuple[int, str]] = {}
+    for head in _ORG_HEAD.finditer(text):
+        if _NEXT_WORD.match(text, head.end()):
+            continue  # inside a longer name: "Office Depot", "University College London"
+        start, words = _name_before(text, head.start())
+        tail = _ORG_TAIL.match(text, head.end())
+        if tail and not _NOT_BODIES.intersection(tail.group().split()):
+            end = tail.end()
+        elif head.group() not in _TAIL_ONLY_HEADS and (
+            sum(w not in _ORG_JOINS for w in words) >= 3 or any(w not in generic for w in words)
+        ):
+            end = head.end()
+        else:
+            continue
+        if not any(s < end and start < e for s, e in taken):
+            name = text[start:end].replace("’", "'")
+            found.setdefault(name.casefold(), (start, name))
+    for named in _NAMED_BODY.finditer(text):
+        group = 1 if named.group(1) else 2
+        name, at = named.group(group), named.start(group)
+        if _mostly_capitals(name) and name not in _TITLES and not any(s < at + len(name) and at < e for s, e in taken):
+            found.setdefault(name.casefold(), (at, name))
+    return [name for _, name in sorted(found.values())]
