@@ -115,14 +115,15 @@ class Tagger:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
-        for name in discover_organisations(text, [(m.start, m.end) for m in entities], self._generic_org_words):
-            organisations.setdefault(name)
+        bodies = discover_organisations(text, [(m.start, m.end) for m in entities], self._generic_org_words)
+        for m in bodies:
+            organisations.setdefault(_label(m))
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
         strong, weak = discover(
-            text, cues, others + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
+            text, cues, others + bodies + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
         discovered = [
@@ -132,7 +133,11 @@ class Tagger:
         suggested = [
             n
             for n in weak
-            if n not in strong and self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+            if n not in strong
+            and self._is_new(n, text)
+            and not _short_form(n, longer)
+            and n not in organisations
+            and n.split(" ", 1)[0].casefold() not in self._known  # "Apple Pay": a known firm's product
         ]
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
@@ -384,6 +389,11 @@ _SUBJECT_VERBS = frozenset(
     "has have had is was will would can could did does said says may might must plans wants agreed and also".split()
 )
 _SENTENCE_START = frozenset('.!?:;\n"“‘(')
+# What the text calls a product feature: "Circle to Search, a feature", "Recall, an AI tool".
+_NAMED_FEATURE = re.compile(
+    r"(?: (?:to|for|on|in|with) [A-Z][\w-]*)?, (?:a|an|the|its) (?:[\w-]+ ){0,3}?(?:feature|tool|function|option|"
+    r"setting|button)s?\b"
+)
 _RELATIVE = re.compile(r", (?:which|whose) ")  # "Circle, which issues USDC"
 _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
@@ -396,6 +406,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
+    if _NAMED_FEATURE.match(text, m.end):
+        return REJECT  # "Circle to Search, a feature that …": a product's name
     if after[:2] in ("’s", "'s") or _RELATIVE.match(after):
         return STRONG  # "Circle, which issues USDC"
     nxt = re.match(r" ([\w-]+)", after)
@@ -493,11 +505,11 @@ def _starts_sentence(before: str) -> bool:
 
 
 # A known company followed by one of these is a division or subsidiary, its own term:
-# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product.
 _DIVISION_WORDS = frozenset(
     """
 Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
-Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
+Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
 """.split()
@@ -802,6 +814,10 @@ _ROLE = re.compile(
     r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
     r"CEO|professor|lawyer|analyst|researcher|commissioner|secretary|chair|chairman|boss|officer|who|whose)\b"
 )
+_PRODUCT_LIST = re.compile(
+    r"\b(?:apps|products|services|features|tools|devices|games|models|browsers)(?: [\w-]+){0,2},? "
+    r"(?:including|such as|like|include|includes) $"
+)
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
 # "the hacking group Radiant", "an industry group": groups that are no firms
@@ -1049,6 +1065,8 @@ def discover(
     for division, start, _ in divisions:
         strong.setdefault(division, start)
     for listing in lists:
+        if _PRODUCT_LIST.search(text, max(0, listing.items[0][1] - 60), listing.items[0][1]):
+            continue  # "its suite of apps, including Search, Chrome and YouTube": products, not firms
         for raw, start in listing.items:
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
                 strong.setdefault(name, start)
@@ -1197,15 +1215,15 @@ def _name_before(text: str, at: int) -> tuple[int, list[str]]:
 
 def discover_organisations(
     text: str, taken: list[tuple[int, int]], generic: AbstractSet[str] = _GENERIC_ORG_WORDS
-) -> list[str]:
-    """Public bodies the registry does not know, named by their form, in order of first mention:
+) -> list[Match]:
+    """Public bodies the registry does not know, named by their form, each at its first mention:
     capitalised words ending in a body's head word ("Australian Signals Directorate"), a head word
     taking "of …" or "for …" ("Ministry of Economy, Trade and Industry"), and acronyms a description
     calls a body ("the SBU security service"). A name of only generic words ("Supreme Court") says
     which kind of body, not which one ("Supreme Court", "US District Court": `generic` holds such words
     and the country names); three such words before the head are specific enough ("Competition and
     Consumer Protection Tribunal"). Names overlapping a registry name (`taken` spans) are skipped."""
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, Match] = {}
     for head in _ORG_HEAD.finditer(text):
         if _NEXT_WORD.match(text, head.end()):
             continue  # inside a longer name: "Office Depot", "University College London"
@@ -1221,10 +1239,10 @@ def discover_organisations(
             continue
         if not any(s < end and start < e for s, e in taken):
             name = text[start:end].replace("’", "'")
-            found.setdefault(name.casefold(), (start, name))
+            found.setdefault(name.casefold(), Match(start, end, Phrase(name, "organisation", name)))
     for named in _NAMED_BODY.finditer(text):
         group = 1 if named.group(1) else 2
         name, at = named.group(group), named.start(group)
         if _mostly_capitals(name) and name not in _TITLES and not any(s < at + len(name) and at < e for s, e in taken):
-            found.setdefault(name.casefold(), (at, name))
-    return [name for _, name in sorted(found.values())]
+            found.setdefault(name.casefold(), Match(at, at + len(name), Phrase(name, "organisation", name)))
+    return sorted(found.values())

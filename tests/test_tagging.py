@@ -506,3 +506,17 @@ def test_a_kind_of_body_is_not_discovered_as_a_body(tagger):
         ],
     )
     assert tags.organisations == ("Supreme Court",)  # the registry's entry, nothing discovered
+
+
+def test_product_features_are_never_companies(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "Google has added Circle to Search, a feature that finds what is on screen, and Apple Pay now works "
+            "in Lisbon. Google bundles its suite of apps, including Lumo, Chrome and YouTube.",
+            "Helen Brant of the Institute for Secure and Emerging Technology said so.",
+        ],
+    )
+    assert "Google" in tags.companies
+    assert not {"Circle", "Apple Pay", "Lumo", "Emerging Technology"} & set(tags.companies + tags.suggested)
+    assert "Institute for Secure and Emerging Technology" in tags.organisations
