@@ -115,7 +115,7 @@ class Tagger:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
-        bodies = discover_organisations(text, [(m.start, m.end) for m in entities], self._generic_org_words)
+        bodies = discover_organisations(text, cues, [(m.start, m.end) for m in entities], self._generic_org_words)
         for m in bodies:
             organisations.setdefault(_label(m))
         divisions = _divisions(text, known) if known else {}
@@ -761,12 +761,19 @@ _CUES = {
         "completed",
     ],
     "actor-family": _ACTOR_FAMILIES,
+    # the last word of a public body's name ("Australian Signals Directorate"), for discover_organisations
+    "org-head": (
+        "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
+        "Bureau Department Inspectorate Regulator Police Centre Center"
+    ).split(),
+    # what a description calls a body ("Spain's data protection agency, the AEPD", "the SBU security service")
+    "body": "regulator watchdog agency authority office service ministry commission police".split(),
     # words around a name a group gives itself or the text gives a gang, for _ACTOR_CONTEXT
     "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 _CUE_NOUNS = frozenset(_CUES["one"]) | frozenset(_CUES["list"])
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
+    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit", "org-head", "body"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -1072,7 +1079,7 @@ def discover(
                 strong.setdefault(name, start)
     for cue in cues:
         kind = _label(cue)
-        if kind in ("actor-family", "actor-context") or (
+        if kind in ("actor-family", "actor-context", "org-head", "body") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
             continue  # "led by" names investors only in a funding round or a group of shareholders
@@ -1149,13 +1156,7 @@ def discover(
 
 # --- discovery of organisations the registry does not know ------------------------------------
 
-# The last word of a public body's name: "Australian Signals Directorate", "Purdue University".
-_ORG_HEADS = (
-    "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
-    "Bureau Department Inspectorate Regulator Police Centre Center"
-).split()
 _TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
-_ORG_HEAD = re.compile(rf"\b(?:{'|'.join(_ORG_HEADS)})\b")
 # Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
 _GENERIC_ORG_WORDS = frozenset(
     """
@@ -1176,14 +1177,9 @@ _ORG_TAIL = re.compile(
 _ORG_WORD = re.compile(rf"[{_UP}][\w&-]*")
 _ORG_JOINS = frozenset(("and", "&"))  # "Competition and Consumer Protection Tribunal"
 _NOT_BODIES = frozenset(("Directors", "Trustees", "Governors"))  # "Board of Directors" is no public body
-# A body an apposition or a description names by its acronym: "Spain's data protection agency, the AEPD",
-# "the SBU security service", "Russia's SVR foreign intelligence service".
-_BODY_NOUNS = r"(?:regulator|watchdog|agency|authority|office|service|ministry|commission|police)"
 _ACRONYM = r"((?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{2,7})(?![\w-])"
-_NAMED_BODY = re.compile(
-    rf"\b{_BODY_NOUNS}, (?:the )?{_ACRONYM}"
-    rf"|(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}?{_BODY_NOUNS}\b"
-)
+_ACRONYM_AFTER = re.compile(rf", (?:the )?{_ACRONYM}")  # "the data protection agency, the AEPD"
+_ACRONYM_BEFORE = re.compile(rf"(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}$")
 
 
 def _mostly_capitals(word: str) -> bool:
@@ -1214,35 +1210,42 @@ def _name_before(text: str, at: int) -> tuple[int, list[str]]:
 
 
 def discover_organisations(
-    text: str, taken: list[tuple[int, int]], generic: AbstractSet[str] = _GENERIC_ORG_WORDS
+    text: str, cues: list[Match], taken: list[tuple[int, int]], generic: AbstractSet[str] = _GENERIC_ORG_WORDS
 ) -> list[Match]:
     """Public bodies the registry does not know, named by their form, each at its first mention:
     capitalised words ending in a body's head word ("Australian Signals Directorate"), a head word
     taking "of …" or "for …" ("Ministry of Economy, Trade and Industry"), and acronyms a description
-    calls a body ("the SBU security service"). A name of only generic words ("Supreme Court") says
-    which kind of body, not which one ("Supreme Court", "US District Court": `generic` holds such words
-    and the country names); three such words before the head are specific enough ("Competition and
-    Consumer Protection Tribunal"). Names overlapping a registry name (`taken` spans) are skipped."""
+    calls a body ("the SBU security service"), found at the "org-head" and "body" `cues`. A name of
+    only generic words says which kind of body, not which one ("Supreme Court", "US District Court":
+    `generic` holds such words and the country names); three such words before the head are specific
+    enough ("Competition and Consumer Protection Tribunal"). Names overlapping a registry name
+    (`taken` spans) are skipped."""
     found: dict[str, Match] = {}
-    for head in _ORG_HEAD.finditer(text):
-        if _NEXT_WORD.match(text, head.end()):
-            continue  # inside a longer name: "Office Depot", "University College London"
-        start, words = _name_before(text, head.start())
-        tail = _ORG_TAIL.match(text, head.end())
-        if tail and not _NOT_BODIES.intersection(tail.group().split()):
-            end = tail.end()
-        elif head.group() not in _TAIL_ONLY_HEADS and (
-            sum(w not in _ORG_JOINS for w in words) >= 3 or any(w not in generic for w in words)
-        ):
-            end = head.end()
+    for cue in cues:
+        kind = cue.phrase.target
+        if kind == "org-head":
+            if _NEXT_WORD.match(text, cue.end):
+                continue  # inside a longer name: "Office Depot", "University College London"
+            start, words = _name_before(text, cue.start)
+            tail = _ORG_TAIL.match(text, cue.end)
+            if tail and not _NOT_BODIES.intersection(tail.group().split()):
+                end = tail.end()
+            elif cue.phrase.form not in _TAIL_ONLY_HEADS and (
+                sum(w not in _ORG_JOINS for w in words) >= 3 or any(w not in generic for w in words)
+            ):
+                end = cue.end
+            else:
+                continue
+        elif kind == "body":
+            named = _ACRONYM_AFTER.match(text, cue.end) or _ACRONYM_BEFORE.search(
+                text, max(0, cue.start - 50), cue.start
+            )
+            if not named or not _mostly_capitals(named.group(1)) or named.group(1) in _TITLES:
+                continue
+            start, end = named.span(1)
         else:
             continue
         if not any(s < end and start < e for s, e in taken):
             name = text[start:end].replace("’", "'")
             found.setdefault(name.casefold(), Match(start, end, Phrase(name, "organisation", name)))
-    for named in _NAMED_BODY.finditer(text):
-        group = 1 if named.group(1) else 2
-        name, at = named.group(group), named.start(group)
-        if _mostly_capitals(name) and name not in _TITLES and not any(s < at + len(name) and at < e for s, e in taken):
-            found.setdefault(name.casefold(), Match(at, at + len(name), Phrase(name, "organisation", name)))
     return sorted(found.values())
