@@ -504,6 +504,13 @@ def _starts_sentence(before: str) -> bool:
     return not stripped or stripped[-1] in _SENTENCE_START
 
 
+def _starts_sentence_at(text: str, at: int) -> bool:
+    """`_starts_sentence(text[:at])` without copying the text before `at`."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return not at or text[at - 1] in _SENTENCE_START
+
+
 # A known company followed by one of these is a division or subsidiary, its own term:
 # "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product.
 _DIVISION_WORDS = frozenset(
@@ -590,7 +597,7 @@ def _pair_as_subject(text: str, start: int, end: int, items: list, inside: tuple
         len(items) == 2
         and len(inside) == 1
         and " and " in text[start:end]
-        and (text[start - 1 : start] == "\n" or _starts_sentence(text[:start]))
+        and (text[start - 1 : start] == "\n" or _starts_sentence_at(text, start))
         and _PREDICATE.match(text, end) is not None
     )
 
@@ -898,7 +905,7 @@ def _keep_leading_word(text: str, raw: str, name: str) -> str:
     full = [m.start() for m in re.finditer(rf"\b{re.escape(raw)}\b", text)]
     if len(full) < len(re.findall(rf"\b{re.escape(name)}\b", text)):
         return name
-    return raw if any(not _starts_sentence(text[:at]) for at in full) else name
+    return raw if any(not _starts_sentence_at(text, at) for at in full) else name
 
 
 def _items(found: str) -> list[str]:
@@ -918,7 +925,7 @@ def _surname(text: str, name: str) -> bool:
             and first not in _STOP
             and first not in _TIME_WORDS
             and not text[end : end + 1].isalnum()
-            and text[end + 1 :].split(" ", 1)[0].rstrip(".,;:") not in _SUFFIXES  # "Delta Air Lines"
+            and text[end + 1 : end + 40].split(" ", 1)[0].rstrip(".,;:") not in _SUFFIXES  # "Delta Air Lines"
         ):
             return True
         at = text.find(" " + name, end)
@@ -950,7 +957,7 @@ def _stands_alone(text: str, word: str) -> bool:
         inside = (
             prev
             and prev.group(1)[:1].isupper()
-            and (prev.group(1) not in _STOP or not _starts_sentence(text[: prev.start()]))
+            and (prev.group(1) not in _STOP or not _starts_sentence_at(text, prev.start()))
         )
         if not inside and not _NEXT_WORD.match(text, m.end()):
             return True
