@@ -50,7 +50,7 @@ def _keyword(phrase: Phrase) -> tuple[int, float]:
 
 def _keywords(matcher: Matcher) -> dict[Phrase, tuple[int, float]]:
     """(topic index, weight) per keyword phrase of the automaton: a dict lookup is cheaper than a call."""
-    phrases = [p for _, simple, checked in matcher.automaton.values() for p in (*simple, *(c[0] for c in checked))]
+    phrases = [entry[0] for _, simple, checked in matcher.automaton.values() for entry in (*simple, *checked)]
     return {p: _keyword(p) for p in phrases if p.kind == "keyword"}
 
 
@@ -94,15 +94,9 @@ class Tagger:
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        keywords: list[Match] = []
-        cues: list[Match] = []
-        named: list[Match] = []
-        places: list[Match] = []
-        for m in self.matcher.find(text):
-            kind = m[2].kind
-            (
-                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
-            ).append(m)
+        found = self.matcher.find(text)
+        keywords, cues, places = found["keyword"], found["cue"], found["country"]
+        named = found["company"] + found["organisation"] + found["threat_actor"] + found["deny"]
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known: list[Match] = []
         others: list[Match] = []
