@@ -493,7 +493,14 @@ class Matcher:
             rule = 2 if phrase.exact else 1 if phrase.form[:1].isupper() else 0
             written = phrase.form[:-1] if phrase.prefix else phrase.form
             table.setdefault(key, []).append((phrase, rule, phrase.prefix, written))
-        kinds = ("company", "organisation", "threat_actor", "country", "deny", "keyword")  # each has a list, maybe empty
+        kinds = (
+            "company",
+            "organisation",
+            "threat_actor",
+            "country",
+            "deny",
+            "keyword",
+        )  # each has a list, maybe empty
         self.kinds = tuple(dict.fromkeys((*kinds, *(p.kind for entries in table.values() for p, *_ in entries))))
         bucket = {kind: i for i, kind in enumerate(self.kinds)}
         self.automaton = ahocorasick.Automaton()

@@ -319,7 +319,7 @@ _CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Fede
 def _inside_brand(text: str, end: int) -> bool:
     """True if the country word opens a proper name that is no public body or title ("British Airways")."""
     run = _CAPITALISED_RUN.match(text, end)
-    return run is not None and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
+    return run is not None and _ORG_WORDS.isdisjoint(words := run.group().split()) and _TITLES.isdisjoint(words)
 
 
 def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
@@ -538,7 +538,7 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
         word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
         subsidiary = _SUBSIDIARY.match(text, m.end)
-        if subsidiary and not any(w in _ORG_WORDS for w in subsidiary.group(1).split()):
+        if subsidiary and _ORG_WORDS.isdisjoint(subsidiary.group(1).split()):
             end = subsidiary.end(1)  # the name without its legal suffix: "Meta Platforms Ireland"
         elif not (
             word
@@ -884,7 +884,7 @@ def _clean(candidate: str) -> str | None:
         tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
-    if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
+    if not tokens or tokens[0] in _TITLES or not _ORG_WORDS.isdisjoint(tokens):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
