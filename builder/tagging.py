@@ -649,7 +649,8 @@ _CUES = {
         "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
         "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
         "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-        "carrier distributor wholesaler designer producer brewer processor platform lab group rival competitor owner"
+        "carrier distributor wholesaler designer producer brewer processor platform lab group rival competitor owner "
+        "fund"
     ).split(),
     "list": (
         "partners companies firms rivals competitors players participants banks startups start-ups "
@@ -822,6 +823,7 @@ _ROLE = re.compile(
     r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
     r"CEO|professor|lawyer|analyst|researcher|commissioner|secretary|chair|chairman|boss|officer|who|whose)\b"
 )
+_PARTICLE_BEFORE = re.compile(rf"[{_UP}][\w-]* (?:de|des|du|da|di|von|van|of|la|le) $")
 _PRODUCT_LIST = re.compile(
     r"\b(?:apps|products|services|features|tools|devices|games|models|browsers)(?: [\w-]+){0,2},? "
     r"(?:including|such as|like|include|includes) $"
@@ -937,6 +939,8 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 3 or not all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens):
         return False
+    if tokens[-1] in _SUFFIXES:
+        return False  # "Penske Automotive Group", "Sonic Automotive": no person's surname
     before = text[max(0, start - 30) : start].split()
     if before and before[-1].rstrip(",") in _TITLES:
         return True
@@ -1026,6 +1030,16 @@ def _division_span(text: str, name: str, start: int) -> tuple[int, int]:
     return start, end + 1 + len(suffix) if suffix in _LEGAL_SUFFIXES else end
 
 
+def _first_spans(text: str, names: dict[str, int]) -> list[Match]:
+    """A company-like match at each name's first mention from its recorded start."""
+    spans = []
+    for name, at in names.items():
+        start = text.find(name, at)
+        if start >= 0:
+            spans.append(Match(start, start + len(name), Phrase(name, "company", name)))
+    return spans
+
+
 def discover(
     text: str,
     cues: list[Match],
@@ -1101,7 +1115,8 @@ def discover(
                 and _has_apposition(text, window, cue.start)
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
-                raws.append((before.group(1), before.start(1)))
+                if not _PARTICLE_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
+                    raws.append((before.group(1), before.start(1)))  # not the end of "Fonds … de Participations"
             elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
                 the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
                 before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None
@@ -1152,6 +1167,12 @@ def discover(
                     or kind == "suffix-legal"
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
+    if strong and (listed := _lists(text, [*_first_spans(text, strong), *companies])):
+        for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
+            if listing.items[0][1] not in {known.items[0][1] for known in lists}:
+                for raw, start in listing.items:
+                    if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+                        strong.setdefault(name, weak.get(name, start))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
 
 

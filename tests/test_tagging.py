@@ -520,3 +520,19 @@ def test_product_features_are_never_companies(tagger):
     assert "Google" in tags.companies
     assert not {"Circle", "Apple Pay", "Lumo", "Emerging Technology"} & set(tags.companies + tags.suggested)
     assert "Institute for Secure and Emerging Technology" in tags.organisations
+
+
+def test_a_list_with_a_discovered_firm_names_firms(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "Car retailers Quorvex Automotive Group, Delmar Automotive, Zentrak Motors, Ovalnet and Brisco "
+            "Holdings said their systems were down.",
+            "A stake went to the Lusitanian pension fund Pradex, alongside Fonds Mutuel de Placements, an "
+            "investment fund.",
+        ],
+    )
+    assert {"Quorvex Automotive Group", "Delmar Automotive", "Zentrak Motors", "Ovalnet", "Pradex"} <= set(
+        tags.companies
+    )
+    assert "Placements" not in tags.companies + tags.suggested
