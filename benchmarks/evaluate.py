@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from builder.dumps import decode_dump, split_dump
-from builder.headlines import _BASES, _GERUNDS, _PASTS, _PRESENTS, derive_headline, summarize
+from builder.headlines import _BASES, _GERUNDS, _PARTICIPLES, _PASTS, _PRESENTS, derive_headline, summarize
 from builder.registry import Registry, load_registry
 from builder.tagging import Tagger
 
@@ -70,6 +70,7 @@ _VERB_FORMS = (
     | frozenset("to is are was were has have had will can may must".split())
 )
 _FINITE_FORMS = _VERB_FORMS - _BASES
+_PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
 _SAYS = frozenset(("says", "say", "said"))  # they take a clause: "X says hackers stole data", not "X says attack on"
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
@@ -200,8 +201,11 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
     if _DATE_OPENING.match(headline):
         problems.append("starts with a date or time phrase")
     rest = [w.strip(",;:'\"’”") for w in words] + [""]
-    # "agencies led by the unit" is a noun phrase, not a clause; a bare "plan" counts after a name only
-    if not any(_is_finite(prev, w) and nxt != "by" for prev, w, nxt in zip(rest, rest[1:], rest[2:])):
+    # "agencies led by the unit" is a noun phrase, not a clause ("fell by a third", a past that is no
+    # participle, is one); a bare "plan" counts after a name only
+    if not any(
+        _is_finite(prev, w) and (nxt != "by" or w in _PAST_ONLY) for prev, w, nxt in zip(rest, rest[1:], rest[2:])
+    ):
         problems.append("no finite verb")
     first, second = words[0].casefold(), rest[1].casefold()
     if first in _OPENING_VERBS or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
