@@ -90,6 +90,7 @@ class Tagger:
         self._ai_index = index.get("Artificial intelligence")
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self._topic_of = _keywords(self.matcher)
+        self._topic_names = [t.name for t in registry.topics]
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -205,11 +206,13 @@ class Tagger:
         if not scores:
             return ()
         in_lead |= lead_sectors
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted([(-score, i) for i, score in scores.items()])[:MAX_TOPICS]  # strongest, then first listed
+        floor = TOPIC_RELATIVE * top
+        names = self._topic_names
         return tuple(
-            self.registry.topics[i].name
-            for i, score in ranked[:MAX_TOPICS]
-            if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and score >= TOPIC_RELATIVE * top
+            names[i]
+            for minus, i in ranked
+            if -minus >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and -minus >= floor
         )
 
     @staticmethod
@@ -1093,7 +1096,7 @@ def discover(
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
                 strong.setdefault(name, start)
     for cue in cues:
-        kind = _label(cue)
+        kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
         if kind in ("actor-family", "actor-context", "org-head", "body") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
