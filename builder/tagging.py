@@ -873,9 +873,12 @@ _TIME_WORDS = frozenset(
 )
 
 
-def _capitalised(word: str) -> bool:
-    """A word written like a name: "Zentro", and "iRobot" or "eToro" (a brand's spelling)."""
-    return word[:1].isupper() or (word[:1].islower() and any(c.isupper() for c in word[1:3]))
+def _any_capitalised(words: list[str]) -> bool:
+    """True if one of the words is written like a name: "Zentro", and "iRobot" or "eToro" (a brand's spelling)."""
+    for word in words:  # a loop, not any() over a generator: the hot path
+        if word[:1].isupper() or (word[:1].islower() and (word[1:2].isupper() or word[2:3].isupper())):
+            return True
+    return False
 
 
 def _clean(candidate: str) -> str | None:
@@ -1149,9 +1152,7 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if kind != "stated" and not any(
-                _capitalised(w) for w in text[max(0, cue.start - 30) : cue.start].split()[-3:]
-            ):
+            if kind != "stated" and not _any_capitalised(text[max(0, cue.start - 30) : cue.start].split()[-3:]):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
