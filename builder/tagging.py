@@ -540,6 +540,9 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
             continue  # cheap test first; "Nvidia's Europe team" is no division
         word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
+        if word and word.group(1) in _DIVISION_WORDS:
+            while (more := _NEXT_WORD.match(text, end, end + 20)) and more.group(1) in _SUFFIXES:
+                end = more.end()  # "Sony Semiconductor Solutions": a firm's word runs the name on
         subsidiary = _SUBSIDIARY.match(text, m.end)
         if subsidiary and _ORG_WORDS.isdisjoint(subsidiary.group(1).split()):
             end = subsidiary.end(1)  # the name without its legal suffix: "Meta Platforms Ireland"

@@ -536,3 +536,9 @@ def test_a_list_with_a_discovered_firm_names_firms(tagger):
         tags.companies
     )
     assert "Placements" not in tags.companies + tags.suggested
+
+
+def test_a_division_name_runs_on_with_a_firms_word(tagger):
+    tags = tagger.tag("", ["Samsung Display Solutions will supply the panels, Samsung said."])
+    assert "Samsung Display Solutions" in tags.companies
+    assert ("Samsung Display Solutions", "Samsung") in tags.parents
