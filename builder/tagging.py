@@ -3,7 +3,8 @@
 Registry names are found by one automaton scan (builder.registry.Matcher). Companies the
 registry does not know are discovered from company contexts ("the fintech startup Quillpay",
 "Unitree Robotics", "agreements with Eneco, Luminus and Renner"); clear finds are tagged,
-weaker ones only suggested to the editor (see `suggestions_report`).
+weaker ones only suggested to the editor (see `suggestions_report`). Public bodies the registry
+does not know are discovered by their form ("Australian Signals Directorate", "Ministry of …").
 """
 
 from __future__ import annotations
