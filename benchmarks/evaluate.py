@@ -2,10 +2,10 @@
 
 A development tool, not part of the site builder. Sets: the 20 samples (tests/fixtures/labels.yaml
 over seeds/) and the evaluation sets of issues 13 and 14 (tests/fixtures/eval/<set>.yaml over the
-folder of the same name): dev, dev2, blind2, dev3 and blind3 for development (dev2, blind2 and
-blind3 were held out in earlier rounds and, once scored, became development data), and blind4, the
-held-out set of round 4, scored only with `--set blind4` (and reported as absent while its files are
-not there). Prints micro-averaged precision, recall and F1 per facet (companies also per error
+folder of the same name): dev, dev2, blind2, dev3, blind3 and blind4 for development (dev2, blind2,
+blind3 and blind4 were held out in earlier rounds and, once scored, became development data), and
+blind5, the held-out set of round 5, scored only with `--set blind5` (and reported as absent while its
+files are not there). Prints micro-averaged precision, recall and F1 per facet (companies also per error
 class; organisations, threat actors, countries, topics), the derived headlines' ROUGE-1 F against
 the real headlines and the share passing the headline rules, summaries cut mid-word, and tagging
 speed per 10,000 articles. Always exits 0: it reports; tests hold the targets.
@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from builder.dumps import decode_dump, split_dump
-from builder.headlines import _BASES, _GERUNDS, _PASTS, _PRESENTS, derive_headline, summarize
+from builder.headlines import _BASES, _GERUNDS, _PARTICIPLES, _PASTS, _PRESENTS, derive_headline, summarize
 from builder.registry import Registry, load_registry
 from builder.tagging import Tagger
 
@@ -38,8 +38,9 @@ SETS = {
     "dev3": (FIXTURES / "eval" / "dev3.yaml", FIXTURES / "eval" / "dev3"),
     "blind3": (FIXTURES / "eval" / "blind3.yaml", FIXTURES / "eval" / "blind3"),
     "blind4": (FIXTURES / "eval" / "blind4.yaml", FIXTURES / "eval" / "blind4"),
+    "blind5": (FIXTURES / "eval" / "blind5.yaml", FIXTURES / "eval" / "blind5"),
 }
-HELD_OUT = "blind4"
+HELD_OUT = "blind5"
 DEFAULT_SETS = tuple(name for name in SETS if name != HELD_OUT)  # the held-out set only when named
 # Facet -> (label key of required names, label key of optional names).
 FACETS = {
@@ -69,6 +70,7 @@ _VERB_FORMS = (
     | frozenset("to is are was were has have had will can may must".split())
 )
 _FINITE_FORMS = _VERB_FORMS - _BASES
+_PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
 _SAYS = frozenset(("says", "say", "said"))  # they take a clause: "X says hackers stole data", not "X says attack on"
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
@@ -199,8 +201,11 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
     if _DATE_OPENING.match(headline):
         problems.append("starts with a date or time phrase")
     rest = [w.strip(",;:'\"’”") for w in words] + [""]
-    # "agencies led by the unit" is a noun phrase, not a clause; a bare "plan" counts after a name only
-    if not any(_is_finite(prev, w) and nxt != "by" for prev, w, nxt in zip(rest, rest[1:], rest[2:])):
+    # "agencies led by the unit" is a noun phrase, not a clause ("fell by a third", a past that is no
+    # participle, is one); a bare "plan" counts after a name only
+    if not any(
+        _is_finite(prev, w) and (nxt != "by" or w in _PAST_ONLY) for prev, w, nxt in zip(rest, rest[1:], rest[2:])
+    ):
         problems.append("no finite verb")
     first, second = words[0].casefold(), rest[1].casefold()
     if first in _OPENING_VERBS or (first.endswith("ing") and second in _OPENER_FOLLOWERS):

@@ -272,7 +272,21 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     candidates = [s for p in paragraphs for s in split_sentences(p)][:4]
     if not candidates:
         return FALLBACK_HEADLINE
-    tokens, verb = _headline_tokens(_choose_lead(candidates))
+    lead = _choose_lead(candidates)
+    tokens, verb = _headline_tokens(lead)
+    if (verb is None or _UNNAMED_SUBJECT.match(lead)) and (attributed := _ATTRIBUTION.match(lead)):
+        # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
+        sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
+        said = attributed.group(1)
+        verb = len(sayer)
+        tokens = [
+            sayer[0][:1].upper() + sayer[0][1:],
+            *sayer[1:],
+            "says",
+            *_drop_articles((said[:1].lower() + said[1:]).split()),
+        ]
+    if verb is not None and _core(tokens[verb]) in _SAYS:
+        tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
     headline = _fit(tokens, verb, max_chars)
     if verb is not None and _core(tokens[verb]) in _SAYS and not _has_verb(headline.split()[verb + 1 :]):
         headline = _reported(tokens[verb + 1 :], max_chars) or headline  # "X says attack on its unit" is no headline
@@ -284,6 +298,29 @@ _DATE_PHRASE = re.compile(
     r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?: \d{4})?|\d{4}) "
 )
+
+
+# "<what was said>, the cloud company has said after …": a sentence that names its sayer last
+_ATTRIBUTION = re.compile(
+    r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}) (?:has said|have said|said|says)\b"
+)
+
+
+_UNNAMED_SUBJECT = re.compile(r"(?:The|A|An) [a-z]")  # "The group behind …": a subject that names no one
+
+
+def _drop_relative(words: list[str]) -> list[str]:
+    """What was said without a relative clause on its subject, when its own verb follows:
+    'cyberattack that shut down slot machines … will cost it' -> 'cyberattack will cost it'."""
+    for k in range(1, min(6, len(words))):
+        if words[k - 1].endswith(",") or _core(words[k]) in _AUXILIARIES:
+            return words
+        if _core(words[k]) in ("that", "which") and words[k].islower():
+            aux = next(
+                (j for j in range(k + 2, len(words)) if words[j].islower() and _core(words[j]) in _AUXILIARIES), None
+            )
+            return words[:k] + words[aux:] if aux is not None and not words[aux - 1].endswith(",") else words
+    return words
 
 
 def _has_verb(words: list[str]) -> bool:
@@ -633,19 +670,28 @@ def _drop_articles(tokens: list[str]) -> list[str]:
 
 def _fit(tokens: list[str], verb: int | None, max_chars: int) -> str:
     """Join the words, cutting at a clause, then a phrase, then a word boundary to fit max_chars."""
-    if len(" ".join(tokens)) <= max_chars:
+    if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb):
         return _trim_end(tokens)
     shortest = verb + 2 if verb is not None else 3
     for boundary in (_clause_boundary, _phrase_boundary):
         cuts = [
             i
             for i in range(shortest, len(tokens))
-            if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars
+            if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars and _reports_whole(tokens[:i], verb)
         ]
         if cuts and (trimmed := _trim_end(_drop_dangling(tokens[: cuts[-1]], verb))):
             return trimmed
     fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
     return _trim_end(fitting) or _trim_end([tokens[0][:max_chars]])
+
+
+_SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns"))
+
+
+def _reports_whole(tokens: list[str], verb: int | None) -> bool:
+    """False if the words end inside what someone said, before its verb: '… after the maker said its auditor'."""
+    said = next((i for i in range(len(tokens) - 1, (verb or 0), -1) if _core(tokens[i]) in _SPEECH), None)
+    return said is None or said == len(tokens) - 1 or _has_verb(tokens[said + 1 :])
 
 
 def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:

@@ -493,11 +493,21 @@ class Matcher:
             rule = 2 if phrase.exact else 1 if phrase.form[:1].isupper() else 0
             written = phrase.form[:-1] if phrase.prefix else phrase.form
             table.setdefault(key, []).append((phrase, rule, phrase.prefix, written))
+        kinds = (
+            "company",
+            "organisation",
+            "threat_actor",
+            "country",
+            "deny",
+            "keyword",
+        )  # each has a list, maybe empty
+        self.kinds = tuple(dict.fromkeys((*kinds, *(p.kind for entries in table.values() for p, *_ in entries))))
+        bucket = {kind: i for i, kind in enumerate(self.kinds)}
         self.automaton = ahocorasick.Automaton()
         for key, phrases in table.items():
             # phrases that match in any case and end on a word end need no check: kept apart
-            simple = tuple(p for p, rule, prefix, _ in phrases if rule == 0 and not prefix)
-            checked = tuple(entry for entry in phrases if entry[0] not in simple)
+            simple = tuple((p, bucket[p.kind]) for p, rule, prefix, _ in phrases if rule == 0 and not prefix)
+            checked = tuple((*entry, bucket[entry[0].kind]) for entry in phrases if entry[1] or entry[2])
             self.automaton.add_word(key, (len(key), simple, checked))
         self.automaton.make_automaton()
 
@@ -529,20 +539,18 @@ class Matcher:
                     prefix=keyword.endswith("*"),
                 )
 
-    def find(self, text: str) -> list[Match]:
-        """Every phrase occurring in `text` on word boundaries and obeying its case rule."""
+    def find(self, text: str) -> dict[str, list[Match]]:
+        """Every phrase occurring in `text` on word boundaries and obeying its case rule, in one
+        list per phrase kind (each in order of end position)."""
         padded = " " + normalise(text) + " "
-        found: list[Match] = []
-        add, new = found.append, tuple.__new__  # the hot path: no NamedTuple __new__ frame per match
+        found: list[list[Match]] = [[] for _ in self.kinds]
+        new = tuple.__new__  # the hot path: no NamedTuple __new__ frame per match
         for end, (length, simple, checked) in self.automaton.iter(padded):
             start = end - length + 1  # offset in `text` of the phrase's first character
-            for phrase in simple:
-                add(new(Match, (start, end - 1, phrase)))
-            for phrase, rule, prefix, written in checked:  # Phrase.accepts, inlined
-                if (
-                    rule == 0
-                    or (rule == 1 and not text[start].islower())
-                    or text[start : end if prefix else end - 1] == written
-                ):
-                    add(new(Match, (start, padded.find(" ", end) - 1 if prefix else end - 1, phrase)))
-        return found
+            for phrase, kind in simple:
+                found[kind].append(new(Match, (start, end - 1, phrase)))
+            # Phrase.accepts, inlined; `written` is as long as the span matched: normalise keeps offsets
+            for phrase, rule, prefix, written, kind in checked:
+                if rule == 0 or (rule == 1 and not text[start].islower()) or text.startswith(written, start):
+                    found[kind].append(new(Match, (start, padded.find(" ", end) - 1 if prefix else end - 1, phrase)))
+        return dict(zip(self.kinds, found))

@@ -3,7 +3,8 @@
 Registry names are found by one automaton scan (builder.registry.Matcher). Companies the
 registry does not know are discovered from company contexts ("the fintech startup Quillpay",
 "Unitree Robotics", "agreements with Eneco, Luminus and Renner"); clear finds are tagged,
-weaker ones only suggested to the editor (see `suggestions_report`).
+weaker ones only suggested to the editor (see `suggestions_report`). Public bodies the registry
+does not know are discovered by their form ("Australian Signals Directorate", "Ministry of …").
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _keyword(phrase: Phrase) -> tuple[int, float]:
 
 def _keywords(matcher: Matcher) -> dict[Phrase, tuple[int, float]]:
     """(topic index, weight) per keyword phrase of the automaton: a dict lookup is cheaper than a call."""
-    phrases = [p for _, simple, checked in matcher.automaton.values() for p in (*simple, *(c[0] for c in checked))]
+    phrases = [entry[0] for _, simple, checked in matcher.automaton.values() for entry in (*simple, *checked)]
     return {p: _keyword(p) for p in phrases if p.kind == "keyword"}
 
 
@@ -88,20 +89,16 @@ class Tagger:
         }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
+        self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self._topic_of = _keywords(self.matcher)
+        self._topic_names = [t.name for t in registry.topics]
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
         title_end = len(title or "")
-        keywords: list[Match] = []
-        cues: list[Match] = []
-        named: list[Match] = []
-        places: list[Match] = []
-        for m in self.matcher.find(text):
-            kind = m[2].kind
-            (
-                keywords if kind == "keyword" else cues if kind == "cue" else places if kind == "country" else named
-            ).append(m)
+        found = self.matcher.find(text)
+        keywords, cues, places = found["keyword"], found["cue"], found["country"]
+        named = found["company"] + found["organisation"] + found["threat_actor"] + found["deny"]
         entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
         known: list[Match] = []
         others: list[Match] = []
@@ -114,17 +111,30 @@ class Tagger:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
+        bodies = discover_organisations(text, cues, [(m.start, m.end) for m in entities], self._generic_org_words)
+        for m in bodies:
+            organisations.setdefault(_label(m))
         divisions = _divisions(text, known) if known else {}
         lists = _lists(text, known) if known else []
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
         strong, weak = discover(
-            text, cues, others + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
+            text, cues, others + bodies + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
-        discovered = [n for n in strong if self._is_new(n, text) and not _short_form(n, longer)]
+        discovered = [
+            n for n in strong if self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+        ]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
-        suggested = [n for n in weak if n not in strong and self._is_new(n, text) and not _short_form(n, longer)]
+        suggested = [
+            n
+            for n in weak
+            if n not in strong
+            and self._is_new(n, text)
+            and not _short_form(n, longer)
+            and n not in organisations
+            and n.split(" ", 1)[0].casefold() not in self._known  # "Apple Pay": a known firm's product
+        ]
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
@@ -197,11 +207,13 @@ class Tagger:
         if not scores:
             return ()
         in_lead |= lead_sectors
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted([(-score, i) for i, score in scores.items()])[:MAX_TOPICS]  # strongest, then first listed
+        floor = TOPIC_RELATIVE * top
+        names = self._topic_names
         return tuple(
-            self.registry.topics[i].name
-            for i, score in ranked[:MAX_TOPICS]
-            if score >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and score >= TOPIC_RELATIVE * top
+            names[i]
+            for minus, i in ranked
+            if -minus >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and -minus >= floor
         )
 
     @staticmethod
@@ -311,7 +323,7 @@ _CAPITALISED_RUN = re.compile(r"(?: [A-Z][a-z][\w&'-]*)+")  # " Airways", " Fede
 def _inside_brand(text: str, end: int) -> bool:
     """True if the country word opens a proper name that is no public body or title ("British Airways")."""
     run = _CAPITALISED_RUN.match(text, end)
-    return run is not None and not any(word in _ORG_WORDS or word in _TITLES for word in run.group().split())
+    return run is not None and _ORG_WORDS.isdisjoint(words := run.group().split()) and _TITLES.isdisjoint(words)
 
 
 def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
@@ -375,6 +387,11 @@ _SUBJECT_VERBS = frozenset(
     "has have had is was will would can could did does said says may might must plans wants agreed and also".split()
 )
 _SENTENCE_START = frozenset('.!?:;\n"“‘(')
+# What the text calls a product feature: "Circle to Search, a feature", "Recall, an AI tool".
+_NAMED_FEATURE = re.compile(
+    r"(?: (?:to|for|on|in|with) [A-Z][\w-]*)?, (?:a|an|the|its) (?:[\w-]+ ){0,3}?(?:feature|tool|function|option|"
+    r"setting|button)s?\b"
+)
 _RELATIVE = re.compile(r", (?:which|whose) ")  # "Circle, which issues USDC"
 _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
@@ -387,6 +404,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     if after[:1] == "-":
         word = re.match(r"-(\w+)", after)
         return STRONG if word and word.group(1) in ("owned", "backed", "based", "led", "funded", "run") else REJECT
+    if _NAMED_FEATURE.match(text, m.end):
+        return REJECT  # "Circle to Search, a feature that …": a product's name
     if after[:2] in ("’s", "'s") or _RELATIVE.match(after):
         return STRONG  # "Circle, which issues USDC"
     nxt = re.match(r" ([\w-]+)", after)
@@ -483,12 +502,19 @@ def _starts_sentence(before: str) -> bool:
     return not stripped or stripped[-1] in _SENTENCE_START
 
 
+def _starts_sentence_at(text: str, at: int) -> bool:
+    """`_starts_sentence(text[:at])` without copying the text before `at`."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return not at or text[at - 1] in _SENTENCE_START
+
+
 # A known company followed by one of these is a division or subsidiary, its own term:
-# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics".
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product.
 _DIVISION_WORDS = frozenset(
     """
 Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
-Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Pay Logistics
+Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
 """.split()
@@ -515,8 +541,11 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
             continue  # cheap test first; "Nvidia's Europe team" is no division
         word = _NEXT_WORD.match(text, m.end, m.end + 20)
         end = m.end + 1 + len(word.group(1)) if word else 0
+        if word and word.group(1) in _DIVISION_WORDS:
+            while (more := _NEXT_WORD.match(text, end, end + 20)) and more.group(1) in _SUFFIXES:
+                end = more.end()  # "Sony Semiconductor Solutions": a firm's word runs the name on
         subsidiary = _SUBSIDIARY.match(text, m.end)
-        if subsidiary and not any(w in _ORG_WORDS for w in subsidiary.group(1).split()):
+        if subsidiary and _ORG_WORDS.isdisjoint(subsidiary.group(1).split()):
             end = subsidiary.end(1)  # the name without its legal suffix: "Meta Platforms Ireland"
         elif not (
             word
@@ -569,7 +598,7 @@ def _pair_as_subject(text: str, start: int, end: int, items: list, inside: tuple
         len(items) == 2
         and len(inside) == 1
         and " and " in text[start:end]
-        and (text[start - 1 : start] == "\n" or _starts_sentence(text[:start]))
+        and (text[start - 1 : start] == "\n" or _starts_sentence_at(text, start))
         and _PREDICATE.match(text, end) is not None
     )
 
@@ -627,7 +656,8 @@ _CUES = {
         "startup start-up company firm automaker carmaker chipmaker bank lender insurer retailer chain "
         "developer operator provider maker manufacturer fintech subsidiary conglomerate vendor "
         "supplier publisher studio exchange broker airline giant unicorn outfit app marketplace neobank "
-        "carrier distributor wholesaler designer producer brewer processor platform lab group rival competitor owner"
+        "carrier distributor wholesaler designer producer brewer processor platform lab group rival competitor owner "
+        "fund"
     ).split(),
     "list": (
         "partners companies firms rivals competitors players participants banks startups start-ups "
@@ -740,12 +770,19 @@ _CUES = {
         "completed",
     ],
     "actor-family": _ACTOR_FAMILIES,
+    # the last word of a public body's name ("Australian Signals Directorate"), for discover_organisations
+    "org-head": (
+        "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
+        "Bureau Department Inspectorate Regulator Police Centre Center"
+    ).split(),
+    # what a description calls a body ("Spain's data protection agency, the AEPD", "the SBU security service")
+    "body": "regulator watchdog agency authority office service ministry commission police".split(),
     # words around a name a group gives itself or the text gives a gang, for _ACTOR_CONTEXT
     "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 _CUE_NOUNS = frozenset(_CUES["one"]) | frozenset(_CUES["list"])
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit"))
+    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit", "org-head", "body"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -793,6 +830,11 @@ _ROLE = re.compile(
     r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
     r"CEO|professor|lawyer|analyst|researcher|commissioner|secretary|chair|chairman|boss|officer|who|whose)\b"
 )
+_PARTICLE_BEFORE = re.compile(rf"[{_UP}][\w-]* (?:de|des|du|da|di|von|van|of|la|le) $")
+_PRODUCT_LIST = re.compile(
+    r"\b(?:apps|products|services|features|tools|devices|games|models|browsers)(?: [\w-]+){0,2},? "
+    r"(?:including|such as|like|include|includes) $"
+)
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
 # "the hacking group Radiant", "an industry group": groups that are no firms
@@ -835,9 +877,12 @@ _TIME_WORDS = frozenset(
 )
 
 
-def _capitalised(word: str) -> bool:
-    """A word written like a name: "Zentro", and "iRobot" or "eToro" (a brand's spelling)."""
-    return word[:1].isupper() or (word[:1].islower() and any(c.isupper() for c in word[1:3]))
+def _any_capitalised(words: list[str]) -> bool:
+    """True if one of the words is written like a name: "Zentro", and "iRobot" or "eToro" (a brand's spelling)."""
+    for word in words:  # a loop, not any() over a generator: the hot path
+        if word[:1].isupper() or (word[:1].islower() and (word[1:2].isupper() or word[2:3].isupper())):
+            return True
+    return False
 
 
 def _clean(candidate: str) -> str | None:
@@ -851,7 +896,7 @@ def _clean(candidate: str) -> str | None:
         tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
-    if not tokens or tokens[0] in _TITLES or any(t in _ORG_WORDS for t in tokens):
+    if not tokens or tokens[0] in _TITLES or not _ORG_WORDS.isdisjoint(tokens):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
@@ -866,7 +911,7 @@ def _keep_leading_word(text: str, raw: str, name: str) -> str:
     full = [m.start() for m in re.finditer(rf"\b{re.escape(raw)}\b", text)]
     if len(full) < len(re.findall(rf"\b{re.escape(name)}\b", text)):
         return name
-    return raw if any(not _starts_sentence(text[:at]) for at in full) else name
+    return raw if any(not _starts_sentence_at(text, at) for at in full) else name
 
 
 def _items(found: str) -> list[str]:
@@ -886,7 +931,7 @@ def _surname(text: str, name: str) -> bool:
             and first not in _STOP
             and first not in _TIME_WORDS
             and not text[end : end + 1].isalnum()
-            and text[end + 1 :].split(" ", 1)[0].rstrip(".,;:") not in _SUFFIXES  # "Delta Air Lines"
+            and text[end + 1 : end + 40].split(" ", 1)[0].rstrip(".,;:") not in _SUFFIXES  # "Delta Air Lines"
         ):
             return True
         at = text.find(" " + name, end)
@@ -904,6 +949,8 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 3 or not all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens):
         return False
+    if tokens[-1] in _SUFFIXES:
+        return False  # "Penske Automotive Group", "Sonic Automotive": no person's surname
     before = text[max(0, start - 30) : start].split()
     if before and before[-1].rstrip(",") in _TITLES:
         return True
@@ -918,7 +965,7 @@ def _stands_alone(text: str, word: str) -> bool:
         inside = (
             prev
             and prev.group(1)[:1].isupper()
-            and (prev.group(1) not in _STOP or not _starts_sentence(text[: prev.start()]))
+            and (prev.group(1) not in _STOP or not _starts_sentence_at(text, prev.start()))
         )
         if not inside and not _NEXT_WORD.match(text, m.end()):
             return True
@@ -993,6 +1040,16 @@ def _division_span(text: str, name: str, start: int) -> tuple[int, int]:
     return start, end + 1 + len(suffix) if suffix in _LEGAL_SUFFIXES else end
 
 
+def _first_spans(text: str, names: dict[str, int]) -> list[Match]:
+    """A company-like match at each name's first mention from its recorded start."""
+    spans = []
+    for name, at in names.items():
+        start = text.find(name, at)
+        if start >= 0:
+            spans.append(Match(start, start + len(name), Phrase(name, "company", name)))
+    return spans
+
+
 def discover(
     text: str,
     cues: list[Match],
@@ -1040,12 +1097,14 @@ def discover(
     for division, start, _ in divisions:
         strong.setdefault(division, start)
     for listing in lists:
+        if _PRODUCT_LIST.search(text, max(0, listing.items[0][1] - 60), listing.items[0][1]):
+            continue  # "its suite of apps, including Search, Chrome and YouTube": products, not firms
         for raw, start in listing.items:
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
                 strong.setdefault(name, start)
     for cue in cues:
-        kind = _label(cue)
-        if kind in ("actor-family", "actor-context") or (
+        kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
+        if kind in ("actor-family", "actor-context", "org-head", "body") or (
             kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
         ):
             continue  # "led by" names investors only in a funding round or a group of shareholders
@@ -1066,7 +1125,8 @@ def discover(
                 and _has_apposition(text, window, cue.start)
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
-                raws.append((before.group(1), before.start(1)))
+                if not _PARTICLE_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
+                    raws.append((before.group(1), before.start(1)))  # not the end of "Fonds … de Participations"
             elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
                 the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
                 before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None
@@ -1096,9 +1156,7 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if kind != "stated" and not any(
-                _capitalised(w) for w in text[max(0, cue.start - 30) : cue.start].split()[-3:]
-            ):
+            if kind != "stated" and not _any_capitalised(text[max(0, cue.start - 30) : cue.start].split()[-3:]):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
@@ -1117,4 +1175,107 @@ def discover(
                     or kind == "suffix-legal"
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
+    if strong and (listed := _lists(text, [*_first_spans(text, strong), *companies])):
+        for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
+            if listing.items[0][1] not in {known.items[0][1] for known in lists}:
+                for raw, start in listing.items:
+                    if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+                        strong.setdefault(name, weak.get(name, start))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
+
+
+# --- discovery of organisations the registry does not know ------------------------------------
+
+_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
+# Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
+_GENERIC_ORG_WORDS = frozenset(
+    """
+Supreme High Federal National State Central District Regional Local Appeals Appeal Constitutional Competition
+Security Data Protection Privacy Regulatory Financial Home Foreign Digital Trade Investment Research Public
+General Human Rights Civil Criminal Justice Interior Economic Economy Defence Defense Health Finance Cyber
+Information Communications Media Markets Consumer Energy Transport Telecommunications Education Science
+Technology Industry Oversight Executive Advisory Governing Electoral Election Tax Revenue Customs Intelligence
+Safety Standards Cybersecurity Commerce Affairs Communication Policy Enforcement Conduct Planning
+and of for the
+""".split()
+)
+# "of India", "of Economy, Trade and Industry", "for Security and Emerging Technology": what a head may take after it.
+_ORG_TAIL = re.compile(
+    rf" (?:of|for) (?:the )?[{_UP}][\w-]*(?: [{_UP}][\w-]*)*"
+    rf"(?:(?:, [{_UP}][\w-]*(?: [{_UP}][\w-]*)*)*,? and [{_UP}][\w-]*(?: [{_UP}][\w-]*)*)?"
+)
+_ORG_WORD = re.compile(rf"[{_UP}][\w&-]*")
+_ORG_JOINS = frozenset(("and", "&"))  # "Competition and Consumer Protection Tribunal"
+_NOT_BODIES = frozenset(("Directors", "Trustees", "Governors"))  # "Board of Directors" is no public body
+_ACRONYM = r"((?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{2,7})(?![\w-])"
+_ACRONYM_AFTER = re.compile(rf", (?:the )?{_ACRONYM}")  # "the data protection agency, the AEPD"
+_ACRONYM_BEFORE = re.compile(rf"(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}$")
+
+
+def _mostly_capitals(word: str) -> bool:
+    """An acronym: more than half of its letters are capitals ("BayLDA", "SBU"; not "OpenAI")."""
+    return sum(c.isupper() for c in word) * 2 > len(word)
+
+
+def _name_before(text: str, at: int) -> tuple[int, list[str]]:
+    """Start and words (last first) of the capitalised name, its words joined by "and" or "&", that
+    ends one space before `at`; a title's possessive may end it ("Information Commissioner's Office")."""
+    start, words = at, []
+    while text[start - 1 : start] == " ":
+        word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        word = text[word_start : start - 1]
+        if word.endswith(("’s", "'s")):
+            if words or word[:-2] not in _TITLES:
+                break
+        elif word in _ORG_JOINS:
+            if not words:
+                break
+        elif not _ORG_WORD.fullmatch(word) or word in _STOP or word in _TIME_WORDS:
+            break
+        words.append(word)
+        start = word_start
+    while words and words[-1] in _ORG_JOINS:  # a name opens with a capitalised word
+        start += len(words.pop()) + 1
+    return start, words
+
+
+def discover_organisations(
+    text: str, cues: list[Match], taken: list[tuple[int, int]], generic: AbstractSet[str] = _GENERIC_ORG_WORDS
+) -> list[Match]:
+    """Public bodies the registry does not know, named by their form, each at its first mention:
+    capitalised words ending in a body's head word ("Australian Signals Directorate"), a head word
+    taking "of …" or "for …" ("Ministry of Economy, Trade and Industry"), and acronyms a description
+    calls a body ("the SBU security service"), found at the "org-head" and "body" `cues`. A name of
+    only generic words says which kind of body, not which one ("Supreme Court", "US District Court":
+    `generic` holds such words and the country names); three such words before the head are specific
+    enough ("Competition and Consumer Protection Tribunal"). Names overlapping a registry name
+    (`taken` spans) are skipped."""
+    found: dict[str, Match] = {}
+    for cue in cues:
+        kind = cue.phrase.target
+        if kind == "org-head":
+            if _NEXT_WORD.match(text, cue.end):
+                continue  # inside a longer name: "Office Depot", "University College London"
+            start, words = _name_before(text, cue.start)
+            tail = _ORG_TAIL.match(text, cue.end)
+            if tail and not _NOT_BODIES.intersection(tail.group().split()):
+                end = tail.end()
+            elif cue.phrase.form not in _TAIL_ONLY_HEADS and (
+                sum(w not in _ORG_JOINS for w in words) >= 3 or any(w not in generic for w in words)
+            ):
+                end = cue.end
+            else:
+                continue
+        elif kind == "body":
+            named = _ACRONYM_AFTER.match(text, cue.end) or _ACRONYM_BEFORE.search(
+                text, max(0, cue.start - 50), cue.start
+            )
+            if not named or not _mostly_capitals(named.group(1)) or named.group(1) in _TITLES:
+                continue
+            start, end = named.span(1)
+        else:
+            continue
+        if not any(s < end and start < e for s, e in taken):
+            name = text[start:end].replace("’", "'")
+            found.setdefault(name.casefold(), Match(start, end, Phrase(name, "organisation", name)))
+    return sorted(found.values())

@@ -404,3 +404,29 @@ def test_verbs_of_deals_and_courts_are_known():
     )
     assert headline_problems("Quillpay and Orbix abandon their merger") == []
     assert "what was said is cut before its verb" in headline_problems("Orbix says attack on its payments unit")
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # the sayer named last: the sayer leads the headline
+            "The gang behind the outage that took down Quillpay's card terminals across Portugal in May was "
+            "Borealis, the payments firm has said after an inquiry by an outside investigator.",
+            "Payments firm says gang behind outage was Borealis",
+        ),
+        (  # a relative clause on what was said gives way to its verb
+            "Zentro Hotels has said the breach that exposed booking records, loyalty numbers and passport scans "
+            "of guests at its resorts in June will cost it about €40 million.",
+            "Zentro Hotels says breach will cost it about €40 million",
+        ),
+        (  # never cut inside what someone said: keep the clause before it
+            "Shares of Orbix Systems fell by a fifth after the chip designer said its chairman, Ana Lima, had "
+            "resigned, saying she disagreed with the board over the accounts.",
+            "Shares of Orbix Systems fell by fifth",
+        ),
+    ],
+)
+def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline) == []

@@ -474,3 +474,71 @@ def test_a_partner_listed_among_others_lends_the_story_no_sector(tagger):
     lead = "G42, OpenAI, Oracle, Nvidia, Cisco and SoftBank will build an AI computing cluster in Abu Dhabi."
     assert "Semiconductors" not in tagger.tag("OpenAI and G42 to build a data centre", [lead]).topics
     assert "Semiconductors" in tagger.tag("", ["Nvidia has unveiled a new AI chip for data centres."]).topics
+
+
+def test_public_bodies_the_registry_lacks_are_discovered_by_their_form(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "The Lusitanian Telecoms Authority has fined Quillpay, and the Ministry of Ports, Roads and Transport "
+            "said it would review the deal.",
+            "Researchers at Borvale University and the Institute for Trust and Open Networks disagreed; "
+            "Ruritania's data protection office, the RDPO, and the KSB security service opened inquiries.",
+        ],
+    )
+    assert tags.organisations == (
+        "Lusitanian Telecoms Authority",
+        "Ministry of Ports, Roads and Transport",
+        "Borvale University",
+        "Institute for Trust and Open Networks",
+        "RDPO",
+        "KSB",
+    )
+    assert not {"Lusitanian Telecoms Authority", "RDPO", "KSB"} & set(tags.companies + tags.suggested)
+
+
+def test_a_kind_of_body_is_not_discovered_as_a_body(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "The Supreme Court and a US District Court ruled; the Competition Commission and the Office Depot "
+            "Board of Directors met at the Crane Energy Center. CEO Ana Lima of the company said so.",
+        ],
+    )
+    assert tags.organisations == ("Supreme Court",)  # the registry's entry, nothing discovered
+
+
+def test_product_features_are_never_companies(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "Google has added Circle to Search, a feature that finds what is on screen, and Apple Pay now works "
+            "in Lisbon. Google bundles its suite of apps, including Lumo, Chrome and YouTube.",
+            "Helen Brant of the Institute for Secure and Emerging Technology said so.",
+        ],
+    )
+    assert "Google" in tags.companies
+    assert not {"Circle", "Apple Pay", "Lumo", "Emerging Technology"} & set(tags.companies + tags.suggested)
+    assert "Institute for Secure and Emerging Technology" in tags.organisations
+
+
+def test_a_list_with_a_discovered_firm_names_firms(tagger):
+    tags = tagger.tag(
+        "",
+        [
+            "Car retailers Quorvex Automotive Group, Delmar Automotive, Zentrak Motors, Ovalnet and Brisco "
+            "Holdings said their systems were down.",
+            "A stake went to the Lusitanian pension fund Pradex, alongside Fonds Mutuel de Placements, an "
+            "investment fund.",
+        ],
+    )
+    assert {"Quorvex Automotive Group", "Delmar Automotive", "Zentrak Motors", "Ovalnet", "Pradex"} <= set(
+        tags.companies
+    )
+    assert "Placements" not in tags.companies + tags.suggested
+
+
+def test_a_division_name_runs_on_with_a_firms_word(tagger):
+    tags = tagger.tag("", ["Samsung Display Solutions will supply the panels, Samsung said."])
+    assert "Samsung Display Solutions" in tags.companies
+    assert ("Samsung Display Solutions", "Samsung") in tags.parents
