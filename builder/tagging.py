@@ -522,8 +522,8 @@ Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil K
 
 
 _LEGAL_SUFFIXES = frozenset(
-    "Limited Ltd Ltd. Inc Inc. LLC L.L.C. GmbH plc PLC AG SE SA S.A. SAS NV N.V. BV B.V. Srl S.r.l. Pty Oy AB "
-    "ASA".split()
+    "Limited Ltd Ltd. Inc Inc. Corp Corp. LLC L.L.C. GmbH plc PLC AG SE SA S.A. SAS NV N.V. BV B.V. Srl S.r.l. "
+    "Pty Oy AB ASA".split()
 )
 # "Kappa Ireland Limited", "Kappa Cloud Services Ltd": a company's name, up to three words, a legal suffix
 _SUBSIDIARY = re.compile(

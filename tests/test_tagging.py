@@ -397,6 +397,11 @@ def test_a_legal_form_marks_a_firm_but_is_no_part_of_its_name(tagger):
     ) == ("Vortelo Technology",)
     assert companies(tagger, "Zentrio Payments Ltd said the outage was over.") == ("Zentrio Payments",)
     assert companies(tagger, "Investors backed Orbixa GmbH in Berlin.") == ("Orbixa",)
+    # "Corp." before a comma and "Corp" at a sentence's end: one firm, named without the form
+    found = companies(
+        tagger, "Tessaro Industries Corp., a parts supplier, was hit. Lines stopped at Tessaro Industries Corp."
+    )
+    assert found == ("Tessaro Industries",)
 
 
 def test_the_object_of_a_fine_or_a_suit_is_a_company(tagger):
