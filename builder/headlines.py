@@ -725,6 +725,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     word = _core(tokens[i])
     if word == "of" and _core(tokens[i - 1]) in _QUANTIFIERS:
         return False
+    if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
+        return False  # "up to 9.8 million": a number's modifier, no phrase of its own
     return word in _PREPOSITIONS and tokens[i].islower()
 
 

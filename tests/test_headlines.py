@@ -187,6 +187,14 @@ def test_long_lead_is_cut_at_a_phrase_not_mid_phrase():
         ]
     )
     assert apple == "Apple agrees to pay $95 million to settle lawsuit"
+    # a cut never parts a number from its modifier ("… details of up")
+    telco = derive_headline(
+        [
+            "Quorvia said a cyberattack on its network had exposed the personal details of up to 9.8 million "
+            "current and former customers across Australia and New Zealand."
+        ]
+    )
+    assert not telco.endswith((" up", " of")) and telco.startswith("Quorvia says cyberattack")
 
 
 def test_headline_respects_a_smaller_limit():
