@@ -3,7 +3,7 @@
 import codecs
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from builder.dumps import decode_dump, is_blank, split_dump
@@ -173,6 +173,7 @@ def test_every_paragraph_appears_exactly_once_in_order(articles, marker, newline
     text = (separator + marker + separator).join(chunks)
     if final_marker and articles:
         text += separator + marker
+    assume(not text.startswith("\ufeff"))  # a text's first U+FEFF is its byte-order mark, dropped on reading
     decoded = decode_dump(text.encode("utf-8"), "d.txt")
     found = split_dump(decoded.text, "d.txt")
     assert _found(found) == _expected(articles)
