@@ -5,17 +5,21 @@ and cache, with the preview's address as base URL: the deployable `site/` is nev
 Rebuilds are incremental; a failed rebuild prints its errors and the last good site stays served.
 A rebuild publishes the changed pages without waiting for search: a background thread then
 indexes the shards they belong to, while the server keeps answering, and the search page says
-that search is catching up until it has.
+that search is catching up until it has. On Linux the sources are watched with inotify, and a
+rebuild runs in the watcher's thread, off the server's loop: at 50,000 articles livereload's own
+watcher stats every file every 0.8 s and rebuilds inside the loop, so the server stops answering.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
 
 from livereload import Server
 from livereload.handlers import StaticFileHandler
+from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from builder import search
@@ -39,6 +43,97 @@ def _ignored(path: str) -> bool:
     """Files the build itself writes, editor swap files and hidden files."""
     name = path.rsplit("/", 1)[-1]
     return name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
+
+
+class Watcher:
+    """livereload's watcher, by inotify: a change to a watched folder (and its subfolders) or file
+    runs `on_change` in this watcher's thread, then livereload reloads the browsers.
+
+    Changes that come within QUIET seconds of each other are one rebuild (an editor's save, a
+    `git checkout`). Linux only: `available()` says whether it can run here.
+    """
+
+    QUIET = 0.05
+
+    def __init__(self, on_change):
+        from inotify_simple import INotify, flags  # imported here: Linux only
+
+        self.on_change = on_change
+        self.flags = flags
+        self.mask = flags.CLOSE_WRITE | flags.CREATE | flags.DELETE | flags.MOVED_TO | flags.MOVED_FROM | flags.ATTRIB
+        self.inotify = INotify()
+        self.folders: dict[int, str] = {}  # watch descriptor -> folder
+        self.only: dict[str, set[str]] = {}  # folder -> the names watched in it, if not all (site.toml)
+        self._tasks: dict[str, None] = {}  # livereload's: what is watched
+        self._changes: list[tuple[str, float | None]] = []  # livereload's: (path, delay) to reload browsers for
+        self.filepath: str | None = None
+
+    @staticmethod
+    def available() -> bool:
+        try:
+            import inotify_simple  # noqa: F401
+        except ImportError:  # not Linux, or not installed
+            return False
+        return True
+
+    def watch(self, path: str, func=None, delay=None, ignore=None) -> None:
+        """Watch a folder with its subfolders, or one file (by its folder, so a save by rename counts)."""
+        self._tasks[path] = None
+        if os.path.isdir(path):
+            self._add_tree(path)
+        else:
+            folder, name = os.path.split(path)
+            self.only.setdefault(folder, set()).add(name)
+            self.folders[self.inotify.add_watch(folder, self.mask)] = folder
+
+    def _add_tree(self, top: str) -> None:
+        for folder, subfolders, _ in os.walk(top):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            self.only.pop(folder, None)
+            self.folders[self.inotify.add_watch(folder, self.mask)] = folder
+
+    def start(self, callback) -> bool:
+        """Called by livereload in the server's loop: watch in a thread; True, livereload need not poll."""
+        loop = IOLoop.current()
+        threading.Thread(target=self._run, args=(loop, callback), name="watcher", daemon=True).start()
+        return True
+
+    def examine(self) -> tuple[str | None, float | None]:
+        """livereload asks what changed since it last asked (a path, and a delay before reloading)."""
+        changes, self._changes = self._changes, []
+        if changes:
+            self.filepath = changes[-1][0]
+            return changes[-1]
+        return None, None
+
+    def _run(self, loop: IOLoop, callback) -> None:
+        while True:
+            events = self.inotify.read()
+            while more := self.inotify.read(timeout=int(self.QUIET * 1000)):
+                events += more
+            changed = self._changed(events)
+            if changed:
+                self.on_change()
+                self._changes.append((changed, None))
+                loop.add_callback(callback)
+
+    def _changed(self, events) -> str | None:
+        """The first source path these events changed (None: only ignored files); new folders get watched."""
+        found = None
+        for event in events:
+            if event.mask & self.flags.Q_OVERFLOW:
+                found = found or "*"  # events were lost: rebuild to be sure
+                continue
+            folder = self.folders.get(event.wd)
+            if folder is None or not event.name or _ignored(event.name):
+                continue
+            if folder in self.only and event.name not in self.only[folder]:
+                continue
+            path = os.path.join(folder, event.name)
+            if event.mask & self.flags.ISDIR and event.mask & (self.flags.CREATE | self.flags.MOVED_TO):
+                self._add_tree(path)
+            found = found or path
+        return found
 
 
 class SearchCatchUp:
@@ -105,15 +200,19 @@ def serve(make_config, host: str, port: int, console) -> int:
     rebuild(preview_config, console)  # the first build indexes every shard before serving
     catch_up = SearchCatchUp(preview_config, console)
     config.path("out").mkdir(parents=True, exist_ok=True)
-    server = Server()
+
+    def changed() -> None:
+        rebuild(preview_config, console, catch_up)
+
+    server = Server(watcher=Watcher(changed)) if Watcher.available() else Server()  # else livereload polls
     server.SFH = _SiteFiles
     for name in WATCHED:
         folder = config.path(name)
         if folder.exists():
-            server.watch(str(folder), lambda: rebuild(preview_config, console, catch_up), ignore=_ignored)
+            server.watch(str(folder), changed, ignore=_ignored)
     settings = config.root / "site.toml"
     if settings.exists():
-        server.watch(str(settings), lambda: rebuild(preview_config, console, catch_up))
+        server.watch(str(settings), changed)
     console.info(f"serving {config.path('out')} at http://{host}:{port}/ (Ctrl+C to stop)")
     server.serve(host=host, port=port, root=str(config.path("out")))
     return 0
