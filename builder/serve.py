@@ -5,9 +5,10 @@ and cache, with the preview's address as base URL: the deployable `site/` is nev
 Rebuilds are incremental; a failed rebuild prints its errors and the last good site stays served.
 A rebuild publishes the changed pages without waiting for search: a background thread then
 indexes the shards they belong to, while the server keeps answering, and the search page says
-that search is catching up until it has. On Linux the sources are watched with inotify, and a
-rebuild runs in the watcher's thread, off the server's loop: at 50,000 articles livereload's own
-watcher stats every file every 0.8 s and rebuilds inside the loop, so the server stops answering.
+that search is catching up until it has. The sources are watched with watchfiles (the system's
+file events), and a rebuild runs in the watcher's thread, off the server's loop: at 50,000
+articles livereload's own watcher stats every file every 0.8 s and rebuilds inside the loop, so
+the server stops answering.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 import time
 from dataclasses import replace
 
+import watchfiles
 from livereload import Server
 from livereload.handlers import StaticFileHandler
 from tornado.ioloop import IOLoop
@@ -46,56 +48,36 @@ def _ignored(path: str) -> bool:
 
 
 class Watcher:
-    """livereload's watcher, by inotify: a change to a watched folder (and its subfolders) or file
-    runs `on_change` in this watcher's thread, then livereload reloads the browsers.
+    """livereload's watcher, by watchfiles (the system's file events, on every platform): a change
+    under a watched folder, or to a watched file, runs `on_change` in a watcher thread, off the
+    server's loop, then livereload reloads the browsers. Changes that come within QUIET_MS of each
+    other are one rebuild (an editor's save, a `git checkout`)."""
 
-    Changes that come within QUIET seconds of each other are one rebuild (an editor's save, a
-    `git checkout`). Linux only: `available()` says whether it can run here.
-    """
-
-    QUIET = 0.05
+    QUIET_MS = 50
 
     def __init__(self, on_change):
-        from inotify_simple import INotify, flags  # imported here: Linux only
-
         self.on_change = on_change
-        self.flags = flags
-        self.mask = flags.CLOSE_WRITE | flags.CREATE | flags.DELETE | flags.MOVED_TO | flags.MOVED_FROM | flags.ATTRIB
-        self.inotify = INotify()
-        self.folders: dict[int, str] = {}  # watch descriptor -> folder
-        self.only: dict[str, set[str]] = {}  # folder -> the names watched in it, if not all (site.toml)
+        self.folders: list[str] = []
+        self.files: set[str] = set()  # watched by their folder, so a save by rename counts
+        self.one_at_a_time = threading.Lock()
         self._tasks: dict[str, None] = {}  # livereload's: what is watched
         self._changes: list[tuple[str, float | None]] = []  # livereload's: (path, delay) to reload browsers for
         self.filepath: str | None = None
 
-    @staticmethod
-    def available() -> bool:
-        try:
-            import inotify_simple  # noqa: F401
-        except ImportError:  # not Linux, or not installed
-            return False
-        return True
-
     def watch(self, path: str, func=None, delay=None, ignore=None) -> None:
-        """Watch a folder with its subfolders, or one file (by its folder, so a save by rename counts)."""
+        """Watch a folder with its subfolders, or one file."""
         self._tasks[path] = None
-        if os.path.isdir(path):
-            self._add_tree(path)
-        else:
-            folder, name = os.path.split(path)
-            self.only.setdefault(folder, set()).add(name)
-            self.folders[self.inotify.add_watch(folder, self.mask)] = folder
-
-    def _add_tree(self, top: str) -> None:
-        for folder, subfolders, _ in os.walk(top):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            self.only.pop(folder, None)
-            self.folders[self.inotify.add_watch(folder, self.mask)] = folder
+        path = os.path.abspath(path)
+        (self.folders.append if os.path.isdir(path) else self.files.add)(path)
 
     def start(self, callback) -> bool:
-        """Called by livereload in the server's loop: watch in a thread; True, livereload need not poll."""
+        """Called by livereload in the server's loop: watch in threads; True, livereload need not poll."""
         loop = IOLoop.current()
-        threading.Thread(target=self._run, args=(loop, callback), name="watcher", daemon=True).start()
+        parents = sorted({os.path.dirname(file) for file in self.files})
+        for paths, recursive in ((self.folders, True), (parents, False)):
+            if paths:
+                args = (paths, recursive, loop, callback)
+                threading.Thread(target=self._run, args=args, name="watcher", daemon=True).start()
         return True
 
     def examine(self) -> tuple[str | None, float | None]:
@@ -106,34 +88,21 @@ class Watcher:
             return changes[-1]
         return None, None
 
-    def _run(self, loop: IOLoop, callback) -> None:
-        while True:
-            events = self.inotify.read()
-            while more := self.inotify.read(timeout=int(self.QUIET * 1000)):
-                events += more
-            changed = self._changed(events)
-            if changed:
-                self.on_change()
-                self._changes.append((changed, None))
-                loop.add_callback(callback)
+    def _wanted(self, _change, path: str) -> bool:
+        """A source file: a watched file, or one under a watched folder that is not hidden or a swap file."""
+        if path in self.files:
+            return True
+        folder = next((f for f in self.folders if path.startswith(f + os.sep)), None)
+        return folder is not None and not any(_ignored(part) for part in path[len(folder) + 1 :].split(os.sep))
 
-    def _changed(self, events) -> str | None:
-        """The first source path these events changed (None: only ignored files); new folders get watched."""
-        found = None
-        for event in events:
-            if event.mask & self.flags.Q_OVERFLOW:
-                found = found or "*"  # events were lost: rebuild to be sure
-                continue
-            folder = self.folders.get(event.wd)
-            if folder is None or not event.name or _ignored(event.name):
-                continue
-            if folder in self.only and event.name not in self.only[folder]:
-                continue
-            path = os.path.join(folder, event.name)
-            if event.mask & self.flags.ISDIR and event.mask & (self.flags.CREATE | self.flags.MOVED_TO):
-                self._add_tree(path)
-            found = found or path
-        return found
+    def _run(self, paths: list[str], recursive: bool, loop: IOLoop, callback) -> None:
+        for changes in watchfiles.watch(
+            *paths, watch_filter=self._wanted, step=self.QUIET_MS, recursive=recursive, raise_interrupt=False
+        ):
+            with self.one_at_a_time:
+                self.on_change()
+            self._changes.append((min(path for _, path in changes), None))
+            loop.add_callback(callback)
 
 
 class SearchCatchUp:
@@ -204,7 +173,7 @@ def serve(make_config, host: str, port: int, console) -> int:
     def changed() -> None:
         rebuild(preview_config, console, catch_up)
 
-    server = Server(watcher=Watcher(changed)) if Watcher.available() else Server()  # else livereload polls
+    server = Server(watcher=Watcher(changed))
     server.SFH = _SiteFiles
     for name in WATCHED:
         folder = config.path(name)

@@ -1220,7 +1220,7 @@ def _mostly_capitals(word: str) -> bool:
 def _name_before(text: str, at: int) -> tuple[int, list[str]]:
     """Start and words (last first) of the capitalised name, its words joined by "and" or "&", that
     ends one space before `at`; a title's possessive may end it ("Information Commissioner's Office")."""
-    start, words = at, []
+    start, words = at, list[str]()
     while text[start - 1 : start] == " ":
         word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
         word = text[word_start : start - 1]

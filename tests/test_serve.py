@@ -1,4 +1,4 @@
-"""`newsarchive serve` on Linux: changes seen by inotify, rebuilt off the server's loop."""
+"""`newsarchive serve`: changes seen by the system's file events, rebuilt off the server's loop."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import urllib.request
 
 import pytest
 from conftest import generated_project, start_serve
-
-from builder.serve import Watcher
-
-pytestmark = pytest.mark.skipif(not Watcher.available(), reason="inotify (Linux) only")
 
 
 def _get(url: str) -> tuple[str, float]:
@@ -37,7 +33,7 @@ def _wait_for(url: str, text: str, seconds: float) -> list[float]:
 
 @pytest.fixture
 def serving(tmp_path):
-    root = generated_project(tmp_path / "project", 600, per_page=10)
+    root = generated_project(tmp_path / "project", 1500, per_page=10)
     server, port = start_serve(root)
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -55,7 +51,7 @@ def test_the_server_keeps_answering_while_a_change_to_every_page_rebuilds(servin
     started = time.perf_counter()
     answers = _wait_for(base + "articles/report-0003/", "Footer edited.", 120)
     rebuilt = time.perf_counter() - started
-    assert rebuilt > 1.0  # every page rendered again meanwhile, so the answers below overlapped the rebuild
+    assert rebuilt > 0.5  # every page rendered again meanwhile, so the answers below overlapped the rebuild
     assert max(answers) < 0.5, f"slowest answer {max(answers):.2f} s while the site rebuilt in {rebuilt:.2f} s"
 
 
