@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -35,13 +37,15 @@ from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
-FORMAT = "newsarchive-shards-v2"
+FORMAT = "newsarchive-shards-v3"  # v3: bundles hold the vocabulary document
 PER_SHARD = 2500  # pages; fewer, larger shards: fewer requests and sooner results for readers, same CPU
 MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
 RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
+VOCABULARY = "vocabulary.gz"  # in each shard: the words its vocabulary document listed, one a line
+VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
 
@@ -100,6 +104,45 @@ def search_document(page: bytes, shard: str) -> bytes:
         + part[body:]
         + b"</article></body></html>"
     )
+
+
+_TAG = re.compile(rb"<[^>]*>")
+_META = re.compile(rb'data-pagefind-meta="[^":]*:([^"]*)"')
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def words_of(page: bytes) -> set[str]:
+    """The words Pagefind may index for an article page: the text of its <article> (hidden parts
+    too: dates and chips are searched as metadata) and its inline metadata values, lower case,
+    without the punctuation around them."""
+    part = searchable_part(page)
+    text = html.unescape(b" ".join([_TAG.sub(b" ", part), *_META.findall(part)]).decode("utf-8", "replace"))
+    return {word for token in text.lower().split() if (word := _EDGE.sub("", token))}
+
+
+def vocabulary_document(words: list[str], html_tag: bytes, lacks: list[str] | None = None) -> bytes:
+    """A search document that holds every word of the archive, so that each bundle decides as one
+    index would whether a query word has completions (else Pagefind falls back to the word's longest
+    prefix, or ignores it, bundle by bundle). It has no "shard" filter: searches leave it out.
+    In the overlay, `lacks` names the shards that do not know these words (the probe filters)."""
+    filters = "".join(f'<span data-pagefind-filter="lacks:{shard}"></span>' for shard in lacks or [])
+    if lacks is not None:
+        filters += '<span data-pagefind-filter="vocabulary:overlay"></span>'
+    return (
+        b"<!DOCTYPE html>"
+        + html_tag
+        + b'<head><meta charset="utf-8"></head><body><article data-pagefind-body>'
+        + filters.encode()
+        + b"<p>"
+        + html.escape(" ".join(words)).encode("utf-8")
+        + b"</p></article></body></html>"
+    )
+
+
+def html_tag(page: bytes) -> bytes:
+    """A page's <html> start tag (its language)."""
+    start = page.find(b"<html")
+    return page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
 
 
 def manifest(tree: Path) -> dict | None:
@@ -195,9 +238,14 @@ class Indexer:
                 pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
+        page_words = _page_words(tree, slugs) if todo else {}
+        words = sorted(set().union(*page_words.values()))
+        extra = {shard: [vocabulary_document(words, _language(tree, pages[shard]))] for shard in todo if shard in pages}
         built, peak = _run_all(
-            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests
+            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests, extra
         )
+        for shard, bundle in built.items():
+            _save_vocabulary(bundle, words, {path: page_words.get(path, set()) for path in pages[shard]})
         self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
@@ -208,9 +256,11 @@ class Indexer:
                 built[shard].rename(tree / FOLDER / shard)
         recent = EMPTY if shards is None else None
         if shards is not None and RECENT in shards:
-            changed, recent = _overlay(tree, count, self.digests)
-            jobs = [(RECENT, changed)] if changed else []
-            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests)
+            changed, recent, gone = _overlay(tree, count, self.digests)
+            documents = _overlay_vocabulary(tree, count, changed, gone)
+            jobs = [(RECENT, changed)] if documents else []
+            extra = {RECENT: documents}
+            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests, extra)
             self.peak_mb = max(self.peak_mb, peak)
             shutil.rmtree(tree / FOLDER / RECENT, ignore_errors=True)
             if RECENT in built:
@@ -221,13 +271,15 @@ class Indexer:
         self.seconds += time.perf_counter() - start
 
 
-def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]:
-    """The article pages of `tree` that differ from what their shard indexed, and the manifest's
-    overlay entry: the shards they belong to and the ids of their superseded (or removed) entries."""
+def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict, dict[str, list[str]]]:
+    """The article pages of `tree` that differ from what their shard indexed, the manifest's
+    overlay entry (the shards they belong to and the ids of their superseded or removed entries),
+    and for each shard the paths of those entries."""
     current = {urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)}
     changed: list[str] = []
     superseded: list[str] = []
     shards: set[str] = set()
+    gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
         try:
             records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
@@ -243,15 +295,89 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]
             if page_id:
                 superseded.append(page_id)
             shards.add(shard)
+            gone.setdefault(shard, []).append(path)
     for path in current:  # in no shard yet: added since
         if digests.of(tree / path, path) is not None:
             changed.append(path)
             shards.add(shard_of(path, count))
-    return sorted(changed), {
-        "recent_pages": len(changed),
-        "recent_shards": sorted(shards),
-        "superseded": sorted(superseded),
-    }
+    return (
+        sorted(changed),
+        {
+            "recent_pages": len(changed),
+            "recent_shards": sorted(shards),
+            "superseded": sorted(superseded),
+        },
+        gone,
+    )
+
+
+def _page_words(tree: Path, slugs: list[str]) -> dict[str, set[str]]:
+    """path -> the words of each article page of the tree."""
+    found: dict[str, set[str]] = {}
+    for slug in slugs:
+        path = urls.url_to_file(urls.article(slug))
+        try:
+            found[path] = words_of((tree / path).read_bytes())
+        except OSError:
+            continue
+    return found
+
+
+def _save_vocabulary(bundle: Path, words: list[str], pages: dict[str, set[str]]) -> None:
+    """Keep in a shard the words its vocabulary document listed, how many of its pages hold each,
+    and each page's words (by number), for the overlay to tell which words are in the archive now."""
+    number = {word: i for i, word in enumerate(words)}
+    held = [0] * len(words)
+    by_page = {}
+    for path, found in pages.items():
+        by_page[path] = sorted(number[word] for word in found)
+        for i in by_page[path]:
+            held[i] += 1
+    data = {"words": words, "pages_with": held, "pages": by_page}
+    (bundle / VOCABULARY).write_bytes(gzip.compress(json.dumps(data).encode("utf-8"), mtime=0))
+
+
+def _load_vocabulary(bundle: Path) -> dict:
+    try:
+        return json.loads(gzip.decompress((bundle / VOCABULARY).read_bytes()))
+    except (OSError, ValueError):
+        return {"words": [], "pages_with": [], "pages": {}}
+
+
+def _language(tree: Path, paths: list[str]) -> bytes:
+    """The <html> tag of the first of `paths` (the language Pagefind files the bundle's pages under)."""
+    return html_tag((tree / paths[0]).read_bytes()) if paths else b"<html>"
+
+
+def _overlay_vocabulary(tree: Path, count: int, changed: list[str], gone: dict[str, list[str]]) -> list[bytes]:
+    """The overlay's vocabulary documents: every word of the archive as it is now (the shards' words
+    still on a page they hold, and the words of the overlay's pages), one document per set of shards
+    that lack the words ("lacks"). None when every shard knows exactly these words.
+
+    The search page asks the overlay about each query word: one that matches no word of the archive
+    is left out of the query (as one index ignores it); one that only words a shard lacks complete
+    leaves that shard out (in one index it matches none of its pages)."""
+    words: set[str] = set()
+    for path in changed:
+        words |= words_of((tree / path).read_bytes())
+    known: dict[str, set[str]] = {}
+    for shard in shard_names(count):
+        if not (tree / FOLDER / shard / "pagefind.js").is_file():
+            continue  # an empty shard: no bundle, no results
+        vocabulary = _load_vocabulary(tree / FOLDER / shard)
+        known[shard] = set(vocabulary["words"])
+        held = list(vocabulary["pages_with"])
+        for path in gone.get(shard, []):
+            for i in vocabulary["pages"].get(path, []):
+                held[i] -= 1
+        words.update(word for word, n in zip(vocabulary["words"], held) if n > 0)
+    if not changed and all(found == words for found in known.values()):
+        return []
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(tuple(s for s in known if word not in known[s]), []).append(word)
+    language = _language(tree, changed or [urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)[:1]])
+    return [vocabulary_document(group, language, list(lacks)) for lacks, group in groups.items()]
 
 
 class Digests:
@@ -296,8 +422,17 @@ def _article_folders(tree: Path) -> list[str]:
         return []
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel, digests: Digests):
-    """Index each (shard, pages) in its own Pagefind process, `width` at a time.
+def _run_all(
+    jobs: list[tuple[str, list[str]]],
+    tree: Path,
+    scratch: Path,
+    width: int,
+    cancel,
+    digests: Digests,
+    extra: dict[str, list[bytes]] | None = None,
+):
+    """Index each (shard, pages) in its own Pagefind process, `width` at a time, with the shard's
+    `extra` documents (its vocabulary).
 
     Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
@@ -306,7 +441,7 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
     records: dict[str, dict[str, list]] = {}  # shard -> path -> [page id, digest]
     peak = 0.0
     running: list[tuple[str, Path, subprocess.Popen]] = []
-    queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
+    queue = [(shard, paths) for shard, paths in jobs if paths or (extra or {}).get(shard)]  # an empty shard: none
     try:
         while queue or running:
             while queue and len(running) < width:
@@ -319,6 +454,10 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                     page = (tree / path).read_bytes()
                     target.write_bytes(search_document(page, shard))
                     records[shard][path] = ["", digests.of(tree / path, path, page)]
+                for i, document in enumerate((extra or {}).get(shard, [])):
+                    target = work / "site" / VOCABULARY_PAGE.replace("/", f"/{i}/", 1)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(document)
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -128,6 +128,31 @@
     return { total: lists.reduce((sum, list) => sum + list.length, 0), next };
   }
 
+  // Every bundle holds a vocabulary document listing the archive's words, so that each decides as one
+  // index would whether a query word has completions (else Pagefind falls back to the word's longest
+  // prefix, or ignores the word, bundle by bundle). A shard knows the words of its own indexing; the
+  // overlay knows the archive's words as they are now, in documents filtered by the shards that lack
+  // them ("lacks"). A query word that matches none of them is left out (one index ignores it); one
+  // that only words a shard lacks complete matches none of that shard's pages in one index, so the
+  // shard is left out. Returns the bundles to search and the words to search them for.
+  async function consistent(query) {
+    if (!query || !shards.includes("recent")) return { kept: shards, query };
+    const words = query.split(/\s+/).filter(Boolean);
+    // ("lacks" in the filters loads its counts; no document lacks a shard called "none")
+    const only = { vocabulary: "overlay", lacks: { not: "none" } };
+    const probes = await Promise.all(words.map((w) => pagefind.search(w, { filters: only })));
+    const lacking = new Set();
+    const known = words.filter((_, i) => {
+      const matched = probes[i].filters?.vocabulary?.overlay || 0;
+      for (const [shard, count] of Object.entries(probes[i].filters?.lacks || {})) {
+        if (matched && count === matched) lacking.add(shard);
+      }
+      return matched > 0;
+    });
+    if (!known.length) return { kept: [], query }; // no word of the query is in the archive
+    return { kept: shards.filter((s) => !lacking.has(s)), query: known.join(" ") };
+  }
+
   let latest = 0;
   let found = { total: 0, next: async () => [] }; // every result of the current search
 
@@ -176,8 +201,16 @@
     const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
     if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
     if (ticket !== latest) return;
-    const each = sort.value ? shards.map((s) => ({ ...options, filters: { ...filters, shard: s } })) : [options];
-    const results = await Promise.all(each.map((o) => pagefind.search(query || null, o)));
+    const searchIn = (kept, words) => {
+      const each = sort.value ? kept.map((s) => ({ ...options, filters: { ...filters, shard: s } }))
+        : [{ ...options, filters: { ...filters, shard: { any: kept } } }];
+      return Promise.all(each.map((o) => pagefind.search(words || null, o)));
+    };
+    // Results come only from article pages (each has its bundle's "shard" filter), never from a
+    // bundle's vocabulary document. The search runs while `consistent` checks the query's words.
+    let [results, fit] = await Promise.all([searchIn(shards, query), consistent(query)]);
+    if (!fit.kept.length) results = [];
+    else if (fit.kept.length < shards.length || fit.query !== query) results = await searchIn(fit.kept, fit.query);
     if (ticket !== latest) return;
     const lists = results.map((r) => r.results.filter((result) => !superseded.has(result.id)));
     found = sort.value ? byDate(lists, sort.value) : byScore(lists);
