@@ -3,14 +3,19 @@
 In a site tree the index is
 
     pagefind/shards.json   {"format", "count": N, "shards": ["00", ..., "recent"], "recent_pages",
-                            "recent_shards", "superseded": [page ids], "catching_up"}
-    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN,
-                           and pages.json, what it indexed
-    pagefind/recent/       the overlay: every page that differs from what its shard indexed
+                            "recent_shards", "superseded": [page ids], "catching_up",
+                            "languages": {bundle: its language indexes, for the page to preload}}
+    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
+                           and a vocabulary document (every word of the archive); pages.json, what
+                           it indexed; vocabulary.gz, the words it knows and which of its pages hold them
+    pagefind/recent/       the overlay: every page that differs from what its shard indexed, and the
+                           archive's words as they are now, by the shards that lack them
 
 The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
-out the `superseded` entries. An edit indexes the overlay only (a few pages); past RECENT_LIMIT
-pages the shards it covers are indexed again. The shard count follows the archive's size (one
+out the `superseded` entries and the vocabulary documents (they have no "shard" filter). The
+vocabularies make each bundle match a query word as one index would (see `vocabulary_document`).
+An edit indexes the overlay only (a few pages); past RECENT_LIMIT pages the shards it covers are
+indexed again. The shard count follows the archive's size (one
 shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
 shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
 scratch folder of its search documents (`search_document`), on every core at once.
@@ -165,7 +170,16 @@ def write_manifest(tree: Path, catching_up: bool, count: int | None = None, rece
     count = count or old.get("count") or shard_count(len(_article_folders(tree)))
     recent = recent if recent is not None else {k: old.get(k, EMPTY[k]) for k in EMPTY}
     data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
+    data["languages"] = {shard: _languages(folder / shard) for shard in shards}  # the search page preloads them
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
+
+
+def _languages(bundle: Path) -> dict:
+    """A bundle's language indexes as its pagefind-entry.json lists them (name -> hash, wasm, page count)."""
+    try:
+        return json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))["languages"]
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 @dataclass

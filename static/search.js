@@ -27,17 +27,48 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
+  // Each bundle's language index, chosen as Pagefind chooses it (the page's language, else its
+  // base language, else the largest): its hash names the bundle's metadata file and, as Pagefind's
+  // `metaCacheTag`, versions its entry file, so that both can be asked for before Pagefind needs them.
+  const language = document.documentElement.lang.toLowerCase();
+  function languageOf(languages = {}) {
+    return languages[language] || languages[language.split("-")[0]]
+      || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
+  }
+  // Pagefind asks for its files in turn: the first bundle's script, entry, then metadata and
+  // WebAssembly, then each merged bundle's entry, then its metadata. Asked for all at once here,
+  // they arrive together (a reader's first results came ~N round trips sooner).
+  function preload(index, module) {
+    const hints = [["modulepreload", module]];
+    index.shards.forEach((s, i) => {
+      const found = languageOf((index.languages || {})[s]);
+      if (!found) return;
+      hints.push(["preload", `${bundle}${s}/pagefind-entry.json?ts=${found.hash}`]);
+      hints.push(["preload", `${bundle}${s}/pagefind.${found.hash}.pf_meta`]);
+      if (i === 0) hints.push(["preload", `${bundle}${s}/wasm.${found.wasm}.pagefind`]);
+    });
+    for (const [rel, href] of hints) {
+      const link = Object.assign(document.createElement("link"), { rel, href });
+      if (rel === "preload") Object.assign(link, { as: "fetch", crossOrigin: "anonymous" });
+      document.head.append(link);
+    }
+  }
   // noWorker: in a web worker the first results came 0.3-0.5 s later (its script, and every
   // shard's messages through it).
-  async function load(shards, version) {
-    const instance = await import(`${bundle}${shards[0]}/pagefind.js${version ? "?v=" + version : ""}`);
-    await instance.options({ baseUrl, excerptLength: 30, noWorker: true });
-    await Promise.all(shards.slice(1).map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl })));
+  async function load(index, version) {
+    const [first, ...others] = index.shards;
+    const module = `${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`;
+    preload(index, module);
+    const tag = (s) => languageOf((index.languages || {})[s])?.hash;
+    const instance = await import(module);
+    await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag: tag(first) });
+    await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag: tag(s) })));
     return instance;
   }
 
   let shards = []; // the bundles: shards, and "recent" (pages edited since their shard was indexed)
   let superseded = new Set(); // ids of the shards' entries for those pages, superseded by "recent"
+  let languages = {}; // bundle -> its language indexes (page counts, for the rescaling of scores)
   let pagefind; // the first shard with the others merged in
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
@@ -45,7 +76,8 @@
     const index = await manifest();
     shards = index.shards;
     superseded = new Set(index.superseded);
-    pagefind = await load(shards);
+    languages = index.languages || {};
+    pagefind = await load(index);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
   } catch (err) {
@@ -59,7 +91,8 @@
     if (index.catching_up) { setTimeout(poll, POLL); return; }
     shards = index.shards;
     superseded = new Set(index.superseded);
-    pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
+    languages = index.languages || {};
+    pagefind = await load(index, Date.now()); // a fresh instance reads the new shards
     months = [];
     catchingUp.hidden = true;
     await run();
@@ -98,6 +131,32 @@
     if (!from.value && !to.value) return null;
     if (!months.length) months = Object.keys((await pagefind.filters()).month || {}).sort();
     return months.filter((m) => (!from.value || m >= from.value) && (!to.value || m <= to.value));
+  }
+
+  // Pagefind scores a bundle's results by each query word's rarity among that bundle's pages (BM25's
+  // idf). Each bundle's scores are rescaled by the query words' rarity among all bundles' pages over
+  // their rarity among its own, so that results of different bundles compare as in one index (exactly
+  // for a one-word query, on average for more). Each bundle also counts its vocabulary document.
+  const rarity = (pages, having) => Math.log((pages - having + 0.5) / (having + 0.5) + 1);
+  async function rescaled(lists, kept, words) {
+    const terms = words.split(/\s+/);
+    // A one-word query's counts are its lists (superseded entries included, as Pagefind counts them).
+    const counts = terms.length === 1 && !selects.some((s) => s.value) && !from.value && !to.value
+      ? [{ filters: { shard: Object.fromEntries(kept.map((s, k) => [s, lists[k].length])) } }]
+      : await Promise.all(terms.map((w) => pagefind.search(w, { filters: { shard: { any: kept } } })));
+    const pages = kept.map((s) => languageOf(languages[s])?.page_count || 1);
+    const total = pages.reduce((a, b) => a + b, 0) - kept.length + 1; // one vocabulary document in one index
+    return lists.map((list, k) => {
+      let global = 0;
+      let own = 0;
+      for (const count of counts) {
+        const having = count.filters?.shard || {};
+        global += rarity(total, Object.values(having).reduce((a, b) => a + b, 0) + 1);
+        own += rarity(pages[k], (having[kept[k]] || 0) + 1);
+      }
+      const factor = own ? global / own : 1;
+      return list.map((result) => ({ ...result, score: result.score * factor }));
+    });
   }
 
   // Results of all shards as one list: `next(n)` gives the data of the next n results.
@@ -201,8 +260,9 @@
     const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
     if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
     if (ticket !== latest) return;
+    // Bundle by bundle (a date order merges their runs; best match rescales their scores).
     const searchIn = (kept, words) => {
-      const each = sort.value ? kept.map((s) => ({ ...options, filters: { ...filters, shard: s } }))
+      const each = sort.value || words ? kept.map((s) => ({ ...options, filters: { ...filters, shard: s } }))
         : [{ ...options, filters: { ...filters, shard: { any: kept } } }];
       return Promise.all(each.map((o) => pagefind.search(words || null, o)));
     };
@@ -212,7 +272,10 @@
     if (!fit.kept.length) results = [];
     else if (fit.kept.length < shards.length || fit.query !== query) results = await searchIn(fit.kept, fit.query);
     if (ticket !== latest) return;
-    const lists = results.map((r) => r.results.filter((result) => !superseded.has(result.id)));
+    let lists = results.map((r) => r.results);
+    if (!sort.value && results.length > 1) lists = await rescaled(lists, fit.kept, fit.query);
+    if (ticket !== latest) return;
+    lists = lists.map((list) => list.filter((result) => !superseded.has(result.id)));
     found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;
     list.innerHTML = "";
