@@ -49,7 +49,8 @@ RECENT = "recent"  # the overlay bundle: pages changed since their shard was ind
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
 RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
-VOCABULARY = "vocabulary.gz"  # in each shard: the words its vocabulary document listed, one a line
+VOCABULARY = "vocabulary.gz"  # in each shard: the words its vocabulary document listed, and their page counts
+PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by number
 VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
@@ -116,13 +117,21 @@ _META = re.compile(rb'data-pagefind-meta="[^":]*:([^"]*)"')
 _EDGE = re.compile(r"^\W+|\W+$")
 
 
-def words_of(page: bytes) -> set[str]:
+def words_of(page: bytes, cleaned: dict[str, str] | None = None) -> set[str]:
     """The words Pagefind may index for an article page: the text of its <article> (hidden parts
     too: dates and chips are searched as metadata) and its inline metadata values, lower case,
-    without the punctuation around them."""
+    without the punctuation around them. `cleaned` caches that last step across pages."""
+    cleaned = {} if cleaned is None else cleaned
     part = searchable_part(page)
     text = html.unescape(b" ".join([_TAG.sub(b" ", part), *_META.findall(part)]).decode("utf-8", "replace"))
-    return {word for token in text.lower().split() if (word := _EDGE.sub("", token))}
+    found = set()
+    for token in set(text.lower().split()):
+        word = cleaned.get(token)
+        if word is None:
+            word = cleaned[token] = _EDGE.sub("", token)
+        if word:
+            found.add(word)
+    return found
 
 
 def vocabulary_document(words: list[str], html_tag: bytes, lacks: list[str] | None = None) -> bytes:
@@ -328,34 +337,53 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
 def _page_words(tree: Path, slugs: list[str]) -> dict[str, set[str]]:
     """path -> the words of each article page of the tree."""
     found: dict[str, set[str]] = {}
+    cleaned: dict[str, str] = {}
     for slug in slugs:
         path = urls.url_to_file(urls.article(slug))
         try:
-            found[path] = words_of((tree / path).read_bytes())
+            found[path] = words_of((tree / path).read_bytes(), cleaned)
         except OSError:
             continue
     return found
 
 
 def _save_vocabulary(bundle: Path, words: list[str], pages: dict[str, set[str]]) -> None:
-    """Keep in a shard the words its vocabulary document listed, how many of its pages hold each,
-    and each page's words (by number), for the overlay to tell which words are in the archive now."""
+    """Keep in a shard the words its vocabulary document listed and how many of its pages hold each
+    (VOCABULARY), and each page's words by number (PAGE_WORDS: a line per page), for the overlay to
+    tell which words the archive still holds."""
     number = {word: i for i, word in enumerate(words)}
     held = [0] * len(words)
-    by_page = {}
-    for path, found in pages.items():
-        by_page[path] = sorted(number[word] for word in found)
-        for i in by_page[path]:
+    lines = []
+    for path, found in sorted(pages.items()):
+        numbers = sorted(number[word] for word in found)
+        lines.append(path + "\t" + " ".join(map(str, numbers)))
+        for i in numbers:
             held[i] += 1
-    data = {"words": words, "pages_with": held, "pages": by_page}
-    (bundle / VOCABULARY).write_bytes(gzip.compress(json.dumps(data).encode("utf-8"), mtime=0))
+    data = json.dumps({"words": words, "pages_with": held}).encode("utf-8")
+    (bundle / VOCABULARY).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    (bundle / PAGE_WORDS).write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=1, mtime=0))
 
 
 def _load_vocabulary(bundle: Path) -> dict:
     try:
         return json.loads(gzip.decompress((bundle / VOCABULARY).read_bytes()))
     except (OSError, ValueError):
-        return {"words": [], "pages_with": [], "pages": {}}
+        return {"words": [], "pages_with": []}
+
+
+def _words_of_pages(bundle: Path, paths: list[str]) -> list[int]:
+    """The numbers of the words of the shard's pages `paths`, as it indexed them (once per page)."""
+    wanted = set(paths)
+    try:
+        lines = gzip.decompress((bundle / PAGE_WORDS).read_bytes()).decode("utf-8").split("\n")
+    except OSError:
+        return []
+    numbers: list[int] = []
+    for line in lines:
+        path, _, found = line.partition("\t")
+        if path in wanted:
+            numbers.extend(map(int, found.split()))
+    return numbers
 
 
 def _language(tree: Path, paths: list[str]) -> bytes:
@@ -381,9 +409,8 @@ def _overlay_vocabulary(tree: Path, count: int, changed: list[str], gone: dict[s
         vocabulary = _load_vocabulary(tree / FOLDER / shard)
         known[shard] = set(vocabulary["words"])
         held = list(vocabulary["pages_with"])
-        for path in gone.get(shard, []):
-            for i in vocabulary["pages"].get(path, []):
-                held[i] -= 1
+        for i in _words_of_pages(tree / FOLDER / shard, gone.get(shard, [])):
+            held[i] -= 1
         words.update(word for word, n in zip(vocabulary["words"], held) if n > 0)
     if not changed and all(found == words for found in known.values()):
         return []
