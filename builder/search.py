@@ -4,7 +4,7 @@ In a site tree the index is
 
     pagefind/shards.json   {"format", "count": N, "shards": ["00", ..., "recent"], "recent_pages",
                             "recent_shards", "superseded": [page ids], "catching_up",
-                            "languages": {bundle: its language indexes, for the page to preload}}
+                            "pages": {bundle: how many pages it indexed}}
     pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
                            and a vocabulary document (every word of the archive); pages.json, what
                            it indexed; vocabulary.gz, the words it knows and which of its pages hold them
@@ -179,16 +179,17 @@ def write_manifest(tree: Path, catching_up: bool, count: int | None = None, rece
     count = count or old.get("count") or shard_count(len(_article_folders(tree)))
     recent = recent if recent is not None else {k: old.get(k, EMPTY[k]) for k in EMPTY}
     data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
-    data["languages"] = {shard: _languages(folder / shard) for shard in shards}  # the search page preloads them
+    data["pages"] = {shard: _page_count(folder / shard) for shard in shards}  # the search page weighs scores by them
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
 
 
-def _languages(bundle: Path) -> dict:
-    """A bundle's language indexes as its pagefind-entry.json lists them (name -> hash, wasm, page count)."""
+def _page_count(bundle: Path) -> int:
+    """How many pages a bundle indexed (its vocabulary documents included), as its entry file says."""
     try:
-        return json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))["languages"]
-    except (OSError, ValueError, KeyError):
-        return {}
+        languages = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))["languages"].values()
+        return sum(language["page_count"] for language in languages)
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 @dataclass

@@ -27,26 +27,12 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
-  // Each bundle's language index, chosen as Pagefind chooses it (the page's language, else its
-  // base language, else the largest): its hash names the bundle's metadata file and, as Pagefind's
-  // `metaCacheTag`, versions its entry file, so that both can be asked for before Pagefind needs them.
-  const language = document.documentElement.lang.toLowerCase();
-  function languageOf(languages = {}) {
-    return languages[language] || languages[language.split("-")[0]]
-      || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
-  }
-  // Pagefind asks for its files in turn: the first bundle's script, entry, then metadata and
-  // WebAssembly, then each merged bundle's entry, then its metadata. Asked for all at once here,
-  // they arrive together (a reader's first results came ~N round trips sooner).
-  function preload(index, module) {
-    const hints = [["modulepreload", module]];
-    index.shards.forEach((s, i) => {
-      const found = languageOf((index.languages || {})[s]);
-      if (!found) return;
-      hints.push(["preload", `${bundle}${s}/pagefind-entry.json?ts=${found.hash}`]);
-      hints.push(["preload", `${bundle}${s}/pagefind.${found.hash}.pf_meta`]);
-      if (i === 0) hints.push(["preload", `${bundle}${s}/wasm.${found.wasm}.pagefind`]);
-    });
+  // Pagefind asks for its files in turn: the first bundle's script and entry, then its metadata
+  // and WebAssembly, then each merged bundle's entry, then its metadata. The script and every entry
+  // are asked for at once here (the entries under one `metaCacheTag` per page load, the address
+  // Pagefind then asks for), so that the merged bundles' entries have arrived when Pagefind wants them.
+  function preload(index, module, tag) {
+    const hints = [["modulepreload", module], ...index.shards.map((s) => ["preload", `${bundle}${s}/pagefind-entry.json?ts=${tag}`])];
     for (const [rel, href] of hints) {
       const link = Object.assign(document.createElement("link"), { rel, href });
       if (rel === "preload") Object.assign(link, { as: "fetch", crossOrigin: "anonymous" });
@@ -58,17 +44,17 @@
   async function load(index, version) {
     const [first, ...others] = index.shards;
     const module = `${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`;
-    preload(index, module);
-    const tag = (s) => languageOf((index.languages || {})[s])?.hash;
+    const metaCacheTag = String(Date.now());
+    preload(index, module, metaCacheTag);
     const instance = await import(module);
-    await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag: tag(first) });
-    await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag: tag(s) })));
+    await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag });
+    await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag })));
     return instance;
   }
 
   let shards = []; // the bundles: shards, and "recent" (pages edited since their shard was indexed)
   let superseded = new Set(); // ids of the shards' entries for those pages, superseded by "recent"
-  let languages = {}; // bundle -> its language indexes (page counts, for the rescaling of scores)
+  let sizes = {}; // bundle -> how many pages it indexed (the rescaling of scores)
   let pagefind; // the first shard with the others merged in
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
@@ -76,7 +62,7 @@
     const index = await manifest();
     shards = index.shards;
     superseded = new Set(index.superseded);
-    languages = index.languages || {};
+    sizes = index.pages || {};
     pagefind = await load(index);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
@@ -91,7 +77,7 @@
     if (index.catching_up) { setTimeout(poll, POLL); return; }
     shards = index.shards;
     superseded = new Set(index.superseded);
-    languages = index.languages || {};
+    sizes = index.pages || {};
     pagefind = await load(index, Date.now()); // a fresh instance reads the new shards
     months = [];
     catchingUp.hidden = true;
@@ -144,7 +130,7 @@
     const counts = terms.length === 1 && !selects.some((s) => s.value) && !from.value && !to.value
       ? [{ filters: { shard: Object.fromEntries(kept.map((s, k) => [s, lists[k].length])) } }]
       : await Promise.all(terms.map((w) => pagefind.search(w, { filters: { shard: { any: kept } } })));
-    const pages = kept.map((s) => languageOf(languages[s])?.page_count || 1);
+    const pages = kept.map((s) => sizes[s] || 1); // each bundle's pages, its vocabulary documents included
     const total = pages.reduce((a, b) => a + b, 0) - kept.length + 1; // one vocabulary document in one index
     return lists.map((list, k) => {
       let global = 0;
