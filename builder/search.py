@@ -3,14 +3,19 @@
 In a site tree the index is
 
     pagefind/shards.json   {"format", "count": N, "shards": ["00", ..., "recent"], "recent_pages",
-                            "recent_shards", "superseded": [page ids], "catching_up"}
-    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN,
-                           and pages.json, what it indexed
-    pagefind/recent/       the overlay: every page that differs from what its shard indexed
+                            "recent_shards", "superseded": [page ids], "catching_up",
+                            "pages": {bundle: how many pages it indexed}}
+    pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
+                           and a vocabulary document (every word of the archive); pages.json, what
+                           it indexed; vocabulary.gz, the words it knows and which of its pages hold them
+    pagefind/recent/       the overlay: every page that differs from what its shard indexed, and the
+                           archive's words as they are now, by the shards that lack them
 
 The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
-out the `superseded` entries. An edit indexes the overlay only (a few pages); past RECENT_LIMIT
-pages the shards it covers are indexed again. The shard count follows the archive's size (one
+out the `superseded` entries and the vocabulary documents (they have no "shard" filter). The
+vocabularies make each bundle match a query word as one index would (see `vocabulary_document`).
+An edit indexes the overlay only (a few pages); past RECENT_LIMIT pages the shards it covers are
+indexed again. The shard count follows the archive's size (one
 shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
 shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
 scratch folder of its search documents (`search_document`), on every core at once.
@@ -20,8 +25,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -35,13 +42,16 @@ from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
-FORMAT = "newsarchive-shards-v2"
+FORMAT = "newsarchive-shards-v3"  # v3: bundles hold the vocabulary document
 PER_SHARD = 2500  # pages; fewer, larger shards: fewer requests and sooner results for readers, same CPU
 MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
 RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
+VOCABULARY = "vocabulary.gz"  # in each shard: the words its vocabulary document listed, and their page counts
+PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by number
+VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
 
@@ -102,6 +112,53 @@ def search_document(page: bytes, shard: str) -> bytes:
     )
 
 
+_TAG = re.compile(rb"<[^>]*>")
+_META = re.compile(rb'data-pagefind-meta="[^":]*:([^"]*)"')
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def words_of(page: bytes, cleaned: dict[str, str] | None = None) -> set[str]:
+    """The words Pagefind may index for an article page: the text of its <article> (hidden parts
+    too: dates and chips are searched as metadata) and its inline metadata values, lower case,
+    without the punctuation around them. `cleaned` caches that last step across pages."""
+    cleaned = {} if cleaned is None else cleaned
+    part = searchable_part(page)
+    text = html.unescape(b" ".join([_TAG.sub(b" ", part), *_META.findall(part)]).decode("utf-8", "replace"))
+    found = set()
+    for token in set(text.lower().split()):
+        word = cleaned.get(token)
+        if word is None:
+            word = cleaned[token] = _EDGE.sub("", token)
+        if word:
+            found.add(word)
+    return found
+
+
+def vocabulary_document(words: list[str], html_tag: bytes, lacks: list[str] | None = None) -> bytes:
+    """A search document that holds every word of the archive, so that each bundle decides as one
+    index would whether a query word has completions (else Pagefind falls back to the word's longest
+    prefix, or ignores it, bundle by bundle). It has no "shard" filter: searches leave it out.
+    In the overlay, `lacks` names the shards that do not know these words (the probe filters)."""
+    filters = "".join(f'<span data-pagefind-filter="lacks:{shard}"></span>' for shard in lacks or [])
+    if lacks is not None:
+        filters += '<span data-pagefind-filter="vocabulary:overlay"></span>'
+    return (
+        b"<!DOCTYPE html>"
+        + html_tag
+        + b'<head><meta charset="utf-8"></head><body><article data-pagefind-body>'
+        + filters.encode()
+        + b"<p>"
+        + html.escape(" ".join(words)).encode("utf-8")
+        + b"</p></article></body></html>"
+    )
+
+
+def html_tag(page: bytes) -> bytes:
+    """A page's <html> start tag (its language)."""
+    start = page.find(b"<html")
+    return page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
+
+
 def manifest(tree: Path) -> dict | None:
     """The tree's shard list, if it holds an index in this format."""
     try:
@@ -122,7 +179,17 @@ def write_manifest(tree: Path, catching_up: bool, count: int | None = None, rece
     count = count or old.get("count") or shard_count(len(_article_folders(tree)))
     recent = recent if recent is not None else {k: old.get(k, EMPTY[k]) for k in EMPTY}
     data = {"format": FORMAT, "count": count, "shards": shards, **recent, "catching_up": catching_up}
+    data["pages"] = {shard: _page_count(folder / shard) for shard in shards}  # the search page weighs scores by them
     write_atomic(folder / MANIFEST, json.dumps(data).encode("utf-8"))
+
+
+def _page_count(bundle: Path) -> int:
+    """How many pages a bundle indexed (its vocabulary documents included), as its entry file says."""
+    try:
+        languages = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))["languages"].values()
+        return sum(language["page_count"] for language in languages)
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 @dataclass
@@ -195,9 +262,14 @@ class Indexer:
                 pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
+        page_words = _page_words(tree, slugs) if todo else {}
+        words = sorted(set().union(*page_words.values()))
+        extra = {shard: [vocabulary_document(words, _language(tree, pages[shard]))] for shard in todo if shard in pages}
         built, peak = _run_all(
-            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests
+            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests, extra
         )
+        for shard, bundle in built.items():
+            _save_vocabulary(bundle, words, {path: page_words.get(path, set()) for path in pages[shard]})
         self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
@@ -208,9 +280,11 @@ class Indexer:
                 built[shard].rename(tree / FOLDER / shard)
         recent = EMPTY if shards is None else None
         if shards is not None and RECENT in shards:
-            changed, recent = _overlay(tree, count, self.digests)
-            jobs = [(RECENT, changed)] if changed else []
-            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests)
+            changed, recent, gone = _overlay(tree, count, self.digests)
+            documents = _overlay_vocabulary(tree, count, changed, gone)
+            jobs = [(RECENT, changed)] if documents else []
+            extra = {RECENT: documents}
+            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests, extra)
             self.peak_mb = max(self.peak_mb, peak)
             shutil.rmtree(tree / FOLDER / RECENT, ignore_errors=True)
             if RECENT in built:
@@ -221,13 +295,15 @@ class Indexer:
         self.seconds += time.perf_counter() - start
 
 
-def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]:
-    """The article pages of `tree` that differ from what their shard indexed, and the manifest's
-    overlay entry: the shards they belong to and the ids of their superseded (or removed) entries."""
+def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict, dict[str, list[str]]]:
+    """The article pages of `tree` that differ from what their shard indexed, the manifest's
+    overlay entry (the shards they belong to and the ids of their superseded or removed entries),
+    and for each shard the paths of those entries."""
     current = {urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)}
     changed: list[str] = []
     superseded: list[str] = []
     shards: set[str] = set()
+    gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
         try:
             records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
@@ -243,15 +319,107 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict]
             if page_id:
                 superseded.append(page_id)
             shards.add(shard)
+            gone.setdefault(shard, []).append(path)
     for path in current:  # in no shard yet: added since
         if digests.of(tree / path, path) is not None:
             changed.append(path)
             shards.add(shard_of(path, count))
-    return sorted(changed), {
-        "recent_pages": len(changed),
-        "recent_shards": sorted(shards),
-        "superseded": sorted(superseded),
-    }
+    return (
+        sorted(changed),
+        {
+            "recent_pages": len(changed),
+            "recent_shards": sorted(shards),
+            "superseded": sorted(superseded),
+        },
+        gone,
+    )
+
+
+def _page_words(tree: Path, slugs: list[str]) -> dict[str, set[str]]:
+    """path -> the words of each article page of the tree."""
+    found: dict[str, set[str]] = {}
+    cleaned: dict[str, str] = {}
+    for slug in slugs:
+        path = urls.url_to_file(urls.article(slug))
+        try:
+            found[path] = words_of((tree / path).read_bytes(), cleaned)
+        except OSError:
+            continue
+    return found
+
+
+def _save_vocabulary(bundle: Path, words: list[str], pages: dict[str, set[str]]) -> None:
+    """Keep in a shard the words its vocabulary document listed and how many of its pages hold each
+    (VOCABULARY), and each page's words by number (PAGE_WORDS: a line per page), for the overlay to
+    tell which words the archive still holds."""
+    number = {word: i for i, word in enumerate(words)}
+    held = [0] * len(words)
+    lines = []
+    for path, found in sorted(pages.items()):
+        numbers = sorted(number[word] for word in found)
+        lines.append(path + "\t" + " ".join(map(str, numbers)))
+        for i in numbers:
+            held[i] += 1
+    data = json.dumps({"words": words, "pages_with": held}).encode("utf-8")
+    (bundle / VOCABULARY).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+    (bundle / PAGE_WORDS).write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=1, mtime=0))
+
+
+def _load_vocabulary(bundle: Path) -> dict:
+    try:
+        return json.loads(gzip.decompress((bundle / VOCABULARY).read_bytes()))
+    except (OSError, ValueError):
+        return {"words": [], "pages_with": []}
+
+
+def _words_of_pages(bundle: Path, paths: list[str]) -> list[int]:
+    """The numbers of the words of the shard's pages `paths`, as it indexed them (once per page)."""
+    wanted = set(paths)
+    try:
+        lines = gzip.decompress((bundle / PAGE_WORDS).read_bytes()).decode("utf-8").split("\n")
+    except OSError:
+        return []
+    numbers: list[int] = []
+    for line in lines:
+        path, _, found = line.partition("\t")
+        if path in wanted:
+            numbers.extend(map(int, found.split()))
+    return numbers
+
+
+def _language(tree: Path, paths: list[str]) -> bytes:
+    """The <html> tag of the first of `paths` (the language Pagefind files the bundle's pages under)."""
+    return html_tag((tree / paths[0]).read_bytes()) if paths else b"<html>"
+
+
+def _overlay_vocabulary(tree: Path, count: int, changed: list[str], gone: dict[str, list[str]]) -> list[bytes]:
+    """The overlay's vocabulary documents: every word of the archive as it is now (the shards' words
+    still on a page they hold, and the words of the overlay's pages), one document per set of shards
+    that lack the words ("lacks"). None when every shard knows exactly these words.
+
+    The search page asks the overlay about each query word: one that matches no word of the archive
+    is left out of the query (as one index ignores it); one that only words a shard lacks complete
+    leaves that shard out (in one index it matches none of its pages)."""
+    words: set[str] = set()
+    for path in changed:
+        words |= words_of((tree / path).read_bytes())
+    known: dict[str, set[str]] = {}
+    for shard in shard_names(count):
+        if not (tree / FOLDER / shard / "pagefind.js").is_file():
+            continue  # an empty shard: no bundle, no results
+        vocabulary = _load_vocabulary(tree / FOLDER / shard)
+        known[shard] = set(vocabulary["words"])
+        held = list(vocabulary["pages_with"])
+        for i in _words_of_pages(tree / FOLDER / shard, gone.get(shard, [])):
+            held[i] -= 1
+        words.update(word for word, n in zip(vocabulary["words"], held) if n > 0)
+    if not changed and all(found == words for found in known.values()):
+        return []
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(tuple(s for s in known if word not in known[s]), []).append(word)
+    language = _language(tree, changed or [urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)[:1]])
+    return [vocabulary_document(group, language, list(lacks)) for lacks, group in groups.items()]
 
 
 class Digests:
@@ -296,8 +464,17 @@ def _article_folders(tree: Path) -> list[str]:
         return []
 
 
-def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width: int, cancel, digests: Digests):
-    """Index each (shard, pages) in its own Pagefind process, `width` at a time.
+def _run_all(
+    jobs: list[tuple[str, list[str]]],
+    tree: Path,
+    scratch: Path,
+    width: int,
+    cancel,
+    digests: Digests,
+    extra: dict[str, list[bytes]] | None = None,
+):
+    """Index each (shard, pages) in its own Pagefind process, `width` at a time, with the shard's
+    `extra` documents (its vocabulary).
 
     Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
@@ -306,7 +483,7 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
     records: dict[str, dict[str, list]] = {}  # shard -> path -> [page id, digest]
     peak = 0.0
     running: list[tuple[str, Path, subprocess.Popen]] = []
-    queue = [(shard, paths) for shard, paths in jobs if paths]  # an empty shard has no bundle
+    queue = [(shard, paths) for shard, paths in jobs if paths or (extra or {}).get(shard)]  # an empty shard: none
     try:
         while queue or running:
             while queue and len(running) < width:
@@ -319,6 +496,10 @@ def _run_all(jobs: list[tuple[str, list[str]]], tree: Path, scratch: Path, width
                     page = (tree / path).read_bytes()
                     target.write_bytes(search_document(page, shard))
                     records[shard][path] = ["", digests.of(tree / path, path, page)]
+                for i, document in enumerate((extra or {}).get(shard, [])):
+                    target = work / "site" / VOCABULARY_PAGE.replace("/", f"/{i}/", 1)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(document)
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -27,17 +27,34 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
+  // Pagefind asks for its files in turn: the first bundle's script and entry, then its metadata
+  // and WebAssembly, then each merged bundle's entry, then its metadata. The script and every entry
+  // are asked for at once here (the entries under one `metaCacheTag` per page load, the address
+  // Pagefind then asks for), so that the merged bundles' entries have arrived when Pagefind wants them.
+  function preload(index, module, tag) {
+    const hints = [["modulepreload", module], ...index.shards.map((s) => ["preload", `${bundle}${s}/pagefind-entry.json?ts=${tag}`])];
+    for (const [rel, href] of hints) {
+      const link = Object.assign(document.createElement("link"), { rel, href });
+      if (rel === "preload") Object.assign(link, { as: "fetch", crossOrigin: "anonymous" });
+      document.head.append(link);
+    }
+  }
   // noWorker: in a web worker the first results came 0.3-0.5 s later (its script, and every
   // shard's messages through it).
-  async function load(shards, version) {
-    const instance = await import(`${bundle}${shards[0]}/pagefind.js${version ? "?v=" + version : ""}`);
-    await instance.options({ baseUrl, excerptLength: 30, noWorker: true });
-    await Promise.all(shards.slice(1).map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl })));
+  async function load(index, version) {
+    const [first, ...others] = index.shards;
+    const module = `${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`;
+    const metaCacheTag = String(Date.now());
+    preload(index, module, metaCacheTag);
+    const instance = await import(module);
+    await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag });
+    await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag })));
     return instance;
   }
 
   let shards = []; // the bundles: shards, and "recent" (pages edited since their shard was indexed)
   let superseded = new Set(); // ids of the shards' entries for those pages, superseded by "recent"
+  let sizes = {}; // bundle -> how many pages it indexed (the rescaling of scores)
   let pagefind; // the first shard with the others merged in
   let months = []; // every month with articles ("YYYY-MM"), for the date filter
   let shown = 0;
@@ -45,7 +62,8 @@
     const index = await manifest();
     shards = index.shards;
     superseded = new Set(index.superseded);
-    pagefind = await load(shards);
+    sizes = index.pages || {};
+    pagefind = await load(index);
     catchingUp.hidden = !index.catching_up;
     if (index.catching_up) setTimeout(poll, POLL);
   } catch (err) {
@@ -59,7 +77,8 @@
     if (index.catching_up) { setTimeout(poll, POLL); return; }
     shards = index.shards;
     superseded = new Set(index.superseded);
-    pagefind = await load(shards, Date.now()); // a fresh instance reads the new shards
+    sizes = index.pages || {};
+    pagefind = await load(index, Date.now()); // a fresh instance reads the new shards
     months = [];
     catchingUp.hidden = true;
     await run();
@@ -100,6 +119,32 @@
     return months.filter((m) => (!from.value || m >= from.value) && (!to.value || m <= to.value));
   }
 
+  // Pagefind scores a bundle's results by each query word's rarity among that bundle's pages (BM25's
+  // idf). Each bundle's scores are rescaled by the query words' rarity among all bundles' pages over
+  // their rarity among its own, so that results of different bundles compare as in one index (exactly
+  // for a one-word query, on average for more). Each bundle also counts its vocabulary document.
+  const rarity = (pages, having) => Math.log((pages - having + 0.5) / (having + 0.5) + 1);
+  async function rescaled(lists, kept, words) {
+    const terms = words.split(/\s+/);
+    // A one-word query's counts are its lists (superseded entries included, as Pagefind counts them).
+    const counts = terms.length === 1 && !selects.some((s) => s.value) && !from.value && !to.value
+      ? [{ filters: { shard: Object.fromEntries(kept.map((s, k) => [s, lists[k].length])) } }]
+      : await Promise.all(terms.map((w) => pagefind.search(w, { filters: { shard: { any: kept } } })));
+    const pages = kept.map((s) => sizes[s] || 1); // each bundle's pages, its vocabulary documents included
+    const total = pages.reduce((a, b) => a + b, 0) - kept.length + 1; // one vocabulary document in one index
+    return lists.map((list, k) => {
+      let global = 0;
+      let own = 0;
+      for (const count of counts) {
+        const having = count.filters?.shard || {};
+        global += rarity(total, Object.values(having).reduce((a, b) => a + b, 0) + 1);
+        own += rarity(pages[k], (having[kept[k]] || 0) + 1);
+      }
+      const factor = own ? global / own : 1;
+      return list.map((result) => ({ ...result, score: result.score * factor }));
+    });
+  }
+
   // Results of all shards as one list: `next(n)` gives the data of the next n results.
   const dataOf = (r) => (r.loaded ||= r.data());
   function byScore(lists) {
@@ -126,6 +171,31 @@
       return out;
     }
     return { total: lists.reduce((sum, list) => sum + list.length, 0), next };
+  }
+
+  // Every bundle holds a vocabulary document listing the archive's words, so that each decides as one
+  // index would whether a query word has completions (else Pagefind falls back to the word's longest
+  // prefix, or ignores the word, bundle by bundle). A shard knows the words of its own indexing; the
+  // overlay knows the archive's words as they are now, in documents filtered by the shards that lack
+  // them ("lacks"). A query word that matches none of them is left out (one index ignores it); one
+  // that only words a shard lacks complete matches none of that shard's pages in one index, so the
+  // shard is left out. Returns the bundles to search and the words to search them for.
+  async function consistent(query) {
+    if (!query || !shards.includes("recent")) return { kept: shards, query };
+    const words = query.split(/\s+/).filter(Boolean);
+    // ("lacks" in the filters loads its counts; no document lacks a shard called "none")
+    const only = { vocabulary: "overlay", lacks: { not: "none" } };
+    const probes = await Promise.all(words.map((w) => pagefind.search(w, { filters: only })));
+    const lacking = new Set();
+    const known = words.filter((_, i) => {
+      const matched = probes[i].filters?.vocabulary?.overlay || 0;
+      for (const [shard, count] of Object.entries(probes[i].filters?.lacks || {})) {
+        if (matched && count === matched) lacking.add(shard);
+      }
+      return matched > 0;
+    });
+    if (!known.length) return { kept: [], query }; // no word of the query is in the archive
+    return { kept: shards.filter((s) => !lacking.has(s)), query: known.join(" ") };
   }
 
   let latest = 0;
@@ -176,10 +246,22 @@
     const options = !sort.value ? { filters } : { filters, sort: sort.value === "asc" ? { oldest: "asc" } : { date: "desc" } };
     if (typing) await new Promise((resolve) => setTimeout(resolve, 150)); // search once the reader pauses
     if (ticket !== latest) return;
-    const each = sort.value ? shards.map((s) => ({ ...options, filters: { ...filters, shard: s } })) : [options];
-    const results = await Promise.all(each.map((o) => pagefind.search(query || null, o)));
+    // Bundle by bundle (a date order merges their runs; best match rescales their scores).
+    const searchIn = (kept, words) => {
+      const each = sort.value || words ? kept.map((s) => ({ ...options, filters: { ...filters, shard: s } }))
+        : [{ ...options, filters: { ...filters, shard: { any: kept } } }];
+      return Promise.all(each.map((o) => pagefind.search(words || null, o)));
+    };
+    // Results come only from article pages (each has its bundle's "shard" filter), never from a
+    // bundle's vocabulary document. The search runs while `consistent` checks the query's words.
+    let [results, fit] = await Promise.all([searchIn(shards, query), consistent(query)]);
+    if (!fit.kept.length) results = [];
+    else if (fit.kept.length < shards.length || fit.query !== query) results = await searchIn(fit.kept, fit.query);
     if (ticket !== latest) return;
-    const lists = results.map((r) => r.results.filter((result) => !superseded.has(result.id)));
+    let lists = results.map((r) => r.results);
+    if (!sort.value && results.length > 1) lists = await rescaled(lists, fit.kept, fit.query);
+    if (ticket !== latest) return;
+    lists = lists.map((list) => list.filter((result) => !superseded.has(result.id)));
     found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;
     list.innerHTML = "";

@@ -286,7 +286,8 @@ class IncrementalSearch(IncrementalBuilds):
                 "recent_pages",
                 "recent_shards",
                 "superseded",
-            )  # edits may sit in the incremental index's overlay
+                "pages",
+            )  # edits may sit in the incremental index's overlay (and its page count)
             assert {k: v for k, v in search.manifest(incremental).items() if k not in overlay} == {
                 k: v for k, v in search.manifest(cold).items() if k not in overlay
             }

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import generated_project, watched_tab, write_generated_archive
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from subpath_server import PREFIX, serve
 
 from builder import search
@@ -178,3 +181,89 @@ def test_edited_and_deleted_articles_are_found_as_they_are_now_and_once(page, si
     assert len(results("zeppelins")) == 1
     after = results("report")
     assert sorted(after) == sorted(link for link in before if not link.endswith("/report-0021/"))
+
+
+# The property test's words: the generated archive's own, completions and near words of them (the
+# prefix fallback and completion cases), and words no article has until an edit brings them.
+EDIT_WORDS = ["satellites", "satcom", "courtroom", "netherworld", "alpha", "alphabet", "zeppelin", "zeppelins", "fine"]
+PROPERTY_QUERIES = [
+    "alpha",
+    "alphabet",
+    "alphabetical",
+    "zeppelin",
+    "zep",
+    "courtroom",
+    "sat",
+    "satellites network",
+    "zeppelin report",
+    "alphabetical court",
+    "netherworld fine",
+    "quux report",
+]
+_OPERATION = st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, 99), st.lists(st.sampled_from(EDIT_WORDS), min_size=1, max_size=3)),
+    st.tuples(st.just("add"), st.integers(0, 99), st.lists(st.sampled_from(EDIT_WORDS), min_size=1, max_size=3)),
+    st.tuples(st.just("delete"), st.integers(0, 99), st.just([])),
+)
+
+
+def _apply(root: Path, operation: tuple[str, int, list[str]], added: int) -> None:
+    """Edit (append the words), add (a new article of them) or delete an article of root/content."""
+    kind, pick, words = operation
+    files = sorted((root / "content").glob("*.md"))
+    if kind == "add" or not files:
+        text = f"---\ntitle: Added story {added}\ndate: 2024-05-0{1 + added % 9}\n---\nA report on {' '.join(words)}.\n"
+        (root / "content" / f"added-{added}.md").write_text(text, "utf-8")
+    elif kind == "edit":
+        path = files[pick % len(files)]
+        path.write_text(path.read_text("utf-8") + f"\nAn update: {' '.join(words)}.\n", "utf-8")
+    else:
+        files[pick % len(files)].unlink()
+
+
+def _found(tab, base: str, query: str) -> set[str]:
+    """The result URLs (site paths) the search page lists for `query`, every one of them."""
+    tab.goto(base + "search/?q=" + query.replace(" ", "+"))
+    tab.wait_for_selector("#search-results[data-search]", state="attached")
+    links = _all_results(tab) if tab.locator("#search-results li").count() else []
+    return {link.removeprefix(base) for link in links}
+
+
+@pytest.mark.slow
+# Four sequences of builds take a minute; shrinking a failure would take many more (the failing
+# sequence is printed as found).
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(operations=st.lists(_OPERATION, min_size=1, max_size=4))
+def test_edits_searched_through_shards_and_overlay_find_what_one_index_of_the_same_pages_finds(
+    browser, tmp_path_factory, operations
+):
+    """Edits, additions and deletions built one by one (three shards and the overlay) against the
+    same articles built cold into one index: every query lists the same pages."""
+    work = tmp_path_factory.mktemp("property")
+    root = generated_project(work / "sharded", 12, per_page=10)
+    single = work / "single"
+    servers = [serve(folder / "site") for folder in (root, single)]
+    bases = [f"http://127.0.0.1:{server.server_port}{PREFIX}" for server in servers]
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search, "PER_SHARD", 4)
+            build(load_config(root / "site.toml", base_url=bases[0]))
+            for added, operation in enumerate(operations):
+                _apply(root, operation, added)
+                build(load_config(root / "site.toml", base_url=bases[0]))
+        shutil.copytree(root, single, ignore=shutil.ignore_patterns("site", ".site.build", ".cache"))
+        build(load_config(single / "site.toml", base_url=bases[1]))
+        assert json.loads((single / "site" / search.FOLDER / search.MANIFEST).read_text())["shards"] == ["00"]
+        with watched_tab(browser) as tab:
+            for query in PROPERTY_QUERIES:
+                sharded, one = (_found(tab, base, query) for base in bases)
+                assert sharded == one, (query, operations, sorted(sharded ^ one))
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, file_tree, generated_project, run_cli
 
+from builder import search
+
 SOURCES = ("content", "seeds", "templates", "static", "data", "site.toml")
 
 
@@ -132,8 +134,15 @@ def _pages(tree: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _indexed_pages(site: Path) -> int:
-    entries = [json.loads(path.read_text()) for path in (site / "pagefind").glob("*/pagefind-entry.json")]
-    return sum(language["page_count"] for entry in entries for language in entry["languages"].values())
+    """The article pages the search page can find: every bundle's pages but its vocabulary documents
+    and the shards' entries the overlay supersedes."""
+    count = 0
+    for bundle in (site / "pagefind").glob("*/"):
+        fragments = {f.name.removesuffix(".pf_fragment") for f in (bundle / "fragment").glob("*.pf_fragment")}
+        records = json.loads((bundle / search.RECORDS).read_text())
+        count += len(fragments & {page_id for page_id, _ in records.values()})
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
+    return count - len(manifest["superseded"])
 
 
 EXTRA = "---\ntitle: One more story\ndate: 2024-07-02\ntopics: [Cybersecurity]\ncompanies: [Nvidia]\n---\nIt adds up.\n"
