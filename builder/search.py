@@ -23,6 +23,7 @@ scratch folder of its search documents (`search_document`), on every core at onc
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -210,8 +211,10 @@ class Indexer:
     peak_mb: float = 0.0  # the largest resident set of one Pagefind process, for the build report
     cancel: threading.Event = field(default_factory=threading.Event)  # set: stop, publish nothing
 
-    def __post_init__(self) -> None:
-        self.digests = Digests(self.scratch.with_name(self.scratch.name + "-digests.json"))
+    @functools.cached_property
+    def digests(self) -> Digests:
+        """Read when first needed: a build that defers its index (serve) never reads them."""
+        return Digests(self.scratch.with_name(self.scratch.name + "-digests.json"))
 
     @staticmethod
     def stale(live: Path, written: dict[str, Path], removed: list[str]) -> set[str]:
