@@ -98,17 +98,18 @@ def search_document(page: bytes, shard: str) -> bytes:
     part = searchable_part(page)
     if part is page:
         return page
-    start = page.find(b"<html")
-    html = page[start : page.find(b">", start) + 1] if start >= 0 else b"<html>"
     body = part.find(b">") + 1  # after the <article> start tag
     shard_filter = f'<span data-pagefind-filter="shard:{shard}"></span>'.encode()
+    return _document(html_tag(page), part[:body] + shard_filter + part[body:])
+
+
+def _document(html_tag: bytes, article: bytes) -> bytes:
+    """A search document: the <html> start tag (the language) and an <article> without its end tag."""
     return (
         b"<!DOCTYPE html>"
-        + html
+        + html_tag
         + b'<head><meta charset="utf-8"></head><body>'
-        + part[:body]
-        + shard_filter
-        + part[body:]
+        + article
         + b"</article></body></html>"
     )
 
@@ -143,15 +144,8 @@ def vocabulary_document(words: list[str], html_tag: bytes, lacks: list[str] | No
     filters = "".join(f'<span data-pagefind-filter="lacks:{shard}"></span>' for shard in lacks or [])
     if lacks is not None:
         filters += '<span data-pagefind-filter="vocabulary:overlay"></span>'
-    return (
-        b"<!DOCTYPE html>"
-        + html_tag
-        + b'<head><meta charset="utf-8"></head><body><article data-pagefind-body>'
-        + filters.encode()
-        + b"<p>"
-        + html.escape(" ".join(words)).encode("utf-8")
-        + b"</p></article></body></html>"
-    )
+    words_text = html.escape(" ".join(words)).encode("utf-8")
+    return _document(html_tag, b"<article data-pagefind-body>" + filters.encode() + b"<p>" + words_text + b"</p>")
 
 
 def html_tag(page: bytes) -> bytes:
@@ -359,7 +353,7 @@ def _save_vocabulary(bundle: Path, words: list[str], pages: dict[str, set[str]])
     held = [0] * len(words)
     lines = []
     for path, found in sorted(pages.items()):
-        numbers = sorted(number[word] for word in found)
+        numbers = sorted(map(number.__getitem__, found))
         lines.append(path + "\t" + " ".join(map(str, numbers)))
         for i in numbers:
             held[i] += 1
