@@ -493,17 +493,12 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         prev
         and prev.group(1)[:1].isupper()
         and prev.group(1)[-1:].isalnum()
-        and not _starts_sentence(before[: prev.start()])
+        and not _starts_sentence_at(before, prev.start())
     )
 
 
-def _starts_sentence(before: str) -> bool:
-    stripped = before.rstrip()
-    return not stripped or stripped[-1] in _SENTENCE_START
-
-
 def _starts_sentence_at(text: str, at: int) -> bool:
-    """`_starts_sentence(text[:at])` without copying the text before `at`."""
+    """Whether a sentence starts at `at` (nothing but space since a sentence's end), without copying the text."""
     while at and text[at - 1].isspace():
         at -= 1
     return not at or text[at - 1] in _SENTENCE_START
