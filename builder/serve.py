@@ -13,6 +13,7 @@ the server stops answering.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -100,7 +101,10 @@ class Watcher:
             *paths, watch_filter=self._wanted, step=self.QUIET_MS, recursive=recursive, raise_interrupt=False
         ):
             with self.one_at_a_time:
-                self.on_change()
+                try:
+                    self.on_change()
+                except Exception:  # a bug in one rebuild is logged, as livereload's loop logs it; watching goes on
+                    logging.getLogger("livereload").exception("the rebuild failed")
             self._changes.append((min(path for _, path in changes), None))
             loop.add_callback(callback)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import urllib.request
 
 import pytest
 from conftest import generated_project, start_serve
+
+from builder.serve import Watcher
 
 
 def _get(url: str) -> tuple[str, float]:
@@ -70,3 +73,30 @@ def test_a_save_by_rename_a_new_file_and_a_file_in_a_new_folder_are_each_rebuilt
     time.sleep(0.5)
     (folder / "note.txt").write_text("Noted.")
     _wait_for(base + "static/extra/note.txt", "Noted.", 30)
+
+
+def test_a_rebuild_that_fails_unexpectedly_does_not_stop_the_watching(tmp_path):
+    # the first rebuild meets a bug; the next save is still seen and rebuilt
+    calls = []
+
+    def on_change():
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RuntimeError("a bug in one rebuild")
+
+    class Loop:
+        def add_callback(self, callback):
+            callback()
+
+    watcher = Watcher(on_change)
+    watcher.watch(str(tmp_path))
+    threading.Thread(target=watcher._run, args=([str(tmp_path)], True, Loop(), lambda: None), daemon=True).start()
+    time.sleep(0.5)
+    for name in ("one.md", "two.md"):
+        (tmp_path / name).write_text(name)
+        deadline = time.perf_counter() + 10
+        while len(calls) < (1 if name == "one.md" else 2):
+            assert time.perf_counter() < deadline, f"the save of {name} was not rebuilt"
+            time.sleep(0.05)
+        time.sleep(0.3)
+    assert calls == [0, 1]
