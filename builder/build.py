@@ -16,7 +16,7 @@ from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last
 from builder.config import Config
 from builder.content import load_articles
 from builder.errors import ContentError
-from builder.files import list_files, scan
+from builder.files import list_files, require_folder, scan
 from builder.ingest import IngestReport, ingest
 from builder.markup import Bodies
 from builder.model import Article
@@ -98,13 +98,7 @@ def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda 
     """Raw dumps -> Markdown articles, tagged with the registries; one ingest at a time per content folder."""
     tagger = Tagger(registry or load_registry(config.path("data")))
     content = config.path("content")
-    if content.exists() and not content.is_dir():
-        raise ContentError(
-            "the content path is a file, not a folder",
-            file=content,
-            hint="rename the file; articles live in a folder of Markdown files",
-        )
-    content.mkdir(parents=True, exist_ok=True)
+    require_folder(content, "content path", "rename the file; articles live in a folder of Markdown files", create=True)
     # No process id written: the file must not change, or every build would see new content.
     with exclusive(content / LOCK_FILE, "another ingest of this content folder", waiting, note_pid=False):
         return ingest(config.path("seeds"), content, tagger)

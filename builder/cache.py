@@ -26,7 +26,7 @@ import orjson
 
 import builder
 from builder.errors import ContentError
-from builder.files import scan, stat_key
+from builder.files import require_folder, scan, stat_key, write_atomic
 
 CACHE_FILE = "build.json"
 STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not load the cache
@@ -91,12 +91,9 @@ class BuildCache:
         checksum = hashlib.sha256(payload).hexdigest().encode()
         _make_folder(folder)
         for name, data in ((CACHE_FILE, _MAGIC + checksum + b"\n" + payload), (STAMP_FILE, self.inputs.encode())):
-            tmp = folder / f".{name}.{os.getpid()}"
             try:
-                tmp.write_bytes(data)
-                os.replace(tmp, folder / name)
+                write_atomic(folder / name, data)
             except OSError as err:
-                tmp.unlink(missing_ok=True)
                 raise ContentError(
                     f"cannot write the build cache: {err.strerror or err}",
                     file=folder / name,
@@ -132,14 +129,8 @@ def _verified(data: bytes) -> bytes | None:
 
 def _make_folder(folder: Path) -> None:
     """Create the cache folder; a file in its place is an error the editor can fix."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ContentError(
-            "the build cache folder is a file",
-            file=folder,
-            hint="delete or move that file (the cache is rebuilt), or set 'cache' in site.toml to another folder",
-        ) from None
+    hint = "delete or move that file (the cache is rebuilt), or set 'cache' in site.toml to another folder"
+    require_folder(folder, "build cache folder", hint, create=True)
 
 
 # JSON has lists where the cache had tuples; each field is turned back into exactly what the

@@ -81,12 +81,27 @@ def settle(stats) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
+    """Write through a temporary file in the same folder, then rename over the target (none left on failure)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def require_folder(path: Path, what: str, hint: str, create: bool = False) -> None:
+    """A file where a folder belongs is an editor's error naming it; `create` makes the folder."""
+    try:
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        elif path.exists() and not path.is_dir():
+            raise NotADirectoryError
+    except (FileExistsError, NotADirectoryError):
+        raise ContentError(f"the {what} is a file, not a folder", file=path, hint=hint) from None
 
 
 _KINDS = (

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from builder import search
 from builder.errors import ContentError
-from builder.files import list_files, write_atomic
+from builder.files import list_files, require_folder, write_atomic
 
 INDEX = f"{search.FOLDER}/"  # a diff entry ending in "/" stands for a whole folder (the index or one shard)
 _EXCHANGE = 2  # RENAME_EXCHANGE
@@ -198,19 +198,8 @@ def check_out_folder(config) -> Path:
                 file=config.path("out"),
                 hint="build into a folder of its own, outside every other output folder",
             )
-    if out.exists() and not out.is_dir():
-        raise ContentError(
-            "the output path is a file, not a folder",
-            file=out,
-            hint="remove or rename the file, or build elsewhere with --out DIR",
-        )
-    cache = config.path("cache")
-    if cache.exists() and not cache.is_dir():
-        raise ContentError(
-            "the cache path is a file, not a folder",
-            file=cache,
-            hint="remove or rename the file; the build recreates its cache",
-        )
+    require_folder(out, "output path", "remove or rename the file, or build elsewhere with --out DIR")
+    require_folder(config.path("cache"), "cache path", "remove or rename the file; the build recreates its cache")
     return out
 
 
@@ -230,14 +219,7 @@ class OutputFolder:
     @contextmanager
     def locked(self, waiting=lambda message: None):
         """Hold this output folder's lock; a second build waits and says why."""
-        try:
-            self.home.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):
-            raise ContentError(
-                "the build state path is a file, not a folder",
-                file=self.home,
-                hint="remove or rename it; the build recreates it",
-            ) from None
+        require_folder(self.home, "build state path", "remove or rename it; the build recreates it", create=True)
         with exclusive(self.home / "lock", f"another build of {self.out}", waiting):
             self._recover()
             yield self

@@ -350,3 +350,15 @@ def test_the_day_an_article_entered_the_archive_is_read_and_cached_apart_from_it
     article = _read("title: Hi\nadded: 2026-11-23\n")
     assert article.date is None and article.added == dt.date(2026, 11, 23)
     assert Article.from_row(article.row(), article.path).added == dt.date(2026, 11, 23)
+
+
+def test_an_atomic_write_that_fails_leaves_the_target_and_no_temporary_file(tmp_path):
+    target = tmp_path / "state"
+    target.mkdir()  # renaming a file over a folder fails, as a full disk or a read-only folder would
+    (target / "kept").write_text("editor's")
+    from builder.files import write_atomic
+
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state"]
+    assert (target / "kept").read_text() == "editor's"
