@@ -505,11 +505,12 @@ def _starts_sentence_at(text: str, at: int) -> bool:
 
 
 # A known company followed by one of these is a division or subsidiary, its own term:
-# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product.
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product;
+# not "Entertainment": "Live Nation Entertainment" is the firm's full name, not a part of it.
 _DIVISION_WORDS = frozenset(
     """
 Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
-Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
+Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
 """.split()
@@ -629,7 +630,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
 # "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
 _TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,2}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
-_NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
+_NAME = rf"{_TOKEN}(?: (?:\d{{1,3}} )?{_TOKEN}){{0,4}}"  # a number inside a name: "One 97 Communications"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
     "Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
@@ -820,6 +821,7 @@ _MODIFIER = re.compile(
     r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
     r"firms|companies|platforms|giants)\b"
 )
+_DESIGNATION = re.compile(r" \d{1,4}\b(?![,.]?\d| ?%| (?:per|million|billion|years?|months?|days?)\b)")
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
 _ROLE = re.compile(
     r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
@@ -883,7 +885,7 @@ def _any_capitalised(words: list[str]) -> bool:
 def _clean(candidate: str) -> str | None:
     """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
     tokens = candidate.split()
-    while tokens and (tokens[0] in _STOP or tokens[0].casefold() in _CUE_NOUNS):
+    while tokens and (tokens[0] in _STOP or tokens[0].isdigit() or tokens[0].casefold() in _CUE_NOUNS):
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
@@ -895,6 +897,8 @@ def _clean(candidate: str) -> str | None:
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
+    if len(tokens) > 1 and (tokens[-1].isdigit() or len(tokens[-1]) == 1):
+        return None  # "Model S", "Galaxy 9": a product's model, not a firm
     return " ".join(tokens)
 
 
@@ -1014,17 +1018,22 @@ def _tokens_before(text: str, end: int, most: int) -> int:
     """Start of the run of up to `most` name tokens, each followed by one space, that ends at `end`
     ("Zentro Robotics " before "AI"), or -1. Walks back word by word: a regex searched over the
     window before `end` would try every start in it."""
-    start = end
+    start, pending = end, -1  # pending: where the name starts if a number just taken has no name word before it
     for _ in range(most):
         if text[start - 1 : start] != " ":
             break
         word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        if pending < 0 and start < end and text[word_start : start - 1].isdigit() and start - word_start <= 4:
+            pending, start = start, word_start  # "One 97 Communications": a number inside a name
+            continue
         found = _TOKEN_AT_END.search(text, word_start, start - 1)
         if not found:
             break
-        start = found.start()
+        start, pending = found.start(), -1
         if start > word_start:
             break  # "(Zentro": the name starts inside the word
+    if pending >= 0 and start < pending and text[start].isdigit():
+        start = pending
     return start if start < end else -1
 
 
@@ -1082,6 +1091,7 @@ def discover(
             or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
             or _MODIFIER.match(text, end)  # "iPhone maker Apple", "TikTok owner ByteDance": a product
+            or _DESIGNATION.match(text, end)  # "Model 3", "Pixel 9 Pro": a product's model
             or (" " not in name and _surname(text, name))
         ):
             return None

@@ -547,3 +547,15 @@ def test_a_division_name_runs_on_with_a_firms_word(tagger):
     tags = tagger.tag("", ["Samsung Display Solutions will supply the panels, Samsung said."])
     assert "Samsung Display Solutions" in tags.companies
     assert ("Samsung Display Solutions", "Samsung") in tags.parents
+
+
+def test_a_number_inside_a_name_is_part_of_it_and_a_models_name_is_no_firm(tagger):
+    lead = "Shares of Nine 42 Holdings Ltd, the owner of the Quillpay app, fell 8% on Monday. Nine 42 said it would appeal."
+    assert companies(tagger, lead) == ("Nine 42 Holdings",)
+    recall = "The recall covers Zephyr S, Zephyr X, Zephyr 5 and Zephyr Y cars built since 2019, Acme Motors said."
+    assert companies(tagger, recall, "The Zephyr 5 is its best seller.") == ("Acme Motors",)
+
+
+def test_a_known_firm_before_entertainment_is_the_firm_itself(tagger):
+    tags = tagger.tag("", ["Netflix Entertainment has told regulators it found unauthorised access. Netflix said so."])
+    assert tags.companies == ("Netflix",) and tags.parents == ()
