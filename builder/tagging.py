@@ -121,9 +121,16 @@ class Tagger:
         strong, weak = discover(
             text, cues, others + bodies + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
         )
-        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
+        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
+        # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
+        longer_found = tuple(n for n in strong if " " in n)
         discovered = [
-            n for n in strong if self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+            n
+            for n in strong
+            if self._is_new(n, text)
+            and not _short_form(n, longer)
+            and n not in organisations
+            and not (_short_form(n, longer_found) and not _with_legal_form(text, n))
         ]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         suggested = [
@@ -262,7 +269,12 @@ class Tagger:
             company = _company(m)
             if m.start in owners and company.parent != owners[m.start]:
                 continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
-            verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
+            if " " in m.phrase.form:
+                verdict = STRONG
+            elif company.ambiguous:
+                verdict = _company_sense(text, m, title_end)
+            else:
+                verdict = REJECT if _between_names(text, m.start, m.end) else STRONG  # "Kelly Acme Rosmarin"
             if verdict is REJECT:
                 continue
             if verdict is WEAK and m.start in in_lists:
@@ -340,6 +352,16 @@ def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
 def _short_form(name: str, known: tuple[str, ...]) -> bool:
     """True if `name` opens a known company's longer name written in the text: "Epic" of "Epic Games"."""
     return any(form.startswith(name + " ") for form in known)
+
+
+def _with_legal_form(text: str, name: str) -> bool:
+    """True if the text writes `name` followed by a legal form ("Zentro plc")."""
+    at = text.find(name + " ")
+    while at >= 0:
+        if text[at + len(name) + 1 :].split(" ", 1)[0].rstrip(",;:") in _LEGAL_SUFFIXES:
+            return True
+        at = text.find(name + " ", at + 1)
+    return False
 
 
 def _lead_end(text: str, title_end: int) -> int:
@@ -494,6 +516,24 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         and prev.group(1)[:1].isupper()
         and prev.group(1)[-1:].isalnum()
         and not _starts_sentence_at(before, prev.start())
+    )
+
+
+_PLAIN_WORD = re.compile(rf"[{_UP}][a-zà-ÿ]+")
+
+
+def _between_names(text: str, start: int, end: int) -> bool:
+    """True if the word at start:end sits between two plain capitalised words inside a sentence:
+    the middle of a person's name ("Chief executive Kelly Acme Rosmarin"), not a firm."""
+    before = _LAST_WORD.search(text, max(0, start - 30), start)
+    return bool(
+        before
+        and _PLAIN_WORD.fullmatch(word := before.group(1))
+        and word not in _STOP
+        and word not in _TITLES
+        and not _starts_sentence_at(text, before.start(1))
+        and _PLAIN_WORD.match(text, end + 1)
+        and text[end : end + 1] == " "
     )
 
 
@@ -821,6 +861,13 @@ _MODIFIER = re.compile(
     r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
     r"firms|companies|platforms|giants)\b"
 )
+# What the text calls a name that is no firm: a body, a grouping of members, or a criminal service
+# ("Zentro Northwest, a consortium of public utilities", "Vexmart, a marketplace that sold stolen logins").
+_NOT_FIRM_APPOSITION = re.compile(
+    r", (?:an?|the) (?:(?:[\w'’-]+ ){0,4}?(?:consortium|association|non-profit|nonprofit|charity|foundation|agency|"
+    r"regulator|watchdog|coalition|think tank|trade body|trade group|lobby group|union|co-?operative|university|"
+    r"ministry)\b|[^.;,]{0,80}?\b(?:stolen|criminals?|dark ?web|darknet|illicit|cybercrime|underground)\b)"
+)
 _DESIGNATION = re.compile(r" \d{1,4}\b(?![,.]?\d| ?%| (?:per|million|billion|years?|months?|days?)\b)")
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
 _ROLE = re.compile(
@@ -868,6 +915,7 @@ _ORG_WORDS = frozenset(
 )
 
 
+_AND_TRUST = ["&", "Trust"]  # "Zentro Bank & Trust": a bank's name, though a "Trust" alone is a body
 _TIME_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Easter Christmas".split()
@@ -893,7 +941,11 @@ def _clean(candidate: str) -> str | None:
         tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
-    if not tokens or tokens[0] in _TITLES or not _ORG_WORDS.isdisjoint(tokens):
+    if (
+        not tokens
+        or tokens[0] in _TITLES
+        or not _ORG_WORDS.isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
+    ):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
@@ -1092,6 +1144,7 @@ def discover(
             or any(s <= start and end <= e for s, e in taken)
             or _MODIFIER.match(text, end)  # "iPhone maker Apple", "TikTok owner ByteDance": a product
             or _DESIGNATION.match(text, end)  # "Model 3", "Pixel 9 Pro": a product's model
+            or _NOT_FIRM_APPOSITION.match(text, end)  # "Zentro Northwest, a consortium of utilities"
             or (" " not in name and _surname(text, name))
         ):
             return None
@@ -1149,7 +1202,8 @@ def discover(
             at = _tokens_before(text, cue.start, 4)
             if at < 0:
                 continue
-            raws = [(text[at : cue.end], at)]  # `_clean` drops a legal form: "Orbixa GmbH" is "Orbixa"
+            end = cue.end + 8 if text.startswith(" & Trust", cue.end) else cue.end  # "Zentro Bank & Trust"
+            raws = [(text[at:end], at)]  # `_clean` drops a legal form: "Orbixa GmbH" is "Orbixa"
             suffix = text[cue.start : cue.end]
             kind = (
                 "suffix-legal"

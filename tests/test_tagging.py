@@ -559,3 +559,21 @@ def test_a_number_inside_a_name_is_part_of_it_and_a_models_name_is_no_firm(tagge
 def test_a_known_firm_before_entertainment_is_the_firm_itself(tagger):
     tags = tagger.tag("", ["Netflix Entertainment has told regulators it found unauthorised access. Netflix said so."])
     assert tags.companies == ("Netflix",) and tags.parents == ()
+
+
+def test_names_the_text_calls_a_body_or_a_criminal_service_are_no_firms(tagger):
+    deals = "Amazon signed deals with Zentro Northwest, a consortium of public utilities in Oregon."
+    assert companies(tagger, deals) == ("Amazon",)
+    seized = "Police have seized Vexmart Bazaar, an invitation-only marketplace that sold stolen logins to criminals."
+    assert companies(tagger, seized) == ()
+
+
+def test_a_bank_and_trust_is_one_firm_and_its_first_word_the_same_firm(tagger):
+    text = "Synapse filed for bankruptcy after a dispute with Quillon Bank & Trust. Quillon, Visa and Stripe said so."
+    assert "Quillon Bank & Trust" in companies(tagger, text) and "Quillon" not in companies(tagger, text)
+
+
+def test_a_known_firms_name_inside_a_persons_name_is_no_firm(tagger):
+    text = "Chief executive Kelly Bayer Rosmarin said Optus was sorry. Bayer shares rose."
+    assert companies(tagger, text) == ("Optus", "Bayer")
+    assert companies(tagger, "Chief executive Kelly Bayer Rosmarin said Optus was sorry.") == ("Optus",)
