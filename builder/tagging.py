@@ -87,6 +87,8 @@ class Tagger:
             for e in entries
             if e.topics
         }
+        # a body that is also a country facet's name (the European Union) is tagged as a country only
+        self._regions = frozenset(c.name for c in registry.countries)
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
@@ -107,7 +109,7 @@ class Tagger:
         for m in entities:  # one pass: registry companies, and everything that is not one
             kind = m[2].kind
             (known if kind == "company" else others).append(m)
-            if kind == "organisation":
+            if kind == "organisation" and _label(m) not in self._regions:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
@@ -809,7 +811,7 @@ _CUES = {
     # the last word of a public body's name ("Australian Signals Directorate"), for discover_organisations
     "org-head": (
         "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
-        "Bureau Department Inspectorate Regulator Police Centre Center"
+        "Bureau Department Inspectorate Regulator Police Centre Center Corporation Administration Association"
     ).split(),
     # what a description calls a body ("Spain's data protection agency, the AEPD", "the SBU security service")
     "body": "regulator watchdog agency authority office service ministry commission police".split(),
@@ -1245,7 +1247,11 @@ def discover(
 
 # --- discovery of organisations the registry does not know ------------------------------------
 
-_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
+_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))
+# Heads that end firms' names too ("Sony Corporation"): a body only as "Federal …", "National …" or "… of <country>"
+# ("Federal Deposit Insurance Corporation", "Recording Industry Association of America").
+_FIRM_LIKE_HEADS = frozenset(("Corporation", "Administration", "Association"))
+_PUBLIC_OPENINGS = frozenset(("Federal", "National"))  # "Center for Security …", not a power plant's "Energy Center"
 # Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
 _GENERIC_ORG_WORDS = frozenset(
     """
@@ -1317,6 +1323,11 @@ def discover_organisations(
                 continue  # inside a longer name: "Office Depot", "University College London"
             start, words = _name_before(text, cue.start)
             tail = _ORG_TAIL.match(text, cue.end)
+            if cue.phrase.form in _FIRM_LIKE_HEADS and not (
+                (words and words[-1] in _PUBLIC_OPENINGS)
+                or (tail and (last := tail.group().rsplit(" ", 1)[-1]) in generic and last not in _GENERIC_ORG_WORDS)
+            ):
+                continue  # a firm's name as often as a body's, unless "Federal …", "National …" or "… of <country>"
             if tail and not _NOT_BODIES.intersection(tail.group().split()):
                 end = tail.end()
             elif cue.phrase.form not in _TAIL_ONLY_HEADS and (

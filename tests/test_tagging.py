@@ -577,3 +577,16 @@ def test_a_known_firms_name_inside_a_persons_name_is_no_firm(tagger):
     text = "Chief executive Kelly Bayer Rosmarin said Optus was sorry. Bayer shares rose."
     assert companies(tagger, text) == ("Optus", "Bayer")
     assert companies(tagger, "Chief executive Kelly Bayer Rosmarin said Optus was sorry.") == ("Optus",)
+
+
+def test_the_european_union_is_tagged_as_a_country_not_as_an_organisation(tagger):
+    tags = tagger.tag("EU fines Acme", ["The EU said Acme broke its rules; the European Commission will monitor it."])
+    assert "European Union" in tags.countries and "European Union" not in tags.organisations
+    assert "European Commission" in tags.organisations
+
+
+def test_firm_like_head_words_name_a_body_only_with_public_evidence(tagger):
+    tags = tagger.tag("", ["The Federal Grain Storage Corporation and the Skating Association of Canada sued Zentro."])
+    assert {"Federal Grain Storage Corporation", "Skating Association of Canada"} <= set(tags.organisations)
+    tags = tagger.tag("", ["Kappa Electric Corporation and the Quill Parents Association praised Zentro."])
+    assert tags.organisations == ()
