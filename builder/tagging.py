@@ -100,8 +100,11 @@ class Tagger:
         title_end = len(title or "")
         found = self.matcher.find(text)
         keywords, cues, places = found["keyword"], found["cue"], found["country"]
+        actor_cues, org_cues = found["actor-cue"], found["org-cue"]
         named = found["company"] + found["organisation"] + found["threat_actor"] + found["deny"]
-        entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
+        entities = _longest_first(
+            [m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, actor_cues)
+        )
         known: list[Match] = []
         others: list[Match] = []
         organisations: dict[str, None] = {}
@@ -113,7 +116,11 @@ class Tagger:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
-        bodies = discover_organisations(text, cues, [(m.start, m.end) for m in entities], self._generic_org_words)
+        bodies = (
+            discover_organisations(text, org_cues, [(m.start, m.end) for m in entities], self._generic_org_words)
+            if org_cues
+            else []
+        )
         for m in bodies:
             organisations.setdefault(_label(m))
         divisions = _divisions(text, known) if known else {}
@@ -459,6 +466,9 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
 _ACTOR_CODE = re.compile(r"\b(?:(?:APT|UNC|UAT|TA)\d{2,5}|FIN\d{1,2}|(?:Storm|DEV|GTG)-\d{3,5})\b")
+_ACTOR_CODE_STARTS = [
+    f"{family}{digit}*" for family in "APT UNC UAT TA FIN Storm- DEV- GTG-".split() for digit in range(10)
+]
 _ACTOR_NAME = r"[A-Z][\w$-]*(?: [A-Z][\w$-]*){0,2}"
 # "a group calling itself Radiant", "the Everest ransomware gang", "the extortion group Crimson Collective"
 _ACTOR_CONTEXT = re.compile(
@@ -479,20 +489,9 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
-    if (  # cheap test first: most texts name none
-        "APT" in text
-        or "UNC" in text
-        or "UAT" in text
-        or "TA" in text
-        or "FIN" in text
-        or "Storm-" in text
-        or "DEV-" in text
-        or "GTG-" in text
-    ):
-        found += [
-            Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
-            for code in _ACTOR_CODE.finditer(text)
-        ]
+    for cue in cues:  # the scan found where a code may start ("APT2…"): the pattern says whether one does
+        if cue.phrase.target == "actor-code" and (code := _ACTOR_CODE.match(text, cue.start)):
+            found.append(Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group())))
     if not any(cue.phrase.target == "actor-context" for cue in cues):
         return found
     for named in _ACTOR_CONTEXT.finditer(text):
@@ -527,6 +526,8 @@ _PLAIN_WORD = re.compile(rf"[{_UP}][a-zà-ÿ]+")
 def _between_names(text: str, start: int, end: int) -> bool:
     """True if the word at start:end sits between two plain capitalised words inside a sentence:
     the middle of a person's name ("Chief executive Kelly Acme Rosmarin"), not a firm."""
+    if not text[end + 1 : end + 2].isupper():
+        return False  # cheap test first: most names are not followed by a capitalised word
     before = _LAST_WORD.search(text, max(0, start - 30), start)
     return bool(
         before
@@ -808,6 +809,7 @@ _CUES = {
         "completed",
     ],
     "actor-family": _ACTOR_FAMILIES,
+    "actor-code": _ACTOR_CODE_STARTS,  # where a vendor's code may start, for _ACTOR_CODE
     # the last word of a public body's name ("Australian Signals Directorate"), for discover_organisations
     "org-head": (
         "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
@@ -819,8 +821,13 @@ _CUES = {
     "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 _CUE_NOUNS = frozenset(_CUES["one"]) | frozenset(_CUES["list"])
+# Each reader gets its own list from the scan: company cues, public bodies' words, threat actors' words.
+_CUE_LISTS = {"org-head": "org-cue", "body": "org-cue"} | dict.fromkeys(
+    ("actor-family", "actor-context", "actor-code"), "actor-cue"
+)
+_EXACT_CUES = frozenset(("one", "suffix", "actor-family", "actor-code", "unit", "org-head", "body"))
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit", "org-head", "body"))
+    Phrase(form, _CUE_LISTS.get(kind, "cue"), kind, exact=kind in _EXACT_CUES, prefix=form.endswith("*"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -1164,9 +1171,7 @@ def discover(
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
-        if kind in ("actor-family", "actor-context", "org-head", "body") or (
-            kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
-        ):
+        if kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
@@ -1217,7 +1222,8 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if kind != "stated" and not _any_capitalised(text[max(0, cue.start - 30) : cue.start].split()[-3:]):
+            window = text[max(0, cue.start - 30) : cue.start]
+            if kind != "stated" and (window.islower() or not _any_capitalised(window.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
