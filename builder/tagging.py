@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import cast
 
 from builder.registry import Company, Country, Match, Matcher, Phrase, Registry
@@ -389,14 +390,15 @@ def _prominence(name, text, title_end, count, first=None, in_title=None):
     return (-int(in_title), -count, first), name
 
 
-def _leftmost_longest(m: Match) -> tuple[int, int]:
-    return m.start, -m.end
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
     """Non-overlapping matches, leftmost then longest ("Google DeepMind" over "Google")."""
     chosen, end = [], -1
-    for m in sorted(matches, key=_leftmost_longest):
+    ordered = sorted(matches, key=_END, reverse=True)
+    ordered.sort(key=_START)  # stable: leftmost, then longest (two C-keyed sorts, no Python call per match)
+    for m in ordered:
         if m.start >= end:
             chosen.append(m)
             end = m.end
