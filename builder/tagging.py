@@ -284,7 +284,8 @@ class Tagger:
             elif company.ambiguous:
                 verdict = _company_sense(text, m, title_end)
             else:
-                verdict = REJECT if _between_names(text, m.start, m.end) else STRONG  # "Kelly Acme Rosmarin"
+                # "Kelly Acme Rosmarin"; a headline may be in title case ("Regulators Fine Uber Over Data")
+                verdict = REJECT if m.start > title_end and _between_names(text, m.start, m.end) else STRONG
             if verdict is REJECT:
                 continue
             if verdict is WEAK and m.start in in_lists:

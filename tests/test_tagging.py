@@ -577,6 +577,7 @@ def test_a_known_firms_name_inside_a_persons_name_is_no_firm(tagger):
     text = "Chief executive Kelly Bayer Rosmarin said Optus was sorry. Bayer shares rose."
     assert companies(tagger, text) == ("Optus", "Bayer")
     assert companies(tagger, "Chief executive Kelly Bayer Rosmarin said Optus was sorry.") == ("Optus",)
+    assert companies(tagger, "The fine was paid.", title="Regulators Fine Uber Over Data Transfers") == ("Uber",)
 
 
 def test_the_european_union_is_tagged_as_a_country_not_as_an_organisation(tagger):
