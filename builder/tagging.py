@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import cast
 
 from builder.registry import Company, Country, Match, Matcher, Phrase, Registry
@@ -87,6 +88,8 @@ class Tagger:
             for e in entries
             if e.topics
         }
+        # a body that is also a country facet's name (the European Union) is tagged as a country only
+        self._regions = frozenset(c.name for c in registry.countries)
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
@@ -98,8 +101,11 @@ class Tagger:
         title_end = len(title or "")
         found = self.matcher.find(text)
         keywords, cues, places = found["keyword"], found["cue"], found["country"]
+        actor_cues, org_cues = found["actor-cue"], found["org-cue"]
         named = found["company"] + found["organisation"] + found["threat_actor"] + found["deny"]
-        entities = _longest_first([m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, cues))
+        entities = _longest_first(
+            [m for m in named if m[2].kind != "threat_actor"] + _threat_actors(text, named, actor_cues)
+        )
         known: list[Match] = []
         others: list[Match] = []
         organisations: dict[str, None] = {}
@@ -107,11 +113,15 @@ class Tagger:
         for m in entities:  # one pass: registry companies, and everything that is not one
             kind = m[2].kind
             (known if kind == "company" else others).append(m)
-            if kind == "organisation":
+            if kind == "organisation" and _label(m) not in self._regions:
                 organisations[_label(m)] = None
             elif kind == "threat_actor":
                 actors[_label(m)] = None
-        bodies = discover_organisations(text, cues, [(m.start, m.end) for m in entities], self._generic_org_words)
+        bodies = (
+            discover_organisations(text, org_cues, [(m.start, m.end) for m in entities], self._generic_org_words)
+            if org_cues
+            else []
+        )
         for m in bodies:
             organisations.setdefault(_label(m))
         divisions = _divisions(text, known) if known else {}
@@ -121,9 +131,16 @@ class Tagger:
         strong, weak = discover(
             text, cues, others + bodies + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
         )
-        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)
+        longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
+        # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
+        longer_found = tuple(n for n in strong if " " in n)
         discovered = [
-            n for n in strong if self._is_new(n, text) and not _short_form(n, longer) and n not in organisations
+            n
+            for n in strong
+            if self._is_new(n, text)
+            and not _short_form(n, longer)
+            and n not in organisations
+            and not (_short_form(n, longer_found) and not _with_legal_form(text, n))
         ]
         parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         suggested = [
@@ -262,7 +279,13 @@ class Tagger:
             company = _company(m)
             if m.start in owners and company.parent != owners[m.start]:
                 continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
-            verdict = _company_sense(text, m, title_end) if company.ambiguous and " " not in m.phrase.form else STRONG
+            if " " in m.phrase.form:
+                verdict = STRONG
+            elif company.ambiguous:
+                verdict = _company_sense(text, m, title_end)
+            else:
+                # "Kelly Acme Rosmarin"; a headline may be in title case ("Regulators Fine Uber Over Data")
+                verdict = REJECT if m.start > title_end and _between_names(text, m.start, m.end) else STRONG
             if verdict is REJECT:
                 continue
             if verdict is WEAK and m.start in in_lists:
@@ -342,6 +365,16 @@ def _short_form(name: str, known: tuple[str, ...]) -> bool:
     return any(form.startswith(name + " ") for form in known)
 
 
+def _with_legal_form(text: str, name: str) -> bool:
+    """True if the text writes `name` followed by a legal form ("Zentro plc")."""
+    at = text.find(name + " ")
+    while at >= 0:
+        if text[at + len(name) + 1 :].split(" ", 1)[0].rstrip(",;:") in _LEGAL_SUFFIXES:
+            return True
+        at = text.find(name + " ", at + 1)
+    return False
+
+
 def _lead_end(text: str, title_end: int) -> int:
     """End of the lead: the headline and the first sentence of the body."""
     found = _SENTENCE_END.search(text, title_end + 1)
@@ -358,14 +391,15 @@ def _prominence(name, text, title_end, count, first=None, in_title=None):
     return (-int(in_title), -count, first), name
 
 
-def _leftmost_longest(m: Match) -> tuple[int, int]:
-    return m.start, -m.end
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:
     """Non-overlapping matches, leftmost then longest ("Google DeepMind" over "Google")."""
     chosen, end = [], -1
-    for m in sorted(matches, key=_leftmost_longest):
+    ordered = sorted(matches, key=_END, reverse=True)
+    ordered.sort(key=_START)  # stable: leftmost, then longest (two C-keyed sorts, no Python call per match)
+    for m in ordered:
         if m.start >= end:
             chosen.append(m)
             end = m.end
@@ -435,6 +469,9 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
 
 # Vendor naming schemes for threat actors: "APT28", "UNC3944", "UAT4356", "Storm-2603", "Volt Typhoon".
 _ACTOR_CODE = re.compile(r"\b(?:(?:APT|UNC|UAT|TA)\d{2,5}|FIN\d{1,2}|(?:Storm|DEV|GTG)-\d{3,5})\b")
+_ACTOR_CODE_STARTS = [
+    f"{family}{digit}*" for family in "APT UNC UAT TA FIN Storm- DEV- GTG-".split() for digit in range(10)
+]
 _ACTOR_NAME = r"[A-Z][\w$-]*(?: [A-Z][\w$-]*){0,2}"
 # "a group calling itself Radiant", "the Everest ransomware gang", "the extortion group Crimson Collective"
 _ACTOR_CONTEXT = re.compile(
@@ -455,20 +492,9 @@ def _threat_actors(text: str, entities: list[Match], cues: list[Match]) -> list[
     for m in entities:
         if m.phrase.kind == "threat_actor" and (" " in m.phrase.form or not _inside_name(text, m.start, m.end)):
             found.append(m)
-    if (  # cheap test first: most texts name none
-        "APT" in text
-        or "UNC" in text
-        or "UAT" in text
-        or "TA" in text
-        or "FIN" in text
-        or "Storm-" in text
-        or "DEV-" in text
-        or "GTG-" in text
-    ):
-        found += [
-            Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group()))
-            for code in _ACTOR_CODE.finditer(text)
-        ]
+    for cue in cues:  # the scan found where a code may start ("APT2…"): the pattern says whether one does
+        if cue.phrase.target == "actor-code" and (code := _ACTOR_CODE.match(text, cue.start)):
+            found.append(Match(code.start(), code.end(), Phrase(code.group(), "threat_actor", code.group())))
     if not any(cue.phrase.target == "actor-context" for cue in cues):
         return found
     for named in _ACTOR_CONTEXT.finditer(text):
@@ -497,6 +523,26 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     )
 
 
+_PLAIN_WORD = re.compile(rf"[{_UP}][a-zà-ÿ]+")
+
+
+def _between_names(text: str, start: int, end: int) -> bool:
+    """True if the word at start:end sits between two plain capitalised words inside a sentence:
+    the middle of a person's name ("Chief executive Kelly Acme Rosmarin"), not a firm."""
+    if not text[end + 1 : end + 2].isupper():
+        return False  # cheap test first: most names are not followed by a capitalised word
+    before = _LAST_WORD.search(text, max(0, start - 30), start)
+    return bool(
+        before
+        and _PLAIN_WORD.fullmatch(word := before.group(1))
+        and word not in _STOP
+        and word not in _TITLES
+        and not _starts_sentence_at(text, before.start(1))
+        and _PLAIN_WORD.match(text, end + 1)
+        and text[end : end + 1] == " "
+    )
+
+
 def _starts_sentence_at(text: str, at: int) -> bool:
     """Whether a sentence starts at `at` (nothing but space since a sentence's end), without copying the text."""
     while at and text[at - 1].isspace():
@@ -505,11 +551,12 @@ def _starts_sentence_at(text: str, at: int) -> bool:
 
 
 # A known company followed by one of these is a division or subsidiary, its own term:
-# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product.
+# "Intel Capital", "Allianz Life", "Orange Belgium", "Samsung Electronics". Not "Pay": "Apple Pay" is a product;
+# not "Entertainment": "Live Nation Entertainment" is the firm's full name, not a part of it.
 _DIVISION_WORDS = frozenset(
     """
 Capital Ventures Cloud Life Insurance Bank Securities Research Energy Motors Electronics
-Entertainment Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
+Studios Pictures Health Pharmaceuticals Aerospace Automotive Mobility Payments Logistics
 Semiconductor Display Displays Biologics Telecom Networks Foundry UK US USA Europe EU India Japan China
 Germany France Belgium Ireland Italy Spain Netherlands Canada Australia Brazil Korea Singapore
 """.split()
@@ -629,7 +676,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
 # "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
 _TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,2}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
-_NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,4}}"
+_NAME = rf"{_TOKEN}(?: (?:\d{{1,3}} )?{_TOKEN}){{0,4}}"  # a number inside a name: "One 97 Communications"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
     "Robotics Robot Group Labs Bank Technologies Technology Holdings Inc Inc. Corp Corp. "
@@ -765,10 +812,11 @@ _CUES = {
         "completed",
     ],
     "actor-family": _ACTOR_FAMILIES,
+    "actor-code": _ACTOR_CODE_STARTS,  # where a vendor's code may start, for _ACTOR_CODE
     # the last word of a public body's name ("Australian Signals Directorate"), for discover_organisations
     "org-head": (
         "Commission Authority Agency Ministry Council Court Office Tribunal Directorate Board Institute University "
-        "Bureau Department Inspectorate Regulator Police Centre Center"
+        "Bureau Department Inspectorate Regulator Police Centre Center Corporation Administration Association"
     ).split(),
     # what a description calls a body ("Spain's data protection agency, the AEPD", "the SBU security service")
     "body": "regulator watchdog agency authority office service ministry commission police".split(),
@@ -776,8 +824,13 @@ _CUES = {
     "actor-context": ["itself", "known as", "dubbed", "ransomware", "hacking", "hacker", "extortion", "cybercrime"],
 }
 _CUE_NOUNS = frozenset(_CUES["one"]) | frozenset(_CUES["list"])
+# Each reader gets its own list from the scan: company cues, public bodies' words, threat actors' words.
+_CUE_LISTS = {"org-head": "org-cue", "body": "org-cue"} | dict.fromkeys(
+    ("actor-family", "actor-context", "actor-code"), "actor-cue"
+)
+_EXACT_CUES = frozenset(("one", "suffix", "actor-family", "actor-code", "unit", "org-head", "body"))
 CUE_PHRASES = tuple(
-    Phrase(form, "cue", kind, exact=kind in ("one", "suffix", "actor-family", "unit", "org-head", "body"))
+    Phrase(form, _CUE_LISTS.get(kind, "cue"), kind, exact=kind in _EXACT_CUES, prefix=form.endswith("*"))
     for kind, forms in _CUES.items()
     for form in dict.fromkeys(forms)
 )
@@ -820,6 +873,14 @@ _MODIFIER = re.compile(
     r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
     r"firms|companies|platforms|giants)\b"
 )
+# What the text calls a name that is no firm: a body, a grouping of members, or a criminal service
+# ("Zentro Northwest, a consortium of public utilities", "Vexmart, a marketplace that sold stolen logins").
+_NOT_FIRM_APPOSITION = re.compile(
+    r", (?:an?|the) (?:(?:[\w'’-]+ ){0,4}?(?:consortium|association|non-profit|nonprofit|charity|foundation|agency|"
+    r"regulator|watchdog|coalition|think tank|trade body|trade group|lobby group|union|co-?operative|university|"
+    r"ministry)\b|[^.;,]{0,80}?\b(?:stolen|criminals?|dark ?web|darknet|illicit|cybercrime|underground)\b)"
+)
+_DESIGNATION = re.compile(r" \d{1,4}\b(?![,.]?\d| ?%| (?:per|million|billion|years?|months?|days?)\b)")
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
 _ROLE = re.compile(
     r"\b(?:chief|executive|founder|co-founder|minister|president|spokesperson|spokesman|spokeswoman|head|director|"
@@ -866,6 +927,7 @@ _ORG_WORDS = frozenset(
 )
 
 
+_AND_TRUST = ["&", "Trust"]  # "Zentro Bank & Trust": a bank's name, though a "Trust" alone is a body
 _TIME_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Easter Christmas".split()
@@ -883,7 +945,7 @@ def _any_capitalised(words: list[str]) -> bool:
 def _clean(candidate: str) -> str | None:
     """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
     tokens = candidate.split()
-    while tokens and (tokens[0] in _STOP or tokens[0].casefold() in _CUE_NOUNS):
+    while tokens and (tokens[0] in _STOP or tokens[0].isdigit() or tokens[0].casefold() in _CUE_NOUNS):
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
@@ -891,10 +953,16 @@ def _clean(candidate: str) -> str | None:
         tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
-    if not tokens or tokens[0] in _TITLES or not _ORG_WORDS.isdisjoint(tokens):
+    if (
+        not tokens
+        or tokens[0] in _TITLES
+        or not _ORG_WORDS.isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
+    ):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
         return None
+    if len(tokens) > 1 and (tokens[-1].isdigit() or len(tokens[-1]) == 1):
+        return None  # "Model S", "Galaxy 9": a product's model, not a firm
     return " ".join(tokens)
 
 
@@ -1014,17 +1082,22 @@ def _tokens_before(text: str, end: int, most: int) -> int:
     """Start of the run of up to `most` name tokens, each followed by one space, that ends at `end`
     ("Zentro Robotics " before "AI"), or -1. Walks back word by word: a regex searched over the
     window before `end` would try every start in it."""
-    start = end
+    start, pending = end, -1  # pending: where the name starts if a number just taken has no name word before it
     for _ in range(most):
         if text[start - 1 : start] != " ":
             break
         word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        if pending < 0 and start < end and text[word_start : start - 1].isdigit() and start - word_start <= 4:
+            pending, start = start, word_start  # "One 97 Communications": a number inside a name
+            continue
         found = _TOKEN_AT_END.search(text, word_start, start - 1)
         if not found:
             break
-        start = found.start()
+        start, pending = found.start(), -1
         if start > word_start:
             break  # "(Zentro": the name starts inside the word
+    if pending >= 0 and start < pending and text[start].isdigit():
+        start = pending
     return start if start < end else -1
 
 
@@ -1082,6 +1155,8 @@ def discover(
             or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
             or _MODIFIER.match(text, end)  # "iPhone maker Apple", "TikTok owner ByteDance": a product
+            or _DESIGNATION.match(text, end)  # "Model 3", "Pixel 9 Pro": a product's model
+            or _NOT_FIRM_APPOSITION.match(text, end)  # "Zentro Northwest, a consortium of utilities"
             or (" " not in name and _surname(text, name))
         ):
             return None
@@ -1099,9 +1174,7 @@ def discover(
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
-        if kind in ("actor-family", "actor-context", "org-head", "body") or (
-            kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start)
-        ):
+        if kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
             found = _AFTER[kind].match(text, cue.end)
@@ -1139,7 +1212,8 @@ def discover(
             at = _tokens_before(text, cue.start, 4)
             if at < 0:
                 continue
-            raws = [(text[at : cue.end], at)]  # `_clean` drops a legal form: "Orbixa GmbH" is "Orbixa"
+            end = cue.end + 8 if text.startswith(" & Trust", cue.end) else cue.end  # "Zentro Bank & Trust"
+            raws = [(text[at:end], at)]  # `_clean` drops a legal form: "Orbixa GmbH" is "Orbixa"
             suffix = text[cue.start : cue.end]
             kind = (
                 "suffix-legal"
@@ -1151,7 +1225,8 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            if kind != "stated" and not _any_capitalised(text[max(0, cue.start - 30) : cue.start].split()[-3:]):
+            window = text[max(0, cue.start - 30) : cue.start]
+            if kind != "stated" and (window.islower() or not _any_capitalised(window.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
@@ -1181,7 +1256,11 @@ def discover(
 
 # --- discovery of organisations the registry does not know ------------------------------------
 
-_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
+_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))
+# Heads that end firms' names too ("Sony Corporation"): a body only as "Federal …", "National …" or "… of <country>"
+# ("Federal Deposit Insurance Corporation", "Recording Industry Association of America").
+_FIRM_LIKE_HEADS = frozenset(("Corporation", "Administration", "Association"))
+_PUBLIC_OPENINGS = frozenset(("Federal", "National"))  # "Center for Security …", not a power plant's "Energy Center"
 # Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
 _GENERIC_ORG_WORDS = frozenset(
     """
@@ -1253,6 +1332,11 @@ def discover_organisations(
                 continue  # inside a longer name: "Office Depot", "University College London"
             start, words = _name_before(text, cue.start)
             tail = _ORG_TAIL.match(text, cue.end)
+            if cue.phrase.form in _FIRM_LIKE_HEADS and not (
+                (words and words[-1] in _PUBLIC_OPENINGS)
+                or (tail and (last := tail.group().rsplit(" ", 1)[-1]) in generic and last not in _GENERIC_ORG_WORDS)
+            ):
+                continue  # a firm's name as often as a body's, unless "Federal …", "National …" or "… of <country>"
             if tail and not _NOT_BODIES.intersection(tail.group().split()):
                 end = tail.end()
             elif cue.phrase.form not in _TAIL_ONLY_HEADS and (

@@ -547,3 +547,47 @@ def test_a_division_name_runs_on_with_a_firms_word(tagger):
     tags = tagger.tag("", ["Samsung Display Solutions will supply the panels, Samsung said."])
     assert "Samsung Display Solutions" in tags.companies
     assert ("Samsung Display Solutions", "Samsung") in tags.parents
+
+
+def test_a_number_inside_a_name_is_part_of_it_and_a_models_name_is_no_firm(tagger):
+    lead = "Shares of Nine 42 Holdings Ltd, the owner of the Quillpay app, fell 8% on Monday. Nine 42 said it would appeal."
+    assert companies(tagger, lead) == ("Nine 42 Holdings",)
+    recall = "The recall covers Zephyr S, Zephyr X, Zephyr 5 and Zephyr Y cars built since 2019, Acme Motors said."
+    assert companies(tagger, recall, "The Zephyr 5 is its best seller.") == ("Acme Motors",)
+
+
+def test_a_known_firm_before_entertainment_is_the_firm_itself(tagger):
+    tags = tagger.tag("", ["Netflix Entertainment has told regulators it found unauthorised access. Netflix said so."])
+    assert tags.companies == ("Netflix",) and tags.parents == ()
+
+
+def test_names_the_text_calls_a_body_or_a_criminal_service_are_no_firms(tagger):
+    deals = "Amazon signed deals with Zentro Northwest, a consortium of public utilities in Oregon."
+    assert companies(tagger, deals) == ("Amazon",)
+    seized = "Police have seized Vexmart Bazaar, an invitation-only marketplace that sold stolen logins to criminals."
+    assert companies(tagger, seized) == ()
+
+
+def test_a_bank_and_trust_is_one_firm_and_its_first_word_the_same_firm(tagger):
+    text = "Synapse filed for bankruptcy after a dispute with Quillon Bank & Trust. Quillon, Visa and Stripe said so."
+    assert "Quillon Bank & Trust" in companies(tagger, text) and "Quillon" not in companies(tagger, text)
+
+
+def test_a_known_firms_name_inside_a_persons_name_is_no_firm(tagger):
+    text = "Chief executive Kelly Bayer Rosmarin said Optus was sorry. Bayer shares rose."
+    assert companies(tagger, text) == ("Optus", "Bayer")
+    assert companies(tagger, "Chief executive Kelly Bayer Rosmarin said Optus was sorry.") == ("Optus",)
+    assert companies(tagger, "The fine was paid.", title="Regulators Fine Uber Over Data Transfers") == ("Uber",)
+
+
+def test_the_european_union_is_tagged_as_a_country_not_as_an_organisation(tagger):
+    tags = tagger.tag("EU fines Acme", ["The EU said Acme broke its rules; the European Commission will monitor it."])
+    assert "European Union" in tags.countries and "European Union" not in tags.organisations
+    assert "European Commission" in tags.organisations
+
+
+def test_firm_like_head_words_name_a_body_only_with_public_evidence(tagger):
+    tags = tagger.tag("", ["The Federal Grain Storage Corporation and the Skating Association of Canada sued Zentro."])
+    assert {"Federal Grain Storage Corporation", "Skating Association of Canada"} <= set(tags.organisations)
+    tags = tagger.tag("", ["Kappa Electric Corporation and the Quill Parents Association praised Zentro."])
+    assert tags.organisations == ()
