@@ -335,7 +335,7 @@ class OutputFolder:
             shards, lagging = (lagging if indexed else None), set()
         index_diff = {INDEX} if shards is None else {f"{INDEX}{s}/" for s in shards}
         if index is not None and (shards is None or shards or lagging != set(self.state.lagging)):
-            index_diff.add(INDEX + search.MANIFEST)
+            index_diff |= {INDEX + search.MANIFEST, INDEX + search.VOCABULARY}
         next_diff = changed | index_diff
         self.state.pending = {
             "touched": sorted(set(self.state.diff) | next_diff),
@@ -360,7 +360,8 @@ class OutputFolder:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
         if index is not None and INDEX + search.MANIFEST in index_diff:
-            self._sync(INDEX + search.MANIFEST, spare)  # the index starts from the live manifest (count, overlay)
+            for name in (search.MANIFEST, search.VOCABULARY):  # the index starts from the live manifest and words
+                self._sync(INDEX + name, spare)
             if shards is None or shards:
                 index(spare, shards, catching_up=bool(lagging))
             else:

@@ -28,13 +28,17 @@ import gzip
 import hashlib
 import html
 import json
+import operator
 import os
 import re
 import shutil
 import subprocess
 import threading
 import time
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 from pathlib import Path
 
 from builder import urls
@@ -43,15 +47,15 @@ from builder.files import write_atomic
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
-FORMAT = "newsarchive-shards-v3"  # v3: bundles hold the vocabulary document
+FORMAT = "newsarchive-shards-v4"  # v4: one vocabulary file; a shard's vocabulary document lists the words it lacks
 PER_SHARD = 2500  # pages; fewer, larger shards: fewer requests and sooner results for readers, same CPU
 MAX_SHARDS = 32  # the reader fetches about three files per shard before the first results
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
 RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
-VOCABULARY = "vocabulary.gz"  # in each shard: the words its vocabulary document listed, and their page counts
-PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by number
+VOCABULARY = "vocabulary.gz"  # in pagefind/: the archive's words as the shards indexed them (`Vocabulary`)
+PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by their numbers in VOCABULARY
 VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
 UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")  # the JS API only
 
@@ -249,8 +253,9 @@ class Indexer:
         start = time.perf_counter()
         slugs = _article_folders(tree)
         count = (manifest(tree) or {}).get("count")
-        if shards is None or not count or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
-            shards, count = None, shard_count(len(slugs))  # the whole index, in as many shards as it needs
+        vocabulary = Vocabulary.load(tree) if shards is not None and count else None
+        if vocabulary is None or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
+            shards, count, vocabulary = None, shard_count(len(slugs)), Vocabulary()  # the whole index
         pages: dict[str, list[str]] = {}
         for slug in slugs:
             path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
@@ -259,14 +264,21 @@ class Indexer:
                 pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
-        page_words = _page_words(tree, slugs) if todo else {}
-        words = sorted(set().union(*page_words.values()))
-        extra = {shard: [vocabulary_document(words, _language(tree, pages[shard]))] for shard in todo if shard in pages}
-        built, peak = _run_all(
-            [(s, pages.get(s, [])) for s in todo], tree, self.scratch, self.jobs, self.cancel, self.digests, extra
-        )
+        found = {
+            shard: _write_documents(tree, self.scratch / shard, shard, pages.get(shard, []), self.digests)
+            for shard in todo
+        }
+        if todo:
+            others = [] if shards is None else [shard for shard in shard_names(count) if shard not in found]
+            archive = vocabulary.reindex(tree, {shard: words for shard, (_, words) in found.items()}, others)
+            language = _language(tree, next((p for s in todo for p in pages.get(s, [])), None))
+            for shard, (_, words) in found.items():
+                lacks = archive.difference(*words.values())  # its pages hold the rest
+                if lacks and words:
+                    _write_extra(self.scratch / shard, [vocabulary_document(sorted(lacks), language)])
+        built, peak = _run_all([(s, found[s][0]) for s in todo], self.scratch, self.jobs, self.cancel)
         for shard, bundle in built.items():
-            _save_vocabulary(bundle, words, {path: page_words.get(path, set()) for path in pages[shard]})
+            vocabulary.save_pages(bundle, found[shard][1])
         self.peak_mb = max(self.peak_mb, peak)
         if shards is None:
             shutil.rmtree(tree / FOLDER, ignore_errors=True)
@@ -275,13 +287,15 @@ class Indexer:
             shutil.rmtree(tree / FOLDER / shard, ignore_errors=True)
             if shard in built:
                 built[shard].rename(tree / FOLDER / shard)
+        if todo:
+            vocabulary.save(tree)
         recent = EMPTY if shards is None else None
         if shards is not None and RECENT in shards:
             changed, recent, gone = _overlay(tree, count, self.digests)
-            documents = _overlay_vocabulary(tree, count, changed, gone)
-            jobs = [(RECENT, changed)] if documents else []
-            extra = {RECENT: documents}
-            built, peak = _run_all(jobs, tree, self.scratch, self.jobs, self.cancel, self.digests, extra)
+            records, words = _write_documents(tree, self.scratch / RECENT, RECENT, changed, self.digests)
+            documents = vocabulary.overlay(tree, count, words, gone)
+            _write_extra(self.scratch / RECENT, documents)
+            built, peak = _run_all([(RECENT, records)] if documents else [], self.scratch, self.jobs, self.cancel)
             self.peak_mb = max(self.peak_mb, peak)
             shutil.rmtree(tree / FOLDER / RECENT, ignore_errors=True)
             if RECENT in built:
@@ -332,91 +346,128 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
     )
 
 
-def _page_words(tree: Path, slugs: list[str]) -> dict[str, set[str]]:
-    """path -> the words of each article page of the tree."""
-    found: dict[str, set[str]] = {}
-    cleaned: dict[str, str] = {}
-    for slug in slugs:
-        path = urls.url_to_file(urls.article(slug))
+@dataclass
+class Vocabulary:
+    """The words of the archive as the shards indexed them (VOCABULARY), so that an edit reads one file
+    and no other page: `words`, numbered as they first came (a whole index numbers them afresh);
+    `held`, how many of the shards' pages hold each; `unknown`, for each shard the numbers of the
+    words its index lacks (words that came, or left the archive, since it was indexed: it knows
+    every other word, on its pages or in its vocabulary document). Each shard keeps its pages' words
+    by number (PAGE_WORDS), for the counts of a page it no longer holds."""
+
+    words: list[str] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+    unknown: dict[str, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, tree: Path) -> Vocabulary | None:
+        """The tree's vocabulary (None: missing or damaged: the index is built whole)."""
         try:
-            found[path] = words_of((tree / path).read_bytes(), cleaned)
-        except OSError:
-            continue
+            data = json.loads(gzip.decompress((tree / FOLDER / VOCABULARY).read_bytes()))
+            return cls(data["words"], data["held"], {shard: set(n) for shard, n in data["unknown"].items()})
+        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def save(self, tree: Path) -> None:
+        unknown = {shard: sorted(self.unknown[shard]) for shard in sorted(self.unknown)}
+        data = json.dumps({"words": self.words, "held": self.held, "unknown": unknown}).encode("utf-8")
+        write_atomic(tree / FOLDER / VOCABULARY, gzip.compress(data, compresslevel=1, mtime=0))
+
+    @functools.cached_property
+    def number(self) -> dict[str, int]:
+        return {word: i for i, word in enumerate(self.words)}
+
+    def reindex(self, tree: Path, found: dict[str, dict[str, set[str]]], others: list[str]) -> set[str]:
+        """Count the pages of the shards `found` (shard -> page path -> its words) as they are indexed
+        now and those of the shards `others` as they were, and return the archive's words now: what the
+        indexes of the shards `found` know."""
+        self.held = [0] * len(self.words)
+        for shard in others:  # (the spare tree may hold an older index of the shards `found`)
+            for i in chain.from_iterable(_page_numbers(tree / FOLDER / shard).values()):
+                self.held[i] += 1
+        first = len(self.words)
+        number = self.number
+        counts = Counter(chain.from_iterable(words for pages in found.values() for words in pages.values()))
+        for word in sorted(counts.keys() - number.keys()):
+            number[word] = len(self.words)
+            self.words.append(word)
+            self.held.append(0)
+        for word, n in counts.items():
+            self.held[number[word]] += n
+        gone = {i for i, n in enumerate(self.held) if n <= 0}
+        for shard in self.unknown.keys() - found.keys():
+            self.unknown[shard].update(range(first, len(self.words)))  # words that came since it was indexed
+        for shard in found:
+            self.unknown[shard] = set(gone)
+        return {word for word, n in zip(self.words, self.held) if n > 0}
+
+    def save_pages(self, bundle: Path, pages: dict[str, set[str]]) -> None:
+        """Keep in a shard's bundle its pages' words (PAGE_WORDS: a line per page, the gaps between its
+        words' sorted numbers)."""
+        lines = []
+        for path in sorted(pages):
+            numbers = sorted(map(self.number.__getitem__, pages[path]))
+            lines.append(path + "\t" + " ".join(map(str, map(operator.sub, numbers, [0, *numbers[:-1]]))))
+        (bundle / PAGE_WORDS).write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=1, mtime=0))
+
+    def overlay(self, tree: Path, count: int, changed: dict[str, set[str]], gone: dict[str, list[str]]) -> list[bytes]:
+        """The overlay's vocabulary documents: every word of the archive as it is now (the shards'
+        words still on a page they hold, and the words of the overlay's pages `changed`), one document
+        per set of shards that lack the words ("lacks"); none when no page changed and every shard
+        knows exactly these words. `gone`: shard -> its entries the overlay supersedes or removes.
+
+        The search page asks the overlay about each query word: one that matches no word of the archive
+        is left out of the query (as one index ignores it); one that only words a shard lacks complete
+        leaves that shard out (in one index it matches none of its pages)."""
+        held = list(self.held)
+        for shard, paths in gone.items():
+            numbers = _page_numbers(tree / FOLDER / shard, set(paths))
+            for i in chain.from_iterable(numbers.values()):
+                held[i] -= 1
+        shards = [s for s in shard_names(count) if (tree / FOLDER / s / "pagefind.js").is_file()]  # not empty
+        left = {i for i, n in enumerate(held) if n <= 0}
+        if not changed and all(self.unknown.get(shard, set()) == left for shard in shards):
+            return []
+        lacking: dict[int, list[str]] = {}
+        for shard in shards:
+            for i in self.unknown.get(shard, ()):
+                lacking.setdefault(i, []).append(shard)
+        number = self.number
+        present = set().union(*changed.values())
+        new = present - number.keys()
+        groups: dict[tuple[str, ...], list[str]] = {tuple(shards): sorted(new)} if new else {}
+        for word, n in zip(self.words, held):
+            if n > 0 or word in present:
+                groups.setdefault(tuple(lacking.get(number[word], ())), []).append(word)
+        language = _language(tree, next(iter(changed), None) or _first_page(tree))
+        return [vocabulary_document(sorted(group), language, list(lacks)) for lacks, group in sorted(groups.items())]
+
+
+def _page_numbers(bundle: Path, paths: set[str] | None = None) -> dict[str, list[int]]:
+    """The numbers of the words of a shard's pages (`paths`, else all) as it indexed them."""
+    try:
+        lines = gzip.decompress((bundle / PAGE_WORDS).read_bytes()).decode("utf-8").split("\n")
+    except (OSError, EOFError, zlib.error):
+        return {}
+    found = {}
+    for line in lines:
+        path, _, gaps = line.partition("\t")
+        if paths is None or path in paths:
+            found[path] = list(accumulate(map(int, gaps.split())))
     return found
 
 
-def _save_vocabulary(bundle: Path, words: list[str], pages: dict[str, set[str]]) -> None:
-    """Keep in a shard the words its vocabulary document listed and how many of its pages hold each
-    (VOCABULARY), and each page's words by number (PAGE_WORDS: a line per page), for the overlay to
-    tell which words the archive still holds."""
-    number = {word: i for i, word in enumerate(words)}
-    held = [0] * len(words)
-    lines = []
-    for path, found in sorted(pages.items()):
-        numbers = sorted(map(number.__getitem__, found))
-        lines.append(path + "\t" + " ".join(map(str, numbers)))
-        for i in numbers:
-            held[i] += 1
-    data = json.dumps({"words": words, "pages_with": held}).encode("utf-8")
-    (bundle / VOCABULARY).write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
-    (bundle / PAGE_WORDS).write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=1, mtime=0))
+def _first_page(tree: Path) -> str | None:
+    folders = _article_folders(tree)
+    return urls.url_to_file(urls.article(folders[0])) if folders else None
 
 
-def _load_vocabulary(bundle: Path) -> dict:
+def _language(tree: Path, path: str | None) -> bytes:
+    """The <html> tag of the page at `path` (the language Pagefind files a bundle's pages under)."""
     try:
-        return json.loads(gzip.decompress((bundle / VOCABULARY).read_bytes()))
-    except (OSError, ValueError):
-        return {"words": [], "pages_with": []}
-
-
-def _words_of_pages(bundle: Path, paths: list[str]) -> list[int]:
-    """The numbers of the words of the shard's pages `paths`, as it indexed them (once per page)."""
-    wanted = set(paths)
-    try:
-        lines = gzip.decompress((bundle / PAGE_WORDS).read_bytes()).decode("utf-8").split("\n")
+        return html_tag((tree / path).read_bytes()) if path else b"<html>"
     except OSError:
-        return []
-    numbers: list[int] = []
-    for line in lines:
-        path, _, found = line.partition("\t")
-        if path in wanted:
-            numbers.extend(map(int, found.split()))
-    return numbers
-
-
-def _language(tree: Path, paths: list[str]) -> bytes:
-    """The <html> tag of the first of `paths` (the language Pagefind files the bundle's pages under)."""
-    return html_tag((tree / paths[0]).read_bytes()) if paths else b"<html>"
-
-
-def _overlay_vocabulary(tree: Path, count: int, changed: list[str], gone: dict[str, list[str]]) -> list[bytes]:
-    """The overlay's vocabulary documents: every word of the archive as it is now (the shards' words
-    still on a page they hold, and the words of the overlay's pages), one document per set of shards
-    that lack the words ("lacks"). None when every shard knows exactly these words.
-
-    The search page asks the overlay about each query word: one that matches no word of the archive
-    is left out of the query (as one index ignores it); one that only words a shard lacks complete
-    leaves that shard out (in one index it matches none of its pages)."""
-    words: set[str] = set()
-    for path in changed:
-        words |= words_of((tree / path).read_bytes())
-    known: dict[str, set[str]] = {}
-    for shard in shard_names(count):
-        if not (tree / FOLDER / shard / "pagefind.js").is_file():
-            continue  # an empty shard: no bundle, no results
-        vocabulary = _load_vocabulary(tree / FOLDER / shard)
-        known[shard] = set(vocabulary["words"])
-        held = list(vocabulary["pages_with"])
-        for i in _words_of_pages(tree / FOLDER / shard, gone.get(shard, [])):
-            held[i] -= 1
-        words.update(word for word, n in zip(vocabulary["words"], held) if n > 0)
-    if not changed and all(found == words for found in known.values()):
-        return []
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for word in sorted(words):
-        groups.setdefault(tuple(s for s in known if word not in known[s]), []).append(word)
-    language = _language(tree, changed or [urls.url_to_file(urls.article(slug)) for slug in _article_folders(tree)[:1]])
-    return [vocabulary_document(group, language, list(lacks)) for lacks, group in groups.items()]
+        return b"<html>"
 
 
 class Digests:
@@ -461,55 +512,61 @@ def _article_folders(tree: Path) -> list[str]:
         return []
 
 
-def _run_all(
-    jobs: list[tuple[str, list[str]]],
-    tree: Path,
-    scratch: Path,
-    width: int,
-    cancel,
-    digests: Digests,
-    extra: dict[str, list[bytes]] | None = None,
-):
-    """Index each (shard, pages) in its own Pagefind process, `width` at a time, with the shard's
-    `extra` documents (its vocabulary).
+def _write_documents(
+    tree: Path, work: Path, shard: str, paths: list[str], digests: Digests
+) -> tuple[dict[str, list], dict[str, set[str]]]:
+    """Write the search documents of a bundle's pages into `work`/site, reading each page once; its
+    records (path -> ["", digest of its <article>]) and each page's words."""
+    records: dict[str, list] = {}
+    words: dict[str, set[str]] = {}
+    cleaned: dict[str, str] = {}
+    for path in paths:
+        target = work / "site" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page = (tree / path).read_bytes()
+        target.write_bytes(search_document(page, shard))
+        records[path] = ["", digests.of(tree / path, path, page)]
+        words[path] = words_of(page, cleaned)
+    return records, words
+
+
+def _write_extra(work: Path, documents: list[bytes]) -> None:
+    """Write a bundle's vocabulary documents beside its search documents."""
+    for i, document in enumerate(documents):
+        target = work / "site" / VOCABULARY_PAGE.replace("/", f"/{i}/", 1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(document)
+
+
+def _run_all(jobs: list[tuple[str, dict[str, list]]], scratch: Path, width: int, cancel):
+    """Index each (shard, records) over its documents in `scratch`/shard in its own Pagefind process,
+    `width` at a time, and keep its records with Pagefind's page ids.
 
     Returns (shard -> bundle folder, the largest resident set of one process in MB).
     """
     binary = _binary()
     built: dict[str, Path] = {}
-    records: dict[str, dict[str, list]] = {}  # shard -> path -> [page id, digest]
     peak = 0.0
-    running: list[tuple[str, Path, subprocess.Popen]] = []
-    queue = [(shard, paths) for shard, paths in jobs if paths or (extra or {}).get(shard)]  # an empty shard: none
+    running: list[tuple[str, Path, subprocess.Popen, dict[str, list]]] = []
+    queue = [(shard, records) for shard, records in jobs if (scratch / shard / "site").is_dir()]  # empty: none
     try:
         while queue or running:
             while queue and len(running) < width:
-                shard, paths = queue.pop(0)
+                shard, records = queue.pop(0)
                 work = scratch / shard
-                records[shard] = {}
-                for path in paths:
-                    target = work / "site" / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    page = (tree / path).read_bytes()
-                    target.write_bytes(search_document(page, shard))
-                    records[shard][path] = ["", digests.of(tree / path, path, page)]
-                for i, document in enumerate((extra or {}).get(shard, [])):
-                    target = work / "site" / VOCABULARY_PAGE.replace("/", f"/{i}/", 1)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(document)
                 command = [binary, "--site", str(work / "site"), "--output-path", str(work / "out"), "--silent"]
                 with open(work / "log", "wb") as log:
                     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-                running.append((shard, work, process))
+                running.append((shard, work, process, records))
             if cancel.wait(0.02):
                 raise Cancelled()
-            for shard, work, process in list(running):
+            for shard, work, process, records in list(running):
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid == 0:
                     continue
                 process.returncode = os.waitstatus_to_exitcode(status)
                 peak = max(peak, usage.ru_maxrss / 1024)  # KiB on Linux
-                running.remove((shard, work, process))
+                running.remove((shard, work, process, records))
                 if process.returncode != 0:
                     output = (work / "log").read_text("utf-8", "replace").strip()
                     raise ContentError(
@@ -519,10 +576,10 @@ def _run_all(
                 for entry in (work / "out").iterdir():
                     if entry.name.startswith(UNUSED):
                         entry.unlink()
-                _write_records(work / "out", records.pop(shard))
+                _write_records(work / "out", records)
                 built[shard] = work / "out"
     finally:
-        for _, _, process in running:
+        for _, _, process, _ in running:
             process.kill()
             process.wait()
     return built, peak
