@@ -401,7 +401,10 @@ def bench_reader(site: Path, single: Path, echo) -> dict:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         for name, folder in (("sharded", site), ("single", single)):
             figures[name], figures.setdefault("counts", {})[name] = reader_runs(browser, folder)
-            echo(f"reader {name}: {figures[name]['first_results_seconds']}s, {figures[name]['requests']} requests")
+            echo(
+                f"reader {name}: {figures[name]['first_results_seconds']}s, {figures[name]['requests']} requests, "
+                f"{figures[name]['served']} served"
+            )
         browser.close()
     same_first = sum(figures["sharded"]["orders"][q][:1] == figures["single"]["orders"][q][:1] for q in QUERIES)
     overlap = [
@@ -439,25 +442,28 @@ def single_index(site: Path, single: Path) -> None:
 def reader_runs(browser, folder: Path, queries=QUERIES, rounds: int = 1) -> tuple[dict, dict]:
     """Each query `rounds` times in a new browser context (a cold cache: a reader's first search) on
     the search page of `folder`: median and slowest time from navigation to the first results shown,
-    median requests, each query's result links and its status line."""
+    median requests (the browser's, its cache's answers included, and those the server answered),
+    each query's result links and its status line."""
     from functools import partial
 
     handler = partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/search/"
-    times, requests, orders, counts = [], [], {}, {}
+    times, requests, served, orders, counts = [], [], [], {}, {}
     for _ in range(rounds):
         for query in queries:
             context = browser.new_context()
             page = context.new_page()
             asked: list[str] = []
             page.on("request", lambda r, asked=asked: asked.append(r.url))
+            server.served = 0
             begin = time.perf_counter()
             page.goto(base + "?q=" + query.replace(" ", "+"))
             page.wait_for_selector("#search-results[data-search]", state="attached", timeout=120_000)
             times.append(time.perf_counter() - begin)
             requests.append(len(asked))
+            served.append(server.served)
             orders[query] = page.locator("#search-results .card-title a").evaluate_all(
                 "links => links.map(a => a.getAttribute('href'))"
             )
@@ -469,16 +475,20 @@ def reader_runs(browser, folder: Path, queries=QUERIES, rounds: int = 1) -> tupl
         "first_results_seconds": round(sorted(times)[len(times) // 2], 3),
         "slowest_seconds": round(max(times), 3),
         "requests": int(sorted(requests)[len(requests) // 2]),
+        "served": int(sorted(served)[len(served) // 2]),
         "orders": orders,
     }
     return figures, counts
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file server for the reader benchmark, without a line per request."""
+    """A static file server for the reader benchmark, without a line per request; counts its answers."""
 
     def log_message(self, *args) -> None:
         pass
+
+    def log_request(self, *args) -> None:
+        self.server.served = getattr(self.server, "served", 0) + 1
 
 
 def median_of(first: dict, others: list[dict]) -> dict:
@@ -629,7 +639,7 @@ def markdown(results: dict) -> str:
                 notes.append(
                     f"- {size}: reader, {name} index: first results in {reader[name]['first_results_seconds']} s "
                     f"(median of {order['queries']} queries, cold cache, slowest {reader[name]['slowest_seconds']} s), "
-                    f"{reader[name]['requests']} requests"
+                    f"{reader[name]['requests']} requests ({reader[name].get('served', '?')} answered by the server)"
                 )
             notes.append(
                 f"- {size}: result order, sharded vs single, {order['queries']} queries: same first result "

@@ -264,8 +264,8 @@
       return Promise.all(each.map((o) => pagefind.search(words || null, o)));
     };
     // Results come only from article pages (each has its bundle's "shard" filter), never from a
-    // bundle's vocabulary document. The words are counted first (their index chunks load meanwhile):
-    // a word or bundle `consistent` leaves out is never searched.
+    // bundle's vocabulary document. The words are counted first (that search loads the index chunks
+    // the bundles' searches then use), so a word or bundle `consistent` leaves out is never searched.
     const words = query.split(/\s+/).filter(Boolean);
     const counting = shards.includes("recent") || (!sort.value && shards.length > 1);
     const counts = counting ? await Promise.all(words.map(statistics)) : [];
