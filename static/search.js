@@ -28,32 +28,28 @@
     return response.json();
   };
   // Pagefind asks for its files in turn: the first bundle's entry, then its metadata and WebAssembly,
-  // then (once that has loaded) each merged bundle's entry, then its metadata. Here every entry is read
-  // as soon as the manifest names the bundles (under one `metaCacheTag` per page load, the address
-  // Pagefind then asks for), and every metadata file and the WebAssembly are asked for at once
-  // (<link rel=preload>), so that each has arrived when Pagefind wants it. Pagefind's script is
-  // preloaded by the page itself.
-  const hint = (href) => {
-    const link = Object.assign(document.createElement("link"), { rel: "preload", href, as: "fetch" });
-    link.crossOrigin = "anonymous";
-    document.head.append(link);
-  };
+  // then, once that WebAssembly has loaded, each merged bundle's entry, then its metadata. Here the
+  // merged bundles' entries are read as soon as the manifest names them (under the `metaCacheTag`
+  // Pagefind then asks with, so that it finds them in the cache) and their metadata asked for at once
+  // (<link rel=preload>), along with the first bundle's files. Pagefind's script is preloaded by the page.
   const language = (document.documentElement.lang || "unknown").toLowerCase();
-  async function prefetch(name, tag, wasm) {
+  async function prefetch(name, tag) {
     const entry = await (await fetch(`${bundle}${name}/pagefind-entry.json?ts=${tag}`)).json();
     const languages = entry.languages || {}; // the language Pagefind picks: the page's, else the largest
     const index = languages[language] || languages[language.split("-")[0]]
       || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
     if (!index) return;
-    hint(`${bundle}${name}/pagefind.${index.hash}.pf_meta`);
-    if (wasm) hint(`${bundle}${name}/wasm.${index.wasm || "unknown"}.pagefind`);
+    const link = Object.assign(document.createElement("link"), { rel: "preload", as: "fetch" });
+    link.href = `${bundle}${name}/pagefind.${index.hash}.pf_meta`;
+    link.crossOrigin = "anonymous";
+    document.head.append(link);
   }
   // noWorker: in a web worker the first results came 0.3-0.5 s later (its script, and every
   // shard's messages through it).
   async function load(index, version) {
     const [first, ...others] = index.shards;
     const metaCacheTag = String(Date.now());
-    index.shards.forEach((name, k) => prefetch(name, metaCacheTag, k === 0).catch(() => {})); // hints only
+    for (const name of others) prefetch(name, metaCacheTag).catch(() => {}); // hints only
     const instance = await import(`${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`);
     await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag });
     await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag })));
