@@ -392,58 +392,19 @@ def bench_serve(root: Path, echo) -> dict:
 
 def bench_reader(site: Path, single: Path, echo) -> dict:
     """The search page in chromium over the sharded index and over one single index of the same pages."""
-    import threading
-    from functools import partial
-
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(HERE.parent))
-    from builder import search
-
-    shutil.rmtree(single, ignore_errors=True)
-    shutil.copytree(site, single, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
     start = time.perf_counter()
-    per_shard, search.PER_SHARD = search.PER_SHARD, 10**9  # the builder's own index, in one shard
-    try:
-        search.Indexer(single.with_name(single.name + "-scratch"))(single, None)
-    finally:
-        search.PER_SHARD = per_shard
-    single_seconds = round(time.perf_counter() - start, 2)
-    figures: dict = {"single_index_seconds": single_seconds}
+    single_index(site, single)
+    figures: dict = {"single_index_seconds": round(time.perf_counter() - start, 2)}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         for name, folder in (("sharded", site), ("single", single)):
-            handler = partial(QuietHandler, directory=str(folder))
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            base = f"http://127.0.0.1:{server.server_port}/search/"
-            times, requests, orders = [], [], {}
-            for query in QUERIES:
-                context = browser.new_context()  # a cold cache: a reader's first search
-                page = context.new_page()
-                asked: list[str] = []
-                page.on("request", lambda r, asked=asked: asked.append(r.url))
-                begin = time.perf_counter()
-                page.goto(base + "?q=" + query.replace(" ", "+"))
-                page.wait_for_selector("#search-results[data-search]", state="attached", timeout=120_000)
-                times.append(time.perf_counter() - begin)
-                requests.append(len(asked))
-                orders[query] = page.locator("#search-results .card-title a").evaluate_all(
-                    "links => links.map(a => a.getAttribute('href'))"
-                )
-                figures.setdefault("counts", {}).setdefault(name, {})[query] = page.locator(
-                    "#search-status"
-                ).inner_text()
-                context.close()
-            server.shutdown()
-            server.server_close()
-            figures[name] = {
-                "first_results_seconds": round(sorted(times)[len(times) // 2], 3),
-                "slowest_seconds": round(max(times), 3),
-                "requests": int(sorted(requests)[len(requests) // 2]),
-                "orders": orders,
-            }
-            echo(f"reader {name}: {figures[name]['first_results_seconds']}s, {figures[name]['requests']} requests")
+            figures[name], figures.setdefault("counts", {})[name] = reader_runs(browser, folder)
+            echo(
+                f"reader {name}: {figures[name]['first_results_seconds']}s, {figures[name]['requests']} requests, "
+                f"{figures[name]['served']} served"
+            )
         browser.close()
     same_first = sum(figures["sharded"]["orders"][q][:1] == figures["single"]["orders"][q][:1] for q in QUERIES)
     overlap = [
@@ -464,11 +425,70 @@ def bench_reader(site: Path, single: Path, echo) -> dict:
     return figures
 
 
+def single_index(site: Path, single: Path) -> None:
+    """`single`: the pages of `site` (hard links) with the builder's own index of them in one shard."""
+    sys.path.insert(0, str(HERE.parent))
+    from builder import search
+
+    shutil.rmtree(single, ignore_errors=True)
+    shutil.copytree(site, single, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    per_shard, search.PER_SHARD = search.PER_SHARD, 10**9
+    try:
+        search.Indexer(single.with_name(single.name + "-scratch"))(single, None)
+    finally:
+        search.PER_SHARD = per_shard
+
+
+def reader_runs(browser, folder: Path, queries=QUERIES, rounds: int = 1) -> tuple[dict, dict]:
+    """Each query `rounds` times in a new browser context (a cold cache: a reader's first search) on
+    the search page of `folder`: median and slowest time from navigation to the first results shown,
+    median requests (the browser's, its cache's answers included, and those the server answered),
+    each query's result links and its status line."""
+    from functools import partial
+
+    handler = partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/search/"
+    times, requests, served, orders, counts = [], [], [], {}, {}
+    for _ in range(rounds):
+        for query in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            asked: list[str] = []
+            page.on("request", lambda r, asked=asked: asked.append(r.url))
+            server.served = 0
+            begin = time.perf_counter()
+            page.goto(base + "?q=" + query.replace(" ", "+"))
+            page.wait_for_selector("#search-results[data-search]", state="attached", timeout=120_000)
+            times.append(time.perf_counter() - begin)
+            requests.append(len(asked))
+            served.append(server.served)
+            orders[query] = page.locator("#search-results .card-title a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))"
+            )
+            counts[query] = page.locator("#search-status").inner_text()
+            context.close()
+    server.shutdown()
+    server.server_close()
+    figures = {
+        "first_results_seconds": round(sorted(times)[len(times) // 2], 3),
+        "slowest_seconds": round(max(times), 3),
+        "requests": int(sorted(requests)[len(requests) // 2]),
+        "served": int(sorted(served)[len(served) // 2]),
+        "orders": orders,
+    }
+    return figures, counts
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file server for the reader benchmark, without a line per request."""
+    """A static file server for the reader benchmark, without a line per request; counts its answers."""
 
     def log_message(self, *args) -> None:
         pass
+
+    def log_request(self, *args) -> None:
+        self.server.served = getattr(self.server, "served", 0) + 1
 
 
 def median_of(first: dict, others: list[dict]) -> dict:
@@ -619,7 +639,7 @@ def markdown(results: dict) -> str:
                 notes.append(
                     f"- {size}: reader, {name} index: first results in {reader[name]['first_results_seconds']} s "
                     f"(median of {order['queries']} queries, cold cache, slowest {reader[name]['slowest_seconds']} s), "
-                    f"{reader[name]['requests']} requests"
+                    f"{reader[name]['requests']} requests ({reader[name].get('served', '?')} answered by the server)"
                 )
             notes.append(
                 f"- {size}: result order, sharded vs single, {order['queries']} queries: same first result "

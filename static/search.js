@@ -27,26 +27,30 @@
     if (!response.ok) throw new Error(`shards.json: ${response.status}`);
     return response.json();
   };
-  // Pagefind asks for its files in turn: the first bundle's script and entry, then its metadata
-  // and WebAssembly, then each merged bundle's entry, then its metadata. The script and every entry
-  // are asked for at once here (the entries under one `metaCacheTag` per page load, the address
-  // Pagefind then asks for), so that the merged bundles' entries have arrived when Pagefind wants them.
-  function preload(index, module, tag) {
-    const hints = [["modulepreload", module], ...index.shards.map((s) => ["preload", `${bundle}${s}/pagefind-entry.json?ts=${tag}`])];
-    for (const [rel, href] of hints) {
-      const link = Object.assign(document.createElement("link"), { rel, href });
-      if (rel === "preload") Object.assign(link, { as: "fetch", crossOrigin: "anonymous" });
-      document.head.append(link);
-    }
+  // Pagefind asks for its files in turn: the first bundle's entry, then its metadata and WebAssembly,
+  // then, once that WebAssembly has loaded, each merged bundle's entry, then its metadata. Here the
+  // merged bundles' entries are read as soon as the manifest names them (under the `metaCacheTag`
+  // Pagefind then asks with, so that it finds them in the cache) and their metadata asked for at once
+  // (<link rel=preload>), along with the first bundle's files. Pagefind's script is preloaded by the page.
+  const language = (document.documentElement.lang || "unknown").toLowerCase();
+  async function prefetch(name, tag) {
+    const entry = await (await fetch(`${bundle}${name}/pagefind-entry.json?ts=${tag}`)).json();
+    const languages = entry.languages || {}; // the language Pagefind picks: the page's, else the largest
+    const index = languages[language] || languages[language.split("-")[0]]
+      || Object.values(languages).sort((a, b) => b.page_count - a.page_count)[0];
+    if (!index) return;
+    const link = Object.assign(document.createElement("link"), { rel: "preload", as: "fetch" });
+    link.href = `${bundle}${name}/pagefind.${index.hash}.pf_meta`;
+    link.crossOrigin = "anonymous";
+    document.head.append(link);
   }
   // noWorker: in a web worker the first results came 0.3-0.5 s later (its script, and every
   // shard's messages through it).
   async function load(index, version) {
     const [first, ...others] = index.shards;
-    const module = `${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`;
     const metaCacheTag = String(Date.now());
-    preload(index, module, metaCacheTag);
-    const instance = await import(module);
+    for (const name of others) prefetch(name, metaCacheTag).catch(() => {}); // hints only
+    const instance = await import(`${bundle}${first}/pagefind.js${version ? "?v=" + version : ""}`);
     await instance.options({ baseUrl, excerptLength: 30, noWorker: true, metaCacheTag });
     await Promise.all(others.map((s) => instance.mergeIndex(`${bundle}${s}/`, { baseUrl, metaCacheTag })));
     return instance;
@@ -123,21 +127,17 @@
   // idf). Each bundle's scores are rescaled by the query words' rarity among all bundles' pages over
   // their rarity among its own, so that results of different bundles compare as in one index (exactly
   // for a one-word query, on average for more). Each bundle also counts its vocabulary document.
+  // `counts`: for each query word, how many pages of each bundle hold it (see `statistics`).
   const rarity = (pages, having) => Math.log((pages - having + 0.5) / (having + 0.5) + 1);
-  async function rescaled(lists, kept, words) {
-    const terms = words.split(/\s+/);
-    // A one-word query's counts are its lists (superseded entries included, as Pagefind counts them).
-    const counts = terms.length === 1 && !selects.some((s) => s.value) && !from.value && !to.value
-      ? [{ filters: { shard: Object.fromEntries(kept.map((s, k) => [s, lists[k].length])) } }]
-      : await Promise.all(terms.map((w) => pagefind.search(w, { filters: { shard: { any: kept } } })));
+  function rescaled(lists, kept, counts) {
     const pages = kept.map((s) => sizes[s] || 1); // each bundle's pages, its vocabulary documents included
     const total = pages.reduce((a, b) => a + b, 0) - kept.length + 1; // one vocabulary document in one index
     return lists.map((list, k) => {
       let global = 0;
       let own = 0;
       for (const count of counts) {
-        const having = count.filters?.shard || {};
-        global += rarity(total, Object.values(having).reduce((a, b) => a + b, 0) + 1);
+        const having = count.shard || {};
+        global += rarity(total, kept.reduce((sum, s) => sum + (having[s] || 0), 0) + 1);
         own += rarity(pages[k], (having[kept[k]] || 0) + 1);
       }
       const factor = own ? global / own : 1;
@@ -173,29 +173,36 @@
     return { total: lists.reduce((sum, list) => sum + list.length, 0), next };
   }
 
+  // What a query word matches across the bundles, without listing a result: how many pages of each
+  // bundle hold it ("shard"), how many of the overlay's vocabulary documents ("vocabulary") and which
+  // shards those lack ("lacks"). No page has both a "shard" and a "vocabulary" filter, so this search
+  // returns no results (it costs a fraction of one that lists them), and `totalFilters` holds Pagefind's
+  // counts of the word's pages before filtering.
+  const only = { shard: { any: ["none"] }, vocabulary: "overlay", lacks: { not: "none" } };
+  const statistics = async (word) => (await pagefind.search(word, { filters: only })).totalFilters || {};
+
   // Every bundle holds a vocabulary document listing the archive's words, so that each decides as one
   // index would whether a query word has completions (else Pagefind falls back to the word's longest
   // prefix, or ignores the word, bundle by bundle). A shard knows the words of its own indexing; the
   // overlay knows the archive's words as they are now, in documents filtered by the shards that lack
   // them ("lacks"). A query word that matches none of them is left out (one index ignores it); one
   // that only words a shard lacks complete matches none of that shard's pages in one index, so the
-  // shard is left out. Returns the bundles to search and the words to search them for.
-  async function consistent(query) {
-    if (!query || !shards.includes("recent")) return { kept: shards, query };
-    const words = query.split(/\s+/).filter(Boolean);
-    // ("lacks" in the filters loads its counts; no document lacks a shard called "none")
-    const only = { vocabulary: "overlay", lacks: { not: "none" } };
-    const probes = await Promise.all(words.map((w) => pagefind.search(w, { filters: only })));
+  // shard is left out. Returns the bundles to search, the words to search them for and their counts.
+  function consistent(words, counts) {
+    if (!words.length || !shards.includes("recent")) return { kept: shards, words, counts };
     const lacking = new Set();
-    const known = words.filter((_, i) => {
-      const matched = probes[i].filters?.vocabulary?.overlay || 0;
-      for (const [shard, count] of Object.entries(probes[i].filters?.lacks || {})) {
+    const known = words.map((_, i) => i).filter((i) => {
+      const matched = counts[i].vocabulary?.overlay || 0;
+      for (const [shard, count] of Object.entries(counts[i].lacks || {})) {
         if (matched && count === matched) lacking.add(shard);
       }
       return matched > 0;
     });
-    if (!known.length) return { kept: [], query }; // no word of the query is in the archive
-    return { kept: shards.filter((s) => !lacking.has(s)), query: known.join(" ") };
+    return {
+      kept: known.length ? shards.filter((s) => !lacking.has(s)) : [], // no word of the query is in the archive
+      words: known.map((i) => words[i]),
+      counts: known.map((i) => counts[i]),
+    };
   }
 
   let latest = 0;
@@ -253,14 +260,17 @@
       return Promise.all(each.map((o) => pagefind.search(words || null, o)));
     };
     // Results come only from article pages (each has its bundle's "shard" filter), never from a
-    // bundle's vocabulary document. The search runs while `consistent` checks the query's words.
-    let [results, fit] = await Promise.all([searchIn(shards, query), consistent(query)]);
-    if (!fit.kept.length) results = [];
-    else if (fit.kept.length < shards.length || fit.query !== query) results = await searchIn(fit.kept, fit.query);
+    // bundle's vocabulary document. The words are counted first (that search loads the index chunks
+    // the bundles' searches then use), so a word or bundle `consistent` leaves out is never searched.
+    const words = query.split(/\s+/).filter(Boolean);
+    const counting = shards.includes("recent") || (!sort.value && shards.length > 1);
+    const counts = counting ? await Promise.all(words.map(statistics)) : [];
+    if (ticket !== latest) return;
+    const fit = consistent(words, counts);
+    const results = fit.kept.length ? await searchIn(fit.kept, fit.words.join(" ")) : [];
     if (ticket !== latest) return;
     let lists = results.map((r) => r.results);
-    if (!sort.value && results.length > 1) lists = await rescaled(lists, fit.kept, fit.query);
-    if (ticket !== latest) return;
+    if (!sort.value && results.length > 1) lists = rescaled(lists, fit.kept, fit.counts);
     lists = lists.map((list) => list.filter((result) => !superseded.has(result.id)));
     found = sort.value ? byDate(lists, sort.value) : byScore(lists);
     shown = 0;

@@ -146,6 +146,43 @@ def test_a_phone_sees_one_search_box_and_the_first_result_on_screen(browser, sit
         context.close()
 
 
+def test_a_first_search_downloads_each_file_once_and_asks_for_every_bundle_at_once(browser, site):
+    """Cold cache: the page asks for the merged bundles' metadata itself (preloads), where Pagefind asks
+    for each only once the first bundle's WebAssembly has loaded, and downloads no file twice (but for a
+    merged bundle's entry, read by the page and then by Pagefind: the second comes from the browser's
+    cache where the server lets it be cached, as GitHub Pages does, not from this test's fresh files)."""
+    base, root, _ = site
+    context = browser.new_context()
+    tab = context.new_page()
+    cdp = context.new_cdp_session(tab)
+    cdp.send("Network.enable")
+    downloads = []  # every response the server sent in full (not a cache's, not a 304)
+    cdp.on(
+        "Network.responseReceived",
+        lambda e: (
+            e["response"]["status"] == 200
+            and not e["response"].get("fromDiskCache")
+            and downloads.append(e["response"]["url"])
+        ),
+    )
+    try:
+        tab.goto(base + "search/?q=report")
+        tab.locator("#search-results[data-search]").wait_for(state="attached")
+        twice = {url for url in downloads if downloads.count(url) > 1}
+        assert not [url for url in twice if "/pagefind-entry.json" not in url], twice
+        asked = tab.evaluate(
+            "() => performance.getEntriesByType('resource').filter(e => e.name.endsWith('.pf_meta'))"
+            ".map(e => [e.name, e.initiatorType])"
+        )
+        first, *merged = json.loads((root / "site" / "pagefind" / "shards.json").read_text("utf-8"))["shards"]
+        assert merged
+        for shard in merged:
+            assert [kind for url, kind in asked if f"/pagefind/{shard}/" in url] == ["link"], asked
+        assert [kind for url, kind in asked if f"/pagefind/{first}/" in url] == ["fetch"], asked
+    finally:
+        context.close()
+
+
 def test_the_search_page_says_when_search_is_catching_up_and_updates_when_it_has(page, site):
     """What serve does: the edited page is published first, its shard is indexed afterwards."""
     base, root, config = site
