@@ -1256,11 +1256,11 @@ def discover(
 
 # --- discovery of organisations the registry does not know ------------------------------------
 
-_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))
+_TAIL_ONLY_HEADS = frozenset(("Centre", "Center"))  # "Center for Security …", not a power plant's "Energy Center"
 # Heads that end firms' names too ("Sony Corporation"): a body only as "Federal …", "National …" or "… of <country>"
 # ("Federal Deposit Insurance Corporation", "Recording Industry Association of America").
 _FIRM_LIKE_HEADS = frozenset(("Corporation", "Administration", "Association"))
-_PUBLIC_OPENINGS = frozenset(("Federal", "National"))  # "Center for Security …", not a power plant's "Energy Center"
+_PUBLIC_OPENINGS = frozenset(("Federal", "National"))
 # Words that name a kind of body, not which one: "Supreme Court", "Competition Commission", "Oversight Board".
 _GENERIC_ORG_WORDS = frozenset(
     """
