@@ -21,6 +21,9 @@
   const catchingUp = document.getElementById("search-catching-up");
   const list = document.getElementById("search-results");
 
+  // Pagefind's script comes from the first shard (pagefind/00/, as builder/search.py names them): asked
+  // for at once, while shards.json is read (a failure shows when `load` imports it).
+  import(`${bundle}00/pagefind.js`).catch(() => {});
   // pagefind/shards.json lists the shards, and says whether the index lags behind an edit.
   const manifest = async () => {
     const response = await fetch(bundle + "shards.json", { cache: "no-store" });
@@ -31,7 +34,7 @@
   // then, once that WebAssembly has loaded, each merged bundle's entry, then its metadata. Here the
   // merged bundles' entries are read as soon as the manifest names them (under the `metaCacheTag`
   // Pagefind then asks with, so that it finds them in the cache) and their metadata asked for at once
-  // (<link rel=preload>), along with the first bundle's files. Pagefind's script is preloaded by the page.
+  // (<link rel=preload>), along with the first bundle's files.
   const language = (document.documentElement.lang || "unknown").toLowerCase();
   async function prefetch(name, tag) {
     const entry = await (await fetch(`${bundle}${name}/pagefind-entry.json?ts=${tag}`)).json();
