@@ -159,12 +159,12 @@ reinforce relaunch remain repeal request rescue reshape restructure reward rule 
 designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
-acquit overturn exit bribe extort
+acquit overturn exit bribe extort permit
 """.split()
 _DOUBLED = frozenset(
     "ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
     "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
-    "pin bar transfer acquit".split()
+    "pin bar transfer acquit permit".split()
 )
 # base: (simple past, past participle)
 _IRREGULAR = {
@@ -263,6 +263,36 @@ def _verb_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict
 
 _PARTICIPLES, _PASTS, _GERUNDS, _PRESENTS = _verb_tables()
 _BASES = frozenset(_REGULAR_VERBS) | frozenset(_IRREGULAR)
+
+# Verbs a headline never leaves without their object: "X unveils", "… for hacking Y and extorting".
+NEEDS_OBJECT = frozenset(
+    """
+acquire buy tell unveil announce seize fine sue designate attribute extort hire appoint accuse obtain impose
+introduce reject approve urge ask order require allow force instruct direct let give bring put use provide
+include target breach steal expose sanction award grant receive secure purchase demand seek want need pay
+arrest detain indict extradite summon replace oust dismiss deny disclose reveal identify discover uncover
+disrupt compromise exploit enact amend repeal endorse propose submit reach raise make take permit
+""".split()
+)
+# Verbs whose object is told, ordered or allowed something ("tells operators to stop …"): with only
+# that object left ("tells operators of critical infrastructure") the clause is cut.
+TAKES_CLAUSE = frozenset(
+    "tell ask urge order require allow force instruct direct permit enable invite encourage advise authorise "
+    "authorize let".split()
+)
+# Verbs that give someone something ("issues Snap with a notice"): with only the receiver left, the thing is cut.
+GIVES = frozenset("issue give grant award hand send offer".split())
+# What a clause-taking verb's object is followed by when the clause is whole ("to stop", "that it …").
+CLAUSE_MARKERS = frozenset("to that not from how what why whether when where if into about with".split())
+
+
+def verb_base(word: str) -> str | None:
+    """The base of a known verb form, whatever its form: 'tells', 'told', 'telling', 'tell' -> 'tell'."""
+    core = _core(word)
+    for table in (_PRESENTS, _PASTS, _PARTICIPLES, _GERUNDS):
+        if core in table:
+            return table[core]
+    return core if core in _BASES else None
 
 
 def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
