@@ -122,7 +122,8 @@ _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
 _SAYS = frozenset(("says", "say", "said"))  # they take a clause: "X says hackers stole data", not "X says attack on"
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
 _SCENE_WORDS = frozenset(
-    "after following amid despite in on at from with under as while when since until before during".split()
+    "after following amid despite in on at from with under as while when since until before during if although "
+    "though because unless whereas once whether".split()
 )
 
 
@@ -402,6 +403,8 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
         return None
     if not word or following[0] in "([–—-" or word in _PHRASE_STARTS:
         return None
+    if following[0] in "$€£0123456789" and words[-1][:1].isupper():
+        return None  # "fines Orbix" + "€4 million": the amount is a phrase of its own
     then = cores[at + 2] if at + 2 < len(cores) else ""
     if following.islower() and word.isalpha() and (ending in _NUMBER_WORDS or ending[:1].isdigit()):
         if not ((word in _PARTICIPLES or word.endswith("ed")) and then in _PREPOSITIONS):
@@ -443,7 +446,7 @@ def _is_finite(previous: str, word: str) -> bool:
     return (
         word in _FINITE_FORMS
         or word.endswith("ed")
-        or (word in _BASES and (previous[:1].isupper() or previous.endswith("s")))
+        or (word in _BASES and (previous[:1].isupper() or previous.endswith("s") or previous in ("police", "people")))
     )
 
 

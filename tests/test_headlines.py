@@ -162,7 +162,7 @@ def test_weak_opening_gives_way_to_the_next_sentence():
         "It is the latest in a series of attacks on UK retailers. Marks & Spencer has been hit by a "
         "cyberattack that disrupted online orders for weeks."
     ]
-    assert derive_headline(paragraphs).startswith("Marks & Spencer hit by cyberattack")
+    assert derive_headline(paragraphs) == "Cyberattack on Marks & Spencer disrupts online orders for weeks"
     commentary = [
         "The move comes as Apple faces pressure from regulators.",
         "Apple has opened its NFC chip to third-party payment apps in the EU.",
@@ -420,7 +420,7 @@ def test_verbs_of_deals_and_courts_are_known():
         (  # the sayer named last: the sayer leads the headline
             "The gang behind the outage that took down Quillpay's card terminals across Portugal in May was "
             "Borealis, the payments firm has said after an inquiry by an outside investigator.",
-            "Payments firm says gang behind outage was Borealis",
+            "Quillpay says gang behind outage was Borealis",  # "the payments firm" is the one the text names
         ),
         (  # a relative clause on what was said gives way to its verb
             "Zentro Hotels has said the breach that exposed booking records, loyalty numbers and passport scans "
@@ -430,7 +430,7 @@ def test_verbs_of_deals_and_courts_are_known():
         (  # never cut inside what someone said: keep the clause before it
             "Shares of Orbix Systems fell by a fifth after the chip designer said its chairman, Ana Lima, had "
             "resigned, saying she disagreed with the board over the accounts.",
-            "Shares of Orbix Systems fell by fifth",
+            "Orbix Systems shares fall by fifth",
         ),
     ],
 )
