@@ -308,8 +308,8 @@ def _object_missing(words: list[str]) -> bool:
     if word in _PARTICIPLES and previous not in ("to", "will"):
         return False  # passive: "Two teenagers arrested"
     if word in _PRESENTS:
-        return before[:1].isupper() or previous in ("it", "who", "which", "that")
-    return previous in ("to", "will", "can", "may", "must") or before[:1].isupper() or previous.endswith("s")
+        return before[:1].isupper() or previous in ("it", "who", "which", "that", "and")
+    return previous in ("to", "will", "can", "may", "must")  # a bare form elsewhere may be a noun: "Go plan"
 
 
 def _told_nothing(words: list[str]) -> str | None:
@@ -447,6 +447,7 @@ def _is_finite(previous: str, word: str) -> bool:
         word in _FINITE_FORMS
         or word.endswith("ed")
         or (word in _BASES and (previous[:1].isupper() or previous.endswith("s") or previous in ("police", "people")))
+        or (previous[:1].isupper() and word.islower() and len(word) > 3 and re.fullmatch(r"\w+[^su]s", word))
     )
 
 

@@ -271,7 +271,8 @@ acquire buy tell unveil announce seize fine sue designate attribute extort hire 
 introduce reject approve urge ask order require allow force instruct direct let give bring put use provide
 include target breach steal expose sanction award grant receive secure purchase demand seek want need pay
 arrest detain indict extradite summon replace oust dismiss deny disclose reveal identify discover uncover
-disrupt compromise exploit enact amend repeal endorse propose submit reach raise make take permit find
+disrupt compromise exploit enact amend repeal endorse propose submit reach raise make take permit find plan
+intend
 """.split()
 )
 # Verbs whose object is told, ordered or allowed something ("tells operators to stop …"): with only
@@ -358,7 +359,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
         said = attributed.group(1)
-        if all(w.islower() for w in sayer) and (owner := _POSSESSOR.search(said)):
+        unnamed = all(w.islower() for w in sayer) or _core(sayer[-1]) in _ROLES
+        if unnamed and (owner := _POSSESSOR.search(said)):
             sayer = owner.group(1).split()  # "… Rackspace's email service …, the cloud company has said"
         verb = len(sayer)
         tokens = [
@@ -390,7 +392,7 @@ _ATTRIBUTION = re.compile(
 
 
 # The owner named in what was said ("Rackspace Technology's"): whom "the company" stands for.
-_POSSESSOR = re.compile(r"\b((?:[A-Z][\w&.-]* )*[A-Z][\w&.-]*)['’]s\b")
+_POSSESSOR = re.compile(r"\b((?:[A-Z][\w&.-]* )*[A-Z][\w&.-]*?)(?:['’]s\b|(?<=s)['’](?= ))")
 _UNNAMED_SUBJECT = re.compile(r"(?:The|A|An) [a-z]")  # "The group behind …": a subject that names no one
 
 
@@ -604,7 +606,11 @@ def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] |
     if not any(w[:1].isupper() for w in subject[1:]) and len(subject) > 1 or predicate[0].endswith(","):
         return None
     end = next(
-        (i for i in range(2, len(predicate)) if predicate[i - 1].endswith(",") or _core(predicate[i]) in _CLAUSE_WORDS),
+        (
+            i
+            for i in range(2, len(predicate))
+            if predicate[i - 1].endswith(",") or _core(predicate[i]) in _CLAUSE_WORDS | _PREPOSITIONS - {"of"}
+        ),
         len(predicate),
     )
     agent = _drop_articles([w.rstrip(",") for w in predicate[2:end]])
@@ -761,7 +767,30 @@ def _guess_base(participle: str) -> str:
         return participle[:-3] + "y"
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
         return stem[:-1]
-    if stem.endswith(("at", "ut", "ok", "iz", "is", "uc", "ov", "iv", "rg", "dg", "bl", "pl", "tl", "ag", "ir", "ur")):
+    if stem.endswith(
+        (
+            "at",
+            "ut",
+            "ok",
+            "iz",
+            "is",
+            "uc",
+            "ov",
+            "iv",
+            "rg",
+            "dg",
+            "bl",
+            "pl",
+            "tl",
+            "ag",
+            "ir",
+            "ur",
+            "nc",
+            "rc",
+            "ps",
+            "rs",
+        )
+    ):
         return stem + "e"
     return stem
 
@@ -792,7 +821,7 @@ def _first_clause(predicate: list[str]) -> list[str]:
             return predicate[:i]
         if (
             predicate[i - 1].endswith(",")
-            and _core(word) in ("a", "an", "the")
+            and _core(word) in ("a", "an", "the", "which", "who", "whose")
             and (close := _aside_close(predicate, i))
             and close + 1 < len(predicate)
             and predicate[close + 1].islower()
@@ -810,15 +839,18 @@ def _aside_close(predicate: list[str], start: int) -> int | None:
     """The comma closing an aside that opens at start, past commas inside a list ('logins, cookies and …')."""
     for j in range(start, min(len(predicate) - 1, start + 12)):
         if predicate[j].endswith(",") and not _list_goes_on(predicate[j + 1 : j + 5]):
-            return j
+            return j if _core(predicate[j + 1]) not in _RELATIVES else None
     return None
+
+
+_RELATIVES = frozenset("which who whom whose that where while whereas".split())
 
 
 def _list_goes_on(words: list[str]) -> bool:
     """True if the words after a comma are a list's last items: 'cookies and browser fingerprints'."""
     cores = [_core(w) for w in words]
     joint = next((k for k, w in enumerate(cores) if w in ("and", "or")), None)
-    if joint == 0 and len(words) > 1 and words[1].islower() and verb_base(words[1]) is not None:
+    if joint == 0 and len(words) > 1 and words[1].islower() and (verb_base(words[1]) or cores[1].endswith("ed")):
         return False  # ", and extorting it": the predicate goes on after an aside
     return joint is not None and not any(w in _PREPOSITIONS or w in _CLAUSE_WORDS for w in cores[:joint])
 
@@ -931,12 +963,15 @@ def _ends_badly(words: list[str]) -> bool:
         return True
     cores = [_core(w) for w in words]
     last, previous = cores[-1], cores[-2] if len(cores) > 1 else ""
+    comma = next((k for k in (2, 3) if len(words) > k and words[-k].endswith(",")), None)
+    if comma and all(w.islower() and verb_base(w) is None for w in words[1 - comma :]):
+        return True  # an aside cut to its first word: "… seize Darkbazaar, forum"
     if words[-1].islower() and verb_base(last) in NEEDS_OBJECT:
         if last in _GERUNDS or (last in _PASTS and last not in _PARTICIPLES):
             return True
-        if last in _PRESENTS and (words[-2][:1].isupper() if len(words) > 1 else False):
+        if last in _PRESENTS and len(words) > 1 and (words[-2][:1].isupper() or previous == "and"):
             return True
-        if last in _BASES and previous in ("to", "will", "and"):
+        if last in _BASES and previous in ("to", "will", "can", "may", "must"):
             return True
     at = next(
         (i for i in range(len(words) - 1, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE | GIVES),
@@ -966,7 +1001,14 @@ _SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns"))
 
 def _reports_whole(tokens: list[str], verb: int | None) -> bool:
     """False if the words end inside what someone said, before its verb: '… after the maker said its auditor'."""
-    said = next((i for i in range(len(tokens) - 1, (verb or 0), -1) if _core(tokens[i]) in _SPEECH), None)
+    said = next(
+        (
+            i
+            for i in range(len(tokens) - 1, (verb or 0) - 1, -1)
+            if _core(tokens[i]) in _SPEECH and (i != verb or _core(tokens[i]) in _SAYS)
+        ),
+        None,
+    )
     if said is not None and said < len(tokens) - 1 and not _has_verb(tokens[said + 1 :]):
         return False
     that = next((i for i in range(len(tokens) - 1, (verb or 0), -1) if tokens[i] == "that"), None)
@@ -986,7 +1028,8 @@ def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
         return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
     # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
     passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS
-    hanging = last.islower() and (_core(last) in _PARTICIPLES or _core(last) in _GERUNDS) and not passive
+    participle = _core(last) in _PARTICIPLES or _core(last) in _GERUNDS or _core(last).endswith("ed")
+    hanging = last.islower() and participle and not passive
     return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
 
 
@@ -996,7 +1039,8 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     if tokens[i - 1].endswith(";") or word in _CLAUSE_WORDS:
         return True
     if tokens[i - 1].endswith(","):
-        return not _modifier_follows(tokens[i - 1 :])  # not inside "confidential, current lease data"
+        # not inside "confidential, current lease data" nor inside a list ("passwords, cookies and …")
+        return not _modifier_follows(tokens[i - 1 :]) and not _list_goes_on(tokens[i : i + 4])
     if (
         word in _GERUNDS
         and tokens[i].islower()
