@@ -447,7 +447,13 @@ def _is_finite(previous: str, word: str) -> bool:
         word in _FINITE_FORMS
         or word.endswith("ed")
         or (word in _BASES and (previous[:1].isupper() or previous.endswith("s") or previous in ("police", "people")))
-        or (previous[:1].isupper() and word.islower() and len(word) > 3 and re.fullmatch(r"\w+[^su]s", word))
+        or (
+            previous[:1].isupper()
+            and word.islower()
+            and len(word) > 3
+            and re.fullmatch(r"\w+[^su]s", word)
+            and not word.endswith(("ers", "ors", "ists", "ians"))
+        )
     )
 
 

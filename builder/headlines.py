@@ -372,8 +372,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
     headline, whole = _fit(tokens, verb, max_chars)
-    if verb is not None and _core(tokens[verb]) in _SAYS and not _has_verb(headline.split()[verb + 1 :]):
-        # "X says attack on its unit" is no headline
+    if verb is not None and _core(tokens[verb]) in _SAYS and not (whole and _has_verb(headline.split()[verb + 1 :])):
+        # "X says attack on its unit" is no headline: what was said may be one of its own
         headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
     return headline, whole and verb is not None
 
@@ -939,6 +939,10 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     opener = max((i for i in range(kept) if _core(tokens[i]) in _SUBORDINATORS and tokens[i].islower()), default=None)
     if opener is not None and word in _PASTS and not _has_verb(tokens[opener + 1 : kept]):
         return False  # "… exposed when attackers | got into": the clause's own verb is still to come
+    verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
+    objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
+    if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
+        return False  # "… says attack exposed | the records of …": the verb keeps its object
     numeric = last in _NUMBER_WORDS or last[:1].isdigit()
     return not (numeric and word.isalpha() and word not in _PREPOSITIONS and word not in FUNCTION_WORDS)
 
