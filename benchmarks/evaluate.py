@@ -114,7 +114,7 @@ _VERB_FORMS = (
     frozenset(_PASTS)
     | frozenset(_PRESENTS)
     | _BASES
-    | frozenset("to is are was were has have had will can may must".split())
+    | frozenset("to is are was were has have had will would can could may might must should does did".split())
 )
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle

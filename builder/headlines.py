@@ -571,7 +571,7 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
-    predicate = _said_to(_headline_tense(tokens[verb:], plural), plural)
+    predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)
     if aux in _BE_AUXILIARIES and (active := _active(subject, predicate)):
         return active
     predicate = _drop_articles(_first_clause(predicate))
@@ -582,6 +582,20 @@ _BE_AUXILIARIES = frozenset("is are was were has have had".split())
 # Incidents that strike a firm: "X was hit by an attack that disrupted Y" -> "Attack on X disrupts Y".
 _INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incident intrusion failure fire".split())
 _TELLING = frozenset("tell tells told inform informs informed notify notifies notified".split())
+
+
+def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
+    """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
+    if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
+        return predicate
+    words = list(predicate)
+    for i in range(1, len(words) - 2):
+        word, then = _core(words[i + 1]), _core(words[i + 2])
+        if words[i] == "and" and words[i + 1].islower() and word in _PASTS:
+            if then in ("its", "their", "his", "her", "the", "a", "an") or then[:1].isdigit():
+                base = _PASTS[word]
+                words[i + 1] = _keep_punct(words[i + 1], base if plural else _third_person(base))
+    return words
 
 
 def _said_to(predicate: list[str], plural: bool) -> list[str]:
@@ -804,6 +818,9 @@ def _drop_that(verb: str, rest: list[str]) -> list[str]:
     if len(rest) > 1 and _core(rest[0]) in ("it", "they", "he", "she", "we") and rest[1] in ("would", "had"):
         singular = _core(rest[0]) in ("it", "he", "she")
         rest = [rest[0], {"would": "will", "had": "has" if singular else "have"}[rest[1]]] + rest[2:]
+    would = next((i for i, w in enumerate(rest[:6]) if w == "would" or w.endswith((",", ";"))), None)
+    if would is not None and rest[would] == "would":
+        rest = rest[:would] + ["will"] + rest[would + 1 :]  # "says the company would open" -> "… will open"
     return rest
 
 
@@ -1065,6 +1082,9 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return False
     if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
         return False  # "up to 9.8 million": a number's modifier, no phrase of its own
+    following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
+    if word == "and" and (following in _GERUNDS or following in _PASTS):
+        return True  # "… stealing chip designs | and selling them …": the second verb goes whole
     if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
     if verb is not None and i - 1 > verb and tokens[i][:1] in "$€£0123456789" and tokens[i - 1][:1].isupper():
