@@ -331,7 +331,7 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
     words = forms[-1].split()
     for i in range(len(words) - 3):
         if verb_base(words[i]) in TAKES_CLAUSE and words[i + 1].islower() and words[i + 2] == "of":
-            to = next((j for j in range(i + 3, min(len(words), i + 9)) if words[j] in ("to", "that")), None)
+            to = next((j for j in range(i + 3, min(len(words), i + 15)) if words[j] in ("to", "that")), None)
             if to and not any(w.endswith(",") for w in words[i + 2 : to]):
                 forms.append(" ".join(words[: i + 2] + words[to:]))  # "told operators [of networks] to stop"
             break
@@ -939,7 +939,7 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
                 if not _ends_badly(trimmed.split()):
                     return trimmed, True
     fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
-    return _trim_end(fitting) or _trim_end([tokens[0][:max_chars]]), False
+    return _trim_end(fitting), False  # "" when not even the first word fits: never a word cut in two
 
 
 def _cut_ok(tokens: list[str], kept: int) -> bool:

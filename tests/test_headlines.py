@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.evaluate import headline_problems
-from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
+from builder.headlines import (
+    FALLBACK_HEADLINE,
+    FUNCTION_WORDS,
+    derive_headline,
+    split_sentences,
+    summarize,
+    verb_base,
+)
 
 # The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.
 SAMPLES = {
@@ -76,12 +83,23 @@ END_CHARS = "\"'”’»)]?!%"
 
 
 def assert_headline_shape(headline: str, max_chars: int = 90) -> None:
-    """Non-empty, within the limit, ending on a whole content word, sentence case."""
+    """Non-empty, within the limit, ending on a whole content word (or a verb's object 'it'), sentence case."""
     assert headline and len(headline) <= max_chars, headline
     assert headline[-1].isalnum() or headline[-1] in END_CHARS, headline
-    last = re.sub(r"^\W+|\W+$", "", headline.split()[-1]).lower()
-    assert last and last not in FUNCTION_WORDS, headline
+    words = [re.sub(r"^\W+|\W+$", "", w).lower() for w in headline.split()]
+    object_of_verb = words[-1] in ("it", "them") and len(words) > 1 and verb_base(words[-2]) is not None
+    assert words[-1] and (words[-1] not in FUNCTION_WORDS or object_of_verb), headline
+    dangling = [p for p in headline_problems(headline) if p.startswith("ends on") and "verb" not in p]
+    assert not dangling, (headline, dangling)
     assert headline == headline.strip() and "  " not in headline
+
+
+def assert_whole_words(headline: str, paragraphs: list[str]) -> None:
+    """Every word of the headline is a word of the text, a verb form made from one, or a headline word."""
+    text = {re.sub(r"^\W+|\W+$", "", w).lower() for w in " ".join(paragraphs).split()}
+    made = {"says", "say", "will", "to", "on", "shares", "over", "and", "untitled", "article"}
+    for word in (re.sub(r"^\W+|\W+$", "", w).lower() for w in headline.split()):
+        assert word in text or word in made or verb_base(word) or word.isupper() or not word, (word, headline)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -285,6 +303,24 @@ wordy = st.lists(
                 "!",
                 "over",
                 "4.3",
+                "Shares",
+                "been",
+                "hit",
+                "that",
+                "told",
+                "regulators",
+                "whose",
+                "software,",
+                "said",
+                "it",
+                "extorting",
+                "Agency",
+                "Cybersecurity",
+                "CISA",
+                "after",
+                "group",
+                "reported",
+                "1X",
             ]
         ),
         min_size=1,
@@ -298,7 +334,9 @@ wordy = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(paragraphs=st.one_of(text_lists, wordy), max_chars=st.integers(len(FALLBACK_HEADLINE), 200))
 def test_headline_property(paragraphs, max_chars):
-    assert_headline_shape(derive_headline(paragraphs, max_chars), max_chars)
+    headline = derive_headline(paragraphs, max_chars)
+    assert_headline_shape(headline, max_chars)
+    assert_whole_words(headline, paragraphs)
 
 
 @settings(max_examples=300, deadline=None)
@@ -438,3 +476,131 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
     headline = derive_headline([lead])
     assert headline == expected
     assert headline_problems(headline) == []
+
+
+# Each rule of a whole headline, stated with invented news: a derived headline names the actor with
+# a finite verb, and a cut leaves no phrase unfinished (the evaluator's checks, with the text).
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # a participle opener gives way to the subject and its verb
+            "Hit by a ransomware attack last week, Zentro Logistics said it had restored most of its shipping systems.",
+            "Zentro Logistics says it has restored most of its shipping systems",
+        ),
+        (  # a passive with its agent turns active
+            "Zentro Bank, the Lisbon lender that runs cards for 12 supermarket chains, has been fined by Portugal's "
+            "central bank for failing to report suspicious payments.",
+            "Portugal's central bank fines Zentro Bank for failing to report suspicious payments",
+        ),
+        (  # an incident that hit a firm and did something: the incident is the actor
+            "Orbix Telecom has been hit by a cyberattack that knocked out broadband for 2 million homes across "
+            "Fenland and Borduria, forcing it to send engineers to every exchange.",
+            "Cyberattack on Orbix Telecom knocks out broadband for 2 million homes",
+        ),
+        (  # "Shares of X …": X is the actor, and the verb is found past an aside on X
+            "Shares of Kappa Robotics, the maker of warehouse robots for Zentro and Orbix, plunged 35% on Tuesday "
+            "after the company cut its annual forecast and its finance chief resigned.",
+            "Kappa Robotics shares plunge 35%",
+        ),
+        (  # an aside whose own list has commas closes where the verb goes on
+            "Zentro Motors, whose software runs the navigation, charging and entertainment systems of 3 million "
+            "cars in Europe, has recalled 400,000 vehicles over a bug that can disable the brakes.",
+            "Zentro Motors recalls 400,000 vehicles over bug that can disable brakes",
+        ),
+        (  # a list inside an aside is no noun list of the verb ("seize Darkbazaar cookies")
+            "Police in Fenland and Borduria have seized Darkbazaar, a forum that traded stolen passwords, cookies "
+            "and card numbers of millions of users, in an operation that led to 40 arrests.",
+            "Police in Fenland and Borduria seize Darkbazaar",
+        ),
+        (  # whom something was told is not news: what was told is
+            "Quillpay has told customers in a letter that the names, addresses and bank details of 310,000 people "
+            "were copied by hackers in August.",
+            "Quillpay says names, addresses and bank details of 310,000 people were copied by hackers",
+        ),
+        (  # told to do something: an "of" phrase on whom it was told gives way, never what was told
+            "The Fenland telecoms regulator has told operators of mobile and fixed broadband networks in the "
+            "northern provinces to stop selling prepaid SIM cards to unverified buyers.",
+            "Fenland telecoms regulator tells operators to stop selling prepaid SIM cards",
+        ),
+        (  # a long name the article also writes as an acronym, when the name leaves no room
+            "The Fenland Data Protection and Information Security Authority has ordered all public hospitals in "
+            "the country to delete patient photos stored on messaging apps, the FDPISA said.",
+            "FDPISA orders all public hospitals in country to delete patient photos",
+        ),
+        (  # "the … company has said": the company the text names
+            "The group that stole the source code of Orbix Games' best-selling title was a teenage gang called "
+            "Static Fox, the Fenland game maker has said after an inquiry.",
+            "Orbix Games says group was teenage gang called Static Fox",
+        ),
+        (  # an adverb between auxiliary and verb; a second verb after "and" in headline tense too
+            "Zentro’s board has approved a $5 billion share buyback and raised its annual dividend by 8%, after "
+            "quarterly profit beat analysts’ forecasts.",
+            "Zentro’s board approves $5 billion share buyback and raises its annual dividend by 8%",
+        ),
+        (
+            "Orbix Cloud has preliminarily agreed to buy the data centre operator Zentro Hosting for about "
+            "€1.2 billion in cash and shares, the companies said.",
+            "Orbix Cloud preliminarily agrees to buy data centre operator Zentro Hosting",
+        ),
+    ],
+)
+def test_a_lead_becomes_a_whole_headline(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline, text=[lead]) == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # not "… after group of Nordic newspapers": the clause's own verb was cut off
+            "Shares of Orbix fell 30% after a group of Nordic newspapers reported that the firm had bribed officials "
+            "in three countries to win telecoms licences.",
+            "Orbix shares fall 30%",
+        ),
+        (  # not "… fines Orbix Mobile 95.5 billion": a figure keeps its unit or goes
+            "The Fenland Personal Data and Privacy Protection Commission has fined Orbix Mobile 95.5 billion crowns, "
+            "the largest fine in the country's history, for a breach that exposed 9 million subscribers.",
+            "Fenland Personal Data and Privacy Protection Commission fines Orbix Mobile",
+        ),
+        (  # not "… from using private": modifiers joined by a comma stay with their noun
+            "Quillrent has agreed to stop its software from using the private, non-public rent data of competing "
+            "landlords to set prices, under a settlement with Fenland's competition authority.",
+            "Quillrent agrees to stop its software from using private, non-public rent data",
+        ),
+        (  # not "… and extorting": a verb keeps its object, even "it"
+            "Ivan Petrov, a 24-year-old programmer from Borduria, has been sentenced to six years in prison for "
+            "hacking Quillbank, the country's largest lender, and extorting it.",
+            "Ivan Petrov sentenced to six years in prison for hacking Quillbank and extorting it",
+        ),
+        (  # not "… issues Orbix Social": whom something is given, with what is given
+            "The Fenland data watchdog has issued Orbix Social with a formal reprimand over its failure to protect "
+            "the messages of teenage users from strangers and advertisers.",
+            "Fenland data watchdog issues Orbix Social with formal reprimand over its failure",
+        ),
+        (  # not "… charged with stealing chip designs and selling": the second verb goes whole or not at all
+            "Two former employees of Orbix Semiconductor have been charged with stealing chip designs and selling "
+            "them to a rival in Borduria.",
+            "Two former employees of Orbix Semiconductor charged with stealing chip designs",
+        ),
+    ],
+)
+def test_a_cut_falls_only_at_a_phrase_boundary(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline, text=[lead]) == []
+
+
+def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
+    paragraphs = [
+        "The $2 billion settlement between the Fenland consumer association and the ride-hailing platform Kappa Go "
+        "is the largest consumer recovery in the history of the country’s courts. Kappa Go has agreed to repay "
+        "drivers for fees it charged between 2019 and 2024."
+    ]
+    headline = derive_headline(paragraphs, max_chars=60)
+    assert headline == "Kappa Go agrees to repay drivers for fees it charged"
+    assert headline_problems(headline, text=paragraphs) == []
+
+
+def test_a_word_longer_than_the_limit_is_never_cut_in_two():
+    assert derive_headline(["Supercalifragilisticexpialidocious."], max_chars=20) == FALLBACK_HEADLINE
