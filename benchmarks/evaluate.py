@@ -378,6 +378,7 @@ def _role_only(words: list[str], text: list[str] | None) -> str | None:
     return None if named else " ".join(subject)
 
 
+_NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
 _NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
 
 
@@ -401,11 +402,17 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
         return following  # "… using confidential" + ", current lease data": the noun is still to come
     if re.search(r"[,.;:)\]!?”\"']$", tokens[at]) and not re.search(r"'s$|’s$", tokens[at]):
         return None
+    then = cores[at + 2] if at + 2 < len(cores) else ""
+    if (
+        word in ("in", "out")
+        and (ending in _NUMERALS or ending[:1].isdigit())
+        and (then in _NUMERALS or then[:1].isdigit())
+    ):
+        return following  # "… finds one" + "in five teenagers": a ratio cut in two
     if not word or following[0] in "([–—-" or word in _PHRASE_STARTS:
         return None
     if following[0] in "$€£0123456789" and words[-1][:1].isupper():
         return None  # "fines Orbix" + "€4 million": the amount is a phrase of its own
-    then = cores[at + 2] if at + 2 < len(cores) else ""
     if following.islower() and word.isalpha() and (ending in _NUMBER_WORDS or ending[:1].isdigit()):
         if not ((word in _PARTICIPLES or word.endswith("ed")) and then in _PREPOSITIONS):
             return following  # a figure without its unit: "… 134.8 billion" + "won", not "… million" + "led by"

@@ -655,8 +655,10 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by" and word in _PARTICIPLES:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
-        if word in _PRESENTS and modifier:
-            continue  # "US appeals court has upheld …": a noun before the subject's head, not the verb
+        if word in _PRESENTS and (modifier or (i == 1 and _core(before) in _NOUN_OPENERS)):
+            continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
+        if word in _PARTICIPLES and _reduced_relative(tokens, i):
+            continue  # "Hackers linked to the government have been …": the subject's modifier
         if word in _PRESENTS and before[:1].isupper() or word in _PASTS and _core(before) not in FUNCTION_WORDS:
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
@@ -671,6 +673,27 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         ):
             return i
     return None
+
+
+# Words that open a noun phrase, so a following "rules", "plans" or "talks" is its noun.
+_NOUN_OPENERS = frozenset(
+    "new many some most several other two three four five six seven eight ten few both all top big major key "
+    "former proposed draft updated stricter tougher fresh recent".split()
+)
+
+
+def _reduced_relative(tokens: list[str], i: int) -> bool:
+    """True if the participle at i modifies the subject ('attacks reported to the agency rose …'):
+    a preposition follows it, then the sentence's own verb before any comma."""
+    if i + 1 >= len(tokens) or _core(tokens[i + 1]) not in _PREPOSITIONS | {"by"} or tokens[i].endswith(","):
+        return False
+    for j in range(i + 2, min(len(tokens), i + 10)):
+        word = _core(tokens[j])
+        if tokens[j - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+            return False
+        if tokens[j].islower() and (word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES)):
+            return True
+    return False
 
 
 def _apposition_end(tokens: list[str]) -> int:
@@ -706,8 +729,8 @@ def _actor(subject: list[str]) -> list[str]:
         return (m.group(1) or m.group(2)).split()
     for i, word in enumerate(subject[:-1]):
         name = subject[i + 1 :]
-        if _core(word) in ("and", "&"):
-            break  # "Stripe and the crypto firm Paradigm": both are actors
+        if _core(word) in ("and", "&") or _core(word) in _PREPOSITIONS:
+            break  # "Stripe and the crypto firm Paradigm", "Users of the app Chatly": not a descriptor
         if _core(word) in _ROLES and word.islower() and all(w[:1].isupper() or w[:1].isdigit() for w in name):
             return name
     return subject
@@ -754,6 +777,8 @@ def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
     head = _core(rest[0]) if rest else ""
     if aux in ("has", "have", "had") and head == "been" and len(rest) > 1 and _is_participle(rest[1]):
         return adverbs + rest[1:]
+    if aux in ("has", "have") and head == "been" and len(rest) > 1 and _core(rest[1]) in _GERUNDS:
+        return adverbs + [_keep_punct(rest[1], present(_GERUNDS[_core(rest[1])]))] + rest[2:]  # "have been exploiting"
     if aux in ("has", "have", "had") and head in _PARTICIPLES:
         return adverbs + [_keep_punct(rest[0], present(_PARTICIPLES[head]))] + _drop_that(head, rest[1:])
     if aux in ("has", "have") and rest and rest[0].islower() and head.endswith("ed") and head != "been":
@@ -1082,6 +1107,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return False
     if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
         return False  # "up to 9.8 million": a number's modifier, no phrase of its own
+    if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
+        return False  # "one in five teenagers": a ratio
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
     if word == "and" and (following in _GERUNDS or following in _PASTS):
         return True  # "… stealing chip designs | and selling them …": the second verb goes whole
@@ -1090,6 +1117,13 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     if verb is not None and i - 1 > verb and tokens[i][:1] in "$€£0123456789" and tokens[i - 1][:1].isupper():
         return True  # "fines SK Telecom | 134.8 billion won": the amount is a phrase of its own
     return word in _PREPOSITIONS and tokens[i].islower()
+
+
+_NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
+
+
+def _is_number(word: str) -> bool:
+    return _core(word) in _NUMERALS or _core(word)[:1].isdigit()
 
 
 def _trim_end(tokens: list[str]) -> str:
