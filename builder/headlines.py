@@ -54,7 +54,8 @@ _PHRASES = (
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
-    (re.compile(r"\s*\([^()]*\)"), ""),  # parentheticals do not belong in headlines
+    (re.compile(r"\s+\([^()]*\)(?=\w)"), " "),  # parentheticals do not belong in headlines
+    (re.compile(r"\s+\([^()]*\)"), ""),
 )
 
 _PRONOUNS = frozenset(

@@ -95,10 +95,12 @@ def assert_headline_shape(headline: str, max_chars: int = 90) -> None:
 
 
 def assert_whole_words(headline: str, paragraphs: list[str]) -> None:
-    """Every word of the headline is a word of the text, a verb form made from one, or a headline word."""
-    text = {re.sub(r"^\W+|\W+$", "", w).lower() for w in " ".join(paragraphs).split()}
+    """Every word of the headline is a word of the text (parentheticals dropped), a verb form made from one, or a
+    headline word: no word is cut in two."""
+    joined = " ".join(paragraphs)
+    text = {re.sub(r"^[\W_]+|[\W_]+$", "", w).casefold() for w in joined.split() + re.split(r"[\s()]+", joined)}
     made = {"says", "say", "will", "to", "on", "shares", "over", "and", "untitled", "article"}
-    for word in (re.sub(r"^\W+|\W+$", "", w).lower() for w in headline.split()):
+    for word in (re.sub(r"^[\W_]+|[\W_]+$", "", w).casefold() for w in headline.split()):
         assert word in text or word in made or verb_base(word) or word.isupper() or not word, (word, headline)
 
 
