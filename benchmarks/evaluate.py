@@ -263,7 +263,7 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
         problems.append("starts with a scene-setting phrase, not the actor")
     said = next((i for i, w in enumerate(rest[:-1]) if w.casefold() in _SAYS), None)
     reported = rest[said + 1 : -1] if said is not None else []
-    if reported and not any(_is_finite(prev, w) for prev, w in zip(reported, reported[1:])):
+    if reported and not any(_is_finite(prev, w) for prev, w in zip([""] + reported, reported)):
         problems.append("what was said is cut before its verb")
     if _object_missing(words):
         problems.append(f"ends on {words[-1]!r}, a verb without its object")

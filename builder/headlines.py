@@ -160,7 +160,7 @@ reinforce relaunch remain repeal request rescue reshape restructure reward rule 
 designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
-acquit overturn exit bribe extort permit
+acquit overturn exit bribe extort permit vote veto ratify outlaw criminalise criminalize legalise legalize axe sack
 """.split()
 _DOUBLED = frozenset(
     "ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
@@ -478,7 +478,24 @@ def _ranked_leads(sentences: list[str]) -> list[str]:
     """The sentences that can open a story, strongest first (weaker openings only when nothing
     better comes), without their scene-setting openers."""
     ranked = sorted(enumerate(sentences), key=lambda pair: (_weakness(pair[1]), pair[0]))
-    return [_strip_opening(s) for n, (_, s) in enumerate(ranked) if n == 0 or _weakness(s) < 3]
+    return [_named(_strip_opening(s), sentences[:k]) for n, (k, s) in enumerate(ranked) if n == 0 or _weakness(s) < 3]
+
+
+# "The payments company has cut …" after a sentence that named it: the role stands for the name.
+_ROLE_SUBJECT = re.compile(
+    r"^The ((?:[a-z-]+ ){0,2}(?:company|firm|group|startup|start-up|giant|bank|lender|platform|maker|operator|"
+    r"provider|developer|retailer|carrier|regulator|watchdog)) (?=[a-z])"
+)
+_NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][\w&.-]*[a-z][\w&.-]*)(?: [A-Z][\w&.-]*)*")
+
+
+def _named(sentence: str, before: list[str]) -> str:
+    """The sentence with a bare role subject ('The payments company') replaced by the one name the
+    sentences before it give ('It has been a turbulent year for Quillpay.')."""
+    if not (role := _ROLE_SUBJECT.match(sentence)):
+        return sentence
+    names = {re.sub(r"['’]s$", "", m.group().rstrip(".,;:")) for s in before for m in _NAME.finditer(s)}
+    return names.pop() + " " + sentence[role.end() :] if len(names) == 1 else sentence
 
 
 def _weakness(sentence: str) -> int:

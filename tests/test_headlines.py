@@ -544,6 +544,21 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "€1.2 billion in cash and shares, the companies said.",
             "Orbix Cloud preliminarily agrees to buy data centre operator Zentro Hosting",
         ),
+        (  # "The payments company" after a sentence that named one firm is that firm
+            "It has been a turbulent year for Quillpay. The payments company has cut 2,000 jobs and replaced its "
+            "chief executive after losing two of its largest merchants.",
+            "Quillpay cuts 2,000 jobs and replaces its chief executive",
+        ),
+        (  # "New rules …" is a noun, "came" the verb
+            "New rules requiring online platforms to verify the age of their users came into force in Borduria "
+            "on 1 July.",
+            "New rules requiring online platforms to verify age of their users come into force",
+        ),
+        (
+            "The Borduria parliament voted on Wednesday to ban the sale of smartphones to children under 14, "
+            "becoming the first country in the region to do so.",
+            "Borduria parliament votes to ban sale of smartphones to children under 14",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
