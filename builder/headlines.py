@@ -379,7 +379,7 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     return headline, whole and verb is not None
 
 
-_SAYS = frozenset(("says", "say"))
+_SAYS = frozenset(("says", "say", "rules"))
 _DATE_PHRASE = re.compile(
     r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?: \d{4})?|\d{4}) "
@@ -585,7 +585,7 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     subject = _drop_articles(_actor(_drop_aside(tokens[:verb])))
     if len(subject) > 1 and _core(subject[0]) in _MONTHS and subject[1].islower():
         subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
-    if len(subject) > 2 and subject[0] == "Shares" and subject[1] == "of":
+    if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
@@ -673,7 +673,8 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by" and word in _PARTICIPLES:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
-        if word in _PRESENTS and (modifier or (i == 1 and _core(before) in _NOUN_OPENERS)):
+        possessed = before.endswith(("'s", "’s", "s'", "s’"))  # "Orbix’s plans to cut …": a noun
+        if word in _PRESENTS and (modifier or possessed or (i == 1 and _core(before) in _NOUN_OPENERS)):
             continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
@@ -717,11 +718,12 @@ def _reduced_relative(tokens: list[str], i: int) -> bool:
 def _apposition_end(tokens: list[str]) -> int:
     """Index after a descriptive aside on the subject ('Humain, the AI company launched by …,')."""
     if len(tokens) > 3:
-        for i in range(1, min(len(tokens), 8)):
+        for i in range(1, min(len(tokens), 12)):
             before = tokens[i - 1]
-            if not (before[:1].isupper() or before[:1].isdigit() or before in ("of", "and", "&")):
-                break  # the aside must follow the name itself ("Shares of One 97 Communications,")
-            if before.endswith(",") and tokens[i] in ("a", "an", "the", "whose", "which", "who"):
+            named = before[:1].isupper() or before[:1].isdigit() or before in ("of", "and", "&")
+            if not named and _find_verb(tokens[:i]) is not None:
+                break  # the aside follows the name itself ("Shares of One 97 Communications,"), before any verb
+            if before.endswith(",") and named and tokens[i] in _ASIDE_OPENERS:
                 commas = [j for j in range(i + 1, min(len(tokens) - 1, i + 30)) if tokens[j].endswith(",")]
                 # the comma that closes the aside is the one the verb follows, not one inside a list
                 close = next((j for j in commas if _opens_predicate(tokens[j + 1 :])), commas[0] if commas else None)
@@ -729,6 +731,9 @@ def _apposition_end(tokens: list[str]) -> int:
             if before.endswith(","):
                 break
     return 1
+
+
+_ASIDE_OPENERS = frozenset(("a", "an", "the", "whose", "which", "who", "including"))
 
 
 def _opens_predicate(words: list[str]) -> bool:
@@ -740,11 +745,17 @@ def _opens_predicate(words: list[str]) -> bool:
 
 def _actor(subject: list[str]) -> list[str]:
     """The actor without descriptors: 'The US tech giant, Google,' / 'The US startup OpenAI' -> name."""
-    text = " ".join(subject)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "\x00", " ".join(subject))  # "400,000" is no aside's comma
+
+    def words(part: str) -> list[str]:
+        return part.replace("\x00", ",").split()
+
+    if (joined := re.sub(r", (?:a|an|the) [^,]*,(?= and | & |$)", "", text)) != text and " and " in joined:
+        return words(joined.rstrip(","))  # "Zentro, the telecoms group, and Kappa, the cable operator,"
     if (m := re.fullmatch(r"(?:The|A|An) [^,]+, ([^,]+),? ?(.*)", text)) and m.group(1)[:1].isupper():
-        return m.group(1).split() + m.group(2).split()
-    if m := re.fullmatch(r"([^,]+), [^,]+,|([^,]+), (?:a|an|the|whose|which|who) .*,", text):
-        return (m.group(1) or m.group(2)).split()
+        return words(m.group(1)) + words(m.group(2))
+    if m := re.fullmatch(r"([^,]+), [^,]+,|([^,]+), (?:a|an|the|whose|which|who|including) .*,", text):
+        return words(m.group(1) or m.group(2))
     for i, word in enumerate(subject[:-1]):
         name = subject[i + 1 :]
         if _core(word) in ("and", "&") or _core(word) in _PREPOSITIONS:
@@ -973,7 +984,7 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
     if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb) and not _ends_badly(tokens):
         return _trim_end(tokens), True
     shortest = verb + 2 if verb is not None else 3
-    for boundary in (_clause_boundary, _phrase_boundary):
+    for boundary in (_clause_boundary, _phrase_boundary, _list_boundary):
         for i in range(len(tokens) - 1, shortest - 1, -1):
             if not boundary(tokens, i, verb) or len(" ".join(tokens[:i])) > max_chars:
                 continue
@@ -1060,7 +1071,7 @@ def _ends_badly(words: list[str]) -> bool:
     )
 
 
-_SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns"))
+_SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns", "rules", "ruled"))
 
 
 def _reports_whole(tokens: list[str], verb: int | None) -> bool:
@@ -1116,6 +1127,11 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'
     after_object = verb is not None and i - verb >= 4
     return word == "to" and after_object and nxt in _BASES
+
+
+def _list_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
+    """True at a comma inside a list, the last resort: '… disrupts check-in systems | , bank apps and …'."""
+    return tokens[i - 1].endswith(",") and _list_goes_on(tokens[i : i + 4])
 
 
 def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:

@@ -152,6 +152,8 @@ def test_headline_rules():
         ("Zentro Cloud, whose software runs payrolls", "the actor's own verb is cut: only an aside on it is left"),
         ("Company says robot will ship in spring", "names no actor, only 'Company'"),
         ("If ruling stands, Orbix must pay", "starts with a scene-setting phrase, not the actor"),
+        ("Court rules government’s plan to store fingerprints", "what was said is cut before its verb"),
+        ("Data of 4,000 customers, including names", "no finite verb"),
     ],
 )
 def test_a_headline_cut_inside_a_phrase_breaks_the_rules(headline, problem):

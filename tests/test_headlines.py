@@ -559,6 +559,25 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "becoming the first country in the region to do so.",
             "Borduria parliament votes to ban sale of smartphones to children under 14",
         ),
+        (
+            "Shares in Quillpay jumped 12% after the payments company reported higher-than-expected profit and "
+            "raised its forecast.",
+            "Quillpay shares jump 12%",
+        ),
+        (  # a word after a possessive is a noun, not the verb
+            "Orbix’s plans to cut 3,000 jobs in Fenland drew protests from unions on Monday.",
+            "Orbix’s plans to cut 3,000 jobs in Fenland draw protests from unions",
+        ),
+        (  # two actors, each with an aside
+            "Zentro, the Fenland telecoms group, and Kappa, the Borduria cable operator, have agreed to merge in a "
+            "deal worth €9 billion.",
+            "Zentro and Kappa agree to merge in deal worth €9 billion",
+        ),
+        (  # an "including" aside after a long subject, whose figure has a comma of its own
+            "Data of about 400,000 customers of the Fenland insurer Zentro Life, including names, dates of birth "
+            "and policy numbers, has been published on a hacking forum.",
+            "Data of about 400,000 customers of Fenland insurer Zentro Life published on hacking forum",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
@@ -594,6 +613,11 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "The Fenland data watchdog has issued Orbix Social with a formal reprimand over its failure to protect "
             "the messages of teenage users from strangers and advertisers.",
             "Fenland data watchdog issues Orbix Social with formal reprimand over its failure",
+        ),
+        (  # a list's first item when the whole list leaves no room, never a word of a noun phrase
+            "An outage at Kappa Cloud disrupted airline check-in systems, bank apps and food delivery services "
+            "across Europe for several hours on Thursday.",
+            "Outage at Kappa Cloud disrupts airline check-in systems",
         ),
         (  # not "… charged with stealing chip designs and selling": the second verb goes whole or not at all
             "Two former employees of Orbix Semiconductor have been charged with stealing chip designs and selling "
