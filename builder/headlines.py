@@ -122,7 +122,7 @@ _CLAUSE_WORDS = frozenset(
 )
 _PREPOSITIONS = frozenset(
     "in on at for from by of over under into across through within via "
-    "around towards toward against among between during per beyond to".split()
+    "around towards toward against among between during per beyond to about".split()
 )
 
 _REGULAR_VERBS = """
@@ -641,7 +641,9 @@ def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] |
         (
             i
             for i in range(2, len(predicate))
-            if predicate[i - 1].endswith(",") or _core(predicate[i]) in _CLAUSE_WORDS | _PREPOSITIONS - {"of"}
+            if predicate[i - 1].endswith(",")
+            or _core(predicate[i]) in _CLAUSE_WORDS | _PREPOSITIONS - {"of"} | {"about"}
+            or (_core(predicate[i]) == "of" and i + 1 < len(predicate) and predicate[i + 1].islower())
         ),
         len(predicate),
     )
@@ -678,7 +680,13 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
-        if word in _PRESENTS and before[:1].isupper() or word in _PASTS and _core(before) not in FUNCTION_WORDS:
+        after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
+        if (
+            word in _PRESENTS
+            and (before[:1].isupper() or after_aside)
+            or word in _PASTS
+            and _core(before) not in FUNCTION_WORDS
+        ):
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
         word, before, after = _core(tokens[i]), tokens[i - 1], _core(tokens[i + 1])
@@ -723,7 +731,9 @@ def _apposition_end(tokens: list[str]) -> int:
             named = before[:1].isupper() or before[:1].isdigit() or before in ("of", "and", "&")
             if not named and _find_verb(tokens[:i]) is not None:
                 break  # the aside follows the name itself ("Shares of One 97 Communications,"), before any verb
-            if before.endswith(",") and named and tokens[i] in _ASIDE_OPENERS:
+            following = _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
+            aside = tokens[i] in _ASIDE_OPENERS or (_is_participle(tokens[i]) and following in _PREPOSITIONS)
+            if before.endswith(",") and aside and following:
                 commas = [j for j in range(i + 1, min(len(tokens) - 1, i + 30)) if tokens[j].endswith(",")]
                 # the comma that closes the aside is the one the verb follows, not one inside a list
                 close = next((j for j in commas if _opens_predicate(tokens[j + 1 :])), commas[0] if commas else None)
@@ -768,7 +778,8 @@ def _actor(subject: list[str]) -> list[str]:
 def _drop_aside(subject: list[str]) -> list[str]:
     """The subject without an aside of the form ', supported by Interpol,': a headline has no room for it."""
     for i in range(1, len(subject) - 2):
-        if subject[i - 1].endswith(",") and _core(subject[i + 1]) == "by" and subject[i].islower():
+        participle = _core(subject[i]) in _PARTICIPLES or _core(subject[i]).endswith("ed")
+        if subject[i - 1].endswith(",") and _core(subject[i + 1]) in _PREPOSITIONS | {"by"} and participle:
             close = next((j for j in range(i + 2, len(subject)) if subject[j].endswith(",")), None)
             if close is not None and close == len(subject) - 1:
                 return subject[: i - 1] + [subject[i - 1].rstrip(",")]
@@ -1010,6 +1021,9 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     opener = max((i for i in range(kept) if _core(tokens[i]) in _SUBORDINATORS and tokens[i].islower()), default=None)
     if opener is not None and word in _PASTS and not _has_verb(tokens[opener + 1 : kept]):
         return False  # "… exposed when attackers | got into": the clause's own verb is still to come
+    rest = tokens[kept : next((j for j in range(kept, len(tokens)) if tokens[j].endswith((",", ";"))), len(tokens))]
+    if _told_whom(tokens[:kept]) and any(w in ("to", "that") for w in rest):
+        return False  # "… to require all new phones [sold in …] | to have replaceable batteries": what is required
     verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
     objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
     if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
@@ -1019,6 +1033,17 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
 
 
 _TAKES_GERUND = frozenset("stop start keep begin continue resume quit finish avoid consider risk end".split())
+
+
+def has_clause_marker(words: list[str]) -> bool:
+    """True if what follows a telling verb's object says what is told: 'to stop', 'that …', 'from selling'
+    ('from 2027' is only a time)."""
+    return any(
+        w in CLAUSE_MARKERS and (w not in ("from", "into") or following.endswith("ing"))
+        for w, following in zip(words, words[1:] + [""])
+    )
+
+
 _SUBORDINATORS = frozenset("after as while because when since before until although though whereas if".split())
 _NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
 _OBJECT_PRONOUNS = frozenset("it them him her us".split())
@@ -1048,11 +1073,18 @@ def _ends_badly(words: list[str]) -> bool:
             return True
         if last in _BASES and previous in ("to", "will", "can", "may", "must"):
             return True
+    return _told_whom(words)
+
+
+def _told_whom(words: list[str]) -> bool:
+    """True if the words end on whom a verb tells or gives something, without what ('tells operators of
+    networks', 'issues Orbix', 'orders agencies')."""
+    cores = [_core(w) for w in words]
     at = next(
         (i for i in range(len(words) - 1, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE | GIVES),
         None,
     )
-    if at is None or any(w in CLAUSE_MARKERS for w in cores[at + 1 :]):
+    if at is None or has_clause_marker(cores[at + 1 :]):
         return False
     addressed = []
     for word, original in zip(cores[at + 1 :], words[at + 1 :]):
@@ -1168,7 +1200,8 @@ def _trim_end(tokens: list[str]) -> str:
         while last and not (last[-1].isalnum() or last[-1] in _END_CHARS):
             last = last[:-1]
         object_of_verb = _core(last) in ("it", "them") and len(tokens) > 1 and verb_base(tokens[-2]) is not None
-        if not _core(last) or (_core(last) in FUNCTION_WORDS and not object_of_verb):
+        possessive = last.islower() and _core(last).endswith(("'s", "’s"))  # "… the company’s"
+        if not _core(last) or (_core(last) in FUNCTION_WORDS and not object_of_verb) or possessive:
             tokens.pop()  # "… and extorting it" keeps its object
             continue
         tokens[-1] = last

@@ -573,6 +573,21 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "deal worth €9 billion.",
             "Zentro and Kappa agree to merge in deal worth €9 billion",
         ),
+        (  # a participle aside and a relative aside on the subject are no verbs of its own
+            "Orbix’s new chatbot, launched in March, has been banned from government devices in three Fenland "
+            "ministries.",
+            "Orbix’s new chatbot banned from government devices in three Fenland ministries",
+        ),
+        (
+            "Kappa’s new law on platform work, which took effect on Monday, requires delivery apps to treat riders "
+            "as employees unless they can prove otherwise.",
+            "Kappa’s new law on platform work requires delivery apps to treat riders",
+        ),
+        (  # a passive agent ends where what it accuses of begins
+            "Orbix has been accused by Fenland’s consumer watchdog of misleading customers about how their data is "
+            "used to train its AI models.",
+            "Fenland’s consumer watchdog accuses Orbix of misleading customers",
+        ),
         (  # an "including" aside after a long subject, whose figure has a comma of its own
             "Data of about 400,000 customers of the Fenland insurer Zentro Life, including names, dates of birth "
             "and policy numbers, has been published on a hacking forum.",
