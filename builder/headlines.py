@@ -7,6 +7,7 @@ dropped ("The US startup OpenAI" -> "OpenAI"), headline tense ("has announced" -
 
 from __future__ import annotations
 
+import functools
 import re
 
 FALLBACK_HEADLINE = "Untitled article"
@@ -477,8 +478,8 @@ def _is_abbreviation(before: str) -> bool:
 def _ranked_leads(sentences: list[str]) -> list[str]:
     """The sentences that can open a story, strongest first (weaker openings only when nothing
     better comes), without their scene-setting openers."""
-    ranked = sorted(enumerate(sentences), key=lambda pair: (_weakness(pair[1]), pair[0]))
-    return [_named(_strip_opening(s), sentences[:k]) for n, (k, s) in enumerate(ranked) if n == 0 or _weakness(s) < 3]
+    ranked = sorted((_weakness(s), k, s) for k, s in enumerate(sentences))
+    return [_named(_strip_opening(s), sentences[:k]) for n, (weak, k, s) in enumerate(ranked) if n == 0 or weak < 3]
 
 
 # "The payments company has cut …" after a sentence that named it: the role stands for the name.
@@ -1224,9 +1225,13 @@ def _truncate(text: str, max_chars: int) -> str:
     return body + "…"
 
 
+_EDGES = re.compile(r"^\W+|\W+$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _core(word: str) -> str:
     """A word lower-cased without surrounding punctuation: '“Google’s,' -> 'google’s'."""
-    return re.sub(r"^\W+|\W+$", "", word).lower()
+    return _EDGES.sub("", word).lower()
 
 
 def _keep_punct(original: str, replacement: str) -> str:
