@@ -24,7 +24,20 @@ from pathlib import Path
 import yaml
 
 from builder.dumps import decode_dump, split_dump
-from builder.headlines import _BASES, _GERUNDS, _PARTICIPLES, _PASTS, _PRESENTS, derive_headline, summarize
+from builder.headlines import (
+    _BASES,
+    _GERUNDS,
+    _PARTICIPLES,
+    _PASTS,
+    _PRESENTS,
+    GIVES,
+    NEEDS_OBJECT,
+    TAKES_CLAUSE,
+    derive_headline,
+    has_clause_marker,
+    summarize,
+    verb_base,
+)
 from builder.registry import Registry, load_registry
 from builder.tagging import Tagger
 
@@ -52,9 +65,43 @@ FACETS = {
     "topics": ("topics", "optional_topics"),
 }
 MAX_HEADLINE = 90
-_DANGLING = frozenset(
-    "the a an of to and or for in on at by with from as its their his her is are was "
-    "be that this amid into over".split()
+_PREPOSITIONS = frozenset(
+    "of to in on at by for with from into onto over under about after between across through within without "
+    "against among amid amidst during via per than upon toward towards until since despite including like "
+    "versus plus".split()
+)
+_AUXILIARIES = frozenset(
+    "is are was were be been being has have had will would can could may might must shall should do does did".split()
+)
+# Words a whole phrase never ends on: prepositions, determiners and quantifiers, conjunctions and
+# relatives, possessive determiners, auxiliaries.
+_DANGLING = (
+    _PREPOSITIONS
+    | _AUXILIARIES
+    | frozenset(
+        "the a an this that these those each every some any another such both neither all most many much several "
+        "and or but nor because while whereas although though if unless whether as when where which who whom whose "
+        "its their his her our your my not".split()
+    )
+)
+# Words that start a new phrase or clause when the text goes on after a headline's last word.
+_PHRASE_STARTS = _PREPOSITIONS | frozenset(
+    "and or but nor as while whereas when where which who whom whose that because although though if unless "
+    "whether before such saying citing adding according so".split()
+)
+_SUBORDINATORS = frozenset("after as while because when since before until although though whereas if unless".split())
+# Objects that are told or ordered something: people, bodies, firms, a name or a pronoun.
+_RECIPIENTS = frozenset(
+    """
+agencies agency companies company firms firm banks bank platforms platform people staff employees workers members
+customers users citizens authorities governments government states countries ministries ministry businesses
+schools universities hospitals regulators regulator courts court public parents children students teens minors
+apps services networks sites websites it them him her us
+""".split()
+)
+_NOT_RECIPIENTS = frozenset(
+    "orders powers numbers papers transfers offers letters servers computers sectors errors factors processors "
+    "monitors filters".split()
 )
 _DATE_OPENING = re.compile(
     r"^(?:(?:on|in|at|from|by|since|until|during|running|starting|beginning|between|last|this|next|"
@@ -68,15 +115,18 @@ _VERB_FORMS = (
     frozenset(_PASTS)
     | frozenset(_PRESENTS)
     | _BASES
-    | frozenset("to is are was were has have had will can may must".split())
+    | frozenset("to is are was were has have had will would can could may might must should does did".split())
 )
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
-_SAYS = frozenset(("says", "say", "said"))  # they take a clause: "X says hackers stole data", not "X says attack on"
+_SAYS = frozenset(
+    ("says", "say", "said", "rules", "ruled")
+)  # they take a clause: "X says hackers stole data", not "X says attack on"
 _OPENER_FOLLOWERS = frozenset("to from at in on for with the a an its about".split())  # "Running to about…"
 _SCENE_WORDS = frozenset(
-    "after following amid despite in on at from with under as while when since until before during".split()
+    "after following amid despite in on at from with under as while when since until before during if although "
+    "though because unless whereas once whether".split()
 )
 
 
@@ -185,16 +235,17 @@ def evaluate_tags(articles: list[Labelled], tagger: Tagger) -> dict[str, Score]:
     return scores
 
 
-def headline_problems(headline: str, actor: str | None = None) -> list[str]:
-    """The headline rules a derived headline breaks (empty list: it passes)."""
+def headline_problems(headline: str, actor: str | None = None, text: list[str] | None = None) -> list[str]:
+    """The headline rules a derived headline breaks (empty list: it passes); with the article's
+    paragraphs as `text`, also whether the text goes on inside the phrase the headline ends on."""
     words = headline.split()
     if not words:
         return ["empty"]
     problems = []
     if len(headline) > MAX_HEADLINE:
         problems.append(f"longer than {MAX_HEADLINE} characters ({len(headline)})")
-    if words[-1].strip(".,;:").casefold() in _DANGLING:
-        problems.append(f"ends on {words[-1]!r}")
+    if dangling := _dangling_end(words):
+        problems.append(f"ends on {dangling!r}")
     if headline.rstrip().endswith(("…", "...", ",", ";", ":", "-")):
         problems.append("ends mid-clause")
     if re.search(r"\w-$|^[^\w$€£\"'“‘]", headline):
@@ -215,19 +266,218 @@ def headline_problems(headline: str, actor: str | None = None) -> list[str]:
         problems.append("starts with a scene-setting phrase, not the actor")
     said = next((i for i, w in enumerate(rest[:-1]) if w.casefold() in _SAYS), None)
     reported = rest[said + 1 : -1] if said is not None else []
-    if reported and not any(_is_finite(prev, w) for prev, w in zip(reported, reported[1:])):
+    # "… rules government's plan to store": "to" after a noun is no verb of what was said ("says Zentro to buy" is)
+    if reported and not any(
+        _is_finite(prev, w) and not (w == "to" and prev.islower()) for prev, w in zip([""] + reported, reported)
+    ):
         problems.append("what was said is cut before its verb")
+    if _object_missing(words):
+        problems.append(f"ends on {words[-1]!r}, a verb without its object")
+    if told := _told_nothing(words):
+        problems.append(f"says whom {told!r} addresses but not what")
+    if _only_an_aside(words):
+        problems.append("the actor's own verb is cut: only an aside on it is left")
+    if role := _role_only(rest[:-1], text):
+        problems.append(f"names no actor, only {role!r}")
+    if text and (following := _text_goes_on(words, text)):
+        problems.append(f"cut mid-phrase: the text goes on {following!r}")
     if actor and actor.casefold() not in headline.casefold():
         problems.append(f"does not name {actor}")
     return problems
 
 
+def _core(word: str) -> str:
+    return re.sub(r"^\W+|\W+$", "", word).casefold().replace("’", "'")
+
+
+def _dangling_end(words: list[str]) -> str | None:
+    """The function word, possessive or auxiliary (before any -ly adverbs) a headline ends on, if any."""
+    last = _core(words[-1])
+    if last in _DANGLING:
+        return words[-1]
+    if words[-1].islower() and last.endswith(("'s", "s'")):
+        return words[-1]  # "… buys the company's"
+    end = len(words)
+    while end > 1 and words[end - 1].islower() and _core(words[end - 1]).endswith("ly"):
+        end -= 1  # "has preliminarily"
+    return " ".join(words[end - 1 :]) if end < len(words) and _core(words[end - 1]) in _AUXILIARIES else None
+
+
+def _object_missing(words: list[str]) -> bool:
+    """True if the last word is a verb that needs an object: 'X unveils', '… and extorting', 'to pay'."""
+    last, before = words[-1], words[-2] if len(words) > 1 else ""
+    word, previous = _core(last), _core(before)
+    if not last.islower() or verb_base(word) not in NEEDS_OBJECT:
+        return False
+    if word in _GERUNDS or word in _PAST_ONLY:
+        return True
+    if word in _PARTICIPLES and previous not in ("to", "will"):
+        return False  # passive: "Two teenagers arrested"
+    if word in _PRESENTS:
+        return before[:1].isupper() or previous in ("it", "who", "which", "that", "and")
+    return previous in ("to", "will", "can", "may", "must")  # a bare form elsewhere may be a noun: "Go plan"
+
+
+def _told_nothing(words: list[str]) -> str | None:
+    """The clause-taking verb ('tells', 'orders', 'requiring') whose last clause is only the one
+    addressed ('tells operators of critical infrastructure', 'orders agencies'), if any."""
+    cores = [_core(w) for w in words]
+    at = next(
+        (i for i in range(len(words) - 1, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE | GIVES),
+        None,
+    )
+    if at is None or has_clause_marker(cores[at + 1 :]):
+        return None
+    if cores[at] in _PARTICIPLES and cores[at] not in _PASTS:
+        return None
+    addressed = []
+    for word, original in zip(cores[at + 1 :], words[at + 1 :]):
+        if word in _PREPOSITIONS:
+            break
+        addressed.append((word, original))
+    if not addressed:
+        return None
+    head, original = addressed[-1]
+    recipient = (
+        verb_base(cores[at]) == "tell"
+        or original[:1].isupper()
+        or head in _RECIPIENTS
+        or (head.endswith(("ers", "ors", "ists", "ians", "ees")) and head not in _NOT_RECIPIENTS)
+    )
+    return words[at] if recipient else None
+
+
+def _only_an_aside(words: list[str]) -> bool:
+    """True if the actor's name is followed by an aside that never closes, with no verb before it:
+    'Latitude Financial, Australian lender behind cards and plans', 'CDK Global, whose software runs sales'."""
+    comma = next((i for i, w in enumerate(words[:6]) if w.endswith(",")), None)
+    if comma is None or comma + 1 == len(words):
+        return False
+    before = [w.strip(",;:'\"’”") for w in words[: comma + 1]]
+    if any(_is_finite(p, w) for p, w in zip([""] + before, before)):
+        return False
+    after = words[comma + 1 :]
+    item = after[: next((i for i, w in enumerate(after) if _core(w) in ("and", "or")), len(after))]
+    aside = _core(after[0]) in ("whose", "which", "who") or any(w.islower() and _core(w) not in _DANGLING for w in item)
+    return aside and not any(w.endswith(",") for w in after)
+
+
+# Nouns that stand for an actor the headline should name: "Company says …", "Cloud company says …".
+_ROLE_NOUNS = frozenset(
+    "company firm group startup start-up giant business platform maker operator provider developer lender "
+    "carrier retailer".split()
+)
+
+
+def _role_only(words: list[str], text: list[str] | None) -> str | None:
+    """The subject, if it is only a role noun with at most two modifiers and no name ('Cloud company';
+    its first word counts as a name if the text writes it capitalised inside a sentence)."""
+    verb = next((i for i in range(1, len(words)) if _is_finite(words[i - 1], words[i])), None)
+    subject = words[:verb] if verb is not None else []
+    if not 0 < len(subject) <= 3 or _core(subject[-1]) not in _ROLE_NOUNS:
+        return None
+    first = subject[0]
+    named = any(not w.islower() for w in subject[1:]) or any(c.isdigit() for c in first)
+    if len(subject) > 1 and not named:
+        inside = re.findall(r"(?<=[^.!?\s] )" + re.escape(first) + r"\b", " ".join(text)) if text else [first]
+        named = bool(inside)
+    return None if named else " ".join(subject)
+
+
+_NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
+_NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
+
+
+def _text_goes_on(words: list[str], text: list[str]) -> str | None:
+    """The next word of the text after the headline's last word when it continues the same phrase
+    ('… largest copyright' + 'recovery', '… media outlets' + 'reported'); None at a phrase boundary
+    or when the headline's end is not found in the text."""
+    tokens = " ".join(text).split()
+    cores = [_core(t) for t in tokens]
+    ending, context = _core(words[-1]), {_core(w) for w in words[-4:-1]}
+    found = [
+        (-len(context & set(cores[max(0, i - 5) : i])), i)
+        for i, word in enumerate(cores[:-1])
+        if word == ending and ending
+    ]
+    if not found or (len(words) > 1 and context and min(found)[0] == 0):
+        return None  # the end is not where the headline has it (a reordered passive): nothing to check against
+    at = min(found)[1]
+    following, word = tokens[at + 1], cores[at + 1]
+    if _modifiers_go_on(tokens[at : at + 6], words[-1]):
+        return following  # "… using confidential" + ", current lease data": the noun is still to come
+    if re.search(r"[,.;:)\]!?”\"']$", tokens[at]) and not re.search(r"'s$|’s$", tokens[at]):
+        return None
+    then = cores[at + 2] if at + 2 < len(cores) else ""
+    if (
+        word in ("in", "out")
+        and (ending in _NUMERALS or ending[:1].isdigit())
+        and (then in _NUMERALS or then[:1].isdigit())
+    ):
+        return following  # "… finds one" + "in five teenagers": a ratio cut in two
+    clause = cores[
+        at + 1 : next((j for j in range(at, len(tokens)) if tokens[j].endswith((",", ";", "."))), len(tokens))
+    ]
+    if _told_nothing(words) and any(w in ("to", "that") for w in clause):
+        return following  # "… to require all new phones" + "[sold in …] to have …": what is required is cut
+    if not word or following[0] in "([–—-" or word in _PHRASE_STARTS:
+        return None
+    if following[0] in "$€£0123456789" and words[-1][:1].isupper():
+        return None  # "fines Orbix" + "€4 million": the amount is a phrase of its own
+    if following.islower() and word.isalpha() and (ending in _NUMBER_WORDS or ending[:1].isdigit()):
+        if not ((word in _PARTICIPLES or word.endswith("ed")) and then in _PREPOSITIONS):
+            return following  # a figure without its unit: "… 134.8 billion" + "won", not "… million" + "led by"
+    if following.islower() and (word.endswith("ing") or word in _GERUNDS):
+        return None  # a participle clause: "… platform serving 5 million users"
+    if following.islower() and (word in _PARTICIPLES or word.endswith("ed")):
+        # a participle phrase ("… platform used by …") unless the headline's last clause is a
+        # subordinate one still waiting for its verb ("… after group of media outlets" + "reported")
+        opener = max((i for i, w in enumerate(words) if _core(w) in _SUBORDINATORS), default=None)
+        tail = [w.strip(",;:'\"’”") for w in words[opener + 1 :]] if opener is not None else []
+        if not tail or any(_is_finite(p, w) for p, w in zip([""] + tail, tail)):
+            return None
+    return following
+
+
+_ASIDE_OPENERS = frozenset("now still already also just once one two three some none".split())
+
+
+def _modifiers_go_on(tokens: list[str], last: str) -> bool:
+    """True if a lowercase word ends on a comma and another modifier of the same noun follows, not a list
+    item or a new phrase: 'confidential, current lease data'."""
+    following = [_core(t) for t in tokens[1:]]
+    return (
+        last.islower()
+        and tokens[0].endswith(",")
+        and len(following) > 2
+        and tokens[1].islower()
+        and following[0] not in _PHRASE_STARTS | _DANGLING | _ASIDE_OPENERS
+        and not following[0].endswith(("ing", "ed", "ly"))
+        and following[1] not in _PREPOSITIONS
+        and not {"and", "or"} & set(following)
+        and not tokens[1].endswith(",")
+    )
+
+
 def _is_finite(previous: str, word: str) -> bool:
     """A finite verb form; a bare 'plan' or 'go' only after a name or a plural ('airports go down')."""
+    if word in _PRESENTS and previous.casefold() in _DANGLING:
+        return False  # "including names", "of plans": a noun
     return (
         word in _FINITE_FORMS
         or word.endswith("ed")
-        or (word in _BASES and (previous[:1].isupper() or previous.endswith("s")))
+        or (
+            word in _BASES
+            and not previous.endswith(("'s", "’s"))  # "government's plan": a noun
+            and (previous[:1].isupper() or previous.endswith("s") or previous in ("police", "people"))
+        )
+        or (
+            previous[:1].isupper()
+            and word.islower()
+            and len(word) > 3
+            and re.fullmatch(r"\w+[^su]s", word)
+            and not word.endswith(("ers", "ors", "ists", "ians"))
+        )
     )
 
 
@@ -266,7 +516,7 @@ def evaluate_headlines(articles: list[Labelled]) -> HeadlineFigures:
     lines, passed, overlaps = [], 0, []
     for article in (a for a in articles if a.headline is None):
         headline = derive_headline(article.paragraphs)
-        problems = headline_problems(headline, article.label.get("actor"))
+        problems = headline_problems(headline, article.label.get("actor"), article.paragraphs)
         passed += not problems
         real = article.label.get("headline")
         if real:

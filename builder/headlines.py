@@ -7,6 +7,7 @@ dropped ("The US startup OpenAI" -> "OpenAI"), headline tense ("has announced" -
 
 from __future__ import annotations
 
+import functools
 import re
 
 FALLBACK_HEADLINE = "Untitled article"
@@ -54,7 +55,8 @@ _PHRASES = (
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
-    (re.compile(r"\s*\([^()]*\)"), ""),  # parentheticals do not belong in headlines
+    (re.compile(r"\s+\([^()]*\)(?=\w)"), " "),  # parentheticals do not belong in headlines
+    (re.compile(r"\s+\([^()]*\)"), ""),
 )
 
 _PRONOUNS = frozenset(
@@ -121,7 +123,7 @@ _CLAUSE_WORDS = frozenset(
 )
 _PREPOSITIONS = frozenset(
     "in on at for from by of over under into across through within via "
-    "around towards toward against among between during per beyond to".split()
+    "around towards toward against among between during per beyond to about".split()
 )
 
 _REGULAR_VERBS = """
@@ -159,12 +161,12 @@ reinforce relaunch remain repeal request rescue reshape restructure reward rule 
 designate invoke attribute knock crash disrupt halt rent outsource
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
-acquit overturn exit bribe extort
+acquit overturn exit bribe extort permit vote veto ratify outlaw criminalise criminalize legalise legalize axe sack
 """.split()
 _DOUBLED = frozenset(
     "ban plan stop drop commit admit submit ship scrap step slam tap top nab rob "
     "grab swap flag cap trim plug prop map chip clip snap skip strip spot tip "
-    "pin bar transfer acquit".split()
+    "pin bar transfer acquit permit".split()
 )
 # base: (simple past, past participle)
 _IRREGULAR = {
@@ -264,20 +266,104 @@ def _verb_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict
 _PARTICIPLES, _PASTS, _GERUNDS, _PRESENTS = _verb_tables()
 _BASES = frozenset(_REGULAR_VERBS) | frozenset(_IRREGULAR)
 
+# Verbs a headline never leaves without their object: "X unveils", "… for hacking Y and extorting".
+NEEDS_OBJECT = frozenset(
+    """
+acquire buy tell unveil announce seize fine sue designate attribute extort hire appoint accuse obtain impose
+introduce reject approve urge ask order require allow force instruct direct let give bring put use provide
+include target breach steal expose sanction award grant receive secure purchase demand seek want need pay
+arrest detain indict extradite summon replace oust dismiss deny disclose reveal identify discover uncover
+disrupt compromise exploit enact amend repeal endorse propose submit reach raise make take permit find plan
+intend
+""".split()
+)
+# Verbs whose object is told, ordered or allowed something ("tells operators to stop …"): with only
+# that object left ("tells operators of critical infrastructure") the clause is cut.
+TAKES_CLAUSE = frozenset(
+    "tell ask urge order require allow force instruct direct permit enable invite encourage advise authorise "
+    "authorize let".split()
+)
+# Verbs that give someone something ("issues Snap with a notice"): with only the receiver left, the thing is cut.
+GIVES = frozenset("issue give grant award hand send offer".split())
+# What a clause-taking verb's object is followed by when the clause is whole ("to stop", "that it …").
+CLAUSE_MARKERS = frozenset("to that not from how what why whether when where if into about with".split())
+
+
+def verb_base(word: str) -> str | None:
+    """The base of a known verb form, whatever its form: 'tells', 'told', 'telling', 'tell' -> 'tell'."""
+    core = _core(word)
+    for table in (_PRESENTS, _PASTS, _PARTICIPLES, _GERUNDS):
+        if core in table:
+            return table[core]
+    return core if core in _BASES else None
+
 
 def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
-    """A headline for an article that has none, from its body paragraphs."""
+    """A headline for an article that has none, from its body paragraphs: the first of its leading
+    sentences that gives a whole headline, else the best lead cut as well as it can be."""
     if max_chars < len(FALLBACK_HEADLINE):
         raise ValueError(f"max_chars must be at least {len(FALLBACK_HEADLINE)}")
     candidates = [s for p in paragraphs for s in split_sentences(p)][:4]
-    if not candidates:
-        return FALLBACK_HEADLINE
-    lead = _choose_lead(candidates)
+    acronyms = frozenset(re.findall(r"\b[A-Z]{3,6}\b", " ".join(paragraphs)))
+    first = ""
+    for lead in _ranked_leads(candidates):
+        headline, whole = _headline_from(lead, max_chars)
+        for shorter in _shortened(lead, acronyms):
+            if whole:
+                break
+            headline, whole = _headline_from(shorter, max_chars) if shorter != lead else (headline, whole)
+        headline = _sentence_case(headline)
+        if headline and whole:
+            return headline
+        first = first or headline
+    return first or FALLBACK_HEADLINE
+
+
+_COLLECTIVE = re.compile(r"\b(?:a|the) (?:group|number|series|handful|set|coalition|consortium) of (?=[a-z])")
+
+
+def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
+    """Ever shorter forms of a lead that gave no whole headline: a long name as the acronym the
+    article uses, then without a country's possessive before a name ("Britain's Information
+    Commissioner's Office"), without "a group of" before a plural, without an "of" phrase on whom
+    a verb tells something."""
+    forms = [_with_acronym(sentence, acronyms)]
+    forms.append(re.sub(r"^(?:The )?[A-Z][a-z]+['’]s (?=[A-Z]\w+ [A-Z])", "", forms[-1]))
+    forms.append(_COLLECTIVE.sub("", forms[-1]))  # "a group of authors" -> "authors"
+    words = forms[-1].split()
+    for i in range(len(words) - 3):
+        if verb_base(words[i]) in TAKES_CLAUSE and words[i + 1].islower() and words[i + 2] == "of":
+            to = next((j for j in range(i + 3, min(len(words), i + 15)) if words[j] in ("to", "that")), None)
+            if to and not any(w.endswith(",") for w in words[i + 2 : to]):
+                forms.append(" ".join(words[: i + 2] + words[to:]))  # "told operators [of networks] to stop"
+            break
+    return forms
+
+
+def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
+    """The sentence with its first long name written as the acronym the article also uses, so a
+    headline that did not fit may: 'Cybersecurity and Infrastructure Security Agency' -> 'CISA'."""
+    for match in re.finditer(r"[A-Z][\w’'-]*(?: (?:and |of |for |&amp; )?[A-Z][\w’'-]*){2,}", sentence):
+        words = match.group().split()
+        for start in range(len(words) - 2):
+            name = [w for w in words[start:] if w[:1].isupper()]
+            initials = "".join(w[0] for w in name)
+            if words[start][:1].isupper() and initials in acronyms:
+                head = " ".join(words[:start])
+                return sentence[: match.start()] + (head + " " if head else "") + initials + sentence[match.end() :]
+    return sentence
+
+
+def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
+    """The lead as a headline, and whether it is whole (a verb, cut only at a phrase boundary)."""
     tokens, verb = _headline_tokens(lead)
     if (verb is None or _UNNAMED_SUBJECT.match(lead)) and (attributed := _ATTRIBUTION.match(lead)):
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
         said = attributed.group(1)
+        unnamed = all(w.islower() for w in sayer) or _core(sayer[-1]) in _ROLES
+        if unnamed and (owner := _POSSESSOR.search(said)):
+            sayer = owner.group(1).split()  # "… Rackspace's email service …, the cloud company has said"
         verb = len(sayer)
         tokens = [
             sayer[0][:1].upper() + sayer[0][1:],
@@ -287,13 +373,14 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
         ]
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
-    headline = _fit(tokens, verb, max_chars)
-    if verb is not None and _core(tokens[verb]) in _SAYS and not _has_verb(headline.split()[verb + 1 :]):
-        headline = _reported(tokens[verb + 1 :], max_chars) or headline  # "X says attack on its unit" is no headline
-    return _sentence_case(headline) or FALLBACK_HEADLINE
+    headline, whole = _fit(tokens, verb, max_chars)
+    if verb is not None and _core(tokens[verb]) in _SAYS and not (whole and _has_verb(headline.split()[verb + 1 :])):
+        # "X says attack on its unit" is no headline: what was said may be one of its own
+        headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
+    return headline, whole and verb is not None
 
 
-_SAYS = frozenset(("says", "say"))
+_SAYS = frozenset(("says", "say", "rules"))
 _DATE_PHRASE = re.compile(
     r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?: \d{4})?|\d{4}) "
@@ -306,6 +393,8 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# The owner named in what was said ("Rackspace Technology's"): whom "the company" stands for.
+_POSSESSOR = re.compile(r"\b((?:[A-Z][\w&.-]* )*[A-Z][\w&.-]*?)(?:['’]s\b|(?<=s)['’](?= ))")
 _UNNAMED_SUBJECT = re.compile(r"(?:The|A|An) [a-z]")  # "The group behind …": a subject that names no one
 
 
@@ -324,20 +413,24 @@ def _drop_relative(words: list[str]) -> list[str]:
 
 
 def _has_verb(words: list[str]) -> bool:
-    return any(_core(w) in _AUXILIARIES or _core(w) in _PRESENTS or _core(w) in _PASTS for w in words)
+    """True if the words hold a finite verb, known or a regular past ('concerned') after a content word."""
+    known = _AUXILIARIES | {"do", "does", "did"}
+    return any(_core(w) in known or _core(w) in _PRESENTS or _core(w) in _PASTS for w in words) or any(
+        w.islower() and _core(w).endswith("ed") and _core(p) not in FUNCTION_WORDS for p, w in zip(words, words[1:])
+    )
 
 
-def _reported(words: list[str], max_chars: int) -> str:
+def _reported(words: list[str], max_chars: int) -> tuple[str, bool] | None:
     """What was said, as a headline of its own, when the sayer's headline has no room for it:
     'X says the attack on its unit in February exposed data of …' -> 'Attack on its unit exposed data …'."""
     if words and _core(words[0]) == "that":
         words = words[1:]
     text = _DATE_PHRASE.sub("", " ".join(words))
     if not text:
-        return ""
+        return None
     tokens, verb = _headline_tokens(text[:1].upper() + text[1:])
-    headline = _fit(tokens, verb, max_chars)
-    return headline if verb is not None and _has_verb(headline.split()[verb:]) else ""
+    headline, whole = _fit(tokens, verb, max_chars)
+    return (headline, whole) if verb is not None and _has_verb(headline.split()[verb:]) else None
 
 
 def summarize(paragraphs: list[str], max_chars: int = 200) -> str:
@@ -382,10 +475,28 @@ def _is_abbreviation(before: str) -> bool:
     )
 
 
-def _choose_lead(sentences: list[str]) -> str:
-    """The first sentence that can stand alone; weaker openings only when nothing better follows."""
-    ranked = sorted(enumerate(sentences), key=lambda pair: (_weakness(pair[1]), pair[0]))
-    return _strip_opening(ranked[0][1])
+def _ranked_leads(sentences: list[str]) -> list[str]:
+    """The sentences that can open a story, strongest first (weaker openings only when nothing
+    better comes), without their scene-setting openers."""
+    ranked = sorted((_weakness(s), k, s) for k, s in enumerate(sentences))
+    return [_named(_strip_opening(s), sentences[:k]) for n, (weak, k, s) in enumerate(ranked) if n == 0 or weak < 3]
+
+
+# "The payments company has cut …" after a sentence that named it: the role stands for the name.
+_ROLE_SUBJECT = re.compile(
+    r"^The ((?:[a-z-]+ ){0,2}(?:company|firm|group|startup|start-up|giant|bank|lender|platform|maker|operator|"
+    r"provider|developer|retailer|carrier|regulator|watchdog)) (?=[a-z])"
+)
+_NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][\w&.-]*[a-z][\w&.-]*)(?: [A-Z][\w&.-]*)*")
+
+
+def _named(sentence: str, before: list[str]) -> str:
+    """The sentence with a bare role subject ('The payments company') replaced by the one name the
+    sentences before it give ('It has been a turbulent year for Quillpay.')."""
+    if not (role := _ROLE_SUBJECT.match(sentence)):
+        return sentence
+    names = {re.sub(r"['’]s$", "", m.group().rstrip(".,;:")) for s in before for m in _NAME.finditer(s)}
+    return names.pop() + " " + sentence[role.end() :] if len(names) == 1 else sentence
 
 
 def _weakness(sentence: str) -> int:
@@ -394,7 +505,9 @@ def _weakness(sentence: str) -> int:
         return 1 + min(1, _weakness(_CONNECTIVE.sub("", sentence, count=1)))
     words = [_core(w) for w in sentence.split()]
     first = words[0]
-    if sentence[:1] in _OPENERS or not sentence[:1].isupper() or first in ("according", ""):
+    opening = sentence.split()[0]
+    named = sentence[:1].isupper() or (opening[:1].isdigit() and any(c.isupper() for c in opening))  # "1X", "3M"
+    if sentence[:1] in _OPENERS or not named or first in ("according", ""):
         return 3
     if first in _PRONOUNS or re.match(r"^(?:A|An|The) \S+ (?:that|which)\b", sentence):
         return 3
@@ -427,7 +540,7 @@ def _subject_runs_on(clause: str) -> bool:
 # or a span of time ("Five years after …", "Nearly 50 years after …").
 _OPENER_STARTS = frozenset(
     "in on at after following amid despite before with under as while when since until "
-    "during from by for having".split()
+    "during from by for having if although though because unless once whether".split()
 )
 _TIME_SPAN = re.compile(
     r"^(?:\S+ ){0,3}(?:years?|months?|weeks?|days?|decades?|hours?) (?:after|before|since)\b", re.IGNORECASE
@@ -439,7 +552,13 @@ def _strip_long_opener(sentence: str) -> str:
     """The main clause after a long opener, if the rest after one of its commas has an actor and a verb."""
     words = sentence.split()
     first = _core(words[0]) if words else ""
-    if not (first in _OPENER_STARTS or (first.endswith("ing") and len(first) > 5) or _TIME_SPAN.match(sentence)):
+    participle = first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4)  # "Hit by …, X said"
+    if not (
+        first in _OPENER_STARTS
+        or (first.endswith("ing") and len(first) > 5)
+        or participle
+        or _TIME_SPAN.match(sentence)
+    ):
         return sentence
     for comma in re.finditer(r",\s+", sentence):
         head, rest = sentence[: comma.start()], sentence[comma.end() :]
@@ -467,10 +586,83 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     subject = _drop_articles(_actor(_drop_aside(tokens[:verb])))
     if len(subject) > 1 and _core(subject[0]) in _MONTHS and subject[1].islower():
         subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
+    if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
+        subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
-    predicate = _drop_articles(_first_clause(_headline_tense(tokens[verb:], plural)))
+    predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)
+    if aux in _BE_AUXILIARIES and (active := _active(subject, predicate)):
+        return active
+    predicate = _drop_articles(_first_clause(predicate))
     return subject + predicate, len(subject)
+
+
+_BE_AUXILIARIES = frozenset("is are was were has have had".split())
+# Incidents that strike a firm: "X was hit by an attack that disrupted Y" -> "Attack on X disrupts Y".
+_INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incident intrusion failure fire".split())
+_TELLING = frozenset("tell tells told inform informs informed notify notifies notified".split())
+
+
+def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
+    """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
+    if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
+        return predicate
+    words = list(predicate)
+    for i in range(1, len(words) - 2):
+        word, then = _core(words[i + 1]), _core(words[i + 2])
+        if words[i] == "and" and words[i + 1].islower() and word in _PASTS:
+            if then in ("its", "their", "his", "her", "the", "a", "an") or then[:1].isdigit():
+                base = _PASTS[word]
+                words[i + 1] = _keep_punct(words[i + 1], base if plural else _third_person(base))
+    return words
+
+
+def _said_to(predicate: list[str], plural: bool) -> list[str]:
+    """'tells US authorities that data was stolen' -> 'says data was stolen': whom it was told is not news."""
+    if predicate and _core(predicate[0]) in _TELLING:
+        that = next((i for i in range(2, min(len(predicate), 9)) if predicate[i] == "that"), None)
+        back = (
+            that is not None
+            and that + 1 < len(predicate)
+            and _core(predicate[that + 1]) in ("their", "they", "them", "his", "her")
+        )
+        if that and not back and not any(w.endswith((",", ";")) for w in predicate[1:that]):
+            return ["say" if plural else "says"] + _drop_that("said", predicate[that:])
+    return predicate
+
+
+def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] | None:
+    """A passive with its agent turned active: 'X has been fined by the regulator for …' -> 'Regulator fines X
+    for …'; 'X was hit by an attack that disrupted Y' -> 'Attack on X disrupts Y'. Only for a named subject."""
+    if len(predicate) < 3 or _core(predicate[1]) != "by" or _core(predicate[0]) not in _PARTICIPLES:
+        return None
+    if not any(w[:1].isupper() for w in subject[1:]) and len(subject) > 1 or predicate[0].endswith(","):
+        return None
+    end = next(
+        (
+            i
+            for i in range(2, len(predicate))
+            if predicate[i - 1].endswith(",")
+            or _core(predicate[i]) in _CLAUSE_WORDS | _PREPOSITIONS - {"of"} | {"about"}
+            or (_core(predicate[i]) == "of" and i + 1 < len(predicate) and predicate[i + 1].islower())
+        ),
+        len(predicate),
+    )
+    agent = _drop_articles([w.rstrip(",") for w in predicate[2:end]])
+    if not agent or len(agent) > 6 or predicate[2].islower() and predicate[2] not in ("a", "an", "the"):
+        return None
+    agent = [agent[0][:1].upper() + agent[0][1:]] + agent[1:]
+    rest = predicate[end:]
+    if _core(agent[-1]) in _INCIDENTS and rest and _core(rest[0]) in ("that", "which") and len(rest) > 2:
+        verb = _core(rest[1])
+        if rest[1].islower() and (verb in _PASTS or verb in _PRESENTS):
+            base = _PASTS.get(verb) or _PRESENTS[verb]
+            clause = _drop_articles(_first_clause([_keep_punct(rest[1], _third_person(base))] + rest[2:]))
+            return agent + ["on"] + subject + clause, len(agent) + 1 + len(subject)
+    if rest and _core(rest[0]) in ("that", "which", "who"):
+        rest = []  # the agent's own relative clause is no part of what it did
+    verb = _third_person(_PARTICIPLES[_core(predicate[0])])
+    return agent + [verb] + subject + _drop_articles(_first_clause(rest)), len(agent)
 
 
 def _find_verb(tokens: list[str], start: int = 1) -> int | None:
@@ -481,9 +673,21 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue
         if word in _AUXILIARIES:
             return i
-        if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by":
+        if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by" and word in _PARTICIPLES:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
-        if word in _PRESENTS and before[:1].isupper() or word in _PASTS and _core(before) not in FUNCTION_WORDS:
+        modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
+        possessed = before.endswith(("'s", "’s", "s'", "s’"))  # "Orbix’s plans to cut …": a noun
+        if word in _PRESENTS and (modifier or possessed or (i == 1 and _core(before) in _NOUN_OPENERS)):
+            continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
+        if word in _PARTICIPLES and _reduced_relative(tokens, i):
+            continue  # "Hackers linked to the government have been …": the subject's modifier
+        after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
+        if (
+            word in _PRESENTS
+            and (before[:1].isupper() or after_aside)
+            or word in _PASTS
+            and _core(before) not in FUNCTION_WORDS
+        ):
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
         word, before, after = _core(tokens[i]), tokens[i - 1], _core(tokens[i + 1])
@@ -499,29 +703,74 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
     return None
 
 
+# Words that open a noun phrase, so a following "rules", "plans" or "talks" is its noun.
+_NOUN_OPENERS = frozenset(
+    "new many some most several other two three four five six seven eight ten few both all top big major key "
+    "former proposed draft updated stricter tougher fresh recent".split()
+)
+
+
+def _reduced_relative(tokens: list[str], i: int) -> bool:
+    """True if the participle at i modifies the subject ('attacks reported to the agency rose …'):
+    a preposition follows it, then the sentence's own verb before any comma."""
+    if i + 1 >= len(tokens) or _core(tokens[i + 1]) not in _PREPOSITIONS | {"by"} or tokens[i].endswith(","):
+        return False
+    for j in range(i + 2, min(len(tokens), i + 10)):
+        word = _core(tokens[j])
+        if tokens[j - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+            return False
+        if tokens[j].islower() and (word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES)):
+            return True
+    return False
+
+
 def _apposition_end(tokens: list[str]) -> int:
     """Index after a descriptive aside on the subject ('Humain, the AI company launched by …,')."""
     if len(tokens) > 3:
-        for i in range(1, min(len(tokens), 8)):
-            if not tokens[i - 1][:1].isupper():
-                break  # the aside must follow the name itself
-            if tokens[i - 1].endswith(",") and tokens[i] in ("a", "an", "the"):
-                close = next((j for j in range(i + 1, min(len(tokens), i + 16)) if tokens[j].endswith(",")), None)
+        for i in range(1, min(len(tokens), 12)):
+            before = tokens[i - 1]
+            named = before[:1].isupper() or before[:1].isdigit() or before in ("of", "and", "&")
+            if not named and _find_verb(tokens[:i]) is not None:
+                break  # the aside follows the name itself ("Shares of One 97 Communications,"), before any verb
+            following = _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
+            aside = tokens[i] in _ASIDE_OPENERS or (_is_participle(tokens[i]) and following in _PREPOSITIONS)
+            if before.endswith(",") and aside and following:
+                commas = [j for j in range(i + 1, min(len(tokens) - 1, i + 30)) if tokens[j].endswith(",")]
+                # the comma that closes the aside is the one the verb follows, not one inside a list
+                close = next((j for j in commas if _opens_predicate(tokens[j + 1 :])), commas[0] if commas else None)
                 return close + 1 if close else 1
-            if tokens[i - 1].endswith(","):
+            if before.endswith(","):
                 break
     return 1
 
 
+_ASIDE_OPENERS = frozenset(("a", "an", "the", "whose", "which", "who", "including"))
+
+
+def _opens_predicate(words: list[str]) -> bool:
+    """True if the words start with a verb: 'has said …', 'reportedly fell …', 'was hit …'."""
+    words = words[1:] if words and _is_adverb(words[0]) else words
+    word = _core(words[0]) if words and words[0].islower() else ""
+    return word in _AUXILIARIES or word in _PRESENTS or word in _PASTS
+
+
 def _actor(subject: list[str]) -> list[str]:
     """The actor without descriptors: 'The US tech giant, Google,' / 'The US startup OpenAI' -> name."""
-    text = " ".join(subject)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "\x00", " ".join(subject))  # "400,000" is no aside's comma
+
+    def words(part: str) -> list[str]:
+        return part.replace("\x00", ",").split()
+
+    if (joined := re.sub(r", (?:a|an|the) [^,]*,(?= and | & |$)", "", text)) != text and " and " in joined:
+        return words(joined.rstrip(","))  # "Zentro, the telecoms group, and Kappa, the cable operator,"
     if (m := re.fullmatch(r"(?:The|A|An) [^,]+, ([^,]+),? ?(.*)", text)) and m.group(1)[:1].isupper():
-        return m.group(1).split() + m.group(2).split()
-    if m := re.fullmatch(r"([^,]+), [^,]+,", text):
-        return m.group(1).split()
+        return words(m.group(1)) + words(m.group(2))
+    if m := re.fullmatch(r"([^,]+), [^,]+,|([^,]+), (?:a|an|the|whose|which|who|including) .*,", text):
+        return words(m.group(1) or m.group(2))
     for i, word in enumerate(subject[:-1]):
         name = subject[i + 1 :]
+        if _core(word) in ("and", "&") or _core(word) in _PREPOSITIONS:
+            break  # "Stripe and the crypto firm Paradigm", "Users of the app Chatly": not a descriptor
         if _core(word) in _ROLES and word.islower() and all(w[:1].isupper() or w[:1].isdigit() for w in name):
             return name
     return subject
@@ -530,7 +779,8 @@ def _actor(subject: list[str]) -> list[str]:
 def _drop_aside(subject: list[str]) -> list[str]:
     """The subject without an aside of the form ', supported by Interpol,': a headline has no room for it."""
     for i in range(1, len(subject) - 2):
-        if subject[i - 1].endswith(",") and _core(subject[i + 1]) == "by" and subject[i].islower():
+        participle = _core(subject[i]) in _PARTICIPLES or _core(subject[i]).endswith("ed")
+        if subject[i - 1].endswith(",") and _core(subject[i + 1]) in _PREPOSITIONS | {"by"} and participle:
             close = next((j for j in range(i + 2, len(subject)) if subject[j].endswith(",")), None)
             if close is not None and close == len(subject) - 1:
                 return subject[: i - 1] + [subject[i - 1].rstrip(",")]
@@ -558,16 +808,18 @@ def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
     """'has announced' -> 'announces', 'have been arrested' -> 'arrested', 'will X' -> 'to X'."""
     aux, rest = _core(predicate[0]), predicate[1:]
     present = (lambda base: base) if plural else _third_person
-    if aux in _PASTS and not (rest and _core(rest[0]) == "by"):
+    if aux in _PASTS and not (rest and _core(rest[0]) == "by" and aux in _PARTICIPLES):
         return [_keep_punct(predicate[0], present(_PASTS[aux]))] + _drop_that(aux, rest)
     adverbs = []
-    while rest and _core(rest[0]) in _ADVERBS and len(rest) > 1:
+    while rest and (_core(rest[0]) in _ADVERBS or _is_adverb(rest[0])) and len(rest) > 1:
         if _core(rest[0]) not in _DROPPED_ADVERBS:
             adverbs.append(rest[0])
         rest = rest[1:]
     head = _core(rest[0]) if rest else ""
     if aux in ("has", "have", "had") and head == "been" and len(rest) > 1 and _is_participle(rest[1]):
         return adverbs + rest[1:]
+    if aux in ("has", "have") and head == "been" and len(rest) > 1 and _core(rest[1]) in _GERUNDS:
+        return adverbs + [_keep_punct(rest[1], present(_GERUNDS[_core(rest[1])]))] + rest[2:]  # "have been exploiting"
     if aux in ("has", "have", "had") and head in _PARTICIPLES:
         return adverbs + [_keep_punct(rest[0], present(_PARTICIPLES[head]))] + _drop_that(head, rest[1:])
     if aux in ("has", "have") and rest and rest[0].islower() and head.endswith("ed") and head != "been":
@@ -583,6 +835,11 @@ def _headline_tense(predicate: list[str], plural: bool) -> list[str]:
     return predicate[:1] + _drop_that(aux, rest) if aux in _REPORTING else predicate
 
 
+def _is_adverb(word: str) -> bool:
+    """An -ly adverb between an auxiliary and its verb: 'has preliminarily found', 'was formally charged'."""
+    return word.islower() and len(word) > 5 and word.endswith("ly") and not word.endswith(("ply", "bly"))
+
+
 def _guess_base(participle: str) -> str:
     """Base of a regular participle the lexicon lacks: 'designated' -> 'designate', 'admitted' -> 'admit'."""
     stem = participle[:-2]
@@ -590,7 +847,30 @@ def _guess_base(participle: str) -> str:
         return participle[:-3] + "y"
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
         return stem[:-1]
-    if stem.endswith(("at", "ut", "ok", "iz", "is", "uc", "ov", "iv", "rg", "dg", "bl", "pl", "tl", "ag", "ir", "ur")):
+    if stem.endswith(
+        (
+            "at",
+            "ut",
+            "ok",
+            "iz",
+            "is",
+            "uc",
+            "ov",
+            "iv",
+            "rg",
+            "dg",
+            "bl",
+            "pl",
+            "tl",
+            "ag",
+            "ir",
+            "ur",
+            "nc",
+            "rc",
+            "ps",
+            "rs",
+        )
+    ):
         return stem + "e"
     return stem
 
@@ -604,6 +884,9 @@ def _drop_that(verb: str, rest: list[str]) -> list[str]:
     if len(rest) > 1 and _core(rest[0]) in ("it", "they", "he", "she", "we") and rest[1] in ("would", "had"):
         singular = _core(rest[0]) in ("it", "he", "she")
         rest = [rest[0], {"would": "will", "had": "has" if singular else "have"}[rest[1]]] + rest[2:]
+    would = next((i for i, w in enumerate(rest[:6]) if w == "would" or w.endswith((",", ";"))), None)
+    if would is not None and rest[would] == "would":
+        rest = rest[:would] + ["will"] + rest[would + 1 :]  # "says the company would open" -> "… will open"
     return rest
 
 
@@ -621,16 +904,53 @@ def _first_clause(predicate: list[str]) -> list[str]:
             return predicate[:i]
         if (
             predicate[i - 1].endswith(",")
-            and _core(word) in ("a", "an", "the")
-            and (close := next((j for j in range(i, min(len(predicate), i + 12)) if predicate[j].endswith(",")), None))
+            and _core(word) in ("a", "an", "the", "which", "who", "whose")
+            and (close := _aside_close(predicate, i))
             and close + 1 < len(predicate)
             and predicate[close + 1].islower()
         ):
             # "ruled that Ross, a former start-up, was not entitled": drop the aside, keep the clause
             return _first_clause(predicate[: i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1 :])
+        if predicate[i - 1].endswith(",") and _modifier_follows(predicate[i - 1 :]):
+            continue  # "using the confidential, current lease data": one noun phrase
         if predicate[i - 1].endswith(";") or (predicate[i - 1].endswith(",") and not _continues(predicate[i:])):
             return predicate[:i]
     return predicate
+
+
+def _aside_close(predicate: list[str], start: int) -> int | None:
+    """The comma closing an aside that opens at start, past commas inside a list ('logins, cookies and …')."""
+    for j in range(start, min(len(predicate) - 1, start + 12)):
+        if predicate[j].endswith(",") and not _list_goes_on(predicate[j + 1 : j + 5]):
+            return j if _core(predicate[j + 1]) not in _RELATIVES else None
+    return None
+
+
+_RELATIVES = frozenset("which who whom whose that where while whereas".split())
+
+
+def _list_goes_on(words: list[str]) -> bool:
+    """True if the words after a comma are a list's last items: 'cookies and browser fingerprints'."""
+    cores = [_core(w) for w in words]
+    joint = next((k for k, w in enumerate(cores) if w in ("and", "or")), None)
+    if joint == 0 and len(words) > 1 and words[1].islower() and (verb_base(words[1]) or cores[1].endswith("ed")):
+        return False  # ", and extorting it": the predicate goes on after an aside
+    return joint is not None and not any(w in _PREPOSITIONS or w in _CLAUSE_WORDS for w in cores[:joint])
+
+
+def _modifier_follows(words: list[str]) -> bool:
+    """True if a lowercase word ending on a comma is followed by another modifier of the same noun."""
+    if len(words) < 4 or not words[0].islower() or not words[1].islower() or words[1].endswith(","):
+        return False
+    word, then = _core(words[1]), _core(words[2])
+    return (
+        word not in FUNCTION_WORDS
+        and word not in _CLAUSE_OPENERS
+        and not word.endswith(("ing", "ed", "ly"))
+        and word not in ("now", "still", "one", "two", "three", "some")
+        and then not in _PREPOSITIONS
+        and not any(_core(w) in ("and", "or") for w in words[1:5])
+    )
 
 
 def _continues(tail: list[str]) -> bool:
@@ -668,30 +988,145 @@ def _drop_articles(tokens: list[str]) -> list[str]:
     return kept or tokens
 
 
-def _fit(tokens: list[str], verb: int | None, max_chars: int) -> str:
-    """Join the words, cutting at a clause, then a phrase, then a word boundary to fit max_chars."""
-    if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb):
-        return _trim_end(tokens)
+def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool]:
+    """Join the words, cutting at a clause, then a phrase boundary to fit max_chars; a cut word by word
+    is the last resort, and the flag says it was not needed."""
+    if not tokens:
+        return "", False
+    if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb) and not _ends_badly(tokens):
+        return _trim_end(tokens), True
     shortest = verb + 2 if verb is not None else 3
-    for boundary in (_clause_boundary, _phrase_boundary):
-        cuts = [
-            i
-            for i in range(shortest, len(tokens))
-            if boundary(tokens, i, verb) and len(" ".join(tokens[:i])) <= max_chars and _reports_whole(tokens[:i], verb)
-        ]
-        if cuts and (trimmed := _trim_end(_drop_dangling(tokens[: cuts[-1]], verb))):
-            return trimmed
+    for boundary in (_clause_boundary, _phrase_boundary, _list_boundary):
+        for i in range(len(tokens) - 1, shortest - 1, -1):
+            if not boundary(tokens, i, verb) or len(" ".join(tokens[:i])) > max_chars:
+                continue
+            kept = _drop_dangling(tokens[:i], verb)
+            if _reports_whole(kept, verb) and _cut_ok(tokens, len(kept)) and (trimmed := _trim_end(kept)):
+                if not _ends_badly(trimmed.split()):
+                    return trimmed, True
     fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
-    return _trim_end(fitting) or _trim_end([tokens[0][:max_chars]])
+    return _trim_end(fitting), False  # "" when not even the first word fits: never a word cut in two
 
 
-_SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns"))
+def _cut_ok(tokens: list[str], kept: int) -> bool:
+    """False if the cut parts a subject from its verb ('… after a group of outlets | reported that')
+    or a figure from its unit ('134.8 billion | won')."""
+    if kept >= len(tokens):
+        return True
+    last, following = _core(tokens[kept - 1]), tokens[kept]
+    word, then = _core(following), _core(tokens[kept + 1]) if kept + 1 < len(tokens) else ""
+    if tokens[kept - 1].endswith((",", ";")) or not following.islower():
+        return True
+    if word in _AUXILIARIES or word in _PRESENTS or (word in _PASTS and then not in _PREPOSITIONS and then != "by"):
+        return False
+    opener = max((i for i in range(kept) if _core(tokens[i]) in _SUBORDINATORS and tokens[i].islower()), default=None)
+    if opener is not None and word in _PASTS and not _has_verb(tokens[opener + 1 : kept]):
+        return False  # "… exposed when attackers | got into": the clause's own verb is still to come
+    rest = tokens[kept : next((j for j in range(kept, len(tokens)) if tokens[j].endswith((",", ";"))), len(tokens))]
+    if _told_whom(tokens[:kept]) and any(w in ("to", "that") for w in rest):
+        return False  # "… to require all new phones [sold in …] | to have replaceable batteries": what is required
+    verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
+    objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
+    if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
+        return False  # "… says attack exposed | the records of …": the verb keeps its object
+    numeric = last in _NUMBER_WORDS or last[:1].isdigit()
+    return not (numeric and word.isalpha() and word not in _PREPOSITIONS and word not in FUNCTION_WORDS)
+
+
+_TAKES_GERUND = frozenset("stop start keep begin continue resume quit finish avoid consider risk end".split())
+
+
+def has_clause_marker(words: list[str]) -> bool:
+    """True if what follows a telling verb's object says what is told: 'to stop', 'that …', 'from selling'
+    ('from 2027' is only a time)."""
+    return any(
+        w in CLAUSE_MARKERS and (w not in ("from", "into") or following.endswith("ing"))
+        for w, following in zip(words, words[1:] + [""])
+    )
+
+
+_SUBORDINATORS = frozenset("after as while because when since before until although though whereas if".split())
+_NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
+_OBJECT_PRONOUNS = frozenset("it them him her us".split())
+_RECIPIENTS = frozenset(
+    """
+agencies agency companies company firms firm banks bank platforms platform people staff employees workers members
+customers users citizens authorities governments government states countries ministries ministry businesses
+schools universities hospitals regulators regulator courts court public parents children students minors
+""".split()
+)
+
+
+def _ends_badly(words: list[str]) -> bool:
+    """True if the words end where no phrase ends: on a verb that needs its object ('… and extorting'),
+    or on whom a verb tells or gives something without what ('tells operators of networks')."""
+    if not words:
+        return True
+    cores = [_core(w) for w in words]
+    last, previous = cores[-1], cores[-2] if len(cores) > 1 else ""
+    comma = next((k for k in (2, 3) if len(words) > k and words[-k].endswith(",")), None)
+    if comma and all(w.islower() and verb_base(w) is None for w in words[1 - comma :]):
+        return True  # an aside cut to its first word: "… seize Darkbazaar, forum"
+    if words[-1].islower() and verb_base(last) in NEEDS_OBJECT:
+        if last in _GERUNDS or (last in _PASTS and last not in _PARTICIPLES):
+            return True
+        if last in _PRESENTS and len(words) > 1 and (words[-2][:1].isupper() or previous == "and"):
+            return True
+        if last in _BASES and previous in ("to", "will", "can", "may", "must"):
+            return True
+    return _told_whom(words)
+
+
+def _told_whom(words: list[str]) -> bool:
+    """True if the words end on whom a verb tells or gives something, without what ('tells operators of
+    networks', 'issues Orbix', 'orders agencies')."""
+    cores = [_core(w) for w in words]
+    at = next(
+        (i for i in range(len(words) - 1, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE | GIVES),
+        None,
+    )
+    if at is None or has_clause_marker(cores[at + 1 :]):
+        return False
+    addressed = []
+    for word, original in zip(cores[at + 1 :], words[at + 1 :]):
+        if word in _PREPOSITIONS:
+            break
+        addressed.append((word, original))
+    if not addressed:
+        return False
+    head, original = addressed[-1]
+    return (
+        verb_base(cores[at]) == "tell"
+        or original[:1].isupper()
+        or head in _RECIPIENTS
+        or head in _OBJECT_PRONOUNS
+        or head.endswith(("ers", "ors", "ists", "ians", "ees"))
+    )
+
+
+_SPEECH = frozenset(("said", "says", "say", "told", "tells", "warned", "warns", "rules", "ruled"))
 
 
 def _reports_whole(tokens: list[str], verb: int | None) -> bool:
     """False if the words end inside what someone said, before its verb: '… after the maker said its auditor'."""
-    said = next((i for i in range(len(tokens) - 1, (verb or 0), -1) if _core(tokens[i]) in _SPEECH), None)
-    return said is None or said == len(tokens) - 1 or _has_verb(tokens[said + 1 :])
+    said = next(
+        (
+            i
+            for i in range(len(tokens) - 1, (verb or 0) - 1, -1)
+            if _core(tokens[i]) in _SPEECH and (i != verb or _core(tokens[i]) in _SAYS)
+        ),
+        None,
+    )
+    if said is not None and said < len(tokens) - 1 and not _has_verb(tokens[said + 1 :]):
+        return False
+    that = next((i for i in range(len(tokens) - 1, (verb or 0), -1) if tokens[i] == "that"), None)
+    if that is None or that + 1 == len(tokens):
+        return True
+    after = _core(tokens[that + 1])
+    verb_after = (
+        tokens[that + 1].islower() and after.endswith("s") and not after.endswith(("ss", "us"))
+    )  # "that values it"
+    return verb_after or _has_verb(tokens[that + 1 :])  # "… tells regulator that personal data" is cut
 
 
 def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
@@ -699,25 +1134,37 @@ def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     last = tokens[-1]
     if len(tokens) > 3 and tokens[-2] == "and" and _core(last) in _BASES and verb is not None:
         return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
-    hanging = last.islower() and (_core(last) in _PARTICIPLES or _core(last) in _GERUNDS)
+    # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
+    passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS
+    participle = _core(last) in _PARTICIPLES or _core(last) in _GERUNDS or _core(last).endswith("ed")
+    hanging = last.islower() and participle and not passive
     return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
 
 
 def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     """True if a subordinate clause or a purpose infinitive ('to strengthen…') starts at i."""
     word, nxt = _core(tokens[i]), _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
-    if tokens[i - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+    if tokens[i - 1].endswith(";") or word in _CLAUSE_WORDS:
         return True
+    if tokens[i - 1].endswith(","):
+        # not inside "confidential, current lease data" nor inside a list ("passwords, cookies and …")
+        return not _modifier_follows(tokens[i - 1 :]) and not _list_goes_on(tokens[i : i + 4])
     if (
         word in _GERUNDS
         and tokens[i].islower()
         and nxt
         and nxt not in _PREPOSITIONS
         and _core(tokens[i - 1]) not in FUNCTION_WORDS
+        and verb_base(tokens[i - 1]) not in _TAKES_GERUND
     ):
-        return True  # a participle clause: '…survey asking viewers to rate…'
+        return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'
     after_object = verb is not None and i - verb >= 4
     return word == "to" and after_object and nxt in _BASES
+
+
+def _list_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
+    """True at a comma inside a list, the last resort: '… disrupts check-in systems | , bank apps and …'."""
+    return tokens[i - 1].endswith(",") and _list_goes_on(tokens[i : i + 4])
 
 
 def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
@@ -727,7 +1174,23 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return False
     if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
         return False  # "up to 9.8 million": a number's modifier, no phrase of its own
+    if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
+        return False  # "one in five teenagers": a ratio
+    following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
+    if word == "and" and (following in _GERUNDS or following in _PASTS):
+        return True  # "… stealing chip designs | and selling them …": the second verb goes whole
+    if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
+        return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
+    if verb is not None and i - 1 > verb and tokens[i][:1] in "$€£0123456789" and tokens[i - 1][:1].isupper():
+        return True  # "fines SK Telecom | 134.8 billion won": the amount is a phrase of its own
     return word in _PREPOSITIONS and tokens[i].islower()
+
+
+_NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
+
+
+def _is_number(word: str) -> bool:
+    return _core(word) in _NUMERALS or _core(word)[:1].isdigit()
 
 
 def _trim_end(tokens: list[str]) -> str:
@@ -737,8 +1200,10 @@ def _trim_end(tokens: list[str]) -> str:
         last = tokens[-1]
         while last and not (last[-1].isalnum() or last[-1] in _END_CHARS):
             last = last[:-1]
-        if not _core(last) or _core(last) in FUNCTION_WORDS:
-            tokens.pop()
+        object_of_verb = _core(last) in ("it", "them") and len(tokens) > 1 and verb_base(tokens[-2]) is not None
+        possessive = last.islower() and _core(last).endswith(("'s", "’s"))  # "… the company’s"
+        if not _core(last) or (_core(last) in FUNCTION_WORDS and not object_of_verb) or possessive:
+            tokens.pop()  # "… and extorting it" keeps its object
             continue
         tokens[-1] = last
         break
@@ -760,9 +1225,13 @@ def _truncate(text: str, max_chars: int) -> str:
     return body + "…"
 
 
+_EDGES = re.compile(r"^\W+|\W+$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _core(word: str) -> str:
     """A word lower-cased without surrounding punctuation: '“Google’s,' -> 'google’s'."""
-    return re.sub(r"^\W+|\W+$", "", word).lower()
+    return _EDGES.sub("", word).lower()
 
 
 def _keep_punct(original: str, replacement: str) -> str:

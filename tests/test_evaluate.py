@@ -130,6 +130,80 @@ def test_headline_rules():
     assert "no finite verb" in headline_problems("Coalition of police agencies led by national crime unit")
 
 
+@pytest.mark.parametrize(
+    "headline, problem",
+    [
+        ("Zentro buys stake in its", "ends on 'its'"),
+        ("Regulator fines Orbix over the", "ends on 'the'"),
+        ("Quillpay sells most", "ends on 'most'"),
+        ("Orbix agrees deal with the company's", 'ends on "company\'s"'),
+        ("Ruritanian watchdog has provisionally", "ends on 'has provisionally'"),
+        ("Orbix unveils", "ends on 'unveils', a verb without its object"),
+        ("Hacker jailed for breaching Zentro and extorting", "ends on 'extorting', a verb without its object"),
+        ("Quillpay agrees to pay", "ends on 'pay', a verb without its object"),
+        ("Ministry tells operators of payment networks", "says whom 'tells' addresses but not what"),
+        ("Watchdog orders telecom operators", "says whom 'orders' addresses but not what"),
+        ("President signs law requiring platforms", "says whom 'requiring' addresses but not what"),
+        ("Data regulator issues Zentro", "says whom 'issues' addresses but not what"),
+        (
+            "Orbix Bank, lender behind loans and savings plans",
+            "the actor's own verb is cut: only an aside on it is left",
+        ),
+        ("Zentro Cloud, whose software runs payrolls", "the actor's own verb is cut: only an aside on it is left"),
+        ("Company says robot will ship in spring", "names no actor, only 'Company'"),
+        ("If ruling stands, Orbix must pay", "starts with a scene-setting phrase, not the actor"),
+        ("Court rules government’s plan to store fingerprints", "what was said is cut before its verb"),
+        ("Data of 4,000 customers, including names", "no finite verb"),
+    ],
+)
+def test_a_headline_cut_inside_a_phrase_breaks_the_rules(headline, problem):
+    assert problem in headline_problems(headline)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Orbix orders 40 new trains",  # a thing ordered, not someone told
+        "Watchdog orders telecom operators to block scam calls",
+        "Ministry tells banks that fees must fall",
+        "Two teenagers arrested",  # a passive participle needs no object
+        "Shares fall sharply",  # an adverb after a verb that needs no object
+        "Quillpay buys Zentro for €40 million",
+        "Court grants Orbix licence",
+        "Police in Fenland, Borduria and Ruritania arrest nine",
+        "Fenland police seize forum",  # "police" is plural: a bare verb after it is finite
+        "Quillnet compensates 40,000 merchants",  # a verb the lexicon lacks, after a name
+        "Zentro unveils phone that it says will sell for $800",  # what was said starts with its verb
+    ],
+)
+def test_whole_phrases_pass(headline):
+    assert headline_problems(headline) == []
+
+
+def test_the_text_says_whether_a_headline_ends_inside_a_phrase():
+    text = [
+        "Shares of Orbix fell 30% after a group of Nordic newspapers reported that the firm had lost its "
+        "licence. Quillpay said it would pay 12.5 billion won, a record, for the largest payments licence "
+        "auction in Korea, using the confidential, current bidding data of rivals."
+    ]
+    assert "cut mid-phrase: the text goes on 'reported'" in headline_problems(
+        "Shares of Orbix fall 30% after group of Nordic newspapers", text=text
+    )
+    assert "cut mid-phrase: the text goes on 'won,'" in headline_problems("Quillpay to pay 12.5 billion", text=text)
+    assert "cut mid-phrase: the text goes on 'auction'" in headline_problems(
+        "Quillpay to pay for largest payments licence", text=text
+    )
+    assert "cut mid-phrase: the text goes on 'current'" in headline_problems(
+        "Quillpay pays using confidential", text=text
+    )
+    for whole in ("Shares of Orbix fall 30%", "Quillpay to pay 12.5 billion won", "Orbix has lost its licence"):
+        assert headline_problems(whole, text=text) == [], whole
+    cloud = ["The outage was caused by a bad update, the cloud company has said."]
+    assert "names no actor, only 'Cloud company'" in headline_problems(
+        "Cloud company says update caused outage", text=cloud
+    )
+
+
 def test_fixture_covers_the_twenty_samples():
     articles = load_labelled()
     assert len(articles) == 20

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.evaluate import headline_problems
-from builder.headlines import FALLBACK_HEADLINE, FUNCTION_WORDS, derive_headline, split_sentences, summarize
+from builder.headlines import (
+    FALLBACK_HEADLINE,
+    FUNCTION_WORDS,
+    derive_headline,
+    split_sentences,
+    summarize,
+    verb_base,
+)
 
 # The opening paragraphs of the 10 untitled articles in seeds/000_6d26aec734f305a8.txt.
 SAMPLES = {
@@ -76,12 +83,25 @@ END_CHARS = "\"'”’»)]?!%"
 
 
 def assert_headline_shape(headline: str, max_chars: int = 90) -> None:
-    """Non-empty, within the limit, ending on a whole content word, sentence case."""
+    """Non-empty, within the limit, ending on a whole content word (or a verb's object 'it'), sentence case."""
     assert headline and len(headline) <= max_chars, headline
     assert headline[-1].isalnum() or headline[-1] in END_CHARS, headline
-    last = re.sub(r"^\W+|\W+$", "", headline.split()[-1]).lower()
-    assert last and last not in FUNCTION_WORDS, headline
+    words = [re.sub(r"^\W+|\W+$", "", w).lower() for w in headline.split()]
+    object_of_verb = words[-1] in ("it", "them") and len(words) > 1 and verb_base(words[-2]) is not None
+    assert words[-1] and (words[-1] not in FUNCTION_WORDS or object_of_verb), headline
+    dangling = [p for p in headline_problems(headline) if p.startswith("ends on") and "verb" not in p]
+    assert not dangling, (headline, dangling)
     assert headline == headline.strip() and "  " not in headline
+
+
+def assert_whole_words(headline: str, paragraphs: list[str]) -> None:
+    """Every word of the headline is a word of the text (parentheticals dropped), a verb form made from one, or a
+    headline word: no word is cut in two."""
+    joined = " ".join(paragraphs)
+    text = {re.sub(r"^[\W_]+|[\W_]+$", "", w).casefold() for w in joined.split() + re.split(r"[\s()]+", joined)}
+    made = {"says", "say", "will", "to", "on", "shares", "over", "and", "untitled", "article"}
+    for word in (re.sub(r"^[\W_]+|[\W_]+$", "", w).casefold() for w in headline.split()):
+        assert word in text or word in made or verb_base(word) or word.isupper() or not word, (word, headline)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -162,7 +182,7 @@ def test_weak_opening_gives_way_to_the_next_sentence():
         "It is the latest in a series of attacks on UK retailers. Marks & Spencer has been hit by a "
         "cyberattack that disrupted online orders for weeks."
     ]
-    assert derive_headline(paragraphs).startswith("Marks & Spencer hit by cyberattack")
+    assert derive_headline(paragraphs) == "Cyberattack on Marks & Spencer disrupts online orders for weeks"
     commentary = [
         "The move comes as Apple faces pressure from regulators.",
         "Apple has opened its NFC chip to third-party payment apps in the EU.",
@@ -285,6 +305,24 @@ wordy = st.lists(
                 "!",
                 "over",
                 "4.3",
+                "Shares",
+                "been",
+                "hit",
+                "that",
+                "told",
+                "regulators",
+                "whose",
+                "software,",
+                "said",
+                "it",
+                "extorting",
+                "Agency",
+                "Cybersecurity",
+                "CISA",
+                "after",
+                "group",
+                "reported",
+                "1X",
             ]
         ),
         min_size=1,
@@ -298,7 +336,9 @@ wordy = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(paragraphs=st.one_of(text_lists, wordy), max_chars=st.integers(len(FALLBACK_HEADLINE), 200))
 def test_headline_property(paragraphs, max_chars):
-    assert_headline_shape(derive_headline(paragraphs, max_chars), max_chars)
+    headline = derive_headline(paragraphs, max_chars)
+    assert_headline_shape(headline, max_chars)
+    assert_whole_words(headline, paragraphs)
 
 
 @settings(max_examples=300, deadline=None)
@@ -420,7 +460,7 @@ def test_verbs_of_deals_and_courts_are_known():
         (  # the sayer named last: the sayer leads the headline
             "The gang behind the outage that took down Quillpay's card terminals across Portugal in May was "
             "Borealis, the payments firm has said after an inquiry by an outside investigator.",
-            "Payments firm says gang behind outage was Borealis",
+            "Quillpay says gang behind outage was Borealis",  # "the payments firm" is the one the text names
         ),
         (  # a relative clause on what was said gives way to its verb
             "Zentro Hotels has said the breach that exposed booking records, loyalty numbers and passport scans "
@@ -430,7 +470,7 @@ def test_verbs_of_deals_and_courts_are_known():
         (  # never cut inside what someone said: keep the clause before it
             "Shares of Orbix Systems fell by a fifth after the chip designer said its chairman, Ana Lima, had "
             "resigned, saying she disagreed with the board over the accounts.",
-            "Shares of Orbix Systems fell by fifth",
+            "Orbix Systems shares fall by fifth",
         ),
     ],
 )
@@ -438,3 +478,185 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
     headline = derive_headline([lead])
     assert headline == expected
     assert headline_problems(headline) == []
+
+
+# Each rule of a whole headline, stated with invented news: a derived headline names the actor with
+# a finite verb, and a cut leaves no phrase unfinished (the evaluator's checks, with the text).
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # a participle opener gives way to the subject and its verb
+            "Hit by a ransomware attack last week, Zentro Logistics said it had restored most of its shipping systems.",
+            "Zentro Logistics says it has restored most of its shipping systems",
+        ),
+        (  # a passive with its agent turns active
+            "Zentro Bank, the Lisbon lender that runs cards for 12 supermarket chains, has been fined by Portugal's "
+            "central bank for failing to report suspicious payments.",
+            "Portugal's central bank fines Zentro Bank for failing to report suspicious payments",
+        ),
+        (  # an incident that hit a firm and did something: the incident is the actor
+            "Orbix Telecom has been hit by a cyberattack that knocked out broadband for 2 million homes across "
+            "Fenland and Borduria, forcing it to send engineers to every exchange.",
+            "Cyberattack on Orbix Telecom knocks out broadband for 2 million homes",
+        ),
+        (  # "Shares of X …": X is the actor, and the verb is found past an aside on X
+            "Shares of Kappa Robotics, the maker of warehouse robots for Zentro and Orbix, plunged 35% on Tuesday "
+            "after the company cut its annual forecast and its finance chief resigned.",
+            "Kappa Robotics shares plunge 35%",
+        ),
+        (  # an aside whose own list has commas closes where the verb goes on
+            "Zentro Motors, whose software runs the navigation, charging and entertainment systems of 3 million "
+            "cars in Europe, has recalled 400,000 vehicles over a bug that can disable the brakes.",
+            "Zentro Motors recalls 400,000 vehicles over bug that can disable brakes",
+        ),
+        (  # a list inside an aside is no noun list of the verb ("seize Darkbazaar cookies")
+            "Police in Fenland and Borduria have seized Darkbazaar, a forum that traded stolen passwords, cookies "
+            "and card numbers of millions of users, in an operation that led to 40 arrests.",
+            "Police in Fenland and Borduria seize Darkbazaar",
+        ),
+        (  # whom something was told is not news: what was told is
+            "Quillpay has told customers in a letter that the names, addresses and bank details of 310,000 people "
+            "were copied by hackers in August.",
+            "Quillpay says names, addresses and bank details of 310,000 people were copied by hackers",
+        ),
+        (  # told to do something: an "of" phrase on whom it was told gives way, never what was told
+            "The Fenland telecoms regulator has told operators of mobile and fixed broadband networks in the "
+            "northern provinces to stop selling prepaid SIM cards to unverified buyers.",
+            "Fenland telecoms regulator tells operators to stop selling prepaid SIM cards",
+        ),
+        (  # a long name the article also writes as an acronym, when the name leaves no room
+            "The Fenland Data Protection and Information Security Authority has ordered all public hospitals in "
+            "the country to delete patient photos stored on messaging apps, the FDPISA said.",
+            "FDPISA orders all public hospitals in country to delete patient photos",
+        ),
+        (  # "the … company has said": the company the text names
+            "The group that stole the source code of Orbix Games' best-selling title was a teenage gang called "
+            "Static Fox, the Fenland game maker has said after an inquiry.",
+            "Orbix Games says group was teenage gang called Static Fox",
+        ),
+        (  # an adverb between auxiliary and verb; a second verb after "and" in headline tense too
+            "Zentro’s board has approved a $5 billion share buyback and raised its annual dividend by 8%, after "
+            "quarterly profit beat analysts’ forecasts.",
+            "Zentro’s board approves $5 billion share buyback and raises its annual dividend by 8%",
+        ),
+        (
+            "Orbix Cloud has preliminarily agreed to buy the data centre operator Zentro Hosting for about "
+            "€1.2 billion in cash and shares, the companies said.",
+            "Orbix Cloud preliminarily agrees to buy data centre operator Zentro Hosting",
+        ),
+        (  # "The payments company" after a sentence that named one firm is that firm
+            "It has been a turbulent year for Quillpay. The payments company has cut 2,000 jobs and replaced its "
+            "chief executive after losing two of its largest merchants.",
+            "Quillpay cuts 2,000 jobs and replaces its chief executive",
+        ),
+        (  # "New rules …" is a noun, "came" the verb
+            "New rules requiring online platforms to verify the age of their users came into force in Borduria "
+            "on 1 July.",
+            "New rules requiring online platforms to verify age of their users come into force",
+        ),
+        (
+            "The Borduria parliament voted on Wednesday to ban the sale of smartphones to children under 14, "
+            "becoming the first country in the region to do so.",
+            "Borduria parliament votes to ban sale of smartphones to children under 14",
+        ),
+        (
+            "Shares in Quillpay jumped 12% after the payments company reported higher-than-expected profit and "
+            "raised its forecast.",
+            "Quillpay shares jump 12%",
+        ),
+        (  # a word after a possessive is a noun, not the verb
+            "Orbix’s plans to cut 3,000 jobs in Fenland drew protests from unions on Monday.",
+            "Orbix’s plans to cut 3,000 jobs in Fenland draw protests from unions",
+        ),
+        (  # two actors, each with an aside
+            "Zentro, the Fenland telecoms group, and Kappa, the Borduria cable operator, have agreed to merge in a "
+            "deal worth €9 billion.",
+            "Zentro and Kappa agree to merge in deal worth €9 billion",
+        ),
+        (  # a participle aside and a relative aside on the subject are no verbs of its own
+            "Orbix’s new chatbot, launched in March, has been banned from government devices in three Fenland "
+            "ministries.",
+            "Orbix’s new chatbot banned from government devices in three Fenland ministries",
+        ),
+        (
+            "Kappa’s new law on platform work, which took effect on Monday, requires delivery apps to treat riders "
+            "as employees unless they can prove otherwise.",
+            "Kappa’s new law on platform work requires delivery apps to treat riders",
+        ),
+        (  # a passive agent ends where what it accuses of begins
+            "Orbix has been accused by Fenland’s consumer watchdog of misleading customers about how their data is "
+            "used to train its AI models.",
+            "Fenland’s consumer watchdog accuses Orbix of misleading customers",
+        ),
+        (  # an "including" aside after a long subject, whose figure has a comma of its own
+            "Data of about 400,000 customers of the Fenland insurer Zentro Life, including names, dates of birth "
+            "and policy numbers, has been published on a hacking forum.",
+            "Data of about 400,000 customers of Fenland insurer Zentro Life published on hacking forum",
+        ),
+    ],
+)
+def test_a_lead_becomes_a_whole_headline(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline, text=[lead]) == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # not "… after group of Nordic newspapers": the clause's own verb was cut off
+            "Shares of Orbix fell 30% after a group of Nordic newspapers reported that the firm had bribed officials "
+            "in three countries to win telecoms licences.",
+            "Orbix shares fall 30%",
+        ),
+        (  # not "… fines Orbix Mobile 95.5 billion": a figure keeps its unit or goes
+            "The Fenland Personal Data and Privacy Protection Commission has fined Orbix Mobile 95.5 billion crowns, "
+            "the largest fine in the country's history, for a breach that exposed 9 million subscribers.",
+            "Fenland Personal Data and Privacy Protection Commission fines Orbix Mobile",
+        ),
+        (  # not "… from using private": modifiers joined by a comma stay with their noun
+            "Quillrent has agreed to stop its software from using the private, non-public rent data of competing "
+            "landlords to set prices, under a settlement with Fenland's competition authority.",
+            "Quillrent agrees to stop its software from using private, non-public rent data",
+        ),
+        (  # not "… and extorting": a verb keeps its object, even "it"
+            "Ivan Petrov, a 24-year-old programmer from Borduria, has been sentenced to six years in prison for "
+            "hacking Quillbank, the country's largest lender, and extorting it.",
+            "Ivan Petrov sentenced to six years in prison for hacking Quillbank and extorting it",
+        ),
+        (  # not "… issues Orbix Social": whom something is given, with what is given
+            "The Fenland data watchdog has issued Orbix Social with a formal reprimand over its failure to protect "
+            "the messages of teenage users from strangers and advertisers.",
+            "Fenland data watchdog issues Orbix Social with formal reprimand over its failure",
+        ),
+        (  # a list's first item when the whole list leaves no room, never a word of a noun phrase
+            "An outage at Kappa Cloud disrupted airline check-in systems, bank apps and food delivery services "
+            "across Europe for several hours on Thursday.",
+            "Outage at Kappa Cloud disrupts airline check-in systems",
+        ),
+        (  # not "… charged with stealing chip designs and selling": the second verb goes whole or not at all
+            "Two former employees of Orbix Semiconductor have been charged with stealing chip designs and selling "
+            "them to a rival in Borduria.",
+            "Two former employees of Orbix Semiconductor charged with stealing chip designs",
+        ),
+    ],
+)
+def test_a_cut_falls_only_at_a_phrase_boundary(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline, text=[lead]) == []
+
+
+def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
+    paragraphs = [
+        "The $2 billion settlement between the Fenland consumer association and the ride-hailing platform Kappa Go "
+        "is the largest consumer recovery in the history of the country’s courts. Kappa Go has agreed to repay "
+        "drivers for fees it charged between 2019 and 2024."
+    ]
+    headline = derive_headline(paragraphs, max_chars=60)
+    assert headline == "Kappa Go agrees to repay drivers for fees it charged"
+    assert headline_problems(headline, text=paragraphs) == []
+
+
+def test_a_word_longer_than_the_limit_is_never_cut_in_two():
+    assert derive_headline(["Supercalifragilisticexpialidocious."], max_chars=20) == FALLBACK_HEADLINE
