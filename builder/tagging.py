@@ -1225,8 +1225,8 @@ def discover(
         else:
             if kind == "stated" and cue.start > lead_end + 60:
                 continue  # only the subject of the headline or the lead sentence counts
-            window = text[max(0, cue.start - 30) : cue.start]
-            if kind != "stated" and (window.islower() or not _any_capitalised(window.split()[-3:])):
+            preceding = text[max(0, cue.start - 30) : cue.start]
+            if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
