@@ -317,7 +317,7 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
     gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
         try:
-            records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
+            records = orjson.loads((tree / FOLDER / shard / RECORDS).read_bytes())
         except (OSError, ValueError):
             records = {}
         for path, (page_id, digest) in records.items():  # page_id "": not searched (a redirect)
