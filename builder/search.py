@@ -56,7 +56,7 @@ MAX_SHARDS = 32  # the reader fetches about three files per shard before the fir
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
-RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
+RECORDS = "pages.json.gz"  # in each shard: path -> [Pagefind page id, digest of its <article>] (`read_records`)
 VOCABULARY = "vocabulary.gz"  # in pagefind/: the archive's words as the shards indexed them (`Vocabulary`)
 PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by their numbers in VOCABULARY
 VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
@@ -316,11 +316,9 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
     shards: set[str] = set()
     gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
-        try:
-            records = orjson.loads((tree / FOLDER / shard / RECORDS).read_bytes())
-        except (OSError, ValueError):
-            records = {}
-        for path, (page_id, digest) in records.items():  # page_id "": not searched (a redirect)
+        for path, (page_id, digest) in read_records(
+            tree / FOLDER / shard
+        ).items():  # page_id "": not searched (a redirect)
             now = digests.of(tree, path) if path in current else None
             current.discard(path)
             if now == digest:
@@ -609,7 +607,15 @@ def _write_records(bundle: Path, records: dict[str, list]) -> None:
         url = _fragment_url(fragment.read_bytes())
         if url in by_url:
             records[by_url[url]][0] = fragment.name.removesuffix(".pf_fragment")
-    write_atomic(bundle / RECORDS, json.dumps(records).encode("utf-8"))
+    write_atomic(bundle / RECORDS, gzip.compress(orjson.dumps(records), compresslevel=1, mtime=0))
+
+
+def read_records(bundle: Path) -> dict[str, list]:
+    """What a shard indexed (RECORDS): path -> [Pagefind page id ("": a redirect), digest of its <article>]."""
+    try:
+        return orjson.loads(gzip.decompress((bundle / RECORDS).read_bytes()))
+    except (OSError, EOFError, zlib.error, ValueError):
+        return {}
 
 
 _URL = re.compile(rb'^pagefind_dcd\{"url":("(?:[^"\\]|\\.)*")')

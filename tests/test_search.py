@@ -238,7 +238,7 @@ def _words_indexed(site: Path) -> dict[str, tuple[set[str], set[str]]]:
     """shard -> (the words of its article pages, the words its vocabulary document lists)."""
     found = {}
     for shard in json.loads((site / search.FOLDER / search.MANIFEST).read_text())["shards"]:
-        records = json.loads((site / search.FOLDER / shard / search.RECORDS).read_text())
+        records = search.read_records(site / search.FOLDER / shard)
         pages = set().union(*(search.words_of((site / path).read_bytes()) for path in records))
         listed: set[str] = set()
         for fragment in (site / search.FOLDER / shard / "fragment").glob("*.pf_fragment"):
