@@ -6,10 +6,11 @@ In a site tree the index is
                             "recent_shards", "superseded": [page ids], "catching_up",
                             "pages": {bundle: how many pages it indexed}}
     pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
-                           and a vocabulary document (every word of the archive); pages.json, what
-                           it indexed; vocabulary.gz, the words it knows and which of its pages hold them
+                           and a vocabulary document (the archive's words none of them holds);
+                           pages.json.gz, what it indexed; page-words.gz, its pages' word numbers
     pagefind/recent/       the overlay: every page that differs from what its shard indexed, and the
                            archive's words as they are now, by the shards that lack them
+    pagefind/vocabulary.gz the archive's words as the shards indexed them (`Vocabulary`)
 
 The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
 out the `superseded` entries and the vocabulary documents (they have no "shard" filter). The
@@ -18,7 +19,8 @@ An edit indexes the overlay only (a few pages); past RECENT_LIMIT pages the shar
 indexed again. The shard count follows the archive's size (one
 shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
 shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
-scratch folder of its search documents (`search_document`), on every core at once.
+scratch folder of its search documents (`search_document`, written with the pages' words in one
+read of each page, on every core), on every core at once.
 """
 
 from __future__ import annotations
