@@ -318,9 +318,8 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
     shards: set[str] = set()
     gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
-        for path, (page_id, digest) in read_records(
-            tree / FOLDER / shard
-        ).items():  # page_id "": not searched (a redirect)
+        indexed = read_records(tree / FOLDER / shard)
+        for path, (page_id, digest) in indexed.items():  # page_id "": not searched (a redirect)
             now = digests.of(tree, path) if path in current else None
             current.discard(path)
             if now == digest:
@@ -394,11 +393,11 @@ class Vocabulary:
             self.held.append(0)
         for word, n in counts.items():
             self.held[number[word]] += n
-        gone = {i for i, n in enumerate(self.held) if n <= 0}
+        absent = {i for i, n in enumerate(self.held) if n <= 0}
         for shard in self.unknown.keys() - found.keys():
             self.unknown[shard].update(range(first, len(self.words)))  # words that came since it was indexed
         for shard in found:
-            self.unknown[shard] = set(gone)
+            self.unknown[shard] = set(absent)
         return {word for word, n in zip(self.words, self.held) if n > 0}
 
     def save_pages(self, bundle: Path, pages: dict[str, set[str]]) -> None:
