@@ -6,10 +6,11 @@ In a site tree the index is
                             "recent_shards", "superseded": [page ids], "catching_up",
                             "pages": {bundle: how many pages it indexed}}
     pagefind/NN/           one Pagefind bundle per shard: the article pages whose path hashes to NN
-                           and a vocabulary document (every word of the archive); pages.json, what
-                           it indexed; vocabulary.gz, the words it knows and which of its pages hold them
+                           and a vocabulary document (the archive's words none of them holds);
+                           pages.json.gz, what it indexed; page-words.gz, its pages' word numbers
     pagefind/recent/       the overlay: every page that differs from what its shard indexed, and the
                            archive's words as they are now, by the shards that lack them
+    pagefind/vocabulary.gz the archive's words as the shards indexed them (`Vocabulary`)
 
 The search page loads the first bundle, merges the others (Pagefind's `mergeIndex`) and leaves
 out the `superseded` entries and the vocabulary documents (they have no "shard" filter). The
@@ -18,7 +19,8 @@ An edit indexes the overlay only (a few pages); past RECENT_LIMIT pages the shar
 indexed again. The shard count follows the archive's size (one
 shard up to PER_SHARD articles) and is kept until the archive has doubled or halved, then every
 shard is rebuilt. Bundles are indexed by the Pagefind binary, one process per bundle over a
-scratch folder of its search documents (`search_document`), on every core at once.
+scratch folder of its search documents (`search_document`, written with the pages' words in one
+read of each page, on every core), on every core at once.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from pathlib import Path
 
+import orjson
+
 from builder import urls
 from builder.errors import ContentError
 from builder.files import write_atomic
+from builder.parallel import fork_map
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"
@@ -53,7 +58,7 @@ MAX_SHARDS = 32  # the reader fetches about three files per shard before the fir
 RECENT = "recent"  # the overlay bundle: pages changed since their shard was indexed
 RECENT_LIMIT = 200  # pages in the overlay (about 0.3 s of Pagefind) before their shards are indexed again
 EMPTY = {"recent_pages": 0, "recent_shards": [], "superseded": []}  # the manifest's overlay entry, no overlay
-RECORDS = "pages.json"  # in each shard: path -> [Pagefind page id, digest of its <article>]
+RECORDS = "pages.json.gz"  # in each shard: path -> [Pagefind page id, digest of its <article>] (`read_records`)
 VOCABULARY = "vocabulary.gz"  # in pagefind/: the archive's words as the shards indexed them (`Vocabulary`)
 PAGE_WORDS = "page-words.gz"  # in each shard: the words of each of its pages, by their numbers in VOCABULARY
 VOCABULARY_PAGE = "_vocabulary/index.html"  # where a bundle's vocabulary document sits among its search documents
@@ -257,17 +262,14 @@ class Indexer:
         if vocabulary is None or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
             shards, count, vocabulary = None, shard_count(len(slugs)), Vocabulary()  # the whole index
         pages: dict[str, list[str]] = {}
-        for slug in slugs:
+        for slug in slugs if shards is None or shards - {RECENT} else ():
             path = urls.url_to_file(urls.article(slug))  # every article page (and old-slug redirect)
             shard = shard_of(path, count)
             if (shards is None or shard in shards) and os.path.isfile(tree / path):
                 pages.setdefault(shard, []).append(path)
         todo = sorted(pages if shards is None else shards - {RECENT})
         shutil.rmtree(self.scratch, ignore_errors=True)
-        found = {
-            shard: _write_documents(tree, self.scratch / shard, shard, pages.get(shard, []), self.digests)
-            for shard in todo
-        }
+        found = _write_documents(tree, self.scratch, {s: pages.get(s, []) for s in todo}, self.digests, self.jobs)
         if todo:
             others = [] if shards is None else [shard for shard in shard_names(count) if shard not in found]
             archive = vocabulary.reindex(tree, {shard: words for shard, (_, words) in found.items()}, others)
@@ -292,7 +294,7 @@ class Indexer:
         recent = EMPTY if shards is None else None
         if shards is not None and RECENT in shards:
             changed, recent, gone = _overlay(tree, count, self.digests)
-            records, words = _write_documents(tree, self.scratch / RECENT, RECENT, changed, self.digests)
+            records, words = _write_documents(tree, self.scratch, {RECENT: changed}, self.digests, self.jobs)[RECENT]
             documents = vocabulary.overlay(tree, count, words, gone)
             _write_extra(self.scratch / RECENT, documents)
             built, peak = _run_all([(RECENT, records)] if documents else [], self.scratch, self.jobs, self.cancel)
@@ -316,12 +318,9 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
     shards: set[str] = set()
     gone: dict[str, list[str]] = {}
     for shard in shard_names(count):
-        try:
-            records = json.loads((tree / FOLDER / shard / RECORDS).read_text("utf-8"))
-        except (OSError, ValueError):
-            records = {}
-        for path, (page_id, digest) in records.items():  # page_id "": not searched (a redirect)
-            now = digests.of(tree / path, path) if path in current else None
+        indexed = read_records(tree / FOLDER / shard)
+        for path, (page_id, digest) in indexed.items():  # page_id "": not searched (a redirect)
+            now = digests.of(tree, path) if path in current else None
             current.discard(path)
             if now == digest:
                 continue
@@ -332,7 +331,7 @@ def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict,
             shards.add(shard)
             gone.setdefault(shard, []).append(path)
     for path in current:  # in no shard yet: added since
-        if digests.of(tree / path, path) is not None:
+        if digests.of(tree, path) is not None:
             changed.append(path)
             shards.add(shard_of(path, count))
     return (
@@ -394,11 +393,11 @@ class Vocabulary:
             self.held.append(0)
         for word, n in counts.items():
             self.held[number[word]] += n
-        gone = {i for i, n in enumerate(self.held) if n <= 0}
+        absent = {i for i, n in enumerate(self.held) if n <= 0}
         for shard in self.unknown.keys() - found.keys():
             self.unknown[shard].update(range(first, len(self.words)))  # words that came since it was indexed
         for shard in found:
-            self.unknown[shard] = set(gone)
+            self.unknown[shard] = set(absent)
         return {word for word, n in zip(self.words, self.held) if n > 0}
 
     def save_pages(self, bundle: Path, pages: dict[str, set[str]]) -> None:
@@ -477,12 +476,13 @@ class Digests:
     def __init__(self, path: Path):
         self.path = path
         try:
-            self.known: dict[str, list] = json.loads(path.read_text("utf-8"))
+            self.known: dict[str, list] = orjson.loads(path.read_bytes())
         except (OSError, ValueError):
             self.known = {}
 
-    def of(self, file: Path, path: str, data: bytes | None = None) -> str | None:
-        """The digest of the page at `file` (None: missing, or no <article>)."""
+    def of(self, tree: Path, path: str, data: bytes | None = None) -> str | None:
+        """The digest of the page `path` of `tree` (None: missing, or no <article>)."""
+        file = os.path.join(tree, path)
         try:
             stat = os.stat(file)
         except OSError:
@@ -490,14 +490,16 @@ class Digests:
         key = [stat.st_size, stat.st_mtime_ns]
         if (known := self.known.get(path)) and known[:2] == key:
             return known[2]
-        data = data if data is not None else file.read_bytes()
+        if data is None:
+            with open(file, "rb") as handle:
+                data = handle.read()
         part = searchable_part(data)
         digest = None if part is data else hashlib.sha1(part).hexdigest()[:16]
         self.known[path] = [*key, digest]
         return digest
 
     def save(self) -> None:
-        write_atomic(self.path, json.dumps(self.known).encode("utf-8"))
+        write_atomic(self.path, orjson.dumps(self.known))
 
 
 class Cancelled(Exception):
@@ -513,21 +515,35 @@ def _article_folders(tree: Path) -> list[str]:
 
 
 def _write_documents(
-    tree: Path, work: Path, shard: str, paths: list[str], digests: Digests
-) -> tuple[dict[str, list], dict[str, set[str]]]:
-    """Write the search documents of a bundle's pages into `work`/site, reading each page once; its
-    records (path -> ["", digest of its <article>]) and each page's words."""
-    records: dict[str, list] = {}
-    words: dict[str, set[str]] = {}
+    tree: Path, scratch: Path, pages: dict[str, list[str]], digests: Digests, workers: int
+) -> dict[str, tuple[dict[str, list], dict[str, set[str]]]]:
+    """Write the search documents of the bundles `pages` (shard -> its pages' paths) into
+    `scratch`/shard/site, reading each page once, on `workers` cores; for each shard its records
+    (path -> ["", digest of its <article>]) and each page's words."""
+    items = [(shard, path) for shard, paths in pages.items() for path in paths]
+    found: dict[str, tuple[dict[str, list], dict[str, set[str]]]] = {shard: ({}, {}) for shard in pages}
+    done = fork_map(functools.partial(_documents, tree, scratch, digests), items, workers)
+    for (shard, path), (known, words) in zip(items, done):
+        digests.known[path] = known
+        found[shard][0][path] = ["", known[2]]
+        found[shard][1][path] = words
+    return found
+
+
+def _documents(tree: Path, scratch: Path, digests: Digests, items: list[tuple[str, str]]) -> list:
+    """For each (shard, path): write the page's search document; its digest entry and its words."""
     cleaned: dict[str, str] = {}
-    for path in paths:
-        target = work / "site" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page = (tree / path).read_bytes()
-        target.write_bytes(search_document(page, shard))
-        records[path] = ["", digests.of(tree / path, path, page)]
-        words[path] = words_of(page, cleaned)
-    return records, words
+    done = []
+    for shard, path in items:
+        target = os.path.join(scratch, shard, "site", path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(os.path.join(tree, path), "rb") as handle:
+            page = handle.read()
+        with open(target, "wb") as handle:
+            handle.write(search_document(page, shard))
+        digests.of(tree, path, page)
+        done.append((digests.known.get(path, [0, 0, None]), words_of(page, cleaned)))
+    return done
 
 
 def _write_extra(work: Path, documents: list[bytes]) -> None:
@@ -589,11 +605,29 @@ def _write_records(bundle: Path, records: dict[str, list]) -> None:
     """Save what a bundle indexed (RECORDS), each page with its Pagefind id (its fragment's name)."""
     by_url = {"/" + path.removesuffix("index.html"): path for path in records}
     for fragment in (bundle / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        url = json.loads(data[data.index(b"{") :])["url"]
+        url = _fragment_url(fragment.read_bytes())
         if url in by_url:
             records[by_url[url]][0] = fragment.name.removesuffix(".pf_fragment")
-    write_atomic(bundle / RECORDS, json.dumps(records).encode("utf-8"))
+    write_atomic(bundle / RECORDS, gzip.compress(orjson.dumps(records), compresslevel=1, mtime=0))
+
+
+def read_records(bundle: Path) -> dict[str, list]:
+    """What a shard indexed (RECORDS): path -> [Pagefind page id ("": a redirect), digest of its <article>]."""
+    try:
+        return orjson.loads(gzip.decompress((bundle / RECORDS).read_bytes()))
+    except (OSError, EOFError, zlib.error, ValueError):
+        return {}
+
+
+_URL = re.compile(rb'^pagefind_dcd\{"url":("(?:[^"\\]|\\.)*")')
+
+
+def _fragment_url(compressed: bytes) -> str:
+    """The URL a Pagefind fragment is for: its first field, so only its start is decompressed."""
+    if found := _URL.match(zlib.decompressobj(wbits=31).decompress(compressed, 1024)):
+        return json.loads(found[1])
+    data = gzip.decompress(compressed)
+    return json.loads(data[data.index(b"{") :])["url"]
 
 
 def _binary() -> str:

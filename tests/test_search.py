@@ -3,6 +3,7 @@ or deferred index never publishes a site whose search misses or misstates a page
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import generated_project
 
-from builder import search
+from builder import parallel, search
 from builder.build import build
 from builder.config import load_config
 from builder.errors import ContentError
@@ -231,3 +232,53 @@ def test_an_index_in_the_old_single_bundle_layout_is_replaced_whole(archive):
     assert not (site / search.FOLDER / "pagefind.js").exists()
     assert len(index_contents(site)) == 40
     assert json.loads((site / search.FOLDER / search.MANIFEST).read_text())["format"] == search.FORMAT
+
+
+def _words_indexed(site: Path) -> dict[str, tuple[set[str], set[str]]]:
+    """shard -> (the words of its article pages, the words its vocabulary document lists)."""
+    found = {}
+    for shard in json.loads((site / search.FOLDER / search.MANIFEST).read_text())["shards"]:
+        records = search.read_records(site / search.FOLDER / shard)
+        pages = set().union(*(search.words_of((site / path).read_bytes()) for path in records))
+        listed: set[str] = set()
+        for fragment in (site / search.FOLDER / shard / "fragment").glob("*.pf_fragment"):
+            record = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+            if record["url"].startswith("/" + search.VOCABULARY_PAGE.split("/")[0]):
+                listed |= set(record["content"].removesuffix(".").split())  # Pagefind ends a block with "."
+        found[shard] = (pages, listed)
+    return found
+
+
+def test_each_shard_lists_only_the_archive_words_its_pages_lack(archive):
+    """Every shard knows every word of the archive (so it completes a query word as one index would),
+    yet its vocabulary document adds only the words none of its pages holds: a smaller index."""
+    found = _words_indexed(archive / "site")
+    archive_words = set().union(*(pages for pages, _ in found.values()))
+    assert len(found) > 6
+    for shard, (pages, listed) in found.items():
+        assert listed == archive_words - pages, shard
+        assert listed  # 4 articles never hold all words of 40
+
+
+def test_a_lost_vocabulary_file_gets_every_shard_indexed_again(archive, tmp_path):
+    site = archive / "site"
+    before = shard_files(site)
+    (site / search.FOLDER / search.VOCABULARY).write_bytes(b"not gzip")
+    _append(archive, "report-0017", "A paragraph about funiculars.")
+    build(load_config(archive / "site.toml"))
+    after = shard_files(site)
+    assert all(before[shard] != after.get(shard) for shard in before if shard != search.RECENT)
+    assert "funiculars" in index_contents(site)["/articles/report-0017/"]["content"]
+    cold = tmp_path / "cold"
+    build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
+    assert index_contents(site) == index_contents(cold / "site")
+    assert _words_indexed(site) == _words_indexed(cold / "site")
+
+
+def test_search_documents_written_by_forked_workers_index_as_in_one_process(archive, monkeypatch, tmp_path):
+    """A large archive's search documents and words are made on every core; the index is the same."""
+    monkeypatch.setattr(search, "fork_map", functools.partial(parallel.fork_map, least=2))
+    forked = tmp_path / "forked"
+    build(load_config(archive / "site.toml", out=str(forked / "site"), cache=str(forked / "cache")), workers=2)
+    assert index_contents(forked / "site") == index_contents(archive / "site")
+    assert _words_indexed(forked / "site") == _words_indexed(archive / "site")

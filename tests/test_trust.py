@@ -139,7 +139,7 @@ def _indexed_pages(site: Path) -> int:
     count = 0
     for bundle in (site / "pagefind").glob("*/"):
         fragments = {f.name.removesuffix(".pf_fragment") for f in (bundle / "fragment").glob("*.pf_fragment")}
-        records = json.loads((bundle / search.RECORDS).read_text())
+        records = search.read_records(bundle)
         count += len(fragments & {page_id for page_id, _ in records.values()})
     manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
     return count - len(manifest["superseded"])
