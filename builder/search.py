@@ -257,9 +257,14 @@ class Indexer:
         """
         start = time.perf_counter()
         slugs = _article_folders(tree)
-        count = (manifest(tree) or {}).get("count")
+        count: int | None = (manifest(tree) or {}).get("count")
         vocabulary = Vocabulary.load(tree) if shards is not None and count else None
-        if vocabulary is None or (resharding(count, len(slugs)) and shards >= set(shard_names(count))):
+        if (
+            vocabulary is None
+            or shards is None
+            or count is None
+            or (resharding(count, len(slugs)) and shards >= set(shard_names(count)))
+        ):
             shards, count, vocabulary = None, shard_count(len(slugs)), Vocabulary()  # the whole index
         pages: dict[str, list[str]] = {}
         for slug in slugs if shards is None or shards - {RECENT} else ():

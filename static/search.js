@@ -129,19 +129,22 @@
   // Pagefind scores a bundle's results by each query word's rarity among that bundle's pages (BM25's
   // idf). Each bundle's scores are rescaled by the query words' rarity among all bundles' pages over
   // their rarity among its own, so that results of different bundles compare as in one index (exactly
-  // for a one-word query, on average for more). Each bundle also counts its vocabulary document.
+  // for a one-word query, on average for more). A bundle's own count includes its vocabulary
+  // documents: a shard's lists only the words none of its pages holds, the overlay's match as counted.
   // `counts`: for each query word, how many pages of each bundle hold it (see `statistics`).
   const rarity = (pages, having) => Math.log((pages - having + 0.5) / (having + 0.5) + 1);
+  const holding = (bundle, having, count) =>
+    bundle === "recent" ? (having[bundle] || 0) + (count.vocabulary?.overlay || 0) : having[bundle] || 1;
   function rescaled(lists, kept, counts) {
     const pages = kept.map((s) => sizes[s] || 1); // each bundle's pages, its vocabulary documents included
-    const total = pages.reduce((a, b) => a + b, 0) - kept.length + 1; // one vocabulary document in one index
+    const total = Math.max(1, pages.reduce((a, b) => a + b, 0) - kept.length); // one index has none
     return lists.map((list, k) => {
       let global = 0;
       let own = 0;
       for (const count of counts) {
         const having = count.shard || {};
-        global += rarity(total, kept.reduce((sum, s) => sum + (having[s] || 0), 0) + 1);
-        own += rarity(pages[k], (having[kept[k]] || 0) + 1);
+        global += rarity(total, kept.reduce((sum, s) => sum + (having[s] || 0), 0));
+        own += rarity(pages[k], holding(kept[k], having, count));
       }
       const factor = own ? global / own : 1;
       return list.map((result) => ({ ...result, score: result.score * factor }));
@@ -184,8 +187,8 @@
   const only = { shard: { any: ["none"] }, vocabulary: "overlay", lacks: { not: "none" } };
   const statistics = async (word) => (await pagefind.search(word, { filters: only })).totalFilters || {};
 
-  // Every bundle holds a vocabulary document listing the archive's words, so that each decides as one
-  // index would whether a query word has completions (else Pagefind falls back to the word's longest
+  // Every bundle knows every word of the archive (its pages hold some, a vocabulary document the
+  // rest), so that each decides as one index would whether a query word has completions (else Pagefind falls back to the word's longest
   // prefix, or ignores the word, bundle by bundle). A shard knows the words of its own indexing; the
   // overlay knows the archive's words as they are now, in documents filtered by the shards that lack
   // them ("lacks"). A query word that matches none of them is left out (one index ignores it); one
