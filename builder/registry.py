@@ -11,9 +11,11 @@ Files (all optional; a missing file is an empty section):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -104,6 +106,44 @@ class Registry:
     def topic(self, name: str) -> Topic | None:
         """The topic with this name (ignoring case) or slug."""
         return self._topics_by_name.get(name.strip().casefold())
+
+
+# --- names that are no firms ----------------------------------------------------------------
+
+
+_COMMON = re.compile("[5-9A-D]")
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Common given names of many countries ("Paul", "Nadeem"), as written, from the name dictionary
+    that the gender-guesser package ships: one name per line (column 4 on), then its frequency in
+    each of 55 countries, a hex digit from 1 (rare) to D (very common). A name counts when it is
+    at least moderately common (5) somewhere: rare ones are words or firms as often ("Sky", "Core")."""
+    names = set()
+    with resources.files("gender_guesser").joinpath("data/nam_dict.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line[:1] not in "#=" and _COMMON.search(line, 30, 85):
+                name = line[3:29].strip()
+                names.update((name.replace("+", "-"), name.replace("+", " ")) if "+" in name else (name,))
+    return frozenset(names)
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic", "ean")
+
+
+def demonyms(countries: tuple[Country, ...]) -> frozenset[str]:
+    """Adjectives of nationality: the registry's own and those a country's one-word name forms
+    regularly ("Peru" -> "Peruvian", "Korea" -> "Korean", "Kenya" -> "Kenyan", "Nepal" -> "Nepalese").
+    Forms that are no demonym ("Chadi") are harmless: the set only tells what is no firm."""
+    found = {d for c in countries for d in c.demonyms}
+    for country in countries:
+        for name in country.names:
+            if " " in name or not name.isalpha() or name.isupper():
+                continue
+            for stem in (name, name[:-1], name + "v"):
+                found.update(stem + ending for ending in _DEMONYM_ENDINGS)
+    return frozenset(found)
 
 
 # --- loading ---------------------------------------------------------------------------------
