@@ -615,3 +615,10 @@ def test_nationalities_and_generic_fragments_are_no_firms(tagger):
 def test_a_discovered_name_drops_every_legal_form(tagger):
     text = "Quillora Learn Pvt Ltd, an Indian education technology company, filed for insolvency."
     assert tagger.tag("", [text]).discovered == ("Quillora Learn",)
+
+
+def test_listed_companies_are_tagged_when_named_once_without_a_cue(tagger):
+    text = "Regulators in Stockholm said Alfa Laval and Aixtron must report the outage by Friday."
+    assert companies(tagger, text) == ("Alfa Laval", "Aixtron")
+    # a listed name that is also a word needs the text to treat it as a firm
+    assert companies(tagger, "The Orion nebula is visible in winter.") == ()
