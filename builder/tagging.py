@@ -288,6 +288,8 @@ class Tagger:
             company = _company(m)
             if m.start in owners and company.parent != owners[m.start]:
                 continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
+            if m.phrase.form != company.name and _another_firms_acronym(text, m.phrase.form, company):
+                continue
             if " " in m.phrase.form:
                 verdict = STRONG
             elif company.ambiguous:
@@ -1035,6 +1037,21 @@ def _plain_words(name: str) -> bool:
     """Two or three plain capitalised words: a person's name as often as a firm's ("Sam Altman")."""
     tokens = name.split()
     return 2 <= len(tokens) <= 3 and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+
+
+def _another_firms_acronym(text: str, form: str, company: Company) -> bool:
+    """True if an acronym alias ("SBI" of State Bank of India) is only ever written as the first word
+    of another name ("SBI Holdings", "LG Uplus") and the text never names its firm otherwise: the
+    acronym is shared with a firm the registry does not know, and which one is meant is not said."""
+    if " " in form or not form.isupper() or any(f in text for f in company.forms if f != form and not f.isupper()):
+        return False
+    at = text.find(form)
+    while at >= 0:
+        if (at == 0 or not text[at - 1].isalnum()) and not _NEXT_WORD.match(text, at + len(form)):
+            if not text[at + len(form) : at + len(form) + 1].isalnum():
+                return False  # written alone somewhere
+        at = text.find(form, at + 1)
+    return True
 
 
 def _given_name_first(name: str, given: AbstractSet[str]) -> bool:

@@ -622,3 +622,12 @@ def test_listed_companies_are_tagged_when_named_once_without_a_cue(tagger):
     assert companies(tagger, text) == ("Alfa Laval", "Aixtron")
     # a listed name that is also a word needs the text to treat it as a firm
     assert companies(tagger, "The Orion nebula is visible in winter.") == ()
+
+
+def test_an_acronym_written_only_inside_another_firms_name_is_not_its_registry_firm(tagger):
+    other = "The exchange moved its clients to SBI Zentro Trade, a unit of SBI Quillbank Holdings, in March."
+    assert "State Bank of India" not in companies(tagger, other)
+    assert "State Bank of India" in companies(tagger, "SBI said the outage at SBI Zentro Trade was over.")
+    operators = "The app store was founded by SK Telecom, KT and LG Quillplus."
+    assert "LG Electronics" not in companies(tagger, operators)
+    assert "LG Electronics" in companies(tagger, "LG Electronics said its LG Quillplus unit was hit. LG will pay.")
