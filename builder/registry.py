@@ -122,7 +122,7 @@ def given_names() -> frozenset[str]:
     that the gender-guesser package ships: one name per line (column 4 on), then its frequency in
     each of 55 countries, a hex digit from 1 (rare) to D (very common). A name counts when it is
     at least moderately common (5) somewhere: rare ones are words or firms as often ("Sky", "Core")."""
-    names = set()
+    names: set[str] = set()
     with resources.files("gender_guesser").joinpath("data/nam_dict.txt").open(encoding="utf-8") as lines:
         for line in lines:
             if line[:1] not in "#=" and _COMMON.search(line, 30, 85):
