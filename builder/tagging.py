@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import cast
 
-from builder.registry import Company, Country, Match, Matcher, Phrase, Registry
+from builder.registry import Company, Country, Match, Matcher, Phrase, Registry, demonyms, given_names
 
 TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
 LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
@@ -95,6 +95,8 @@ class Tagger:
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self._topic_of = _keywords(self.matcher)
         self._topic_names = [t.name for t in registry.topics]
+        self._given_names = given_names()
+        self._demonyms = demonyms(registry.countries)
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -129,7 +131,14 @@ class Tagger:
         companies, accepted = self._companies(text, title_end, [m for m in known if m.start not in divisions], lists)
         lead_end = _lead_end(text, title_end)
         strong, weak = discover(
-            text, cues, others + bodies + accepted, lists, list(divisions.values()), lead_end, {m.start for m in places}
+            text,
+            cues,
+            others + bodies + accepted,
+            lists,
+            list(divisions.values()),
+            lead_end,
+            {m.start for m in places},
+            self._given_names,
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
         # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
@@ -279,6 +288,8 @@ class Tagger:
             company = _company(m)
             if m.start in owners and company.parent != owners[m.start]:
                 continue  # "Nvidia's RTX chips" is a product; "Alphabet's Waymo" a subsidiary
+            if m.phrase.form != company.name and _another_firms_acronym(text, m.phrase.form, company):
+                continue
             if " " in m.phrase.form:
                 verdict = STRONG
             elif company.ambiguous:
@@ -302,7 +313,15 @@ class Tagger:
 
     def _is_new(self, name: str, text: str) -> bool:
         key = name.casefold()
-        return key not in self._known and key not in self._not_company
+        return key not in self._known and key not in self._not_company and not self._no_firm(name)
+
+    def _no_firm(self, name: str) -> bool:
+        """A discovered name of only generic words and demonyms is none ("Peruvian", "British AI",
+        "Technology Co"), unless a nationality and a firm's word ("American Bank", "Korean Air")."""
+        tokens = name.split()
+        if not all(t in _GENERIC_FIRM_WORDS or t in self._demonyms for t in tokens):
+            return False
+        return not (tokens[0] in self._demonyms and len(tokens) > 1 and tokens[-1] in _STRONG_SUFFIXES)
 
 
 # --- countries -----------------------------------------------------------------------------------
@@ -927,6 +946,19 @@ _ORG_WORDS = frozenset(
 )
 
 
+# Legal forms a discovered name drops, however many it ends with ("… Private Limited", "… Co Ltd").
+_LEGAL_FORMS = _LEGAL_SUFFIXES | frozenset(("Pvt", "Pvt.", "Private", "Co", "Co."))
+# Words that say what kind of firm, not which one: a name of only these (and demonyms) is a fragment
+# ("Technology Co", "Entertainment Group", "Digital Media") or a nationality ("British AI"), no firm.
+_GENERIC_FIRM_WORDS = (
+    _SUFFIXES
+    | _LEGAL_FORMS
+    | frozenset(
+        "Technology Tech Digital Media Entertainment Group Science Sciences Electric Motor Communications "
+        "Telecommunications Company Holding Financial Global Services Online Internet Mobile Network Credit "
+        "Card Cards & and".split()
+    )
+)
 _AND_TRUST = ["&", "Trust"]  # "Zentro Bank & Trust": a bank's name, though a "Trust" alone is a body
 _TIME_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
@@ -949,8 +981,8 @@ def _clean(candidate: str) -> str | None:
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
-    if len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
-        tokens.pop()  # "Luka Inc": a legal form is no part of the firm's name
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_FORMS:
+        tokens.pop()  # "Luka Inc", "Think & Learn Pvt Ltd": a legal form is no part of the firm's name
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
     if (
@@ -1005,6 +1037,33 @@ def _plain_words(name: str) -> bool:
     """Two or three plain capitalised words: a person's name as often as a firm's ("Sam Altman")."""
     tokens = name.split()
     return 2 <= len(tokens) <= 3 and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+
+
+def _another_firms_acronym(text: str, form: str, company: Company) -> bool:
+    """True if an acronym alias ("SBI" of State Bank of India) is only ever written as the first word
+    of another name ("SBI Holdings", "LG Uplus") and the text never names its firm otherwise: the
+    acronym is shared with a firm the registry does not know, and which one is meant is not said."""
+    if " " in form or not form.isupper() or any(f in text for f in company.forms if f != form and not f.isupper()):
+        return False
+    at = text.find(form)
+    while at >= 0:
+        if (at == 0 or not text[at - 1].isalnum()) and not _NEXT_WORD.match(text, at + len(form)):
+            if not text[at + len(form) : at + len(form) + 1].isalnum():
+                return False  # written alone somewhere
+        at = text.find(form, at + 1)
+    return True
+
+
+def _given_name_first(name: str, given: AbstractSet[str]) -> bool:
+    """A common given name and one or two plain capitalised words that are no firm's word: a
+    person ("Paul Patterson", "Jack Dorsey"; not "Ola Electric", "Lotte Card")."""
+    tokens = name.split()
+    return (
+        2 <= len(tokens) <= 3
+        and tokens[0] in given
+        and tokens[-1] not in _GENERIC_FIRM_WORDS
+        and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+    )
 
 
 def _looks_like_person(name: str, text: str, start: int) -> bool:
@@ -1126,6 +1185,7 @@ def discover(
     divisions: Sequence[tuple[str, int, str]] = (),
     lead_end: int = 0,
     places: AbstractSet[int] = frozenset(),
+    given: AbstractSet[str] = frozenset(),
 ) -> tuple[list[str], list[str]]:
     """(strong, weak) names of possible companies from context, in order of first mention.
 
@@ -1134,7 +1194,9 @@ def discover(
     Deutsche Telekom) are not new. Named divisions ("Intel Capital") and unknown items of lists
     that hold known companies are strong finds. A name that opens the headline or the lead as the
     subject of "says", "has confirmed", "has agreed" … and recurs in the text is a strong find too.
-    `places` holds the starts of country names and demonyms ("the French AI start-up").
+    `places` holds the starts of country names and demonyms ("the French AI start-up"); `given` the
+    common given names: a name that opens with one is a person's ("Paul Patterson, the head of …"),
+    unless the text calls it a firm right before it or lists it with firms ("the firm Thoma Bravo").
     """
     taken = [(m.start, m.end) for m in entities] + [_division_span(text, name, at) for name, at, _ in divisions]
     companies = [m for m in entities if m.phrase.kind == "company"]
@@ -1142,7 +1204,7 @@ def discover(
     known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
-    def accept(raw: str, start: int) -> str | None:
+    def accept(raw: str, start: int, called_firm: bool = False) -> str | None:
         name = _clean(raw)
         if not name:
             return None
@@ -1160,6 +1222,8 @@ def discover(
             or (" " not in name and _surname(text, name))
         ):
             return None
+        if not called_firm and _given_name_first(name, given):
+            return None
         return None if _looks_like_person(name, text, start) else name
 
     strong: dict[str, int] = {}
@@ -1170,10 +1234,11 @@ def discover(
         if _PRODUCT_LIST.search(text, max(0, listing.items[0][1] - 60), listing.items[0][1]):
             continue  # "its suite of apps, including Search, Chrome and YouTube": products, not firms
         for raw, start in listing.items:
-            if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+            if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start, True)):
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
+        called = 0  # how many of the names found follow a noun that calls them firms
         if kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
@@ -1187,6 +1252,8 @@ def discover(
             if text[cue.start : cue.end] == "owner":
                 found = None  # "Twitter owner Elon Musk": only "Zentro, the owner of …" says firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+            if kind in ("one", "list"):  # named right after a firm's noun: "the private equity firm Thoma Bravo"
+                called = len(raws)
             window = max(0, cue.start - 90)
             if (
                 kind == "one"
@@ -1236,8 +1303,8 @@ def discover(
                 raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
-        for raw, start in raws:
-            name = accept(raw, start)
+        for i, (raw, start) in enumerate(raws):
+            name = accept(raw, start, i < called)
             if name:
                 strong_enough = (
                     (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name)))
@@ -1249,7 +1316,9 @@ def discover(
         for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
             if listing.items[0][1] not in {known.items[0][1] for known in lists}:
                 for raw, start in listing.items:
-                    if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start)):
+                    if not any(c.start <= start < c.end for c in listing.companies) and (
+                        name := accept(raw, start, True)
+                    ):
                         strong.setdefault(name, weak.get(name, start))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import ContentError
-from builder.registry import load_registry
+from builder.registry import demonyms, given_names, load_registry
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -124,3 +124,24 @@ def test_a_registry_with_yaml_anchors_is_refused_at_the_line_like_front_matter(t
     with pytest.raises(ContentError) as caught:
         load_registry(tmp_path)
     assert caught.value.line == 1 and "anchors and aliases" in str(caught.value)
+
+
+def test_common_given_names_come_from_the_shipped_name_dictionary():
+    names = given_names()
+    assert {"Paul", "Jack", "Nadeem", "Priya", "Hiroshi"} <= names
+    assert not {"Sky", "Core", "General", "Apple", "Tesla"} & names  # rare as names, or never
+
+
+def test_demonyms_include_the_regular_forms_of_country_names(registry):
+    found = demonyms(registry.countries)
+    assert {"Peruvian", "Korean", "Kenyan", "Nepalese", "British", "Swiss"} <= found
+    assert not {"Zentro", "Google", "Bank"} & found
+
+
+def test_listed_companies_join_the_registry_and_never_repeat_an_editors_entry(registry, tmp_path):
+    assert registry.company("Aixtron") and registry.company("Synchrony Financial")
+    assert registry.company("Admiral Group").ambiguous is False and registry.company("Orion").ambiguous
+    write(tmp_path, companies="- {name: Zentro, aliases: [Zentro Labs]}\n", listed_companies="- {name: Zentro Labs}\n")
+    with pytest.raises(ContentError) as error:
+        load_registry(tmp_path)
+    assert "listed_companies.yaml" in str(error.value) and "Zentro" in str(error.value)

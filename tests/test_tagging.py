@@ -591,3 +591,43 @@ def test_firm_like_head_words_name_a_body_only_with_public_evidence(tagger):
     assert {"Federal Grain Storage Corporation", "Skating Association of Canada"} <= set(tags.organisations)
     tags = tagger.tag("", ["Kappa Electric Corporation and the Quill Parents Association praised Zentro."])
     assert tags.organisations == ()
+
+
+def test_a_common_given_name_opens_a_persons_name_not_a_firms(tagger):
+    text = "Daniel Whitcombe, the head of Zentrova's European business, told lawmakers the outage was fixed."
+    assert "Daniel Whitcombe" not in tagger.tag("", [text]).discovered
+    held = "Visa and Farid Osterhaus, a Dutch-Kenyan who runs the company's African business, were held in Abuja."
+    assert "Farid Osterhaus" not in tagger.tag("", [held]).discovered
+    bought = "Darkline has agreed to be bought by the US private equity firm Thomas Quarry in a cash deal."
+    assert "Thomas Quarry" in tagger.tag("", [bought]).discovered  # the text calls it a firm
+
+
+def test_nationalities_and_generic_fragments_are_no_firms(tagger):
+    text = (
+        "Quillpay, a Peruvian payments start-up, and the Korean Zentro Technology Co. said the British AI "
+        "company Orbixa Labs had joined; Digital Media and Entertainment Group units were not part of it."
+    )
+    found = set(tagger.tag("", [text]).discovered)
+    assert {"Quillpay", "Orbixa Labs"} <= found
+    assert not found & {"Peruvian", "Korean", "British AI", "Technology Co", "Digital Media", "Entertainment Group"}
+
+
+def test_a_discovered_name_drops_every_legal_form(tagger):
+    text = "Quillora Learn Pvt Ltd, an Indian education technology company, filed for insolvency."
+    assert tagger.tag("", [text]).discovered == ("Quillora Learn",)
+
+
+def test_listed_companies_are_tagged_when_named_once_without_a_cue(tagger):
+    text = "Regulators in Stockholm said Alfa Laval and Aixtron must report the outage by Friday."
+    assert companies(tagger, text) == ("Alfa Laval", "Aixtron")
+    # a listed name that is also a word needs the text to treat it as a firm
+    assert companies(tagger, "The Orion nebula is visible in winter.") == ()
+
+
+def test_an_acronym_written_only_inside_another_firms_name_is_not_its_registry_firm(tagger):
+    other = "The exchange moved its clients to SBI Zentro Trade, a unit of SBI Quillbank Holdings, in March."
+    assert "State Bank of India" not in companies(tagger, other)
+    assert "State Bank of India" in companies(tagger, "SBI said the outage at SBI Zentro Trade was over.")
+    operators = "The app store was founded by SK Telecom, KT and LG Quillplus."
+    assert "LG Electronics" not in companies(tagger, operators)
+    assert "LG Electronics" in companies(tagger, "LG Electronics said its LG Quillplus unit was hit. LG will pay.")
