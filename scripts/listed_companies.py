@@ -2,8 +2,8 @@
 
 Run from the repository root after `pip install pytickersymbols english-words` (generation only; the
 site builder reads the YAML it writes): `python scripts/listed_companies.py`. Re-run it when
-pytickersymbols updates its index lists or data/companies.yaml gains an entry; hand-written entries
-win, so the file never repeats a firm the editors describe.
+pytickersymbols updates its index lists; hand-written entries win (the registry drops a generated
+entry that repeats a name, alias or slug of data/companies.yaml), so editors never need to re-run it.
 
 Source: pytickersymbols (index constituents with their names, kept up to date on PyPI). Only
 well-known indices: large and mid caps of the US, Europe and Japan, not the small-cap S&P 600 or

@@ -138,10 +138,16 @@ def test_demonyms_include_the_regular_forms_of_country_names(registry):
     assert not {"Zentro", "Google", "Bank"} & found
 
 
-def test_listed_companies_join_the_registry_and_never_repeat_an_editors_entry(registry, tmp_path):
+def test_listed_companies_join_the_registry_and_an_editors_entry_wins_over_theirs(registry, tmp_path):
     assert registry.company("Aixtron") and registry.company("Synchrony Financial")
     assert registry.company("Admiral Group").ambiguous is False and registry.company("Orion").ambiguous
-    write(tmp_path, companies="- {name: Zentro, aliases: [Zentro Labs]}\n", listed_companies="- {name: Zentro Labs}\n")
-    with pytest.raises(ContentError) as error:
-        load_registry(tmp_path)
-    assert "listed_companies.yaml" in str(error.value) and "Zentro" in str(error.value)
+    write(
+        tmp_path,
+        companies="- {name: Zentro, aliases: [Zentro Labs]}\n",
+        listed_companies="- {name: Zentro Labs}\n- {name: Orbixa}\n",
+    )
+    edited = load_registry(tmp_path)
+    assert edited.company("Zentro Labs").name == "Zentro" and edited.company("Orbixa").name == "Orbixa"
+    assert [c.name for c in edited.companies].count("Zentro") == 1 and "Zentro Labs" not in [
+        c.name for c in edited.companies
+    ]
