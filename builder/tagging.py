@@ -95,7 +95,6 @@ class Tagger:
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self._topic_of = _keywords(self.matcher)
         self._topic_names = [t.name for t in registry.topics]
-        self._given_names = given_names()
         self._demonyms = demonyms(registry.countries)
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
@@ -138,7 +137,7 @@ class Tagger:
             list(divisions.values()),
             lead_end,
             {m.start for m in places},
-            self._given_names,
+            given_names(),  # the name dictionary, read on the first tagging: a build without dumps never reads it
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
         # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
