@@ -375,7 +375,7 @@ class Vocabulary:
     def save(self, tree: Path) -> None:
         unknown = {shard: sorted(self.unknown[shard]) for shard in sorted(self.unknown)}
         data = json.dumps({"words": self.words, "held": self.held, "unknown": unknown}).encode("utf-8")
-        write_atomic(tree / FOLDER / VOCABULARY, gzip.compress(data, compresslevel=1, mtime=0))
+        write_atomic(tree / FOLDER / VOCABULARY, _packed(data))
 
     @functools.cached_property
     def number(self) -> dict[str, int]:
@@ -412,7 +412,7 @@ class Vocabulary:
         for path in sorted(pages):
             numbers = sorted(map(self.number.__getitem__, pages[path]))
             lines.append(path + "\t" + " ".join(map(str, map(operator.sub, numbers, [0, *numbers[:-1]]))))
-        (bundle / PAGE_WORDS).write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=1, mtime=0))
+        (bundle / PAGE_WORDS).write_bytes(_packed("\n".join(lines).encode("utf-8")))
 
     def overlay(self, tree: Path, count: int, changed: dict[str, set[str]], gone: dict[str, list[str]]) -> list[bytes]:
         """The overlay's vocabulary documents: every word of the archive as it is now (the shards'
@@ -613,7 +613,12 @@ def _write_records(bundle: Path, records: dict[str, list]) -> None:
         url = _fragment_url(fragment.read_bytes())
         if url in by_url:
             records[by_url[url]][0] = fragment.name.removesuffix(".pf_fragment")
-    write_atomic(bundle / RECORDS, gzip.compress(orjson.dumps(records), compresslevel=1, mtime=0))
+    write_atomic(bundle / RECORDS, _packed(orjson.dumps(records)))
+
+
+def _packed(data: bytes) -> bytes:
+    """The index's own files compressed: fast (level 1), and the same bytes for the same data (no mtime)."""
+    return gzip.compress(data, compresslevel=1, mtime=0)
 
 
 def read_records(bundle: Path) -> dict[str, list]:
