@@ -254,8 +254,16 @@ class Indexer:
         """Index the bundles `shards` of `tree` (None: all, replacing `tree/pagefind/`), then write the manifest.
 
         Pagefind writes into the scratch folder first: a failed run leaves the tree's index whole.
+        A shard whose words cannot be read (damaged on disk) gets the whole index built again.
         """
         start = time.perf_counter()
+        try:
+            self._index(tree, shards, catching_up)
+        except DamagedIndex:
+            self._index(tree, None, catching_up)
+        self.seconds += time.perf_counter() - start
+
+    def _index(self, tree: Path, shards: set[str] | None, catching_up: bool) -> None:
         slugs = _article_folders(tree)
         count: int | None = (manifest(tree) or {}).get("count")
         vocabulary = Vocabulary.load(tree) if shards is not None and count else None
@@ -310,7 +318,6 @@ class Indexer:
         shutil.rmtree(self.scratch, ignore_errors=True)
         self.digests.save()
         write_manifest(tree, catching_up, count, recent)
-        self.seconds += time.perf_counter() - start
 
 
 def _overlay(tree: Path, count: int, digests: Digests) -> tuple[list[str], dict, dict[str, list[str]]]:
@@ -447,17 +454,24 @@ class Vocabulary:
         return [vocabulary_document(sorted(group), language, list(lacks)) for lacks, group in sorted(groups.items())]
 
 
+class DamagedIndex(Exception):
+    """A shard's record of its pages' words is missing or unreadable: the index is built whole."""
+
+
 def _page_numbers(bundle: Path, paths: set[str] | None = None) -> dict[str, list[int]]:
-    """The numbers of the words of a shard's pages (`paths`, else all) as it indexed them."""
+    """The numbers of the words of a shard's pages (`paths`, else all) as it indexed them (none for
+    a shard without pages: it has no bundle)."""
+    if not (bundle / "pagefind.js").is_file():
+        return {}
     try:
         lines = gzip.decompress((bundle / PAGE_WORDS).read_bytes()).decode("utf-8").split("\n")
-    except (OSError, EOFError, zlib.error):
-        return {}
-    found = {}
-    for line in lines:
-        path, _, gaps = line.partition("\t")
-        if paths is None or path in paths:
-            found[path] = list(accumulate(map(int, gaps.split())))
+        found = {}
+        for line in lines:
+            path, _, gaps = line.partition("\t")
+            if paths is None or path in paths:
+                found[path] = list(accumulate(map(int, gaps.split())))
+    except (OSError, EOFError, zlib.error, ValueError) as damage:
+        raise DamagedIndex(f"{bundle / PAGE_WORDS}: {damage}") from damage
     return found
 
 

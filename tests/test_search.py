@@ -282,3 +282,20 @@ def test_search_documents_written_by_forked_workers_index_as_in_one_process(arch
     build(load_config(archive / "site.toml", out=str(forked / "site"), cache=str(forked / "cache")), workers=2)
     assert index_contents(forked / "site") == index_contents(archive / "site")
     assert _words_indexed(forked / "site") == _words_indexed(archive / "site")
+
+
+def test_a_damaged_page_words_file_gets_every_shard_indexed_again(archive, tmp_path):
+    """A shard's record of its pages' words read as none would leave words the archive lost in the
+    counts the search page uses; a damaged one is no record: the index is built whole."""
+    site = archive / "site"
+    words = site / search.FOLDER / search.shard_of("articles/report-0017/index.html", 10) / search.PAGE_WORDS
+    words.write_bytes(words.read_bytes()[:-6])  # in place: the spare tree's hard link is damaged too
+    before = shard_files(site)
+    _append(archive, "report-0017", "A paragraph about funiculars.")
+    build(load_config(archive / "site.toml"))
+    after = shard_files(site)
+    assert all(before[shard] != after.get(shard) for shard in before if shard != search.RECENT)
+    cold = tmp_path / "cold"
+    build(load_config(archive / "site.toml", out=str(cold / "site"), cache=str(cold / "cache")))
+    assert index_contents(site) == index_contents(cold / "site")
+    assert _words_indexed(site) == _words_indexed(cold / "site")
