@@ -22,6 +22,7 @@ LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this
 REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
 SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
 LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
+STRONG_CUE = 2.0  # a topic needs one keyword of at least this weight: weak ones only support
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 _AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 
@@ -59,17 +60,17 @@ class Topics:
         keywords: list[Match],
         lead_end: int,
         companies: list,
+        named: list[Match],
         discovered: list[str],
-        others: list[Match],
         listed: AbstractSet[int],
         actors: Iterable[str],
     ) -> tuple[str, ...]:
         """The article's topics, strongest first: from its keyword matches, the registry companies
-        ((prominence key, name) pairs), discovered firms and other entities it names, the starts of
-        companies first named in a list (`listed`), and the threat actors it names."""
-        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
+        ((prominence key, name) pairs) and the matches of the firms and bodies it names, discovered
+        firms, the starts of companies first named in a list (`listed`), and the threat actors it names."""
+        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, named, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
-        return self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
+        return self._topics(keywords, lead_end, named, sectors, lead_sectors, evidence)
 
     def _entity_sectors(
         self,
@@ -77,8 +78,8 @@ class Topics:
         lead_end: int,
         companies: list,
         discovered: list[str],
-        others: list[Match],
-        listed: AbstractSet[int] = frozenset(),
+        named: list[Match],
+        listed: AbstractSet[int],
     ) -> tuple[set[int], set[int]]:
         """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead.
         A company first named as one of three or more partners ("G42, OpenAI, Oracle, Nvidia …")
@@ -92,7 +93,7 @@ class Topics:
             sectors.update(found)
             if first < lead_end:
                 lead.update(found)
-        for m in others:
+        for m in named:
             if m.phrase.kind == "organisation":
                 found = self._sectors.get(cast(str, m.phrase.target), ())
                 sectors.update(found)
@@ -110,14 +111,16 @@ class Topics:
         self,
         matches: list[Match],
         lead_end: int,
+        named: list[Match],
         sectors: set[int],
-        named: set[int],
-        lead_sectors: AbstractSet[int] = frozenset(),
+        lead_sectors: set[int],
+        evidence: set[int],
     ) -> tuple[str, ...]:
-        """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores, in_lead = self._topic_scores(matches, lead_end, sectors, lead_sectors, self._topic_of)
+        """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough
+        and holds a strong keyword or hint (`STRONG_CUE`); the topics of threat actors named (`evidence`)."""
+        scores, in_lead, strong = self._topic_scores(matches, lead_end, named, sectors, lead_sectors, self._topic_of)
         top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
-        for index in named:  # naming a ransomware gang is itself evidence, like a keyword
+        for index in evidence:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
         if not scores:
             return ()
@@ -128,24 +131,33 @@ class Topics:
         return tuple(
             names[i]
             for minus, i in ranked
-            if -minus >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and -minus >= floor
+            if -minus >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD)
+            and -minus >= floor
+            and (i in strong or i in evidence)
         )
 
     @staticmethod
     def _topic_scores(
         matches: list[Match],
         lead_end: int,
+        named: list[Match],
         sectors: set[int],
-        lead_sectors: AbstractSet[int],
+        lead_sectors: set[int],
         topic_of: dict[Phrase, tuple[int, float]],
-    ) -> tuple[dict[int, float], set[int]]:
-        """Evidence per topic index: keyword weights, repeated and lead mentions counting more; and
-        the topics the headline or lead sentence names."""
+    ) -> tuple[dict[int, float], set[int], set[int]]:
+        """Evidence per topic index: keyword weights, repeated and lead mentions counting more; the
+        topics the headline or lead sentence names; and those with a strong keyword or sector hint.
+        A keyword that is only a public body's name ("FTC") lets no sector hint in: a body's remit is
+        wider than its hint (the FTC also guards consumers' privacy); a firm's name does ("OpenAI")."""
+        bodies = {m.start: m.end for m in named if m.phrase.kind == "organisation"}
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         lead: set[int] = set()
+        own: set[int] = set()  # topics named by more than a body's name
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
             index = topic_of[phrase][0]
+            if bodies.get(start) != end:
+                own.add(index)
             if start < lead_end:
                 count = LEAD_FACTOR
                 lead.add(index)
@@ -159,10 +171,14 @@ class Topics:
             last[index] = (start, end, phrase, count)
             mentions[phrase] = mentions.get(phrase, 0) + count
         scores: dict[int, float] = {}
+        strong: set[int] = set()
         for phrase, count in mentions.items():
             if count:
                 index, weight = topic_of[phrase]
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
-        for index in scores.keys() & sectors:  # a hint needs the text's own evidence
+                if weight >= STRONG_CUE:
+                    strong.add(index)
+        for index in own & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
-        return scores, lead
+            strong.add(index)
+        return scores, lead, strong
