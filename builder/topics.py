@@ -17,6 +17,7 @@ from builder.registry import Match, Matcher, Phrase, Registry
 TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
 LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
 TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
+FLOOR_CAP = 8.0  # ...which never asks more than this: a topic with this much evidence of its own is one
 MAX_TOPICS = 4
 LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
 REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
@@ -126,7 +127,7 @@ class Topics:
             return ()
         in_lead |= lead_sectors
         ranked = sorted([(-score, i) for i, score in scores.items()])[:MAX_TOPICS]  # strongest, then first listed
-        floor = TOPIC_RELATIVE * top
+        floor = min(TOPIC_RELATIVE * top, FLOOR_CAP)
         names = self._names
         return tuple(
             names[i]
