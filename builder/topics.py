@@ -53,6 +53,8 @@ class Topics:
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
         self._topic_of = _keywords(matcher)
+        bodies = {f.casefold() for o in registry.organisations for f in (o.name, *o.aliases)}
+        self._body_names = frozenset(p for p in self._topic_of if p.form.casefold() in bodies)  # "FTC"
         self._names = [t.name for t in registry.topics]
 
     def assign(
@@ -71,7 +73,7 @@ class Topics:
         firms, the starts of companies first named in a list (`listed`), and the threat actors it names."""
         sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, named, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
-        return self._topics(keywords, lead_end, named, sectors, lead_sectors, evidence)
+        return self._topics(keywords, lead_end, sectors, lead_sectors, evidence)
 
     def _entity_sectors(
         self,
@@ -112,14 +114,15 @@ class Topics:
         self,
         matches: list[Match],
         lead_end: int,
-        named: list[Match],
         sectors: set[int],
         lead_sectors: set[int],
         evidence: set[int],
     ) -> tuple[str, ...]:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough
         and holds a strong keyword or hint (`STRONG_CUE`); the topics of threat actors named (`evidence`)."""
-        scores, in_lead, strong = self._topic_scores(matches, lead_end, named, sectors, lead_sectors, self._topic_of)
+        scores, in_lead, strong = self._topic_scores(
+            matches, lead_end, sectors, lead_sectors, self._topic_of, self._body_names
+        )
         top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
         for index in evidence:  # naming a ransomware gang is itself evidence, like a keyword
             scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
@@ -141,24 +144,20 @@ class Topics:
     def _topic_scores(
         matches: list[Match],
         lead_end: int,
-        named: list[Match],
         sectors: set[int],
         lead_sectors: set[int],
         topic_of: dict[Phrase, tuple[int, float]],
+        body_names: AbstractSet[Phrase],
     ) -> tuple[dict[int, float], set[int], set[int]]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more; the
         topics the headline or lead sentence names; and those with a strong keyword or sector hint.
         A keyword that is only a public body's name ("FTC") lets no sector hint in: a body's remit is
         wider than its hint (the FTC also guards consumers' privacy); a firm's name does ("OpenAI")."""
-        bodies = {m.start: m.end for m in named if m.phrase.kind == "organisation"}
         mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         lead: set[int] = set()
-        own: set[int] = set()  # topics named by more than a body's name
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
             index = topic_of[phrase][0]
-            if bodies.get(start) != end:
-                own.add(index)
             if start < lead_end:
                 count = LEAD_FACTOR
                 lead.add(index)
@@ -173,12 +172,15 @@ class Topics:
             mentions[phrase] = mentions.get(phrase, 0) + count
         scores: dict[int, float] = {}
         strong: set[int] = set()
+        own: set[int] = set()  # topics named by more than a body's name
         for phrase, count in mentions.items():
             if count:
                 index, weight = topic_of[phrase]
                 scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
                 if weight >= STRONG_CUE:
                     strong.add(index)
+                if phrase not in body_names:
+                    own.add(index)
         for index in own & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
             strong.add(index)
