@@ -131,7 +131,7 @@ class Tagger:
             and n.split(" ", 1)[0].casefold() not in self._known  # "Apple Pay": a known firm's product
         ]
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
-        topics = self.topics.assign(text, keywords, lead_end, companies, accepted + others, discovered, listed, actors)
+        topics = self.topics.assign(text, keywords, lead_end, companies, discovered, others, listed, actors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
         named_countries: tuple[str, ...] = ()

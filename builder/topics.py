@@ -14,7 +14,7 @@ from typing import cast
 
 from builder.registry import Match, Matcher, Phrase, Registry
 
-TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
+TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (swept on every development set, round 8)
 LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
 TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
 FLOOR_CAP = 8.0  # ...which never asks more than this: a topic with this much evidence of its own is one
@@ -63,15 +63,15 @@ class Topics:
         keywords: list[Match],
         lead_end: int,
         companies: list,
-        named: list[Match],
         discovered: list[str],
+        others: list[Match],
         listed: AbstractSet[int],
         actors: Iterable[str],
     ) -> tuple[str, ...]:
         """The article's topics, strongest first: from its keyword matches, the registry companies
-        ((prominence key, name) pairs) and the matches of the firms and bodies it names, discovered
-        firms, the starts of companies first named in a list (`listed`), and the threat actors it names."""
-        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, named, listed)
+        ((prominence key, name) pairs), discovered firms and other entities it names, the starts of
+        companies first named in a list (`listed`), and the threat actors it names."""
+        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
         evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
         return self._topics(keywords, lead_end, sectors, lead_sectors, evidence)
 
@@ -81,7 +81,7 @@ class Topics:
         lead_end: int,
         companies: list,
         discovered: list[str],
-        named: list[Match],
+        others: list[Match],
         listed: AbstractSet[int],
     ) -> tuple[set[int], set[int]]:
         """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead.
@@ -96,7 +96,7 @@ class Topics:
             sectors.update(found)
             if first < lead_end:
                 lead.update(found)
-        for m in named:
+        for m in others:
             if m.phrase.kind == "organisation":
                 found = self._sectors.get(cast(str, m.phrase.target), ())
                 sectors.update(found)
