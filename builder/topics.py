@@ -52,9 +52,15 @@ class Topics:
         }
         self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
         self._ai_index = index.get("Artificial intelligence")
-        self._topic_of = _keywords(matcher)
+        self._ai_firms = frozenset(c.name for c in registry.companies if _AI_NAME.search(c.name))
         bodies = {f.casefold() for o in registry.organisations for f in (o.name, *o.aliases)}
-        self._body_names = frozenset(p for p in self._topic_of if p.form.casefold() in bodies)  # "FTC"
+        self._index_of: dict[Phrase, int] = {}
+        self._cue_of: dict[Phrase, tuple[int, tuple[float, ...], bool, bool]] = {}
+        for phrase, (index, weight) in _keywords(matcher).items():
+            self._index_of[phrase] = index
+            gains = tuple(weight * (1 + REPEAT_SHARE * (count - 1)) for count in range(4))  # by mentions, 0-3
+            own = phrase.form.casefold() not in bodies  # "FTC" is a body's name: see _topic_scores
+            self._cue_of[phrase] = (index, gains, weight >= STRONG_CUE, own)
         self._names = [t.name for t in registry.topics]
 
     def assign(
@@ -103,11 +109,11 @@ class Topics:
                 if m.start < lead_end:
                     lead.update(found)
         if self._ai_index is not None:
-            for name in discovered + [name for _, name in companies]:
-                if _AI_NAME.search(name):
-                    sectors.add(self._ai_index)
-                    if 0 <= text.find(name) < lead_end:
-                        lead.add(self._ai_index)
+            ai_firms = self._ai_firms
+            for name in [n for n in discovered if _AI_NAME.search(n)] + [n for _, n in companies if n in ai_firms]:
+                sectors.add(self._ai_index)
+                if 0 <= text.find(name) < lead_end:
+                    lead.add(self._ai_index)
         return sectors, lead
 
     def _topics(
@@ -121,7 +127,7 @@ class Topics:
         """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough
         and holds a strong keyword or hint (`STRONG_CUE`); the topics of threat actors named (`evidence`)."""
         scores, in_lead, strong = self._topic_scores(
-            matches, lead_end, sectors, lead_sectors, self._topic_of, self._body_names
+            matches, lead_end, sectors, lead_sectors, self._index_of, self._cue_of
         )
         top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
         for index in evidence:  # naming a ransomware gang is itself evidence, like a keyword
@@ -146,8 +152,8 @@ class Topics:
         lead_end: int,
         sectors: set[int],
         lead_sectors: set[int],
-        topic_of: dict[Phrase, tuple[int, float]],
-        body_names: AbstractSet[Phrase],
+        index_of: dict[Phrase, int],
+        cue_of: dict[Phrase, tuple[int, tuple[float, ...], bool, bool]],
     ) -> tuple[dict[int, float], set[int], set[int]]:
         """Evidence per topic index: keyword weights, repeated and lead mentions counting more; the
         topics the headline or lead sentence names; and those with a strong keyword or sector hint.
@@ -157,7 +163,7 @@ class Topics:
         last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
         lead: set[int] = set()
         for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
-            index = topic_of[phrase][0]
+            index = index_of[phrase]
             if start < lead_end:
                 count = LEAD_FACTOR
                 lead.add(index)
@@ -175,11 +181,11 @@ class Topics:
         own: set[int] = set()  # topics named by more than a body's name
         for phrase, count in mentions.items():
             if count:
-                index, weight = topic_of[phrase]
-                scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
-                if weight >= STRONG_CUE:
+                index, gains, strong_cue, own_cue = cue_of[phrase]  # gains: precomputed per mention count
+                scores[index] = scores.get(index, 0.0) + gains[count if count < 3 else 3]
+                if strong_cue:
                     strong.add(index)
-                if phrase not in body_names:
+                if own_cue:
                     own.add(index)
         for index in own & sectors:  # a hint needs the text's own evidence
             scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
