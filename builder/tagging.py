@@ -17,18 +17,9 @@ from operator import itemgetter
 from typing import cast
 
 from builder.registry import Company, Country, Match, Matcher, Phrase, Registry, demonyms, given_names
+from builder.topics import Topics
 
-TOPIC_THRESHOLD = 5.5  # minimum score for a topic only the body names (calibrated on samples, dev, dev2)
-LEAD_THRESHOLD = 4.0  # ...and for a topic the headline or lead sentence names: the lead says what a story is about
-TOPIC_RELATIVE = 0.3  # ...and at least this share of the strongest topic's score
-MAX_TOPICS = 4
-LEAD_FACTOR = 2  # a mention in the headline or the lead sentence counts as this many body mentions
-REPEAT_SHARE = 0.5  # each further mention of a phrase adds this share of its weight (three count at most)
-SECTOR_WEIGHT = 2.0  # a named company or body whose sector is the topic, once the text itself names it
-LEAD_SECTOR_WEIGHT = 3.0  # ...and when it is named in the headline or lead sentence: the story's actor
-ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 _UP = "A-ZÀ-ÖØ-Þ"  # capital letters, for name patterns
-_AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 
 
 # A phrase's target depends on its kind (see registry.Phrase); these give each kind's target its type.
@@ -43,17 +34,6 @@ def _country(m: Match) -> Country:
 def _label(m: Match) -> str:
     """The name of an organisation or threat actor, or the kind of a cue."""
     return cast(str, m.phrase.target)
-
-
-def _keyword(phrase: Phrase) -> tuple[int, float]:
-    """A keyword's (topic index, weight)."""
-    return cast("tuple[int, float]", phrase.target)  # a string: no alias built per call on the hot path
-
-
-def _keywords(matcher: Matcher) -> dict[Phrase, tuple[int, float]]:
-    """(topic index, weight) per keyword phrase of the automaton: a dict lookup is cheaper than a call."""
-    phrases = [entry[0] for _, simple, checked in matcher.automaton.values() for entry in (*simple, *checked)]
-    return {p: _keyword(p) for p in phrases if p.kind == "keyword"}
 
 
 @dataclass(frozen=True)
@@ -81,20 +61,10 @@ class Tagger:
             | {p.casefold() for p in registry.places}
             | {f.casefold() for c in registry.countries for f in c.forms}  # "French", "US" are not firms
         )
-        index = {t.name: i for i, t in enumerate(registry.topics)}
-        self._sectors = {
-            e.name: frozenset(index[t] for t in e.topics)
-            for entries in (registry.companies, registry.organisations)
-            for e in entries
-            if e.topics
-        }
         # a body that is also a country facet's name (the European Union) is tagged as a country only
         self._regions = frozenset(c.name for c in registry.countries)
-        self._actor_topics = {a.name: frozenset(index[t] for t in a.topics) for a in registry.threat_actors}
-        self._ai_index = index.get("Artificial intelligence")
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
-        self._topic_of = _keywords(self.matcher)
-        self._topic_names = [t.name for t in registry.topics]
+        self.topics = Topics(registry, self.matcher)
         self._demonyms = demonyms(registry.countries)
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
@@ -161,9 +131,7 @@ class Tagger:
             and n.split(" ", 1)[0].casefold() not in self._known  # "Apple Pay": a known firm's product
         ]
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
-        sectors, lead_sectors = self._entity_sectors(text, lead_end, companies, discovered, others, listed)
-        evidence = {i for name in actors for i in self._actor_topics.get(name, ())}
-        topics = self._topics(keywords, lead_end, sectors, evidence, lead_sectors)
+        topics = self.topics.assign(text, keywords, lead_end, companies, discovered, others, listed, actors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]
         ranked.sort(key=lambda r: r[0])
         named_countries: tuple[str, ...] = ()
@@ -180,102 +148,6 @@ class Tagger:
             named_countries,
             parents,
         )
-
-    def _entity_sectors(
-        self,
-        text: str,
-        lead_end: int,
-        companies: list,
-        discovered: list[str],
-        others: list[Match],
-        listed: AbstractSet[int] = frozenset(),
-    ) -> tuple[set[int], set[int]]:
-        """Topic indices of the sectors of the companies and bodies named: anywhere, and in the lead.
-        A company first named as one of three or more partners ("G42, OpenAI, Oracle, Nvidia …")
-        takes part in the story; its sector is not the story's."""
-        sectors: set[int] = set()
-        lead: set[int] = set()
-        for (_, _, first), name in companies:
-            if first in listed:
-                continue
-            found = self._sectors.get(name, ())
-            sectors.update(found)
-            if first < lead_end:
-                lead.update(found)
-        for m in others:
-            if m.phrase.kind == "organisation":
-                found = self._sectors.get(_label(m), ())
-                sectors.update(found)
-                if m.start < lead_end:
-                    lead.update(found)
-        if self._ai_index is not None:
-            for name in discovered + [name for _, name in companies]:
-                if _AI_NAME.search(name):
-                    sectors.add(self._ai_index)
-                    if 0 <= text.find(name) < lead_end:
-                        lead.add(self._ai_index)
-        return sectors, lead
-
-    def _topics(
-        self,
-        matches: list[Match],
-        lead_end: int,
-        sectors: set[int],
-        named: set[int],
-        lead_sectors: AbstractSet[int] = frozenset(),
-    ) -> tuple[str, ...]:
-        """Topics whose keyword evidence, plus sector hints of the entities named, is strong enough."""
-        scores, in_lead = self._topic_scores(matches, lead_end, sectors, lead_sectors, self._topic_of)
-        top = max(scores.values(), default=0.0)  # the words' evidence: a gang's name does not crowd out others
-        for index in named:  # naming a ransomware gang is itself evidence, like a keyword
-            scores[index] = scores.get(index, 0.0) + ACTOR_WEIGHT
-        if not scores:
-            return ()
-        in_lead |= lead_sectors
-        ranked = sorted([(-score, i) for i, score in scores.items()])[:MAX_TOPICS]  # strongest, then first listed
-        floor = TOPIC_RELATIVE * top
-        names = self._topic_names
-        return tuple(
-            names[i]
-            for minus, i in ranked
-            if -minus >= (LEAD_THRESHOLD if i in in_lead else TOPIC_THRESHOLD) and -minus >= floor
-        )
-
-    @staticmethod
-    def _topic_scores(
-        matches: list[Match],
-        lead_end: int,
-        sectors: set[int],
-        lead_sectors: AbstractSet[int],
-        topic_of: dict[Phrase, tuple[int, float]],
-    ) -> tuple[dict[int, float], set[int]]:
-        """Evidence per topic index: keyword weights, repeated and lead mentions counting more; and
-        the topics the headline or lead sentence names."""
-        mentions: dict[Phrase, int] = {}  # keyed by identity (Phrase has eq=False)
-        last: dict[int, tuple] = {}  # per topic, the phrase counted last: (start, end, phrase, count)
-        lead: set[int] = set()
-        for start, end, phrase in matches:  # in order of end position; unpacked: the hot path
-            index = topic_of[phrase][0]
-            if start < lead_end:
-                count = LEAD_FACTOR
-                lead.add(index)
-            else:
-                count = 1
-            previous = last.get(index)
-            if previous and start < previous[1]:  # overlap: "digital skills" is not also "skills"
-                if end - start <= previous[1] - previous[0]:
-                    continue
-                mentions[previous[2]] -= previous[3]
-            last[index] = (start, end, phrase, count)
-            mentions[phrase] = mentions.get(phrase, 0) + count
-        scores: dict[int, float] = {}
-        for phrase, count in mentions.items():
-            if count:
-                index, weight = topic_of[phrase]
-                scores[index] = scores.get(index, 0.0) + weight * (1 + REPEAT_SHARE * (min(count, 3) - 1))
-        for index in scores.keys() & sectors:  # a hint needs the text's own evidence
-            scores[index] += LEAD_SECTOR_WEIGHT if index in lead_sectors else SECTOR_WEIGHT
-        return scores, lead
 
     def _companies(self, text: str, title_end: int, matches: list[Match], lists: list) -> tuple[list, list[Match]]:
         """(prominence key, canonical name) per registry company named, and the matches used."""
