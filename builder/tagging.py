@@ -449,6 +449,9 @@ _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 
+_NAME_PARTICLES = frozenset("de del della di da do dos das du des van von der den la le y e".split())
+
+
 def _company_sense(text: str, m: Match, title_end: int) -> str:
     """Whether an ambiguous single-word name is used as a company name here."""
     company = _company(m)
@@ -471,6 +474,8 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     prev_word = prev.group(1) if prev else ""
     if prev_word[:1].isupper() and prev_word[-1:].isalnum() and not prev_word.endswith(("’s", "'s")):
         return REJECT  # "Generation X", "Golden Visa"
+    if prev_word in _NAME_PARTICLES and re.search(rf"[{_UP}]\S* $", before[: -len(prev_word) - 1]):
+        return REJECT  # "Asociación de Medios de Información": a word of a longer name
     if prev_word.casefold() in _DETERMINERS:
         return STRONG if next_word.casefold() in _COMPANY_NOUNS else REJECT
     if m.start < title_end:

@@ -631,3 +631,12 @@ def test_an_acronym_written_only_inside_another_firms_name_is_not_its_registry_f
     operators = "The app store was founded by SK Telecom, KT and LG Quillplus."
     assert "LG Electronics" not in companies(tagger, operators)
     assert "LG Electronics" in companies(tagger, "LG Electronics said its LG Quillplus unit was hit. LG will pay.")
+
+
+def test_small_caps_are_listed_by_their_full_names_and_a_word_of_a_foreign_name_is_not_one(tagger):
+    text = "Dealers such as Group 1 Automotive said the outage at the software supplier was over."
+    assert companies(tagger, text) == ("Group 1 Automotive",)
+    # a small cap's short form can be another firm's ("Digi" of Digi International): full names only
+    assert companies(tagger, "Digi can grow into a fourth network operator.") == ()
+    # "Medios" (a listed German firm) as a word of a Spanish body's name
+    assert companies(tagger, "Publishers in the Asociación de Medios de Información sued Meta.") == ("Meta",)
