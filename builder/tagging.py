@@ -951,7 +951,9 @@ _ORG_WORDS = frozenset(
 
 
 # Legal forms a discovered name drops, however many it ends with ("… Private Limited", "… Co Ltd").
-_LEGAL_FORMS = _LEGAL_SUFFIXES | frozenset(("Pvt", "Pvt.", "Private", "Co", "Co."))
+_LEGAL_FORMS = _LEGAL_SUFFIXES | frozenset(
+    "Pvt Pvt. Private Co Co. Pte Pte. Bhd Bhd. Sdn Tbk Oyj SpA S.p.A. LLP Ltda Ltda. KGaA A/S ApS".split()
+)
 # Words that say what kind of firm, not which one: a name of only these (and demonyms) is a fragment
 # ("Technology Co", "Entertainment Group", "Digital Media") or a nationality ("British AI"), no firm.
 _GENERIC_FIRM_WORDS = (
@@ -1067,6 +1069,28 @@ def _given_name_first(name: str, given: AbstractSet[str]) -> bool:
         and tokens[0] in given
         and tokens[-1] not in _GENERIC_FIRM_WORDS
         and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+    )
+
+
+def _person_shaped(name: str) -> bool:
+    """Two or three plain capitalised words, none a firm's word: "Gundbert Scherf", not "Helsing Labs"."""
+    tokens = name.split()
+    return (
+        2 <= len(tokens) <= 3
+        and tokens[-1] not in _GENERIC_FIRM_WORDS
+        and tokens[-1] not in _SUFFIXES
+        and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+    )
+
+
+def _people_list(listing: Listing, given: AbstractSet[str]) -> bool:
+    """A list whose unknown items are all people's names, two or more opening with a common given
+    name ("founded by Torsten Reil, Gundbert Scherf and Niklas Köhler"): its items are no firms."""
+    unknown = [raw for raw, start in listing.items if not any(c.start <= start < c.end for c in listing.companies)]
+    return (
+        len(unknown) >= 2
+        and all(_person_shaped(raw) for raw in unknown)
+        and sum(raw.split(" ", 1)[0] in given for raw in unknown) >= 2
     )
 
 
@@ -1237,6 +1261,8 @@ def discover(
     for listing in lists:
         if _PRODUCT_LIST.search(text, max(0, listing.items[0][1] - 60), listing.items[0][1]):
             continue  # "its suite of apps, including Search, Chrome and YouTube": products, not firms
+        if _people_list(listing, given):
+            continue
         for raw, start in listing.items:
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start, True)):
                 strong.setdefault(name, start)
@@ -1318,7 +1344,7 @@ def discover(
                 (strong if strong_enough else weak).setdefault(name, start)
     if strong and (listed := _lists(text, [*_first_spans(text, strong), *companies])):
         for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
-            if listing.items[0][1] not in {known.items[0][1] for known in lists}:
+            if listing.items[0][1] not in {known.items[0][1] for known in lists} and not _people_list(listing, given):
                 for raw, start in listing.items:
                     if not any(c.start <= start < c.end for c in listing.companies) and (
                         name := accept(raw, start, True)

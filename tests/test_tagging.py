@@ -615,6 +615,8 @@ def test_nationalities_and_generic_fragments_are_no_firms(tagger):
 def test_a_discovered_name_drops_every_legal_form(tagger):
     text = "Quillora Learn Pvt Ltd, an Indian education technology company, filed for insolvency."
     assert tagger.tag("", [text]).discovered == ("Quillora Learn",)
+    owner = "The exchange sought protection through Zentrai Pte Ltd, the company that owns it."
+    assert tagger.tag("", [owner]).discovered == ("Zentrai",)  # Singapore's "Pte Ltd" is a legal form too
 
 
 def test_listed_companies_are_tagged_when_named_once_without_a_cue(tagger):
@@ -640,3 +642,13 @@ def test_small_caps_are_listed_by_their_full_names_and_a_word_of_a_foreign_name_
     assert companies(tagger, "Digi can grow into a fourth network operator.") == ()
     # "Medios" (a listed German firm) as a word of a Spanish body's name
     assert companies(tagger, "Publishers in the Asociación de Medios de Información sued Meta.") == ("Meta",)
+
+
+def test_a_list_of_people_is_not_a_list_of_firms(tagger):
+    text = (
+        "Founded in 2021 by Torben Quaile, Gundolf Marr and Niklas Ostergaard, Helsing builds software. "
+        "Retailers such as Harvey Norman, JB Hi-Fi and David Jones said sales fell."
+    )
+    found = set(tagger.tag("", [text]).companies)
+    assert not found & {"Torben Quaile", "Gundolf Marr", "Niklas Ostergaard"}
+    assert {"Helsing", "Harvey Norman", "JB Hi-Fi", "David Jones"} <= found  # a list of firms stays one
