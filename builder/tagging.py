@@ -291,6 +291,8 @@ class Tagger:
                 continue
             if " " in m.phrase.form:
                 verdict = STRONG
+            elif _MODEL_NAME.match(text, m.end):
+                continue  # "a Kirin 9000s processor": a product line's name, not the firm of that name
             elif company.ambiguous:
                 verdict = _company_sense(text, m, title_end)
             else:
@@ -902,6 +904,11 @@ _NOT_FIRM_APPOSITION = re.compile(
     r", (?:an?|the) (?:(?:[\w'’-]+ ){0,4}?(?:consortium|association|non-profit|nonprofit|charity|foundation|agency|"
     r"regulator|watchdog|coalition|think tank|trade body|trade group|lobby group|union|co-?operative|university|"
     r"ministry)\b|[^.;,]{0,80}?\b(?:stolen|criminals?|dark ?web|darknet|illicit|cybercrime|underground)\b)"
+)
+# A model number and what it is after a one-word name: "Kirin 9000s processor", "Galaxy S24 phones".
+_MODEL_NAME = re.compile(
+    r" [A-Z]?\d{1,5}[A-Za-z]{0,3}(?: (?:Pro|Max|Ultra|Plus|Mini|Lite))? (?:chips?|chipsets?|processors?|"
+    r"smartphones?|phones?|handsets?|models?|series|GPUs?|CPUs?|cars?|vehicles?|engines?)\b"
 )
 _DESIGNATION = re.compile(r" \d{1,4}\b(?![,.]?\d| ?%| (?:per|million|billion|years?|months?|days?)\b)")
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".

@@ -652,3 +652,9 @@ def test_a_list_of_people_is_not_a_list_of_firms(tagger):
     found = set(tagger.tag("", [text]).companies)
     assert not found & {"Torben Quaile", "Gundolf Marr", "Niklas Ostergaard"}
     assert {"Helsing", "Harvey Norman", "JB Hi-Fi", "David Jones"} <= found  # a list of firms stays one
+
+
+def test_a_listed_name_before_a_model_number_and_a_product_noun_is_a_product(tagger):
+    phone = "The phone runs on a Kirin 9000s processor made in China, Huawei said."
+    assert companies(tagger, phone) == ("Huawei",)
+    assert "Kirin" in companies(tagger, "Kirin said its beer sales in Japan rose.")
