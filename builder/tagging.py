@@ -600,6 +600,20 @@ _SUBSIDIARY = re.compile(
 _CALLED_DIVISION = re.compile(r", (?:the|its|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm)\b")
 
 
+# "Kakao and its entertainment arm, Kakao Entertainment": the text calls the name after it a part of a firm
+_CALLED_DIVISION_BEFORE = re.compile(
+    r"\b(?:its|the|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm|affiliate)(?:,| called| named)? $"
+)
+
+
+def _described_as_unit(text: str, word: str) -> bool:
+    """The text calls the firm's part by the word of its name: "Jumia Food … the food delivery unit"."""
+    return (
+        re.search(rf"\b[Tt]he {re.escape(word.lower())}(?: [a-z-]+)? (?:division|unit|subsidiary|arm)\b", text)
+        is not None
+    )
+
+
 def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, str]]:
     """Per start of a company match that opens a division's name: (the division's name, start, parent)."""
     found = {}
@@ -617,7 +631,12 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
         elif not (
             word
             and not text[end + 1 : end + 2].isupper()
-            and (word.group(1) in _DIVISION_WORDS or _CALLED_DIVISION.match(text, end))
+            and (
+                word.group(1) in _DIVISION_WORDS
+                or _CALLED_DIVISION.match(text, end)
+                or _CALLED_DIVISION_BEFORE.search(text, max(0, m.start - 50), m.start)
+                or _described_as_unit(text, word.group(1))
+            )
         ):
             continue
         found[m.start] = (text[m.start : end], m.start, _company(m).name)

@@ -658,3 +658,13 @@ def test_a_listed_name_before_a_model_number_and_a_product_noun_is_a_product(tag
     phone = "The phone runs on a Kirin 9000s processor made in China, Huawei said."
     assert companies(tagger, phone) == ("Huawei",)
     assert "Kirin" in companies(tagger, "Kirin said its beer sales in Japan rose.")
+
+
+def test_a_part_of_a_firm_the_text_calls_a_unit_is_its_own_term_with_its_parent(tagger):
+    arm = "Prosecutors say Kakao and its entertainment arm, Kakao Quillworks, bought the shares."
+    tags = tagger.tag("", [arm])
+    assert "Kakao Quillworks" in tags.companies and ("Kakao Quillworks", "Kakao") in tags.parents
+    food = "Jumia will shut down Jumia Food in seven countries. The food delivery unit never made money."
+    tags = tagger.tag("", [food])
+    assert "Jumia Food" in tags.companies and ("Jumia Food", "Jumia") in tags.parents
+    assert "Jumia Food" not in companies(tagger, "Jumia will shut down Jumia Food in seven countries.")
