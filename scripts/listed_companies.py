@@ -86,9 +86,12 @@ def _word(name: str, words: set[str], given: frozenset[str]) -> bool:
     return key in words or (key.endswith("s") and key[:-1] in words) or name in given
 
 
-def entries(stocks, taken: set[str], words: set[str], given: frozenset[str], small=()) -> list[dict]:
-    """Registry entries for the stocks, in name order, skipping any whose forms are `taken`; the
-    `small` stocks (after the others) get no alias."""
+def entries(
+    stocks, taken: set[str], words: set[str], given: frozenset[str], small=(), places=frozenset()
+) -> list[dict]:
+    """Registry entries for the stocks, in name order, skipping any whose forms are `taken`, or whose
+    first words are, unless they are a place ("Japan Airlines"); the `small` stocks (after the
+    others) get no alias."""
     found: dict[str, dict] = {}
     for position, stock in enumerate([*stocks, *small]):
         name = clean(stock["name"])
@@ -109,7 +112,7 @@ def entries(stocks, taken: set[str], words: set[str], given: frozenset[str], sma
             len(re.sub(r"\W", "", name)) <= 3
             or name in NOT_FIRMS
             or any(k in taken for k in keys)
-            or any(k in taken for k in prefixes)  # "Live Nation Entertainment" of a known "Live Nation"
+            or any(k in taken and k not in places for k in prefixes)  # "Live Nation Entertainment" of "Live Nation"
             or slugify(name) in taken
             or name.casefold() in found
         ):
@@ -147,13 +150,13 @@ def main() -> int:
     taken = {f.casefold() for c in registry.companies for f in c.forms}
     taken |= {c.slug for c in registry.companies}
     taken |= {f.casefold() for o in (*registry.organisations, *registry.threat_actors) for f in (o.name, *o.aliases)}
-    taken |= {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places}
-    taken |= {f.casefold() for c in registry.countries for f in c.forms}
+    places = {p.casefold() for p in registry.places} | {f.casefold() for c in registry.countries for f in c.forms}
+    taken |= {d.casefold() for d in registry.deny} | places
     tickers = PyTickerSymbols()
     stocks = [s for index in INDICES for s in tickers.get_stocks_by_index(index)]
     words = set(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
     small = [s for index in SMALL_CAPS for s in tickers.get_stocks_by_index(index)]
-    listed = entries(stocks, taken, words, given_names(), small)
+    listed = entries(stocks, taken, words, given_names(), small, frozenset(places))
     out.write_text(HEADER + "".join(_flow(e) + "\n" for e in listed), "utf-8")
     print(f"{out.relative_to(ROOT)}: {len(listed)} companies from {len(stocks) + len(small)} index places")
     return 0

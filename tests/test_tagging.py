@@ -668,3 +668,8 @@ def test_a_part_of_a_firm_the_text_calls_a_unit_is_its_own_term_with_its_parent(
     tags = tagger.tag("", [food])
     assert "Jumia Food" in tags.companies and ("Jumia Food", "Jumia") in tags.parents
     assert "Jumia Food" not in companies(tagger, "Jumia will shut down Jumia Food in seven countries.")
+
+
+def test_a_listed_firm_whose_name_opens_with_a_place_is_listed(tagger):
+    text = "The carrier said Japan Airlines delayed 20 flights after the attack."
+    assert companies(tagger, text) == ("Japan Airlines",)
