@@ -320,9 +320,14 @@ class Tagger:
         """A discovered name of only generic words and demonyms is none ("Peruvian", "British AI",
         "Technology Co"), unless a nationality and a firm's word ("American Bank", "Korean Air")."""
         tokens = name.split()
+        if len(tokens) > 1 and tokens[0] in _REGION_WORDS and tokens[1] in self._demonyms:
+            tokens = tokens[1:]  # "Latin American", "East African": a region's people
         if not all(t in _GENERIC_FIRM_WORDS or t in self._demonyms for t in tokens):
             return False
         return not (tokens[0] in self._demonyms and len(tokens) > 1 and tokens[-1] in _STRONG_SUFFIXES)
+
+
+_REGION_WORDS = frozenset("Latin North South East West Central Southeast Southern Northern Eastern Western".split())
 
 
 # --- countries -----------------------------------------------------------------------------------

@@ -610,6 +610,8 @@ def test_nationalities_and_generic_fragments_are_no_firms(tagger):
     found = set(tagger.tag("", [text]).discovered)
     assert {"Quillpay", "Orbixa Labs"} <= found
     assert not found & {"Peruvian", "Korean", "British AI", "Technology Co", "Digital Media", "Entertainment Group"}
+    region = "Quillpay complained. The Latin American e-commerce group said it would appeal."
+    assert "Latin American" not in tagger.tag("", [region]).discovered
 
 
 def test_a_discovered_name_drops_every_legal_form(tagger):
