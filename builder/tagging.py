@@ -456,6 +456,7 @@ _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 
+_NAMING_WORDS = frozenset(("called", "named", "dubbed", "codenamed"))
 _NAME_PARTICLES = frozenset("de del della di da do dos das du des van von der den la le y e".split())
 
 
@@ -483,6 +484,9 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
         return REJECT  # "Generation X", "Golden Visa"
     if prev_word in _NAME_PARTICLES and re.search(rf"[{_UP}]\S* $", before[: -len(prev_word) - 1]):
         return REJECT  # "Asociación de Medios de Información": a word of a longer name
+    if prev_word in _NAMING_WORDS:  # "one of the assistant's voices, called Sky": a name given to a thing
+        earlier = re.search(r"(\w+),? \S+ $", before)
+        return STRONG if earlier and earlier.group(1).casefold() in _COMPANY_NOUNS else REJECT
     if prev_word.casefold() in _DETERMINERS:
         return STRONG if next_word.casefold() in _COMPANY_NOUNS else REJECT
     if m.start < title_end:

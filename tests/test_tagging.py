@@ -675,3 +675,8 @@ def test_a_part_of_a_firm_the_text_calls_a_unit_is_its_own_term_with_its_parent(
 def test_a_listed_firm_whose_name_opens_with_a_place_is_listed(tagger):
     text = "The carrier said Japan Airlines delayed 20 flights after the attack."
     assert companies(tagger, text) == ("Japan Airlines",)
+
+
+def test_an_ordinary_word_firm_given_as_a_things_name_is_not_the_firm(tagger):
+    assert companies(tagger, "OpenAI paused one of its voices, called Sky, after complaints.") == ("OpenAI",)
+    assert companies(tagger, "He sold the studio to a company called Sky last year.") == ("Sky",)
