@@ -920,6 +920,7 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who |which )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
+_UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
 _STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
 # A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
 _MODIFIER = re.compile(
@@ -1361,6 +1362,8 @@ def discover(
             if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
+            if not found and kind == "unit":  # "Openreach, its network division, has connected …"
+                found = _UNIT_APPOSITION.search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
             if kind == "stated":
                 if found and found.group(2) and _ROLE.search(found.group(2)):

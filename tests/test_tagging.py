@@ -680,3 +680,10 @@ def test_a_listed_firm_whose_name_opens_with_a_place_is_listed(tagger):
 def test_an_ordinary_word_firm_given_as_a_things_name_is_not_the_firm(tagger):
     assert companies(tagger, "OpenAI paused one of its voices, called Sky, after complaints.") == ("OpenAI",)
     assert companies(tagger, "He sold the studio to a company called Sky last year.") == ("Sky",)
+
+
+def test_a_name_the_text_calls_its_division_in_apposition_is_a_company(tagger):
+    text = "BT Group needs fewer engineers once Quillreach, its network division, has connected homes to fibre."
+    assert "Quillreach" in companies(tagger, text)
+    person = "Zentro said Maria Quell, its chief executive, would stay."
+    assert "Maria Quell" not in companies(tagger, person)
