@@ -1163,6 +1163,18 @@ _CORPORATE_WORDS = frozenset(
 )
 
 
+def _said_often(text: str, raw: str) -> bool:
+    """A one-word name, no acronym ("BaFin"), written three times or more: a subject that speaks in a
+    later sentence ("Worldcoin said …") is a firm when the story keeps naming it."""
+    return " " not in raw and not _mostly_capitals(raw) and text.count(raw) >= 3
+
+
+def _full_name(text: str, raw: str, at: int) -> tuple[str, int]:
+    """The name as the text writes it in full elsewhere: "Patelco" of "Patelco Credit Union"."""
+    full = re.search(rf"(?<![\w-]){re.escape(raw)}(?: [{_UP}][\w&-]*)+", text)
+    return (full.group(), full.start()) if full else (raw, at)
+
+
 def _recurs_as_subject(text: str, raw: str) -> bool:
     """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group") or its
     first word on its own ("Delta" of "Delta Air Lines"), and not the surname of a person named in
@@ -1356,7 +1368,7 @@ def discover(
                 else "suffix-weak"
             )
         else:
-            if kind == "stated" and cue.start > lead_end + 60:
+            if kind == "stated" and cue.start > lead_end + 60 and text[cue.start - 1 : cue.start] != " ":
                 continue  # only the subject of the headline or the lead sentence counts
             preceding = text[max(0, cue.start - 30) : cue.start]
             if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
@@ -1368,7 +1380,11 @@ def discover(
             if kind == "stated":
                 if found and found.group(2) and _ROLE.search(found.group(2)):
                     continue  # "Sam Altman, OpenAI's chief executive, said": a person
-                raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
+                raws = [
+                    (raw, at) if at < lead_end else _full_name(text, raw, at)
+                    for raw, at in raws
+                    if (at < lead_end or _said_often(text, raw)) and _recurs_as_subject(text, raw)
+                ]
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for i, (raw, start) in enumerate(raws):
@@ -1421,6 +1437,10 @@ _NOT_BODIES = frozenset(("Directors", "Trustees", "Governors"))  # "Board of Dir
 _ACRONYM = r"((?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{2,7})(?![\w-])"
 _ACRONYM_AFTER = re.compile(rf", (?:the )?{_ACRONYM}")  # "the data protection agency, the AEPD"
 _ACRONYM_BEFORE = re.compile(rf"(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}$")
+
+
+_ACRONYM_NEXT = re.compile(rf" {_ACRONYM}")  # "Germany's financial regulator BaFin"
+_WATCHDOGS = frozenset(("regulator", "watchdog"))
 
 
 def _mostly_capitals(word: str) -> bool:
@@ -1483,10 +1503,16 @@ def discover_organisations(
             else:
                 continue
         elif kind == "body":
-            named = _ACRONYM_AFTER.match(text, cue.end) or _ACRONYM_BEFORE.search(
-                text, max(0, cue.start - 50), cue.start
+            named = (
+                _ACRONYM_AFTER.match(text, cue.end)
+                or _ACRONYM_BEFORE.search(text, max(0, cue.start - 50), cue.start)
+                or (cue.phrase.form in _WATCHDOGS and _ACRONYM_NEXT.match(text, cue.end))
             )
-            if not named or not _mostly_capitals(named.group(1)) or named.group(1) in _TITLES:
+            if (
+                not named
+                or not (_mostly_capitals(named.group(1)) or named.re is _ACRONYM_NEXT)  # "BaFin" right after
+                or named.group(1) in _TITLES
+            ):
                 continue
             start, end = named.span(1)
         else:

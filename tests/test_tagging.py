@@ -687,3 +687,23 @@ def test_a_name_the_text_calls_its_division_in_apposition_is_a_company(tagger):
     assert "Quillreach" in companies(tagger, text)
     person = "Zentro said Maria Quell, its chief executive, would stay."
     assert "Maria Quell" not in companies(tagger, person)
+
+
+def test_a_body_the_text_calls_a_regulator_is_an_organisation_not_a_firm(tagger):
+    text = (
+        "Germany's financial regulator BaFel has fined Quillbank over late reports, BaFel said. "
+        "Quillbank said BaFel would lift the cap. BaFel said it was satisfied."
+    )
+    tags = tagger.tag("", [text])
+    assert "BaFel" in tags.organisations and "BaFel" not in tags.companies
+
+
+def test_a_one_word_subject_that_speaks_again_and_again_is_a_firm(tagger):
+    text = (
+        "Kenya ordered Worldlink to stop signing up users after people queued to have their irises scanned. "
+        "Police raided a Worldlink warehouse and took documents.\n"
+        "Worldlink said it was committed to working with regulators."
+    )
+    assert "Worldlink" in companies(tagger, text)
+    once = "Kenya ordered an end to the scans. Worldlink said it was committed to working with regulators."
+    assert "Worldlink" not in companies(tagger, once)  # named once, after the lead: too little
