@@ -1280,7 +1280,7 @@ def discover(
     known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
-    def accept(raw: str, start: int, called_firm: bool = False) -> str | None:
+    def accept(raw: str, start: int, called_firm: bool = False, unit: bool = False) -> str | None:
         name = _clean(raw)
         if not name:
             return None
@@ -1288,7 +1288,7 @@ def discover(
         start = text.find(name, start)
         end = start + len(name)
         if (
-            start in after_possessive
+            (start in after_possessive and not unit)  # "PayPal's Braintree unit" is a firm of its own
             or name.startswith(known_prefixes)
             or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
@@ -1388,7 +1388,7 @@ def discover(
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for i, (raw, start) in enumerate(raws):
-            name = accept(raw, start, i < called)
+            name = accept(raw, start, i < called, kind == "unit")
             if name:
                 strong_enough = (
                     (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name)))

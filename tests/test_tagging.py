@@ -707,3 +707,9 @@ def test_a_one_word_subject_that_speaks_again_and_again_is_a_firm(tagger):
     assert "Worldlink" in companies(tagger, text)
     once = "Kenya ordered an end to the scans. Worldlink said it was committed to working with regulators."
     assert "Worldlink" not in companies(tagger, once)  # named once, after the lead: too little
+
+
+def test_a_named_unit_of_a_known_firm_is_a_company(tagger):
+    text = "Merchants moved business to cheaper rivals such as PayPal's Quilltree unit, Adyen said."
+    assert "Quilltree" in companies(tagger, text)
+    assert "Pay" not in companies(tagger, "Users of PayPal's Pay Later feature complained.")  # no unit
