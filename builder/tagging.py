@@ -917,7 +917,7 @@ _BEFORE = {
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     # "Zentro said", "In a filing, Zentro said", "Zentro, one of the largest lenders, has told"
-    "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who |which )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
+    "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
 _UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
@@ -1166,7 +1166,7 @@ _CORPORATE_WORDS = frozenset(
 def _said_often(text: str, raw: str) -> bool:
     """A one-word name, no acronym ("BaFin"), written three times or more: a subject that speaks in a
     later sentence ("Worldcoin said …") is a firm when the story keeps naming it."""
-    return " " not in raw and not _mostly_capitals(raw) and text.count(raw) >= 3
+    return raw.count(" ") < 3 and not _mostly_capitals(raw) and text.count(raw) >= 3
 
 
 def _full_name(text: str, raw: str, at: int) -> tuple[str, int]:

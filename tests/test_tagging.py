@@ -713,3 +713,13 @@ def test_a_named_unit_of_a_known_firm_is_a_company(tagger):
     text = "Merchants moved business to cheaper rivals such as PayPal's Quilltree unit, Adyen said."
     assert "Quilltree" in companies(tagger, text)
     assert "Pay" not in companies(tagger, "Users of PayPal's Pay Later feature complained.")  # no unit
+
+
+def test_a_name_that_speaks_after_a_which_clause_and_recurs_is_a_firm(tagger):
+    text = (
+        "The FTC banned the pharmacy chain from using facial recognition.\n"
+        "From 2012 to 2020, the FTC said, Quill Aid used the technology in hundreds of stores. "
+        "Quill Aid did not test it.\n"
+        "Quill Aid, which is in bankruptcy proceedings, said it disagreed with the allegations."
+    )
+    assert "Quill Aid" in companies(tagger, text)
