@@ -698,6 +698,21 @@ def _pair_as_subject(text: str, start: int, end: int, items: list, inside: tuple
     )
 
 
+_PAIR_BEFORE = re.compile(r"\b(?:by|from|with|between|to|at|of) $")
+
+
+def _pair_with_a_firm(text: str, start: int, end: int, items: list, inside: tuple) -> bool:
+    """Two names after a preposition, one a known firm and ending the clause: "sold by Cisco and
+    Netgear", "a deal between Vodafone and Zegona." The other is a firm too."""
+    return (
+        len(items) == 2
+        and len(inside) == 1
+        and " and " in text[start:end]
+        and _PAIR_BEFORE.search(text, max(0, start - 10), start) is not None
+        and text[end : end + 1] in (".", ",", ";", "")
+    )
+
+
 def _lists(text: str, companies: list[Match]) -> list[Listing]:
     """Lists of three or more names, or of two when both are known, that contain a known company."""
     found: dict[int, Listing] = {}
@@ -719,7 +734,12 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
             items.append((part, at))
             at += len(part)
         inside = tuple(c for c in companies if start <= c.start < body.end())
-        if len(items) >= 3 or len(inside) == len(items) or _pair_as_subject(text, start, body.end(), items, inside):
+        if (
+            len(items) >= 3
+            or len(inside) == len(items)
+            or _pair_as_subject(text, start, body.end(), items, inside)
+            or _pair_with_a_firm(text, start, body.end(), items, inside)
+        ):
             found[start] = Listing(tuple(items), inside)
     return list(found.values())
 

@@ -723,3 +723,8 @@ def test_a_name_that_speaks_after_a_which_clause_and_recurs_is_a_firm(tagger):
         "Quill Aid, which is in bankruptcy proceedings, said it disagreed with the allegations."
     )
     assert "Quill Aid" in companies(tagger, text)
+
+
+def test_a_pair_after_a_preposition_with_a_known_firm_names_two_firms(tagger):
+    assert "Quillgear" in companies(tagger, "Most routers had been sold by Cisco and Quillgear.")
+    assert "Quillgear" not in companies(tagger, "Most routers had been sold by Cisco and Quillgear Street shops.")
