@@ -780,6 +780,8 @@ _CUES = {
         "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
         "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks"
     ).split(),
+    # a firm's rivals named after what it does: "faces competition from TVS Motor, Bajaj Auto and …"
+    "rival": ["competition from", "competes with", "compete with", "competing with", "competed with"],
     "deal": [
         "acquires",
         "acquired",
@@ -912,6 +914,7 @@ _AFTER = {
     # "partners such as Bigbank, Quillpay and Zentro", "rivals TD Synnex and D&H"
     "list": re.compile(rf"(?:(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely))? ({_LIST})"),
     "object": re.compile(rf" ({_LIST})"),
+    "rival": re.compile(rf" ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
     "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),
@@ -941,7 +944,9 @@ _BEFORE = {
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
 _UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
+_STRONG_KINDS = frozenset(
+    ("one", "list", "rival", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object")
+)
 # A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
 _MODIFIER = re.compile(
     r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
@@ -1183,6 +1188,12 @@ _CORPORATE_WORDS = frozenset(
 )
 
 
+def _owner(text: str, raw: str, at: int) -> bool:
+    """True if the name as written from `at` is a possessive: "Elon Musk's Starlink"."""
+    end = text.find(raw, at) + len(raw)
+    return text.startswith(("'s ", "’s "), end)
+
+
 def _said_often(text: str, raw: str) -> bool:
     """A one-word name, no acronym ("BaFin"), written three times or more: a subject that speaks in a
     later sentence ("Worldcoin said …") is a firm when the story keeps naming it."""
@@ -1350,6 +1361,8 @@ def discover(
             if text[cue.start : cue.end] == "owner":
                 found = None  # "Twitter owner Elon Musk": only "Zentro, the owner of …" says firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+            if kind == "rival":  # "compete with Elon Musk's Starlink": the rival is what the owner owns
+                raws = [(raw, at) for raw, at in raws if not _owner(text, raw, at)]
             if kind in ("one", "list"):  # named right after a firm's noun: "the private equity firm Thoma Bravo"
                 called = len(raws)
             window = max(0, cue.start - 90)

@@ -728,3 +728,10 @@ def test_a_name_that_speaks_after_a_which_clause_and_recurs_is_a_firm(tagger):
 def test_a_pair_after_a_preposition_with_a_known_firm_names_two_firms(tagger):
     assert "Quillgear" in companies(tagger, "Most routers had been sold by Cisco and Quillgear.")
     assert "Quillgear" not in companies(tagger, "Most routers had been sold by Cisco and Quillgear Street shops.")
+
+
+def test_rivals_named_after_competition_from_or_competes_with_are_firms(tagger):
+    text = "Ola Electric faces rising competition from Quill Motor, Zentro Auto and Orbix Energy."
+    assert {"Quill Motor", "Zentro Auto", "Orbix Energy"} <= set(companies(tagger, text))
+    owned = "The operator will compete with Elonzo Marsk's Starlink in Europe."
+    assert "Elonzo Marsk" not in companies(tagger, owned)
