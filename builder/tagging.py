@@ -617,10 +617,10 @@ _CALLED_DIVISION_BEFORE = re.compile(
 
 def _described_as_unit(text: str, word: str) -> bool:
     """The text calls the firm's part by the word of its name: "Jumia Food … the food delivery unit"."""
-    return (
-        re.search(rf"\b[Tt]he {re.escape(word.lower())}(?: [a-z-]+)? (?:division|unit|subsidiary|arm)\b", text)
-        is not None
-    )
+    low = word.lower()
+    if "he " + low + " " not in text:
+        return False  # cheap test first
+    return re.search(rf"\b[Tt]he {re.escape(low)}(?: [a-z-]+)? (?:division|unit|subsidiary|arm)\b", text) is not None
 
 
 def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, str]]:
@@ -1401,9 +1401,13 @@ def discover(
                 else "suffix-weak"
             )
         else:
-            if kind == "stated" and cue.start > lead_end + 60 and text[cue.start - 1 : cue.start] != " ":
-                continue  # only the subject of the headline or the lead sentence counts
             preceding = text[max(0, cue.start - 30) : cue.start]
+            if kind == "stated" and cue.start > lead_end + 60:
+                # later, only a name that speaks right after itself or its which-clause (see _said_often)
+                if text[cue.start - 1 : cue.start] != " " or not (
+                    preceding.endswith(", ") or _any_capitalised(preceding.split()[-3:])
+                ):
+                    continue
             if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
