@@ -682,7 +682,7 @@ def _list_start(text: str, at: int) -> int:
 
 # What a sentence's subject does next: "Amazon and iRobot have called off", "Disney and Universal sued".
 _PREDICATE = re.compile(
-    r" (?:have|had|are|were|will|would|said|say|agreed|signed|announced|filed|settled|sued|brought|launched|"
+    r" (?:also )?(?:have|had|are|were|will|would|said|say|agreed|signed|announced|filed|settled|sued|brought|launched|"
     r"plan|plans|planned|face|faced|denied|deny|[a-z]+ed)\b"
 )
 

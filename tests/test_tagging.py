@@ -735,3 +735,8 @@ def test_rivals_named_after_competition_from_or_competes_with_are_firms(tagger):
     assert {"Quill Motor", "Zentro Auto", "Orbix Energy"} <= set(companies(tagger, text))
     owned = "The operator will compete with Elonzo Marsk's Starlink in Europe."
     assert "Elonzo Marsk" not in companies(tagger, owned)
+
+
+def test_two_subjects_that_also_did_something_are_both_firms(tagger):
+    text = "Cloudflare and 1Quillword also detected attempts to use stolen tokens against their systems."
+    assert companies(tagger, text) == ("Cloudflare", "1Quillword")
