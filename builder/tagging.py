@@ -778,7 +778,8 @@ _CUES = {
         "partners companies firms rivals competitors players participants banks startups start-ups "
         "investors clients customers vendors developers brands lenders insurers retailers operators "
         "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
-        "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks"
+        "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks "
+        "subsidiaries affiliates"
     ).split(),
     # a firm's rivals named after what it does: "faces competition from TVS Motor, Bajaj Auto and …"
     "rival": ["competition from", "competes with", "compete with", "competing with", "competed with"],

@@ -740,3 +740,8 @@ def test_rivals_named_after_competition_from_or_competes_with_are_firms(tagger):
 def test_two_subjects_that_also_did_something_are_both_firms(tagger):
     text = "Cloudflare and 1Quillword also detected attempts to use stolen tokens against their systems."
     assert companies(tagger, text) == ("Cloudflare", "1Quillword")
+
+
+def test_firms_named_as_subsidiaries_are_companies(tagger):
+    text = "Lines at its subsidiaries Quillhatsu and Hino Motors also stopped, Toyota said."
+    assert "Quillhatsu" in companies(tagger, text)
