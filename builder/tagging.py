@@ -836,6 +836,7 @@ _CUES = {
         "case against",
         "ruling against",
     ],
+    "took-part": ["took part", "participated", "joined the round"],  # "Accel, Plural and Saab also took part."
     "funding": ["raised", "raises", "raising"],  # "had raised $58 million from Sequoia, Ribbit Capital and …"
     # "its Change Healthcare unit", "UnitedHealth's Optum division": a named part of a firm is a firm
     "unit": ["unit", "division", "subsidiary", "subsidiaries", "arm", "business"],
@@ -976,6 +977,8 @@ _PRODUCT_LIST = re.compile(
     r"\b(?:apps|products|services|features|tools|devices|games|models|browsers)(?: [\w-]+){0,2},? "
     r"(?:including|such as|like|include|includes) $"
 )
+_TRAILING_NAME = re.compile(rf"{_NAME}$")
+_FIRM_PART = frozenset(("division", "unit", "subsidiary", "arm", "affiliate"))
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
 # "the hacking group Radiant", "an industry group": groups that are no firms
@@ -1189,6 +1192,27 @@ _CORPORATE_WORDS = frozenset(
 )
 
 
+def _participants(text: str, at: int) -> list[tuple[str, int]]:
+    """The names of a sentence that is only a list before "(also) took part" ("Whale Rock, Owl Rock,
+    a division of Blue Owl, D1 and Ghisallo also took part"): each item ends with a name; one that
+    a description opens is kept only when it names a firm's part ("a division of Blue Owl"), not
+    a person ("the investor Elad Gil")."""
+    start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1)
+    body = text[start:at].rstrip()
+    if body.endswith(" also"):
+        body = body[:-5]
+    found = []
+    for part in _ITEM_SEPARATOR.split(body):
+        name = _TRAILING_NAME.search(part)
+        if not name:
+            return []  # not a list of names
+        described = part[: name.start()].split()
+        if described and not _FIRM_PART.intersection(described):
+            continue
+        found.append((name.group(), start + text[start:at].find(part) + name.start()))
+    return found if len(found) >= 2 else []
+
+
 def _owner(text: str, raw: str, at: int) -> bool:
     """True if the name as written from `at` is a possessive: "Elon Musk's Starlink"."""
     end = text.find(raw, at) + len(raw)
@@ -1382,6 +1406,11 @@ def discover(
             elif kind == "list" and text.find(", one of ", window, cue.start) >= 0:
                 if before := _ONE_OF.search(text, window, cue.start):
                     raws.append((before.group(1), before.start(1)))
+        elif kind == "took-part":
+            if not _ROUND_CONTEXT.search(text):
+                continue
+            raws, called = _participants(text, cue.start), 0
+            kind = "round"
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1 : cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix

@@ -745,3 +745,15 @@ def test_two_subjects_that_also_did_something_are_both_firms(tagger):
 def test_firms_named_as_subsidiaries_are_companies(tagger):
     text = "Lines at its subsidiaries Quillhatsu and Hino Motors also stopped, Toyota said."
     assert "Quillhatsu" in companies(tagger, text)
+
+
+def test_a_sentence_listing_who_also_took_part_in_a_round_names_investors(tagger):
+    text = (
+        "Quillbolt has raised €628 million in a round led by Sequoia Capital.\n"
+        "Whale Quill, Owl Zentro, a division of Blue Orbix, Q1, G Quartz and the investor Elad Quill also took part."
+    )
+    found = set(companies(tagger, text))
+    assert {"Whale Quill", "Owl Zentro", "Blue Orbix", "Q1", "G Quartz"} <= found
+    assert "Elad Quill" not in found  # a person, as the text says
+    no_round = "Whale Quill, Owl Zentro and G Quartz also took part in the protest."
+    assert companies(tagger, no_round) == ()
