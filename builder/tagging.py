@@ -923,7 +923,7 @@ _AFTER = {
 }
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
-_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the|[{_UP}][\w-]*['’]s) (?:[\w'’-]+ ){{0,5}}$")
 # "the Kido nursery chain", "the Zentro payments start-up": a name that qualifies the firm noun.
 _THE_NAME = re.compile(rf"\b[Tt]he ({_TOKEN}(?: {_TOKEN})?) (?:[a-z][\w-]* ){{0,2}}$")
 
@@ -945,6 +945,7 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
+_JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
 _UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
 _STRONG_KINDS = frozenset(
     ("one", "list", "rival", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object")
@@ -1220,9 +1221,10 @@ def _owner(text: str, raw: str, at: int) -> bool:
 
 
 def _said_often(text: str, raw: str) -> bool:
-    """A one-word name, no acronym ("BaFin"), written three times or more: a subject that speaks in a
-    later sentence ("Worldcoin said …") is a firm when the story keeps naming it."""
-    return raw.count(" ") < 3 and not _mostly_capitals(raw) and text.count(raw) >= 3
+    """A name of up to three words written three times or more: a subject that speaks in a later
+    sentence ("Worldcoin said …", "CDK, which was spun off …, said") is a firm when the story keeps
+    naming it (a body the text calls a regulator is an organisation: see discover_organisations)."""
+    return raw.count(" ") < 3 and text.count(raw) >= 3
 
 
 def _full_name(text: str, raw: str, at: int) -> tuple[str, int]:
@@ -1262,8 +1264,13 @@ def _not_a_firm_group(text: str, at: int) -> bool:
 
 
 def _has_apposition(text: str, start: int, end: int) -> bool:
-    """Cheap test before the apposition pattern: ", a", ", an" or ", the" in the window."""
-    return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
+    """Cheap test before the apposition pattern: ", a", ", an", ", the" or a possessive in the window."""
+    return (
+        text.find(", a", start, end) >= 0
+        or text.find(", the ", start, end) >= 0
+        or text.find("’s ", start, end) >= 0
+        or text.find("'s ", start, end) >= 0
+    )
 
 
 _TOKEN_AT_END = re.compile(rf"{_TOKEN}$")
@@ -1397,7 +1404,10 @@ def discover(
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
                 if not _PARTICLE_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
-                    raws.append((before.group(1), before.start(1)))  # not the end of "Fonds … de Participations"
+                    # one firm, described in the singular: "Star Health and Allied Insurance, India's largest …"
+                    joined = _JOINED_SUBJECT.search(text, max(0, before.start(1) - 60), before.start(1))
+                    at = joined.start(1) if joined else before.start(1)
+                    raws.append((text[at : before.end(1)], at))  # not the end of "Fonds … de Participations"
             elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
                 the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
                 before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None

@@ -757,3 +757,11 @@ def test_a_sentence_listing_who_also_took_part_in_a_round_names_investors(tagger
     assert "Elad Quill" not in found  # a person, as the text says
     no_round = "Whale Quill, Owl Zentro and G Quartz also took part in the protest."
     assert companies(tagger, no_round) == ()
+
+
+def test_an_apposition_after_a_country_s_possessive_and_a_name_joined_by_and(tagger):
+    text = "Quillstar, Ukraine's largest mobile operator, was knocked offline for several days."
+    assert "Quillstar" in companies(tagger, text)
+    joined = "Zentro Health and Allied Quillsurance, India's largest health insurer, has sued Telegram."
+    found = companies(tagger, joined)
+    assert "Zentro Health and Allied Quillsurance" in found and "Allied Quillsurance" not in found
