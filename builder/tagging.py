@@ -912,7 +912,7 @@ CUE_PHRASES = tuple(
     for form in dict.fromkeys(forms)
 )
 _AFTER = {
-    "one": re.compile(rf",? (?:called |named )?({_NAME})"),
+    "one": re.compile(rf",? (?:(?:now |later |since )?(?:called |named |renamed ))?({_NAME})"),
     # "partners such as Bigbank, Quillpay and Zentro", "rivals TD Synnex and D&H"
     "list": re.compile(rf"(?:(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely))? ({_LIST})"),
     "object": re.compile(rf" ({_LIST})"),

@@ -765,3 +765,8 @@ def test_an_apposition_after_a_country_s_possessive_and_a_name_joined_by_and(tag
     joined = "Zentro Health and Allied Quillsurance, India's largest health insurer, has sued Telegram."
     found = companies(tagger, joined)
     assert "Zentro Health and Allied Quillsurance" in found and "Allied Quillsurance" not in found
+
+
+def test_a_firm_the_text_says_is_now_called_a_name_is_that_name(tagger):
+    text = "The deal values the network company, now called Quillcop, at up to €22 billion."
+    assert "Quillcop" in companies(tagger, text)
