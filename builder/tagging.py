@@ -1014,6 +1014,10 @@ _ORG_WORDS = frozenset(
     "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
     "Olympics Games League Cup Championship Prize Award Senate Congress Treasury Embassy Cabinet Customs".split()
 )
+# Words of _ORG_WORDS that firms' names share: a name the text calls a firm may hold them.
+_PUBLIC_WORDS = _ORG_WORDS - frozenset(
+    "Development International National Global World Services Service Network Hub Trust Fund Alliance Union".split()
+)
 
 
 # Legal forms a discovered name drops, however many it ends with ("… Private Limited", "… Co Ltd").
@@ -1046,8 +1050,9 @@ def _any_capitalised(words: list[str]) -> bool:
     return False
 
 
-def _clean(candidate: str) -> str | None:
-    """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
+def _clean(candidate: str, firm: bool = False) -> str | None:
+    """Trim a capitalised phrase to a plausible company name, or None if it is not one. A name the
+    text calls a firm may hold words bodies' names share with firms' ("Development Partners International")."""
     tokens = candidate.split()
     while tokens and (tokens[0] in _STOP or tokens[0].isdigit() or tokens[0].casefold() in _CUE_NOUNS):
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
@@ -1060,7 +1065,7 @@ def _clean(candidate: str) -> str | None:
     if (
         not tokens
         or tokens[0] in _TITLES
-        or not _ORG_WORDS.isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
+        or not (_PUBLIC_WORDS if firm else _ORG_WORDS).isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
     ):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
@@ -1343,8 +1348,8 @@ def discover(
     known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
-    def accept(raw: str, start: int, called_firm: bool = False, unit: bool = False) -> str | None:
-        name = _clean(raw)
+    def accept(raw: str, start: int, called_firm: bool = False, unit: bool = False, firm: bool = False) -> str | None:
+        name = _clean(raw, firm or called_firm)
         if not name:
             return None
         name = _keep_leading_word(text, raw.strip(), name)
@@ -1380,6 +1385,7 @@ def discover(
     for cue in cues:
         kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
         called = 0  # how many of the names found follow a noun that calls them firms
+        described = 0  # ...and of those and an apposition's name, how many a firm's noun describes
         if kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
@@ -1408,6 +1414,8 @@ def discover(
                     joined = _JOINED_SUBJECT.search(text, max(0, before.start(1) - 60), before.start(1))
                     at = joined.start(1) if joined else before.start(1)
                     raws.append((text[at : before.end(1)], at))  # not the end of "Fonds … de Participations"
+                    if text[cue.start : cue.end] not in _PRODUCT_CUES:
+                        described = len(raws)  # "Development Partners International, a private equity firm"
             elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
                 the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
                 before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None
@@ -1465,7 +1473,7 @@ def discover(
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for i, (raw, start) in enumerate(raws):
-            name = accept(raw, start, i < called, kind == "unit")
+            name = accept(raw, start, i < called, kind == "unit", i < max(called, described))
             if name:
                 strong_enough = (
                     (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name)))

@@ -770,3 +770,12 @@ def test_an_apposition_after_a_country_s_possessive_and_a_name_joined_by_and(tag
 def test_a_firm_the_text_says_is_now_called_a_name_is_that_name(tagger):
     text = "The deal values the network company, now called Quillcop, at up to €22 billion."
     assert "Quillcop" in companies(tagger, text)
+
+
+def test_a_name_the_text_calls_a_firm_may_hold_words_of_bodies_names(tagger):
+    text = "The round was led by Quill Partners International, a London-based private equity firm."
+    assert "Quill Partners International" in companies(tagger, text)
+    listed = "Evolve, Lineage Bank, Zentro National Trust and American Bank have blamed the ledgers."
+    assert "Zentro National Trust" in companies(tagger, listed)
+    body = "The ruling was welcomed by the National Quill Authority, a regulator, and by Zentro."
+    assert "National Quill Authority" not in companies(tagger, body)
