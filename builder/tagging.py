@@ -141,6 +141,8 @@ class Tagger:
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
         # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
+        if weak:  # "SM, the agency …" is the "SM Entertainment" the text also names: its full name
+            strong = list(dict.fromkeys(next((w for w in weak if w.startswith(n + " ")), n) for n in strong))
         longer_found = tuple(n for n in strong if " " in n)
         discovered = [
             n

@@ -779,3 +779,12 @@ def test_a_name_the_text_calls_a_firm_may_hold_words_of_bodies_names(tagger):
     assert "Zentro National Trust" in companies(tagger, listed)
     body = "The ruling was welcomed by the National Quill Authority, a regulator, and by Zentro."
     assert "National Quill Authority" not in companies(tagger, body)
+
+
+def test_a_short_name_the_text_also_writes_in_full_is_the_full_name(tagger):
+    text = (
+        "Prosecutors say Kakao rigged the share price of QM Entertainment last year. "
+        "Kakao later won control of QM, the company behind acts such as aespa."
+    )
+    found = companies(tagger, text)
+    assert "QM Entertainment" in found and "QM" not in found
