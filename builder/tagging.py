@@ -295,6 +295,8 @@ class Tagger:
                 verdict = STRONG
             elif _MODEL_NAME.match(text, m.end):
                 continue  # "a Kirin 9000s processor": a product line's name, not the firm of that name
+            elif _word_opening_a_sentence(text, m):
+                verdict = WEAK  # "Apple growers …" in a story about apples: the word, unless said otherwise
             elif company.ambiguous:
                 verdict = _company_sense(text, m, title_end)
             else:
@@ -460,6 +462,27 @@ _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 _NAMING_WORDS = frozenset(("called", "named", "dubbed", "codenamed"))
 _NAME_PARTICLES = frozenset("de del della di da do dos das du des van von der den la le y e".split())
+
+
+_NEXT_LOWER = re.compile(r" ([a-z][\w-]*)")
+
+
+def _word_opening_a_sentence(text: str, m: Match) -> bool:
+    """A one-word name opening a sentence before a lower-case word, in a text that also writes it
+    in lower case as a word ("Apple growers are testing …" where the story is about apples)."""
+    word = m.phrase.form.lower()
+    if word not in text or not (m.start == 0 or text[m.start - 1] == "\n" or text[m.start - 2 : m.start] == ". "):
+        return False
+    after = _NEXT_LOWER.match(text, m.end)
+    verb = after.group(1) if after else ""
+    if (
+        not verb
+        or verb.endswith("ed")
+        or verb in _SUBJECT_VERBS
+        or (verb[-1] == "s" and verb[-3:] not in ("ers", "ors"))
+    ):
+        return False  # "Apple sued …", "Visa issues visas": the firm acts; "Apple growers" are no firm
+    return re.search(rf"\b{re.escape(word)}(?:s|es)?\b", text) is not None
 
 
 def _company_sense(text: str, m: Match, title_end: int) -> str:

@@ -788,3 +788,9 @@ def test_a_short_name_the_text_also_writes_in_full_is_the_full_name(tagger):
     )
     found = companies(tagger, text)
     assert "QM Entertainment" in found and "QM" not in found
+
+
+def test_a_firm_s_name_opening_a_sentence_about_the_thing_it_is_named_after_is_the_word(tagger):
+    fruit = "Apple growers are testing robots that pick the fruit when an apple is ripe."
+    assert companies(tagger, fruit) == ()
+    assert companies(tagger, "Apple sued the grower over its apple logo.") == ("Apple",)
