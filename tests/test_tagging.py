@@ -424,6 +424,7 @@ def test_brand_names_with_a_lower_case_first_letter_are_found_from_context(tagge
     assert "iRobot" in companies(tagger, "Amazon and iRobot have called off the $1.4 billion deal.")
     assert "eToro" in companies(tagger, "Shares of eToro opened at $69.69 on the Nasdaq.")
     assert companies(tagger, "Funding went to mRNA research and eSports leagues.") == ()
+    assert "loanQuill" in companies(tagger, "Mortgage lender loanQuill disclosed a ransomware attack.")
 
 
 def test_two_names_opening_a_sentence_as_its_subject_are_both_firms(tagger):
