@@ -826,6 +826,7 @@ _CUES = {
         "invested in",
         "backed by",
         "owned by",
+        "owns",
         "partnered with",
         "partnering with",
         "teamed up with",

@@ -795,3 +795,8 @@ def test_a_firm_s_name_opening_a_sentence_about_the_thing_it_is_named_after_is_t
     fruit = "Apple growers are testing robots that pick the fruit when an apple is ripe."
     assert companies(tagger, fruit) == ()
     assert companies(tagger, "Apple sued the grower over its apple logo.") == ("Apple",)
+
+
+def test_what_a_firm_owns_is_a_firm(tagger):
+    text = "Regulators blocked a stake in Maziv, the fibre group that owns Quillmatel and Dark Fibre Zentro."
+    assert {"Quillmatel", "Dark Fibre Zentro"} <= set(companies(tagger, text))
