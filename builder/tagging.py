@@ -971,6 +971,8 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
+# Names listed before a firm the text describes: "…, Toppr and the coding platform Tynker".
+_DESCRIBED_LAST = re.compile(rf"(?<![\w&.-])({_NAME}(?:, {_NAME})+),? and (?:the|a|an|its) (?:[a-z][\w-]* ){{1,3}}$")
 _JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
 _UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
 _STRONG_KINDS = frozenset(
@@ -1515,7 +1517,23 @@ def discover(
                         name := accept(raw, start, True)
                     ):
                         strong.setdefault(name, weak.get(name, start))
+    if strong or companies:  # "Aakash Educational Services, Great Learning, Toppr and the coding platform Tynker"
+        for firm in [*_first_spans(text, strong), *companies]:
+            if (before := _DESCRIBED_LAST.search(text, max(0, firm.start - 200), firm.start)) is not None:
+                for raw, start in _list_items(text, before.start(1), before.group(1)):
+                    if name := accept(raw, start, True):
+                        strong.setdefault(name, weak.get(name, start))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
+
+
+def _list_items(text: str, at: int, body: str) -> list[tuple[str, int]]:
+    """The items of a list of names written from `at`, each with its start."""
+    items = []
+    for part in _ITEM_SEPARATOR.split(body):
+        at = text.find(part, at)
+        items.append((part, at))
+        at += len(part)
+    return items
 
 
 # --- discovery of organisations the registry does not know ------------------------------------

@@ -800,3 +800,8 @@ def test_a_firm_s_name_opening_a_sentence_about_the_thing_it_is_named_after_is_t
 def test_what_a_firm_owns_is_a_firm(tagger):
     text = "Regulators blocked a stake in Maziv, the fibre group that owns Quillmatel and Dark Fibre Zentro."
     assert {"Quillmatel", "Dark Fibre Zentro"} <= set(companies(tagger, text))
+
+
+def test_names_listed_before_a_firm_the_text_describes_are_firms(tagger):
+    text = "The spree brought in Quillkash Services, Great Zentro, Toppix and the coding platform Tynker."
+    assert {"Quillkash Services", "Great Zentro", "Toppix", "Tynker"} <= set(companies(tagger, text))
