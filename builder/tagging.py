@@ -111,6 +111,8 @@ class Tagger:
         )
         longer = tuple(text[m.start : m.end] for m in known if " " in m.phrase.form)  # "Epic" of "Epic Games"
         # "Zentro" of a discovered "Zentro Bank & Trust" is the same firm, unless written as one ("Zentro plc")
+        if weak:  # "SM, the agency …" is the "SM Entertainment" the text also names: its full name
+            strong = list(dict.fromkeys(next((w for w in weak if w.startswith(n + " ")), n) for n in strong))
         longer_found = tuple(n for n in strong if " " in n)
         discovered = [
             n
@@ -163,6 +165,10 @@ class Tagger:
                 continue
             if " " in m.phrase.form:
                 verdict = STRONG
+            elif _MODEL_NAME.match(text, m.end):
+                continue  # "a Kirin 9000s processor": a product line's name, not the firm of that name
+            elif _word_opening_a_sentence(text, m):
+                verdict = WEAK  # "Apple growers …" in a story about apples: the word, unless said otherwise
             elif company.ambiguous:
                 verdict = _company_sense(text, m, title_end)
             else:
@@ -190,9 +196,14 @@ class Tagger:
         """A discovered name of only generic words and demonyms is none ("Peruvian", "British AI",
         "Technology Co"), unless a nationality and a firm's word ("American Bank", "Korean Air")."""
         tokens = name.split()
+        if len(tokens) > 1 and tokens[0] in _REGION_WORDS and tokens[1] in self._demonyms:
+            tokens = tokens[1:]  # "Latin American", "East African": a region's people
         if not all(t in _GENERIC_FIRM_WORDS or t in self._demonyms for t in tokens):
             return False
         return not (tokens[0] in self._demonyms and len(tokens) > 1 and tokens[-1] in _STRONG_SUFFIXES)
+
+
+_REGION_WORDS = frozenset("Latin North South East West Central Southeast Southern Northern Eastern Western".split())
 
 
 # --- countries -----------------------------------------------------------------------------------
@@ -321,6 +332,31 @@ _LAST_WORD = re.compile(r"(\S+) $")
 _NEXT_WORD = re.compile(r" ([A-Z]\w+)")
 
 
+_NAMING_WORDS = frozenset(("called", "named", "dubbed", "codenamed"))
+_NAME_PARTICLES = frozenset("de del della di da do dos das du des van von der den la le y e".split())
+
+
+_NEXT_LOWER = re.compile(r" ([a-z][\w-]*)")
+
+
+def _word_opening_a_sentence(text: str, m: Match) -> bool:
+    """A one-word name opening a sentence before a lower-case word, in a text that also writes it
+    in lower case as a word ("Apple growers are testing …" where the story is about apples)."""
+    word = m.phrase.form.lower()
+    if word not in text or not (m.start == 0 or text[m.start - 1] == "\n" or text[m.start - 2 : m.start] == ". "):
+        return False
+    after = _NEXT_LOWER.match(text, m.end)
+    verb = after.group(1) if after else ""
+    if (
+        not verb
+        or verb.endswith("ed")
+        or verb in _SUBJECT_VERBS
+        or (verb[-1] == "s" and verb[-3:] not in ("ers", "ors"))
+    ):
+        return False  # "Apple sued …", "Visa issues visas": the firm acts; "Apple growers" are no firm
+    return re.search(rf"\b{re.escape(word)}(?:s|es)?\b", text) is not None
+
+
 def _company_sense(text: str, m: Match, title_end: int) -> str:
     """Whether an ambiguous single-word name is used as a company name here."""
     company = _company(m)
@@ -343,6 +379,11 @@ def _company_sense(text: str, m: Match, title_end: int) -> str:
     prev_word = prev.group(1) if prev else ""
     if prev_word[:1].isupper() and prev_word[-1:].isalnum() and not prev_word.endswith(("’s", "'s")):
         return REJECT  # "Generation X", "Golden Visa"
+    if prev_word in _NAME_PARTICLES and re.search(rf"[{_UP}]\S* $", before[: -len(prev_word) - 1]):
+        return REJECT  # "Asociación de Medios de Información": a word of a longer name
+    if prev_word in _NAMING_WORDS:  # "one of the assistant's voices, called Sky": a name given to a thing
+        earlier = re.search(r"(\w+),? \S+ $", before)
+        return STRONG if earlier and earlier.group(1).casefold() in _COMPANY_NOUNS else REJECT
     if prev_word.casefold() in _DETERMINERS:
         return STRONG if next_word.casefold() in _COMPANY_NOUNS else REJECT
     if m.start < title_end:
@@ -465,6 +506,20 @@ _SUBSIDIARY = re.compile(
 _CALLED_DIVISION = re.compile(r", (?:the|its|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm)\b")
 
 
+# "Kakao and its entertainment arm, Kakao Entertainment": the text calls the name after it a part of a firm
+_CALLED_DIVISION_BEFORE = re.compile(
+    r"\b(?:its|the|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm|affiliate)(?:,| called| named)? $"
+)
+
+
+def _described_as_unit(text: str, word: str) -> bool:
+    """The text calls the firm's part by the word of its name: "Jumia Food … the food delivery unit"."""
+    low = word.lower()
+    if "he " + low + " " not in text:
+        return False  # cheap test first
+    return re.search(rf"\b[Tt]he {re.escape(low)}(?: [a-z-]+)? (?:division|unit|subsidiary|arm)\b", text) is not None
+
+
 def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, str]]:
     """Per start of a company match that opens a division's name: (the division's name, start, parent)."""
     found = {}
@@ -482,7 +537,12 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
         elif not (
             word
             and not text[end + 1 : end + 2].isupper()
-            and (word.group(1) in _DIVISION_WORDS or _CALLED_DIVISION.match(text, end))
+            and (
+                word.group(1) in _DIVISION_WORDS
+                or _CALLED_DIVISION.match(text, end)
+                or _CALLED_DIVISION_BEFORE.search(text, max(0, m.start - 50), m.start)
+                or _described_as_unit(text, word.group(1))
+            )
         ):
             continue
         found[m.start] = (text[m.start : end], m.start, _company(m).name)
@@ -519,7 +579,7 @@ def _list_start(text: str, at: int) -> int:
 
 # What a sentence's subject does next: "Amazon and iRobot have called off", "Disney and Universal sued".
 _PREDICATE = re.compile(
-    r" (?:have|had|are|were|will|would|said|say|agreed|signed|announced|filed|settled|sued|brought|launched|"
+    r" (?:also )?(?:have|had|are|were|will|would|said|say|agreed|signed|announced|filed|settled|sued|brought|launched|"
     r"plan|plans|planned|face|faced|denied|deny|[a-z]+ed)\b"
 )
 
@@ -532,6 +592,21 @@ def _pair_as_subject(text: str, start: int, end: int, items: list, inside: tuple
         and " and " in text[start:end]
         and (text[start - 1 : start] == "\n" or _starts_sentence_at(text, start))
         and _PREDICATE.match(text, end) is not None
+    )
+
+
+_PAIR_BEFORE = re.compile(r"\b(?:by|from|with|between|to|at|of) $")
+
+
+def _pair_with_a_firm(text: str, start: int, end: int, items: list, inside: tuple) -> bool:
+    """Two names after a preposition, one a known firm and ending the clause: "sold by Cisco and
+    Netgear", "a deal between Vodafone and Zegona." The other is a firm too."""
+    return (
+        len(items) == 2
+        and len(inside) == 1
+        and " and " in text[start:end]
+        and _PAIR_BEFORE.search(text, max(0, start - 10), start) is not None
+        and text[end : end + 1] in (".", ",", ";", "")
     )
 
 
@@ -556,7 +631,12 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
             items.append((part, at))
             at += len(part)
         inside = tuple(c for c in companies if start <= c.start < body.end())
-        if len(items) >= 3 or len(inside) == len(items) or _pair_as_subject(text, start, body.end(), items, inside):
+        if (
+            len(items) >= 3
+            or len(inside) == len(items)
+            or _pair_as_subject(text, start, body.end(), items, inside)
+            or _pair_with_a_firm(text, start, body.end(), items, inside)
+        ):
             found[start] = Listing(tuple(items), inside)
     return list(found.values())
 
@@ -565,7 +645,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
 
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
 # "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,2}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,5}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
 _NAME = rf"{_TOKEN}(?: (?:\d{{1,3}} )?{_TOKEN}){{0,4}}"  # a number inside a name: "One 97 Communications"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
@@ -595,8 +675,11 @@ _CUES = {
         "partners companies firms rivals competitors players participants banks startups start-ups "
         "investors clients customers vendors developers brands lenders insurers retailers operators "
         "carriers platforms ventures providers suppliers manufacturers makers automakers carmakers "
-        "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks"
+        "chipmakers exchanges fintechs unicorns distributors wholesalers publishers airlines conglomerates neobanks "
+        "subsidiaries affiliates"
     ).split(),
+    # a firm's rivals named after what it does: "faces competition from TVS Motor, Bajaj Auto and …"
+    "rival": ["competition from", "competes with", "compete with", "competing with", "competed with"],
     "deal": [
         "acquires",
         "acquired",
@@ -615,6 +698,7 @@ _CUES = {
         "invested in",
         "backed by",
         "owned by",
+        "owns",
         "partnered with",
         "partnering with",
         "teamed up with",
@@ -650,6 +734,7 @@ _CUES = {
         "case against",
         "ruling against",
     ],
+    "took-part": ["took part", "participated", "joined the round"],  # "Accel, Plural and Saab also took part."
     "funding": ["raised", "raises", "raising"],  # "had raised $58 million from Sequoia, Ribbit Capital and …"
     # "its Change Healthcare unit", "UnitedHealth's Optum division": a named part of a firm is a firm
     "unit": ["unit", "division", "subsidiary", "subsidiaries", "arm", "business"],
@@ -725,17 +810,18 @@ CUE_PHRASES = tuple(
     for form in dict.fromkeys(forms)
 )
 _AFTER = {
-    "one": re.compile(rf",? (?:called |named )?({_NAME})"),
+    "one": re.compile(rf",? (?:(?:now |later |since )?(?:called |named |renamed ))?({_NAME})"),
     # "partners such as Bigbank, Quillpay and Zentro", "rivals TD Synnex and D&H"
     "list": re.compile(rf"(?:(?: [\w-]+){{0,2}},? (?:such as|like|including|include|includes|namely))? ({_LIST})"),
     "object": re.compile(rf" ({_LIST})"),
+    "rival": re.compile(rf" ({_LIST})"),
     "deal": re.compile(rf" ({_LIST})"),
     "round": re.compile(rf" ({_LIST})"),
     "funding": re.compile(rf" [^.;:]{{0,50}}? from ({_LIST})"),
 }
 _LIST_AT = re.compile(rf"(?<![\w&.-]){_NAME}(?:(?:, |,? (?:and|or) ){_NAME})+")
 # "Lyten, a US battery start-up", "PowerSchool, the education software company": the name before a cue.
-_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the) (?:[\w'’-]+ ){{0,5}}$")
+_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:an?|the|[{_UP}][\w-]*['’]s) (?:[\w'’-]+ ){{0,5}}$")
 # "the Kido nursery chain", "the Zentro payments start-up": a name that qualifies the firm noun.
 _THE_NAME = re.compile(rf"\b[Tt]he ({_TOKEN}(?: {_TOKEN})?) (?:[a-z][\w-]* ){{0,2}}$")
 
@@ -754,10 +840,16 @@ _BEFORE = {
     "acquired": re.compile(rf"({_NAME}) (?:has |have |had )?(?:(?:is|was|has been|is being|will be) )?$"),
     "announced": re.compile(rf"(?:^|[.!?:] |, |\n)({_NAME}) (?:has |have |had )?$"),
     # "Zentro said", "In a filing, Zentro said", "Zentro, one of the largest lenders, has told"
-    "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who |which )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
+    "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
-_STRONG_KINDS = frozenset(("one", "list", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object"))
+# Names listed before a firm the text describes: "…, Toppr and the coding platform Tynker".
+_DESCRIBED_LAST = re.compile(rf"(?<![\w&.-])({_NAME}(?:, {_NAME})+),? and (?:the|a|an|its) (?:[a-z][\w-]* ){{1,3}}$")
+_JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
+_UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
+_STRONG_KINDS = frozenset(
+    ("one", "list", "rival", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object")
+)
 # A name followed by one of these is a modifier, not the firm itself: "fines Replika developer Luka".
 _MODIFIER = re.compile(
     r" (?:developer|owner|parent|maker|operator|creator|provider|founder|users|executives|shareholders|investors|"
@@ -770,6 +862,11 @@ _NOT_FIRM_APPOSITION = re.compile(
     r"regulator|watchdog|coalition|think tank|trade body|trade group|lobby group|union|co-?operative|university|"
     r"ministry)\b|[^.;,]{0,80}?\b(?:stolen|criminals?|dark ?web|darknet|illicit|cybercrime|underground)\b)"
 )
+# A model number and what it is after a one-word name: "Kirin 9000s processor", "Galaxy S24 phones".
+_MODEL_NAME = re.compile(
+    r" [A-Z]?\d{1,5}[A-Za-z]{0,3}(?: (?:Pro|Max|Ultra|Plus|Mini|Lite))? (?:chips?|chipsets?|processors?|"
+    r"smartphones?|phones?|handsets?|models?|series|GPUs?|CPUs?|cars?|vehicles?|engines?)\b"
+)
 _DESIGNATION = re.compile(r" \d{1,4}\b(?![,.]?\d| ?%| (?:per|million|billion|years?|months?|days?)\b)")
 # An apposition that makes the name before it a person's: "Sam Altman, OpenAI's chief executive, said".
 _ROLE = re.compile(
@@ -781,6 +878,8 @@ _PRODUCT_LIST = re.compile(
     r"\b(?:apps|products|services|features|tools|devices|games|models|browsers)(?: [\w-]+){0,2},? "
     r"(?:including|such as|like|include|includes) $"
 )
+_TRAILING_NAME = re.compile(rf"{_NAME}$")
+_FIRM_PART = frozenset(("division", "unit", "subsidiary", "arm", "affiliate"))
 _ROUND_CONTEXT = re.compile(r"\b(?:round|investors|shareholders|funding)\b")
 _PRODUCT_CUES = frozenset(("app", "marketplace", "exchange", "outfit", "studio", "platform", "lab"))
 # "the hacking group Radiant", "an industry group": groups that are no firms
@@ -815,10 +914,16 @@ _ORG_WORDS = frozenset(
     "Organisation Organization Nations Society Museum Hospital Trust Fund Festival Olympic "
     "Olympics Games League Cup Championship Prize Award Senate Congress Treasury Embassy Cabinet Customs".split()
 )
+# Words of _ORG_WORDS that firms' names share: a name the text calls a firm may hold them.
+_PUBLIC_WORDS = _ORG_WORDS - frozenset(
+    "Development International National Global World Services Service Network Hub Trust Fund Alliance Union".split()
+)
 
 
 # Legal forms a discovered name drops, however many it ends with ("… Private Limited", "… Co Ltd").
-_LEGAL_FORMS = _LEGAL_SUFFIXES | frozenset(("Pvt", "Pvt.", "Private", "Co", "Co."))
+_LEGAL_FORMS = _LEGAL_SUFFIXES | frozenset(
+    "Pvt Pvt. Private Co Co. Pte Pte. Bhd Bhd. Sdn Tbk Oyj SpA S.p.A. LLP Ltda Ltda. KGaA A/S ApS".split()
+)
 # Words that say what kind of firm, not which one: a name of only these (and demonyms) is a fragment
 # ("Technology Co", "Entertainment Group", "Digital Media") or a nationality ("British AI"), no firm.
 _GENERIC_FIRM_WORDS = (
@@ -845,8 +950,9 @@ def _any_capitalised(words: list[str]) -> bool:
     return False
 
 
-def _clean(candidate: str) -> str | None:
-    """Trim a capitalised phrase to a plausible company name, or None if it is not one."""
+def _clean(candidate: str, firm: bool = False) -> str | None:
+    """Trim a capitalised phrase to a plausible company name, or None if it is not one. A name the
+    text calls a firm may hold words bodies' names share with firms' ("Development Partners International")."""
     tokens = candidate.split()
     while tokens and (tokens[0] in _STOP or tokens[0].isdigit() or tokens[0].casefold() in _CUE_NOUNS):
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
@@ -859,7 +965,7 @@ def _clean(candidate: str) -> str | None:
     if (
         not tokens
         or tokens[0] in _TITLES
-        or not _ORG_WORDS.isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
+        or not (_PUBLIC_WORDS if firm else _ORG_WORDS).isdisjoint(tokens[:-2] if tokens[-2:] == _AND_TRUST else tokens)
     ):
         return None
     if len(tokens) == 1 and (tokens[0] in _SUFFIXES or len(tokens[0]) < 2):
@@ -937,6 +1043,28 @@ def _given_name_first(name: str, given: AbstractSet[str]) -> bool:
     )
 
 
+def _person_shaped(name: str) -> bool:
+    """Two or three plain capitalised words, none a firm's word: "Gundbert Scherf", not "Helsing Labs"."""
+    tokens = name.split()
+    return (
+        2 <= len(tokens) <= 3
+        and tokens[-1] not in _GENERIC_FIRM_WORDS
+        and tokens[-1] not in _SUFFIXES
+        and all(t.isalpha() and t[0].isupper() and t[1:].islower() for t in tokens)
+    )
+
+
+def _people_list(listing: Listing, given: AbstractSet[str]) -> bool:
+    """A list whose unknown items are all people's names, two or more opening with a common given
+    name ("founded by Torsten Reil, Gundbert Scherf and Niklas Köhler"): its items are no firms."""
+    unknown = [raw for raw, start in listing.items if not any(c.start <= start < c.end for c in listing.companies)]
+    return (
+        len(unknown) >= 2
+        and all(_person_shaped(raw) for raw in unknown)
+        and sum(raw.split(" ", 1)[0] in given for raw in unknown) >= 2
+    )
+
+
 def _looks_like_person(name: str, text: str, start: int) -> bool:
     """Two or three plain words after a title ("CEO Sam Altman") or whose surname recurs alone."""
     tokens = name.split()
@@ -970,6 +1098,46 @@ _CORPORATE_WORDS = frozenset(
 )
 
 
+def _participants(text: str, at: int) -> list[tuple[str, int]]:
+    """The names of a sentence that is only a list before "(also) took part" ("Whale Rock, Owl Rock,
+    a division of Blue Owl, D1 and Ghisallo also took part"): each item ends with a name; one that
+    a description opens is kept only when it names a firm's part ("a division of Blue Owl"), not
+    a person ("the investor Elad Gil")."""
+    start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1)
+    body = text[start:at].rstrip()
+    if body.endswith(" also"):
+        body = body[:-5]
+    found = []
+    for part in _ITEM_SEPARATOR.split(body):
+        name = _TRAILING_NAME.search(part)
+        if not name:
+            return []  # not a list of names
+        described = part[: name.start()].split()
+        if described and not _FIRM_PART.intersection(described):
+            continue
+        found.append((name.group(), start + text[start:at].find(part) + name.start()))
+    return found if len(found) >= 2 else []
+
+
+def _owner(text: str, raw: str, at: int) -> bool:
+    """True if the name as written from `at` is a possessive: "Elon Musk's Starlink"."""
+    end = text.find(raw, at) + len(raw)
+    return text.startswith(("'s ", "’s "), end)
+
+
+def _said_often(text: str, raw: str) -> bool:
+    """A name of up to three words written three times or more: a subject that speaks in a later
+    sentence ("Worldcoin said …", "CDK, which was spun off …, said") is a firm when the story keeps
+    naming it (a body the text calls a regulator is an organisation: see discover_organisations)."""
+    return raw.count(" ") < 3 and text.count(raw) >= 3
+
+
+def _full_name(text: str, raw: str, at: int) -> tuple[str, int]:
+    """The name as the text writes it in full elsewhere: "Patelco" of "Patelco Credit Union"."""
+    full = re.search(rf"(?<![\w-]){re.escape(raw)}(?: [{_UP}][\w&-]*)+", text)
+    return (full.group(), full.start()) if full else (raw, at)
+
+
 def _recurs_as_subject(text: str, raw: str) -> bool:
     """A name written at least twice, or its core ("UnitedHealth" of "UnitedHealth Group") or its
     first word on its own ("Delta" of "Delta Air Lines"), and not the surname of a person named in
@@ -1001,8 +1169,13 @@ def _not_a_firm_group(text: str, at: int) -> bool:
 
 
 def _has_apposition(text: str, start: int, end: int) -> bool:
-    """Cheap test before the apposition pattern: ", a", ", an" or ", the" in the window."""
-    return text.find(", a", start, end) >= 0 or text.find(", the ", start, end) >= 0
+    """Cheap test before the apposition pattern: ", a", ", an", ", the" or a possessive in the window."""
+    return (
+        text.find(", a", start, end) >= 0
+        or text.find(", the ", start, end) >= 0
+        or text.find("’s ", start, end) >= 0
+        or text.find("'s ", start, end) >= 0
+    )
 
 
 _TOKEN_AT_END = re.compile(rf"{_TOKEN}$")
@@ -1075,15 +1248,15 @@ def discover(
     known_names = [text[m.start : m.end] for m in companies if " " in m.phrase.form]
     after_possessive = {m.end + 3 for m in companies if text[m.end : m.end + 3] in ("’s ", "'s ")}
 
-    def accept(raw: str, start: int, called_firm: bool = False) -> str | None:
-        name = _clean(raw)
+    def accept(raw: str, start: int, called_firm: bool = False, unit: bool = False, firm: bool = False) -> str | None:
+        name = _clean(raw, firm or called_firm)
         if not name:
             return None
         name = _keep_leading_word(text, raw.strip(), name)
         start = text.find(name, start)
         end = start + len(name)
         if (
-            start in after_possessive
+            (start in after_possessive and not unit)  # "PayPal's Braintree unit" is a firm of its own
             or name.startswith(known_prefixes)
             or any(known.endswith(" " + name) for known in known_names)
             or any(s <= start and end <= e for s, e in taken)
@@ -1104,12 +1277,15 @@ def discover(
     for listing in lists:
         if _PRODUCT_LIST.search(text, max(0, listing.items[0][1] - 60), listing.items[0][1]):
             continue  # "its suite of apps, including Search, Chrome and YouTube": products, not firms
+        if _people_list(listing, given):
+            continue
         for raw, start in listing.items:
             if not any(c.start <= start < c.end for c in listing.companies) and (name := accept(raw, start, True)):
                 strong.setdefault(name, start)
     for cue in cues:
         kind = cast(str, cue.phrase.target)  # _label, inlined: the hot path
         called = 0  # how many of the names found follow a noun that calls them firms
+        described = 0  # ...and of those and an apposition's name, how many a firm's noun describes
         if kind == "round" and not _ROUND_CONTEXT.search(text, max(0, cue.start - 40), cue.start):
             continue  # "led by" names investors only in a funding round or a group of shareholders
         if kind in _AFTER:
@@ -1123,6 +1299,8 @@ def discover(
             if text[cue.start : cue.end] == "owner":
                 found = None  # "Twitter owner Elon Musk": only "Zentro, the owner of …" says firm
             raws = [(item, found.start(1)) for item in _items(found.group(1))] if found else []
+            if kind == "rival":  # "compete with Elon Musk's Starlink": the rival is what the owner owns
+                raws = [(raw, at) for raw, at in raws if not _owner(text, raw, at)]
             if kind in ("one", "list"):  # named right after a firm's noun: "the private equity firm Thoma Bravo"
                 called = len(raws)
             window = max(0, cue.start - 90)
@@ -1132,7 +1310,12 @@ def discover(
                 and (before := _APPOSITION.search(text, window, cue.start))
             ):
                 if not _PARTICLE_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
-                    raws.append((before.group(1), before.start(1)))  # not the end of "Fonds … de Participations"
+                    # one firm, described in the singular: "Star Health and Allied Insurance, India's largest …"
+                    joined = _JOINED_SUBJECT.search(text, max(0, before.start(1) - 60), before.start(1))
+                    at = joined.start(1) if joined else before.start(1)
+                    raws.append((text[at : before.end(1)], at))  # not the end of "Fonds … de Participations"
+                    if text[cue.start : cue.end] not in _PRODUCT_CUES:
+                        described = len(raws)  # "Development Partners International, a private equity firm"
             elif kind == "one" and text[cue.start : cue.end] not in _PRODUCT_CUES:  # "the LMArena platform"
                 the = max(text.rfind("the ", cue.start - 60, cue.start), text.rfind("The ", cue.start - 60, cue.start))
                 before = _THE_NAME.match(text, the, cue.start) if the >= 0 else None
@@ -1141,6 +1324,11 @@ def discover(
             elif kind == "list" and text.find(", one of ", window, cue.start) >= 0:
                 if before := _ONE_OF.search(text, window, cue.start):
                     raws.append((before.group(1), before.start(1)))
+        elif kind == "took-part":
+            if not _ROUND_CONTEXT.search(text):
+                continue
+            raws, called = _participants(text, cue.start), 0
+            kind = "round"
         elif kind == "suffix":
             if not text[text.rfind(" ", 0, cue.start - 1) + 1 : cue.start][:1].isupper():
                 continue  # cheap test first: "generative AI" has no name before the suffix
@@ -1161,21 +1349,31 @@ def discover(
                 else "suffix-weak"
             )
         else:
-            if kind == "stated" and cue.start > lead_end + 60:
-                continue  # only the subject of the headline or the lead sentence counts
             preceding = text[max(0, cue.start - 30) : cue.start]
+            if kind == "stated" and cue.start > lead_end + 60:
+                # later, only a name that speaks right after itself or its which-clause (see _said_often)
+                if text[cue.start - 1 : cue.start] != " " or not (
+                    preceding.endswith(", ") or _any_capitalised(preceding.split()[-3:])
+                ):
+                    continue
             if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
+            if not found and kind == "unit":  # "Openreach, its network division, has connected …"
+                found = _UNIT_APPOSITION.search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
             if kind == "stated":
                 if found and found.group(2) and _ROLE.search(found.group(2)):
                     continue  # "Sam Altman, OpenAI's chief executive, said": a person
-                raws = [(raw, at) for raw, at in raws if at < lead_end and _recurs_as_subject(text, raw)]
+                raws = [
+                    (raw, at) if at < lead_end else _full_name(text, raw, at)
+                    for raw, at in raws
+                    if (at < lead_end or _said_often(text, raw)) and _recurs_as_subject(text, raw)
+                ]
             elif kind == "unit":  # "its EDA unit": a bare acronym names a product line as often as a firm
                 raws = [(raw, at) for raw, at in raws if not (raw.isupper() and len(raw) <= 4)]
         for i, (raw, start) in enumerate(raws):
-            name = accept(raw, start, i < called)
+            name = accept(raw, start, i < called, kind == "unit", i < max(called, described))
             if name:
                 strong_enough = (
                     (kind in _STRONG_KINDS and not (kind == "object" and _plain_words(name)))
@@ -1185,13 +1383,29 @@ def discover(
                 (strong if strong_enough else weak).setdefault(name, start)
     if strong and (listed := _lists(text, [*_first_spans(text, strong), *companies])):
         for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
-            if listing.items[0][1] not in {known.items[0][1] for known in lists}:
+            if listing.items[0][1] not in {known.items[0][1] for known in lists} and not _people_list(listing, given):
                 for raw, start in listing.items:
                     if not any(c.start <= start < c.end for c in listing.companies) and (
                         name := accept(raw, start, True)
                     ):
                         strong.setdefault(name, weak.get(name, start))
+    if strong or companies:  # "Aakash Educational Services, Great Learning, Toppr and the coding platform Tynker"
+        for firm in [*_first_spans(text, strong), *companies]:
+            if (before := _DESCRIBED_LAST.search(text, max(0, firm.start - 200), firm.start)) is not None:
+                for raw, start in _list_items(text, before.start(1), before.group(1)):
+                    if name := accept(raw, start, True):
+                        strong.setdefault(name, weak.get(name, start))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
+
+
+def _list_items(text: str, at: int, body: str) -> list[tuple[str, int]]:
+    """The items of a list of names written from `at`, each with its start."""
+    items = []
+    for part in _ITEM_SEPARATOR.split(body):
+        at = text.find(part, at)
+        items.append((part, at))
+        at += len(part)
+    return items
 
 
 # --- discovery of organisations the registry does not know ------------------------------------
@@ -1224,6 +1438,10 @@ _NOT_BODIES = frozenset(("Directors", "Trustees", "Governors"))  # "Board of Dir
 _ACRONYM = r"((?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{2,7})(?![\w-])"
 _ACRONYM_AFTER = re.compile(rf", (?:the )?{_ACRONYM}")  # "the data protection agency, the AEPD"
 _ACRONYM_BEFORE = re.compile(rf"(?:\b[Tt]he|['’]s) {_ACRONYM} (?:(?!of |the |and |to |for )[a-z]+ ){{0,3}}$")
+
+
+_ACRONYM_NEXT = re.compile(rf" {_ACRONYM}")  # "Germany's financial regulator BaFin"
+_WATCHDOGS = frozenset(("regulator", "watchdog"))
 
 
 def _mostly_capitals(word: str) -> bool:
@@ -1286,10 +1504,16 @@ def discover_organisations(
             else:
                 continue
         elif kind == "body":
-            named = _ACRONYM_AFTER.match(text, cue.end) or _ACRONYM_BEFORE.search(
-                text, max(0, cue.start - 50), cue.start
+            named = (
+                _ACRONYM_AFTER.match(text, cue.end)
+                or _ACRONYM_BEFORE.search(text, max(0, cue.start - 50), cue.start)
+                or (cue.phrase.form in _WATCHDOGS and _ACRONYM_NEXT.match(text, cue.end))
             )
-            if not named or not _mostly_capitals(named.group(1)) or named.group(1) in _TITLES:
+            if (
+                not named
+                or not (_mostly_capitals(named.group(1)) or named.re is _ACRONYM_NEXT)  # "BaFin" right after
+                or named.group(1) in _TITLES
+            ):
                 continue
             start, end = named.span(1)
         else:

@@ -49,6 +49,9 @@ INDICES = (
     "OMX Stockholm 30",
     "NIKKEI 225",
 )
+# Small and mid caps: firms news names less often, and whose short forms are more often another
+# firm's ("Digi" of Digi International is also Digi Communications): their full names only.
+SMALL_CAPS = ("S&P 600", "SDAX", "CAC Mid 60")
 LEGAL_FORMS = frozenset(
     "inc inc. incorporated corp corp. corporation co co. company plc ltd ltd. limited llc ag se sa s.a. "
     "nv n.v. asa ab oyj kgaa & co. kgaa".split()
@@ -83,14 +86,25 @@ def _word(name: str, words: set[str], given: frozenset[str]) -> bool:
     return key in words or (key.endswith("s") and key[:-1] in words) or name in given
 
 
-def entries(stocks, taken: set[str], words: set[str], given: frozenset[str]) -> list[dict]:
-    """Registry entries for the stocks, in name order, skipping any whose forms are `taken`."""
+def entries(
+    stocks, taken: set[str], words: set[str], given: frozenset[str], small=(), places=frozenset()
+) -> list[dict]:
+    """Registry entries for the stocks, in name order, skipping any whose forms are `taken`, or whose
+    first words are, unless they are a place ("Japan Airlines"); the `small` stocks (after the
+    others) get no alias."""
     found: dict[str, dict] = {}
-    for stock in stocks:
+    for position, stock in enumerate([*stocks, *small]):
         name = clean(stock["name"])
         forms = [name]
         head, _, tail = name.rpartition(" ")
-        if head and tail in GROUP_WORDS and " " not in head and len(head) >= 4 and not _word(head, words, given):
+        if (
+            position < len(stocks)
+            and head
+            and tail in GROUP_WORDS
+            and " " not in head
+            and len(head) >= 4
+            and not _word(head, words, given)
+        ):
             forms.append(head)  # "Azelis Group" -> "Azelis"; not "Everest" of "Everest Group", a gang's name too
         keys = [f.casefold() for f in forms]
         prefixes = [" ".join(name.split()[:n]).casefold() for n in range(1, name.count(" ") + 1)]
@@ -98,7 +112,7 @@ def entries(stocks, taken: set[str], words: set[str], given: frozenset[str]) -> 
             len(re.sub(r"\W", "", name)) <= 3
             or name in NOT_FIRMS
             or any(k in taken for k in keys)
-            or any(k in taken for k in prefixes)  # "Live Nation Entertainment" of a known "Live Nation"
+            or any(k in taken and k not in places for k in prefixes)  # "Live Nation Entertainment" of "Live Nation"
             or slugify(name) in taken
             or name.casefold() in found
         ):
@@ -136,14 +150,15 @@ def main() -> int:
     taken = {f.casefold() for c in registry.companies for f in c.forms}
     taken |= {c.slug for c in registry.companies}
     taken |= {f.casefold() for o in (*registry.organisations, *registry.threat_actors) for f in (o.name, *o.aliases)}
-    taken |= {d.casefold() for d in registry.deny} | {p.casefold() for p in registry.places}
-    taken |= {f.casefold() for c in registry.countries for f in c.forms}
+    places = {p.casefold() for p in registry.places} | {f.casefold() for c in registry.countries for f in c.forms}
+    taken |= {d.casefold() for d in registry.deny} | places
     tickers = PyTickerSymbols()
     stocks = [s for index in INDICES for s in tickers.get_stocks_by_index(index)]
     words = set(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
-    listed = entries(stocks, taken, words, given_names())
+    small = [s for index in SMALL_CAPS for s in tickers.get_stocks_by_index(index)]
+    listed = entries(stocks, taken, words, given_names(), small, frozenset(places))
     out.write_text(HEADER + "".join(_flow(e) + "\n" for e in listed), "utf-8")
-    print(f"{out.relative_to(ROOT)}: {len(listed)} companies from {len(stocks)} index places")
+    print(f"{out.relative_to(ROOT)}: {len(listed)} companies from {len(stocks) + len(small)} index places")
     return 0
 
 

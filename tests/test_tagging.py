@@ -424,6 +424,7 @@ def test_brand_names_with_a_lower_case_first_letter_are_found_from_context(tagge
     assert "iRobot" in companies(tagger, "Amazon and iRobot have called off the $1.4 billion deal.")
     assert "eToro" in companies(tagger, "Shares of eToro opened at $69.69 on the Nasdaq.")
     assert companies(tagger, "Funding went to mRNA research and eSports leagues.") == ()
+    assert "loanQuill" in companies(tagger, "Mortgage lender loanQuill disclosed a ransomware attack.")
 
 
 def test_two_names_opening_a_sentence_as_its_subject_are_both_firms(tagger):
@@ -610,11 +611,15 @@ def test_nationalities_and_generic_fragments_are_no_firms(tagger):
     found = set(tagger.tag("", [text]).discovered)
     assert {"Quillpay", "Orbixa Labs"} <= found
     assert not found & {"Peruvian", "Korean", "British AI", "Technology Co", "Digital Media", "Entertainment Group"}
+    region = "Quillpay complained. The Latin American e-commerce group said it would appeal."
+    assert "Latin American" not in tagger.tag("", [region]).discovered
 
 
 def test_a_discovered_name_drops_every_legal_form(tagger):
     text = "Quillora Learn Pvt Ltd, an Indian education technology company, filed for insolvency."
     assert tagger.tag("", [text]).discovered == ("Quillora Learn",)
+    owner = "The exchange sought protection through Zentrai Pte Ltd, the company that owns it."
+    assert tagger.tag("", [owner]).discovered == ("Zentrai",)  # Singapore's "Pte Ltd" is a legal form too
 
 
 def test_listed_companies_are_tagged_when_named_once_without_a_cue(tagger):
@@ -631,3 +636,172 @@ def test_an_acronym_written_only_inside_another_firms_name_is_not_its_registry_f
     operators = "The app store was founded by SK Telecom, KT and LG Quillplus."
     assert "LG Electronics" not in companies(tagger, operators)
     assert "LG Electronics" in companies(tagger, "LG Electronics said its LG Quillplus unit was hit. LG will pay.")
+
+
+def test_small_caps_are_listed_by_their_full_names_and_a_word_of_a_foreign_name_is_not_one(tagger):
+    text = "Dealers such as Group 1 Automotive said the outage at the software supplier was over."
+    assert companies(tagger, text) == ("Group 1 Automotive",)
+    # a small cap's short form can be another firm's ("Digi" of Digi International): full names only
+    assert companies(tagger, "Digi can grow into a fourth network operator.") == ()
+    # "Medios" (a listed German firm) as a word of a Spanish body's name
+    assert companies(tagger, "Publishers in the Asociación de Medios de Información sued Meta.") == ("Meta",)
+
+
+def test_a_list_of_people_is_not_a_list_of_firms(tagger):
+    text = (
+        "Founded in 2021 by Torben Quaile, Gundolf Marr and Niklas Ostergaard, Helsing builds software. "
+        "Retailers such as Harvey Norman, JB Hi-Fi and David Jones said sales fell."
+    )
+    found = set(tagger.tag("", [text]).companies)
+    assert not found & {"Torben Quaile", "Gundolf Marr", "Niklas Ostergaard"}
+    assert {"Helsing", "Harvey Norman", "JB Hi-Fi", "David Jones"} <= found  # a list of firms stays one
+
+
+def test_a_listed_name_before_a_model_number_and_a_product_noun_is_a_product(tagger):
+    phone = "The phone runs on a Kirin 9000s processor made in China, Huawei said."
+    assert companies(tagger, phone) == ("Huawei",)
+    assert "Kirin" in companies(tagger, "Kirin said its beer sales in Japan rose.")
+
+
+def test_a_part_of_a_firm_the_text_calls_a_unit_is_its_own_term_with_its_parent(tagger):
+    arm = "Prosecutors say Kakao and its entertainment arm, Kakao Quillworks, bought the shares."
+    tags = tagger.tag("", [arm])
+    assert "Kakao Quillworks" in tags.companies and ("Kakao Quillworks", "Kakao") in tags.parents
+    food = "Jumia will shut down Jumia Food in seven countries. The food delivery unit never made money."
+    tags = tagger.tag("", [food])
+    assert "Jumia Food" in tags.companies and ("Jumia Food", "Jumia") in tags.parents
+    assert "Jumia Food" not in companies(tagger, "Jumia will shut down Jumia Food in seven countries.")
+
+
+def test_a_listed_firm_whose_name_opens_with_a_place_is_listed(tagger):
+    text = "The carrier said Japan Airlines delayed 20 flights after the attack."
+    assert companies(tagger, text) == ("Japan Airlines",)
+
+
+def test_an_ordinary_word_firm_given_as_a_things_name_is_not_the_firm(tagger):
+    assert companies(tagger, "OpenAI paused one of its voices, called Sky, after complaints.") == ("OpenAI",)
+    assert companies(tagger, "He sold the studio to a company called Sky last year.") == ("Sky",)
+
+
+def test_a_name_the_text_calls_its_division_in_apposition_is_a_company(tagger):
+    text = "BT Group needs fewer engineers once Quillreach, its network division, has connected homes to fibre."
+    assert "Quillreach" in companies(tagger, text)
+    person = "Zentro said Maria Quell, its chief executive, would stay."
+    assert "Maria Quell" not in companies(tagger, person)
+
+
+def test_a_body_the_text_calls_a_regulator_is_an_organisation_not_a_firm(tagger):
+    text = (
+        "Germany's financial regulator BaFel has fined Quillbank over late reports, BaFel said. "
+        "Quillbank said BaFel would lift the cap. BaFel said it was satisfied."
+    )
+    tags = tagger.tag("", [text])
+    assert "BaFel" in tags.organisations and "BaFel" not in tags.companies
+
+
+def test_a_one_word_subject_that_speaks_again_and_again_is_a_firm(tagger):
+    text = (
+        "Kenya ordered Worldlink to stop signing up users after people queued to have their irises scanned. "
+        "Police raided a Worldlink warehouse and took documents.\n"
+        "Worldlink said it was committed to working with regulators."
+    )
+    assert "Worldlink" in companies(tagger, text)
+    once = "Kenya ordered an end to the scans. Worldlink said it was committed to working with regulators."
+    assert "Worldlink" not in companies(tagger, once)  # named once, after the lead: too little
+
+
+def test_a_named_unit_of_a_known_firm_is_a_company(tagger):
+    text = "Merchants moved business to cheaper rivals such as PayPal's Quilltree unit, Adyen said."
+    assert "Quilltree" in companies(tagger, text)
+    assert "Pay" not in companies(tagger, "Users of PayPal's Pay Later feature complained.")  # no unit
+
+
+def test_a_name_that_speaks_after_a_which_clause_and_recurs_is_a_firm(tagger):
+    text = (
+        "The FTC banned the pharmacy chain from using facial recognition.\n"
+        "From 2012 to 2020, the FTC said, Quill Aid used the technology in hundreds of stores. "
+        "Quill Aid did not test it.\n"
+        "Quill Aid, which is in bankruptcy proceedings, said it disagreed with the allegations."
+    )
+    assert "Quill Aid" in companies(tagger, text)
+
+
+def test_a_pair_after_a_preposition_with_a_known_firm_names_two_firms(tagger):
+    assert "Quillgear" in companies(tagger, "Most routers had been sold by Cisco and Quillgear.")
+    assert "Quillgear" not in companies(tagger, "Most routers had been sold by Cisco and Quillgear Street shops.")
+
+
+def test_rivals_named_after_competition_from_or_competes_with_are_firms(tagger):
+    text = "Ola Electric faces rising competition from Quill Motor, Zentro Auto and Orbix Energy."
+    assert {"Quill Motor", "Zentro Auto", "Orbix Energy"} <= set(companies(tagger, text))
+    owned = "The operator will compete with Elonzo Marsk's Starlink in Europe."
+    assert "Elonzo Marsk" not in companies(tagger, owned)
+
+
+def test_two_subjects_that_also_did_something_are_both_firms(tagger):
+    text = "Cloudflare and 1Quillword also detected attempts to use stolen tokens against their systems."
+    assert companies(tagger, text) == ("Cloudflare", "1Quillword")
+
+
+def test_firms_named_as_subsidiaries_are_companies(tagger):
+    text = "Lines at its subsidiaries Quillhatsu and Hino Motors also stopped, Toyota said."
+    assert "Quillhatsu" in companies(tagger, text)
+
+
+def test_a_sentence_listing_who_also_took_part_in_a_round_names_investors(tagger):
+    text = (
+        "Quillbolt has raised €628 million in a round led by Sequoia Capital.\n"
+        "Whale Quill, Owl Zentro, a division of Blue Orbix, Q1, G Quartz and the investor Elad Quill also took part."
+    )
+    found = set(companies(tagger, text))
+    assert {"Whale Quill", "Owl Zentro", "Blue Orbix", "Q1", "G Quartz"} <= found
+    assert "Elad Quill" not in found  # a person, as the text says
+    no_round = "Whale Quill, Owl Zentro and G Quartz also took part in the protest."
+    assert companies(tagger, no_round) == ()
+
+
+def test_an_apposition_after_a_country_s_possessive_and_a_name_joined_by_and(tagger):
+    text = "Quillstar, Ukraine's largest mobile operator, was knocked offline for several days."
+    assert "Quillstar" in companies(tagger, text)
+    joined = "Zentro Health and Allied Quillsurance, India's largest health insurer, has sued Telegram."
+    found = companies(tagger, joined)
+    assert "Zentro Health and Allied Quillsurance" in found and "Allied Quillsurance" not in found
+
+
+def test_a_firm_the_text_says_is_now_called_a_name_is_that_name(tagger):
+    text = "The deal values the network company, now called Quillcop, at up to €22 billion."
+    assert "Quillcop" in companies(tagger, text)
+
+
+def test_a_name_the_text_calls_a_firm_may_hold_words_of_bodies_names(tagger):
+    text = "The round was led by Quill Partners International, a London-based private equity firm."
+    assert "Quill Partners International" in companies(tagger, text)
+    listed = "Evolve, Lineage Bank, Zentro National Trust and American Bank have blamed the ledgers."
+    assert "Zentro National Trust" in companies(tagger, listed)
+    body = "The ruling was welcomed by the National Quill Authority, a regulator, and by Zentro."
+    assert "National Quill Authority" not in companies(tagger, body)
+
+
+def test_a_short_name_the_text_also_writes_in_full_is_the_full_name(tagger):
+    text = (
+        "Prosecutors say Kakao rigged the share price of QM Entertainment last year. "
+        "Kakao later won control of QM, the company behind acts such as aespa."
+    )
+    found = companies(tagger, text)
+    assert "QM Entertainment" in found and "QM" not in found
+
+
+def test_a_firm_s_name_opening_a_sentence_about_the_thing_it_is_named_after_is_the_word(tagger):
+    fruit = "Apple growers are testing robots that pick the fruit when an apple is ripe."
+    assert companies(tagger, fruit) == ()
+    assert companies(tagger, "Apple sued the grower over its apple logo.") == ("Apple",)
+
+
+def test_what_a_firm_owns_is_a_firm(tagger):
+    text = "Regulators blocked a stake in Maziv, the fibre group that owns Quillmatel and Dark Fibre Zentro."
+    assert {"Quillmatel", "Dark Fibre Zentro"} <= set(companies(tagger, text))
+
+
+def test_names_listed_before_a_firm_the_text_describes_are_firms(tagger):
+    text = "The spree brought in Quillkash Services, Great Zentro, Toppix and the coding platform Tynker."
+    assert {"Quillkash Services", "Great Zentro", "Toppix", "Tynker"} <= set(companies(tagger, text))
