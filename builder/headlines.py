@@ -158,7 +158,7 @@ issue label lease leverage lift link lock maintain manage mandate mark migrate m
 operate pilot pitch place play position praise predict preview prioritise process prohibit prompt
 prove purchase pursue rank recognise recommend recover recruit redesign refuse register regulate
 reinforce relaunch remain repeal request rescue reshape restructure reward rule save schedule
-designate invoke attribute knock crash disrupt halt rent outsource
+designate invoke attribute knock crash disrupt halt rent outsource hand
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
 acquit overturn exit bribe extort permit vote veto ratify outlaw criminalise criminalize legalise legalize axe sack
@@ -226,6 +226,7 @@ _IRREGULAR = {
     "think": ("thought", "thought"),
     "fly": ("flew", "flown"),
     "speak": ("spoke", "spoken"),
+    "do": ("did", "done"),
 }
 
 
@@ -364,23 +365,43 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
         unnamed = all(w.islower() for w in sayer) or _core(sayer[-1]) in _ROLES
         if unnamed and (owner := _POSSESSOR.search(said)):
             sayer = owner.group(1).split()  # "… Rackspace's email service …, the cloud company has said"
-        verb = len(sayer)
-        tokens = [
-            sayer[0][:1].upper() + sayer[0][1:],
-            *sayer[1:],
-            "says",
-            *_drop_articles((said[:1].lower() + said[1:]).split()),
-        ]
+            unnamed = False
+        if unnamed and verb is not None:
+            tokens, verb = _headline_tokens(said)  # "the Swedish … company said" names no one: what was said stands
+        else:
+            verb = len(sayer)
+            tokens = [
+                sayer[0][:1].upper() + sayer[0][1:],
+                *sayer[1:],
+                "says",
+                *_drop_articles((said[:1].lower() + said[1:]).split()),
+            ]
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
     headline, whole = _fit(tokens, verb, max_chars)
     if verb is not None and _core(tokens[verb]) in _SAYS and not (whole and _has_verb(headline.split()[verb + 1 :])):
         # "X says attack on its unit" is no headline: what was said may be one of its own
         headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
+    elif verb is not None and not whole and _core(tokens[verb]) in _FINDS and _names_first(tokens[verb + 1 :]):
+        # "Regulator finds that X had handed data of 40 million users to Y" too long: the finding on X stands
+        headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
     return headline, whole and verb is not None
 
 
 _SAYS = frozenset(("says", "say", "rules"))
+
+
+def _names_first(words: list[str]) -> bool:
+    """True if the words (after a 'that') open with a name: 'that Kakao Pay had …', not 'the arrests …'."""
+    words = words[1:] if words and words[0] == "that" else words
+    return bool(words) and words[0][:1].isupper()
+
+
+# Verbs whose object is a finding that can be a headline of its own.
+_FINDS = frozenset(
+    "finds find confirms confirm alleges allege claims claim reveals reveal concludes conclude argues argue "
+    "warns warn believes believe estimates estimate".split()
+)
 _DATE_PHRASE = re.compile(
     r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?: \d{4})?|\d{4}) "
@@ -389,7 +410,8 @@ _DATE_PHRASE = re.compile(
 
 # "<what was said>, the cloud company has said after …": a sentence that names its sayer last
 _ATTRIBUTION = re.compile(
-    r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}) (?:has said|have said|said|says)\b"
+    r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}(?:, [\w’'&.-]+(?: [\w’'&.-]+){0,3})?) "
+    r"(?:has said|have said|said|says)\b"
 )
 
 
@@ -574,9 +596,16 @@ def _strip_long_opener(sentence: str) -> str:
     return sentence
 
 
+# "…, the Swedish buy now, pay later company said": who said it, at the end, is no part of the headline
+_TRAILING_ATTRIBUTION = re.compile(
+    r"(?<=\w), (?:the|a|an|its) [\w’'&.-]+(?: [\w’'&.-]+){0,4}(?:, [\w’'&.-]+(?: [\w’'&.-]+){0,3})? "
+    r"(?:has said|have said|said|says|reported|confirmed|announced)(?: on \w+)?$"
+)
+
+
 def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     """The lead sentence as headline words, and the index of its main verb (None if not found)."""
-    text = sentence.rstrip().rstrip(".…").rstrip()
+    text = _TRAILING_ATTRIBUTION.sub("", sentence.rstrip().rstrip(".…").rstrip())
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     tokens = text.split()
@@ -603,6 +632,13 @@ _INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incid
 _TELLING = frozenset("tell tells told inform informs informed notify notifies notified".split())
 
 
+# Words that open a verb's object: "… and delayed [more than] 20 flights", "… and raised its dividend".
+_OBJECT_OPENERS = frozenset(
+    "its their his her the a an over more about around nearly almost some several all dozens hundreds "
+    "thousands millions up".split()
+)
+
+
 def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
     """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
     if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
@@ -611,7 +647,7 @@ def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
     for i in range(1, len(words) - 2):
         word, then = _core(words[i + 1]), _core(words[i + 2])
         if words[i] == "and" and words[i + 1].islower() and word in _PASTS:
-            if then in ("its", "their", "his", "her", "the", "a", "an") or then[:1].isdigit():
+            if then in _OBJECT_OPENERS or then[:1].isdigit():
                 base = _PASTS[word]
                 words[i + 1] = _keep_punct(words[i + 1], base if plural else _third_person(base))
     return words
@@ -717,7 +753,7 @@ def _reduced_relative(tokens: list[str], i: int) -> bool:
         return False
     for j in range(i + 2, min(len(tokens), i + 10)):
         word = _core(tokens[j])
-        if tokens[j - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+        if tokens[j - 1].endswith((",", ";")) or (word in _CLAUSE_WORDS and word != "with"):
             return False
         if tokens[j].islower() and (word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES)):
             return True
@@ -1132,7 +1168,7 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
 def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     """Drop a participle left hanging by a cut: '…model trained [on billions…]' -> '…model'."""
     last = tokens[-1]
-    if len(tokens) > 3 and tokens[-2] == "and" and _core(last) in _BASES and verb is not None:
+    if len(tokens) > 3 and tokens[-2] == "and" and last.islower() and verb_base(last) and verb is not None:
         return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
     # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
     passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS

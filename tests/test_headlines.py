@@ -593,6 +593,21 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "and policy numbers, has been published on a hacking forum.",
             "Data of about 400,000 customers of Fenland insurer Zentro Life published on hacking forum",
         ),
+        (  # "the … company said" names no one: what it said stands, without the attribution
+            "Handling 1.2 million chats in its first month, a chatbot built by Quillpay with Orbix is doing the work "
+            "of 300 full-time agents, the Lisbon payments company said.",
+            "Chatbot built by Quillpay with Orbix does work of 300 full-time agents",
+        ),
+        (  # a second verb after "and" takes headline tense before "more than"
+            "Zentro Air suspended ticket sales and delayed more than 40 flights on Monday after a cyberattack "
+            "flooded its network.",
+            "Zentro Air suspends ticket sales and delays over 40 flights",
+        ),
+        (  # a finding on a named firm that leaves no room for the finder stands as the headline
+            "In an inspection that ran from May to July, Fenland's Financial Supervisory Service found that Quillpay "
+            "had handed the personal credit information of about 40 million users to Orbix without their consent.",
+            "Quillpay hands personal credit information of about 40 million users to Orbix",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
@@ -638,6 +653,11 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "Two former employees of Orbix Semiconductor have been charged with stealing chip designs and selling "
             "them to a rival in Borduria.",
             "Two former employees of Orbix Semiconductor charged with stealing chip designs",
+        ),
+        (  # not "… flights and delayed": a second verb goes with its object or not at all
+            "Zentro Airways suspended the sales of tickets for all of its same-day flights and delayed more than 40 "
+            "domestic flights on Monday after a cyberattack flooded its network, the carrier said.",
+            "Zentro Airways suspends sales of tickets for all of its same-day flights",
         ),
     ],
 )
