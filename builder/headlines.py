@@ -358,10 +358,12 @@ def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
 def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     """The lead as a headline, and whether it is whole (a verb, cut only at a phrase boundary)."""
     tokens, verb = _headline_tokens(lead)
-    if (verb is None or _UNNAMED_SUBJECT.match(lead)) and (attributed := _ATTRIBUTION.match(lead)):
+    attributed = _ATTRIBUTION.match(lead)
+    if attributed and (verb is None or _UNNAMED_SUBJECT.match(lead) or _verb_in_attribution(tokens, verb, attributed)):
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
         said = attributed.group(1)
+        says = _ATTRIBUTION_VERBS[attributed.group(3)]
         unnamed = all(w.islower() for w in sayer) or _core(sayer[-1]) in _ROLES
         if unnamed and (owner := _POSSESSOR.search(said)):
             sayer = owner.group(1).split()  # "… Rackspace's email service …, the cloud company has said"
@@ -373,8 +375,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
             tokens = [
                 sayer[0][:1].upper() + sayer[0][1:],
                 *sayer[1:],
-                "says",
-                *_drop_articles((said[:1].lower() + said[1:]).split()),
+                says,
+                *_drop_articles(_lower_first(said).split()),
             ]
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
@@ -411,8 +413,31 @@ _DATE_PHRASE = re.compile(
 # "<what was said>, the cloud company has said after …": a sentence that names its sayer last
 _ATTRIBUTION = re.compile(
     r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}(?:, [\w’'&.-]+(?: [\w’'&.-]+){0,3})?) "
-    r"(?:has said|have said|said|says)\b"
+    r"(has said|have said|said|says|ruled|rules)\b"
 )
+_ATTRIBUTION_VERBS = {
+    "has said": "says",
+    "have said": "says",
+    "said": "says",
+    "says": "says",
+    "ruled": "rules",
+    "rules": "rules",
+}
+
+
+def _lower_first(text: str) -> str:
+    """The text with its first word lower-cased if it is a function word or pronoun ('The group …'), not a name."""
+    first = text.split()[0] if text.split() else ""
+    return text[:1].lower() + text[1:] if first.lower() in FUNCTION_WORDS | _PRONOUNS else text
+
+
+def _verb_in_attribution(tokens: list[str], verb: int, attributed: re.Match) -> bool:
+    """True if the verb found is the sayer's, after what was said ('Google monopolised …, a judge ruled'):
+    a word ending on the comma before the sayer comes before it."""
+    end = _core(attributed.group(1).split()[-1])
+    return verb_base(tokens[verb]) in ("say", "rule") and any(
+        t.endswith(",") and _core(t) == end for t in tokens[:verb]
+    )
 
 
 # The owner named in what was said ("Rackspace Technology's"): whom "the company" stands for.
@@ -500,24 +525,53 @@ def _is_abbreviation(before: str) -> bool:
 def _ranked_leads(sentences: list[str]) -> list[str]:
     """The sentences that can open a story, strongest first (weaker openings only when nothing
     better comes), without their scene-setting openers."""
-    ranked = sorted((_weakness(s), k, s) for k, s in enumerate(sentences))
-    return [_named(_strip_opening(s), sentences[:k]) for n, (weak, k, s) in enumerate(ranked) if n == 0 or weak < 3]
+    clauses = [_unquoted(s) for s in sentences]
+    ranked = sorted((_weakness(c), k, c) for k, c in enumerate(clauses))
+    return [
+        _named(_strip_opening(c), sentences[:k] + [sentences[k][: len(sentences[k]) - len(c)]])
+        for n, (weak, k, c) in enumerate(ranked)
+        if n == 0 or weak < 3
+    ]
+
+
+# '“…,” said X, head of …, as the agency banned …': the quotation is comment, the clause after it the news.
+_QUOTE_LEAD = re.compile(
+    r"^[“\"‘].{10,}?[,.!?]?[”\"’],? (?:said|says|told|wrote|added)\b[^“\"]*?,? (?:as|after|when|while) "
+    r"(?=(?:the|an?|[A-Z])\b)"
+)
+
+
+def _unquoted(sentence: str) -> str:
+    """A quotation lead's attributed clause ('the agency banned the chain from …'), else the sentence."""
+    if not (quote := _QUOTE_LEAD.match(sentence)) or len(sentence) - quote.end() < 20:
+        return sentence
+    rest = sentence[quote.end() :]
+    return rest[:1].upper() + rest[1:]
 
 
 # "The payments company has cut …" after a sentence that named it: the role stands for the name.
 _ROLE_SUBJECT = re.compile(
     r"^The ((?:[a-z-]+ ){0,2}(?:company|firm|group|startup|start-up|giant|bank|lender|platform|maker|operator|"
-    r"provider|developer|retailer|carrier|regulator|watchdog)) (?=[a-z])"
+    r"provider|developer|retailer|carrier|regulator|watchdog|agency|authority|commission)) (?=[a-z])"
 )
 _NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][\w&.-]*[a-z][\w&.-]*)(?: [A-Z][\w&.-]*)*")
+# A public body's name ends on one of these; a firm's does not.
+_BODY_WORDS = frozenset(
+    "commission agency authority ministry office bureau department regulator court tribunal council service "
+    "board administration parliament senate government police watchdog inspectorate commissioner".split()
+)
+_BODY_ROLES = frozenset("regulator watchdog agency authority commission".split())
 
 
 def _named(sentence: str, before: list[str]) -> str:
-    """The sentence with a bare role subject ('The payments company') replaced by the one name the
-    sentences before it give ('It has been a turbulent year for Quillpay.')."""
+    """The sentence with a bare role subject ('The payments company', 'The agency') replaced by the one name
+    of that kind (a firm, a public body) the sentences before it give ('It has been a turbulent year for
+    Quillpay.')."""
     if not (role := _ROLE_SUBJECT.match(sentence)):
         return sentence
+    body = role.group(1).split()[-1] in _BODY_ROLES
     names = {re.sub(r"['’]s$", "", m.group().rstrip(".,;:")) for s in before for m in _NAME.finditer(s)}
+    names = {n for n in names if (n.split()[-1].lower() in _BODY_WORDS) == body}
     return names.pop() + " " + sentence[role.end() :] if len(names) == 1 else sentence
 
 
@@ -1170,6 +1224,8 @@ def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     last = tokens[-1]
     if len(tokens) > 3 and tokens[-2] == "and" and last.islower() and verb_base(last) and verb is not None:
         return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
+    if len(tokens) > 3 and _core(tokens[-2]) in ("for", "by", "from", "without") and _core(last) in _GERUNDS:
+        return tokens[:-2]  # "… €3 million for failing [to protect card numbers]": what was failed is cut
     # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
     passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS
     participle = _core(last) in _PARTICIPLES or _core(last) in _GERUNDS or _core(last).endswith("ed")

@@ -608,6 +608,17 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "had handed the personal credit information of about 40 million users to Orbix without their consent.",
             "Quillpay hands personal credit information of about 40 million users to Orbix",
         ),
+        (  # the sayer named after what was said: a court's ruling leads with the court
+            "Orbix illegally monopolised two markets for online payment terminals, a federal judge in Fenland ruled "
+            "on Thursday, handing the competition authority its second victory against the firm.",
+            "Federal judge in Fenland rules Orbix illegally monopolised two markets",
+        ),
+        (  # a quotation lead gives way to the clause it is said with; "the authority" is the one it names
+            "“Quillpay's reckless use of customer data left its users exposed to fraud,” said Ana Lima, head of the "
+            "Fenland Data Protection Authority's enforcement unit, as the authority fined the payments firm €3 million "
+            "for failing to protect card numbers.",
+            "Fenland Data Protection Authority fines payments firm €3 million",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
