@@ -698,12 +698,16 @@ def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
     if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
         return predicate
     words = list(predicate)
-    for i in range(1, len(words) - 2):
-        word, then = _core(words[i + 1]), _core(words[i + 2])
-        if words[i] == "and" and words[i + 1].islower() and word in _PASTS:
-            if then in _OBJECT_OPENERS or then[:1].isdigit():
-                base = _PASTS[word]
-                words[i + 1] = _keep_punct(words[i + 1], base if plural else _third_person(base))
+    for i in range(1, len(words) - 1):
+        at = i + 2 if _core(words[i + 1]) in ("then", "later") else i + 1  # "… and then collapsed"
+        if words[i] != "and" or at >= len(words) or not words[at].islower():
+            continue
+        word, then = _core(words[at]), _core(words[at + 1]) if at + 1 < len(words) else ""
+        if word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit() or not then or word in _REPORTING):
+            base = _PASTS[word]
+            words[at] = _keep_punct(words[at], base if plural else _third_person(base))
+            if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
+                return words[: at + 1] + _drop_that(word, words[at + 1 :])
     return words
 
 
@@ -755,6 +759,9 @@ def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] |
     return agent + [verb] + subject + _drop_articles(_first_clause(rest)), len(agent)
 
 
+_NAMING = frozenset("called named dubbed titled branded".split())
+
+
 def _find_verb(tokens: list[str], start: int = 1) -> int | None:
     """Index of the main verb: the first auxiliary or known finite verb after the subject."""
     for i in range(max(start, 1), min(len(tokens), start + 16)):
@@ -769,6 +776,8 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         possessed = before.endswith(("'s", "’s", "s'", "s’"))  # "Orbix’s plans to cut …": a noun
         if word in _PRESENTS and (modifier or possessed or (i == 1 and _core(before) in _NOUN_OPENERS)):
             continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
+        if word in _NAMING and i + 1 < len(tokens) and not tokens[i + 1][:1].islower():
+            continue  # "a cryptocurrency called $LIBRA rose …": a name given, not the verb
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
         after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
@@ -1010,8 +1019,13 @@ def _first_clause(predicate: list[str]) -> list[str]:
 
 def _aside_close(predicate: list[str], start: int) -> int | None:
     """The comma closing an aside that opens at start, past commas inside a list ('logins, cookies and …')."""
-    for j in range(start, min(len(predicate) - 1, start + 12)):
-        if predicate[j].endswith(",") and not _list_goes_on(predicate[j + 1 : j + 5]):
+    commas = [j for j in range(start, min(len(predicate) - 1, start + 20)) if predicate[j].endswith(",")]
+    for j in commas:  # "the buy now, pay later service it launched last year, and will …": the predicate goes on
+        following = predicate[j + 2 :] if _core(predicate[j + 1]) == "and" else predicate[j + 1 :]
+        if following and _opens_predicate(following):
+            return j
+    for j in (j for j in commas if j < start + 12):
+        if not _list_goes_on(predicate[j + 1 : j + 5]):
             return j if _core(predicate[j + 1]) not in _RELATIVES else None
     return None
 
@@ -1269,7 +1283,9 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
         return False  # "one in five teenagers": a ratio
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
-    if word == "and" and (following in _GERUNDS or following in _PASTS):
+    then = tokens[i + 2] if i + 2 < len(tokens) else ""
+    verb_then = following in _PRESENTS and (then[:1].isupper() or _core(then) in _OBJECT_OPENERS | {"it", "they"})
+    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then):
         return True  # "… stealing chip designs | and selling them …": the second verb goes whole
     if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays

@@ -619,6 +619,21 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "for failing to protect card numbers.",
             "Fenland Data Protection Authority fines payments firm €3 million",
         ),
+        (  # "called X" gives a name, it is not the verb; a second verb after "and then" takes headline tense
+            "Hours after a pop star promoted it online, a token called $ZENT rose to a market value of two billion "
+            "dollars and then collapsed.",
+            "Token called $ZENT rises to market value of two billion dollars and then collapses",
+        ),
+        (  # an aside with a comma of its own ("buy now, pay later") closes where the predicate goes on
+            "Quillbank is ending Quill Later, the buy now, pay later service it launched in Fenland last year, and "
+            "will instead offer loans from partner banks.",
+            "Quillbank ends Quill Later and will instead offer loans from partner banks",
+        ),
+        (  # what a second verb says is in headline tense too
+            "Orbix has unveiled Orbix-4, a model that can reason across text, images and audio in real time, and "
+            "said it would make it free for all users.",
+            "Orbix unveils Orbix-4 and says it will make it free for all users",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
