@@ -309,6 +309,12 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     first = ""
     for lead in _ranked_leads(candidates):
         headline, whole = _headline_from(lead, max_chars)
+        if whole and (short := _with_acronym(lead, acronyms)) != lead:
+            # a long name that left no room for the rest ("… Authority designates Google") as its acronym
+            saved = len(lead.split()) - len(short.split())
+            alternative, alternative_whole = _headline_from(short, max_chars)
+            if alternative_whole and len(alternative.split()) + saved > len(headline.split()):
+                headline = alternative
         for shorter in _shortened(lead, acronyms):
             if whole:
                 break
@@ -774,7 +780,10 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
         possessed = before.endswith(("'s", "’s", "s'", "s’"))  # "Orbix’s plans to cut …": a noun
-        if word in _PRESENTS and (modifier or possessed or (i == 1 and _core(before) in _NOUN_OPENERS)):
+        nxt = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
+        then = tokens[i + 2] if i + 2 < len(tokens) else ""
+        compound = nxt in _PASTS and (nxt not in _PARTICIPLES or then[:1].isdigit())  # "Nvidia shares fell 17%"
+        if word in _PRESENTS and (modifier or possessed or compound or (i == 1 and _core(before) in _NOUN_OPENERS)):
             continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
         if word in _NAMING and i + 1 < len(tokens) and not tokens[i + 1][:1].islower():
             continue  # "a cryptocurrency called $LIBRA rose …": a name given, not the verb
@@ -1067,7 +1076,7 @@ def _continues(tail: list[str]) -> bool:
         and "," not in text
         and not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail)
     ):
-        return True
+        return len(tail) <= 5  # ", a Lisbon start-up" stays; ", the first such decision under the law" is detail
     if _core(tail[0]) in _CLAUSE_OPENERS or _core(tail[0]).endswith("ing"):
         return False
     return bool(re.match(r"(?:[^,]{1,40}, )*(?:[^,]{1,40}? )?(?:and|or) ", text))
@@ -1250,8 +1259,8 @@ def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
 def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     """True if a subordinate clause or a purpose infinitive ('to strengthen…') starts at i."""
     word, nxt = _core(tokens[i]), _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
-    if tokens[i - 1].endswith(";") or word in _CLAUSE_WORDS:
-        return True
+    if tokens[i - 1].endswith(";") or (word in _CLAUSE_WORDS and word != "with"):
+        return True  # "with" with no comma before it opens a phrase ("designates X with status"), not a clause
     if tokens[i - 1].endswith(","):
         # not inside "confidential, current lease data" nor inside a list ("passwords, cookies and …")
         return not _modifier_follows(tokens[i - 1 :]) and not _list_goes_on(tokens[i : i + 4])
@@ -1291,7 +1300,7 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
     if verb is not None and i - 1 > verb and tokens[i][:1] in "$€£0123456789" and tokens[i - 1][:1].isupper():
         return True  # "fines SK Telecom | 134.8 billion won": the amount is a phrase of its own
-    return word in _PREPOSITIONS and tokens[i].islower()
+    return (word in _PREPOSITIONS or word == "with") and tokens[i].islower()
 
 
 _NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
