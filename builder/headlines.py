@@ -49,12 +49,22 @@ _INTRO = re.compile(
     r"(?:After|Following|Amid|Despite|Before|Weeks|Days|Months|Hours)\b(?:[^,]|,(?=\d)){0,90}),\s+"
 )
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
+    # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008", "last year"
+    (
+        re.compile(
+            rf"(?<=\w) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{{1,2}} )?{_MONTH}(?: \d{{1,2}})?(?:,? \d{{4}})?\b(?![-,])"
+        ),
+        "",
+    ),
+    (re.compile(r"(?<=\w) (?:in|since|during) \d{4}\b(?![-–\d,])"), ""),
+    (re.compile(r"(?<=\w) (?:last|earlier this|later this|this) (?:year|month|week)\b"), ""),
     (re.compile(r"\s+\([^()]*\)(?=\w)"), " "),  # parentheticals do not belong in headlines
     (re.compile(r"\s+\([^()]*\)"), ""),
 )
@@ -384,6 +394,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
                 says,
                 *_drop_articles(_lower_first(said).split()),
             ]
+    if verb is not None and (firm := _firm_of_speaker(tokens, verb)):
+        tokens, verb = _headline_tokens(" ".join(firm + tokens[verb + 2 :]))  # "X chief … says company will V": X to V
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
     headline, whole = _fit(tokens, verb, max_chars)
@@ -397,6 +409,24 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
 
 
 _SAYS = frozenset(("says", "say", "rules"))
+
+
+_TITLES = frozenset(
+    "chief ceo cfo cto chairman chairwoman chair president founder co-founder boss spokesperson spokesman "
+    "spokeswoman".split()
+)
+
+
+def _firm_of_speaker(tokens: list[str], verb: int) -> list[str] | None:
+    """The firm whose officer says what 'the company' will do ('Intel chief executive Pat Gelsinger says company
+    will pause …' -> 'Intel'), else None."""
+    if _core(tokens[verb]) not in ("says", "say") or verb + 2 >= len(tokens):
+        return None
+    if _core(tokens[verb + 1]) not in ("company", "firm", "group") or not tokens[verb + 2].islower():
+        return None
+    title = next((i for i, w in enumerate(tokens[:verb]) if _core(w) in _TITLES), None)
+    firm = [re.sub(r"['’]s$", "", w) for w in tokens[:title]] if title else []
+    return firm if firm and all(w[:1].isupper() for w in firm) else None
 
 
 def _names_first(words: list[str]) -> bool:

@@ -645,6 +645,16 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "Nvidia shares fell 17% in a single day after a Chinese start-up released a cheap model.",
             "Nvidia shares fall 17% in single day after Chinese start-up released cheap model",
         ),
+        (  # what a firm's chief says "the company" will do is the firm's news
+            "In a memo to staff, Orbix chief executive Ana Lima said the company would pause its planned factories "
+            "in Fenland and Borduria for about two years.",
+            "Orbix to pause its planned factories in Fenland and Borduria for about two years",
+        ),
+        (  # dates are dropped before anything is cut
+            "Orbix bought Zentro in 2008 for $3.1 billion and Kappa in 2011 for $400 million, giving it the largest "
+            "share of the market in Fenland at the time.",
+            "Orbix buys Zentro for $3.1 billion and Kappa for $400 million",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
