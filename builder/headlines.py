@@ -59,7 +59,8 @@ _PHRASES = (
     # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008", "last year"
     (
         re.compile(
-            rf"(?<=\w) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{{1,2}} )?{_MONTH}(?: \d{{1,2}})?(?:,? \d{{4}})?\b(?![-,])"
+            r"(?<=\w) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{1,2} )?"
+            rf"{_MONTH}(?: \d{{1,2}})?(?:,? \d{{4}})?\b(?![-,])"
         ),
         "",
     ),
