@@ -330,11 +330,18 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
             if whole:
                 break
             headline, whole = _headline_from(shorter, max_chars) if shorter != lead else (headline, whole)
-        headline = _sentence_case(headline)
+        headline = _sentence_case(_LEGAL_FORM.sub("", headline))
         if headline and whole:
             return headline
         first = first or headline
     return first or FALLBACK_HEADLINE
+
+
+# A legal form inside a headline ("Intel Corp. shares", "Aleph Alpha GmbH announces"); one that ends it stays, as
+# the text goes on with it.
+_LEGAL_FORM = re.compile(
+    r"(?<=[A-Za-z0-9]) (?:Co\.?,? )?(?:Ltd|Inc|Corp|Co|PLC|plc|LLC|GmbH|Limited|Pte)\.?(?= [^\s—–-])"
+)
 
 
 _COLLECTIVE = re.compile(r"\b(?:a|the) (?:group|number|series|handful|set|coalition|consortium) of (?=[a-z])")
@@ -1283,7 +1290,8 @@ def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
     passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS
     participle = _core(last) in _PARTICIPLES or _core(last) in _GERUNDS or _core(last).endswith("ed")
-    hanging = last.islower() and participle and not passive
+    noun = _core(last) in _GERUNDS and _core(tokens[-2]).endswith("ed")  # "in extended trading"
+    hanging = last.islower() and participle and not passive and not noun
     return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
 
 
@@ -1301,6 +1309,7 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         and nxt
         and nxt not in _PREPOSITIONS
         and _core(tokens[i - 1]) not in FUNCTION_WORDS
+        and not _core(tokens[i - 1]).endswith("ed")  # "in extended trading": a noun phrase, no clause
         and verb_base(tokens[i - 1]) not in _TAKES_GERUND
     ):
         return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'

@@ -655,6 +655,15 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "share of the market in Fenland at the time.",
             "Orbix buys Zentro for $3.1 billion and Kappa for $400 million",
         ),
+        (  # a legal form inside a headline goes; a noun after a participle ("extended trading") stays
+            "Shares of Orbix Corp. fell by more than 20% in extended trading after the chipmaker said it would cut "
+            "about 15% of its workforce, suspend its dividend and reduce spending by $10 billion next year.",
+            "Orbix shares fall by over 20% in extended trading",
+        ),
+        (  # a legal form that ends the headline stays: the text goes on with it
+            "The Fenland Treasury has sanctioned Zentro Technology Inc., a firm that hosts scam sites.",
+            "Fenland Treasury sanctions Zentro Technology Inc",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
