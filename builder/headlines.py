@@ -701,6 +701,25 @@ _TRAILING_ATTRIBUTION = re.compile(
 )
 
 
+# The unnamed public bodies a headline calls by their country: "France's competition authority fines …" ->
+# "France fines …" (a named one stays: "South Korea's Personal Information Protection Commission").
+_STATE_BODIES = frozenset(
+    "regulator regulators watchdog authority authorities ministry government agency commission".split()
+)
+
+
+def _country_for_body(subject: list[str]) -> list[str]:
+    """'China's internet regulator' -> 'China': a country's unnamed body is the country in a headline."""
+    owner = next((i for i, w in enumerate(subject[:3]) if re.search(r"\w['’]s$", w)), None)
+    if owner is None or not all(w[:1].isupper() for w in subject[: owner + 1]):
+        return subject
+    body = subject[owner + 1 :]
+    common = all(w.islower() or (w.isupper() and len(w) <= 3) for w in body)  # "India's IT ministry"
+    if not 0 < len(body) <= 4 or not common or _core(body[-1]) not in _STATE_BODIES:
+        return subject
+    return subject[:owner] + [re.sub(r"['’]s$", "", subject[owner])]
+
+
 def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     """The lead sentence as headline words, and the index of its main verb (None if not found)."""
     text = _TRAILING_ATTRIBUTION.sub("", sentence.rstrip().rstrip(".…").rstrip())
@@ -715,6 +734,7 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
         subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
     if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
+    subject = _country_for_body(subject)
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
     predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)

@@ -664,6 +664,15 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "The Fenland Treasury has sanctioned Zentro Technology Inc., a firm that hosts scam sites.",
             "Fenland Treasury sanctions Zentro Technology Inc",
         ),
+        (  # a country's unnamed body is the country, as headlines write it
+            "Fenland's competition authority has fined Orbix €150 million over the way it ran its app tracking "
+            "feature.",
+            "Fenland fines Orbix €150 million over way it ran its app tracking feature",
+        ),
+        (  # a named body stays
+            "Borduria's Personal Data Protection Commission has fined Orbix Mobile for a breach.",
+            "Borduria's Personal Data Protection Commission fines Orbix Mobile for breach",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
