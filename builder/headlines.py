@@ -320,12 +320,14 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     first = ""
     for lead in _ranked_leads(candidates):
         headline, whole = _headline_from(lead, max_chars)
-        if whole and (short := _with_acronym(lead, acronyms)) != lead:
-            # a long name that left no room for the rest ("… Authority designates Google") as its acronym
+        for short in (_with_acronym(lead, acronyms), _without_place(lead)) if whole else ():
+            # a long name or a place on the actor that left no room for the rest ("… Authority designates
+            # Google", "US federal judge in Delaware upholds verdict"): the acronym, the actor without its place
             saved = len(lead.split()) - len(short.split())
             alternative, alternative_whole = _headline_from(short, max_chars)
-            if alternative_whole and len(alternative.split()) + saved > len(headline.split()):
+            if saved and alternative_whole and len(alternative.split()) + saved > len(headline.split()):
                 headline = alternative
+                break
         for shorter in _shortened(lead, acronyms):
             if whole:
                 break
@@ -342,6 +344,23 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
 _LEGAL_FORM = re.compile(
     r"(?<=[A-Za-z0-9]) (?:Co\.?,? )?(?:Ltd|Inc|Corp|Co|PLC|plc|LLC|GmbH|Limited|Pte)\.?(?= [^\s—–-])"
 )
+
+
+def _without_place(sentence: str) -> str:
+    """The sentence without a place after its actor: 'A federal judge in Brooklyn rejected …' -> 'A federal judge
+    rejected …' (a list of places, 'Police in Latvia, Lithuania and Ukraine', stays)."""
+    tokens = sentence.split()
+    verb = _find_verb(tokens, _apposition_end(tokens))
+    if verb is None or tokens[verb - 1].endswith(","):
+        return sentence
+    at = next((i for i in range(1, verb - 1) if tokens[i] == "in" and _core(tokens[i - 1]) != "shares"), None)
+    if (
+        at is None
+        or any(w.endswith(",") for w in tokens[:at])
+        or not all(w[:1].isupper() for w in tokens[at + 1 : verb])
+    ):
+        return sentence
+    return " ".join(tokens[:at] + tokens[verb:])
 
 
 _COLLECTIVE = re.compile(r"\b(?:a|the) (?:group|number|series|handful|set|coalition|consortium) of (?=[a-z])")

@@ -673,6 +673,16 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "Borduria's Personal Data Protection Commission has fined Orbix Mobile for a breach.",
             "Borduria's Personal Data Protection Commission fines Orbix Mobile for breach",
         ),
+        (  # a place on the actor gives way when it leaves no room for what was done
+            "A federal judge in Fenland has upheld a jury verdict that Orbix did not breach its licence with Zentro, "
+            "ending a three-year dispute.",
+            "Federal judge upholds jury verdict that Orbix did not breach its licence with Zentro",
+        ),
+        (  # and stays when it costs nothing
+            "A federal judge in Fenland has rejected a proposed $30 billion settlement between Orbix, Zentro and the "
+            "merchants who sued them over card fees.",
+            "Federal judge in Fenland rejects proposed $30 billion settlement",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
