@@ -323,9 +323,11 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
         for short in (_with_acronym(lead, acronyms), _without_place(lead)) if whole else ():
             # a long name or a place on the actor that left no room for the rest ("… Authority designates
             # Google", "US federal judge in Delaware upholds verdict"): the acronym, the actor without its place
+            if short == lead:
+                continue
             saved = len(lead.split()) - len(short.split())
             alternative, alternative_whole = _headline_from(short, max_chars)
-            if saved and alternative_whole and len(alternative.split()) + saved > len(headline.split()):
+            if alternative_whole and len(alternative.split()) + saved > len(headline.split()):
                 headline = alternative
                 break
         for shorter in _shortened(lead, acronyms):
