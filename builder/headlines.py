@@ -320,16 +320,8 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     first = ""
     for lead in _ranked_leads(candidates):
         headline, whole = _headline_from(lead, max_chars)
-        for short in (_with_acronym(lead, acronyms), _without_place(lead)) if whole else ():
-            # a long name or a place on the actor that left no room for the rest ("… Authority designates
-            # Google", "US federal judge in Delaware upholds verdict"): the acronym, the actor without its place
-            if short == lead:
-                continue
-            saved = len(lead.split()) - len(short.split())
-            alternative, alternative_whole = _headline_from(short, max_chars)
-            if alternative_whole and len(alternative.split()) + saved > len(headline.split()):
-                headline = alternative
-                break
+        if whole:
+            headline = _said_more(lead, headline, acronyms, max_chars)
         for shorter in _shortened(lead, acronyms):
             if whole:
                 break
@@ -345,6 +337,28 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
 # the text goes on with it.
 _LEGAL_FORM = re.compile(
     r"(?<=[A-Za-z0-9]) (?:Co\.?,? )?(?:Ltd|Inc|Corp|Co|PLC|plc|LLC|GmbH|Limited|Pte)\.?(?= [^\s—–-])"
+)
+
+
+def _said_more(lead: str, headline: str, acronyms: frozenset[str], max_chars: int) -> str:
+    """The headline of the lead made shorter where that leaves room for more of what was done: a long name as
+    the acronym the article uses ("… Authority designates Google"), the actor without its place ("judge in
+    Delaware"), no examples ("lenders such as A, B and C"); each kept only if the headline then says more."""
+    form, said = lead, len(headline.split())
+    for shorten in (lambda s: _with_acronym(s, acronyms), _without_place, lambda s: _EXAMPLES.sub("", s)):
+        if (shorter := shorten(form)) == form:
+            continue
+        alternative, whole = _headline_from(shorter, max_chars)
+        saying = len(alternative.split()) + len(lead.split()) - len(shorter.split())
+        if whole and saying > said:
+            form, said, headline = shorter, saying, alternative
+    return headline
+
+
+# Examples after a plural: "lenders such as Affirm, Klarna and PayPal", "apps including X and Y".
+_EXAMPLES = re.compile(
+    r"(?<=[a-z]s),? (?:such as|including|like) (?:[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*)*,? )+(?:and|or) "
+    r"[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*)*"
 )
 
 

@@ -683,6 +683,12 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "merchants who sued them over card fees.",
             "Federal judge in Fenland rejects proposed $30 billion settlement",
         ),
+        (  # examples ("such as A, B, C and D") give way when they leave no room for the sayer
+            "Treating buy now, pay later loans like credit cards, the Fenland Consumer Protection Bureau has said that "
+            "lenders such as Quillpay, Orbix, Zentro and Kappa Pay must give shoppers the same protections when they "
+            "dispute a charge.",
+            "Fenland Consumer Protection Bureau says lenders must give shoppers same protections",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
