@@ -724,7 +724,7 @@ def _strip_long_opener(sentence: str) -> str:
             continue
         verb = _find_verb(tokens, _apposition_end(tokens))
         actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= 3)
-        if actor and verb is not None and verb <= 10 and not _subject_runs_on(rest):
+        if actor and verb is not None and verb <= 14 and not _subject_runs_on(rest):
             return rest[:1].upper() + rest[1:]
     return sentence
 
@@ -827,6 +827,11 @@ def _said_to(predicate: list[str], plural: bool) -> list[str]:
 def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] | None:
     """A passive with its agent turned active: 'X has been fined by the regulator for …' -> 'Regulator fines X
     for …'; 'X was hit by an attack that disrupted Y' -> 'Attack on X disrupts Y'. Only for a named subject."""
+    amount: list[str] = []  # "X was fined €91 million by the regulator" -> "Regulator fines X €91 million"
+    if len(predicate) > 3 and predicate[1][:1] in "$€£¥₹0123456789":
+        by = next((j for j in range(2, min(len(predicate), 4)) if _core(predicate[j]) == "by"), None)
+        if by is not None and not any(w.endswith(",") for w in predicate[1:by]):
+            amount, predicate = predicate[1:by], predicate[:1] + predicate[by:]
     if len(predicate) < 3 or _core(predicate[1]) != "by" or _core(predicate[0]) not in _PARTICIPLES:
         return None
     if not any(w[:1].isupper() for w in subject[1:]) and len(subject) > 1 or predicate[0].endswith(","):
@@ -855,7 +860,7 @@ def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] |
     if rest and _core(rest[0]) in ("that", "which", "who"):
         rest = []  # the agent's own relative clause is no part of what it did
     verb = _third_person(_PARTICIPLES[_core(predicate[0])])
-    return agent + [verb] + subject + _drop_articles(_first_clause(rest)), len(agent)
+    return agent + [verb] + subject + amount + _drop_articles(_first_clause(rest)), len(agent)
 
 
 _NAMING = frozenset("called named dubbed titled branded".split())

@@ -689,6 +689,16 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "dispute a charge.",
             "Fenland Consumer Protection Bureau says lenders must give shoppers same protections",
         ),
+        (  # a passive with an amount before its agent turns active, the amount after the one fined
+            "Zentro Platforms Fenland Limited has been fined €91 million by the Fenland Data Protection Commission for "
+            "storing the passwords of millions of users in plain text.",
+            "Fenland Data Protection Commission fines Zentro Platforms Fenland €91 million",
+        ),
+        (  # a participle opener gives way to a subject of up to 14 words
+            "Announced during the president's state visit to Borduria, a $1 billion investment by Orbix and the "
+            "Lisbon-based AI company Zentro will build a data centre in Fenland powered by geothermal energy.",
+            "$1 billion investment by Orbix and Lisbon-based AI company Zentro to build data centre",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
