@@ -605,10 +605,10 @@ def _ranked_leads(sentences: list[str]) -> list[str]:
     """The sentences that can open a story, strongest first (weaker openings only when nothing
     better comes), without their scene-setting openers."""
     clauses = [_unquoted(s) for s in sentences]
-    ranked = sorted((_weakness(c), k, c) for k, c in enumerate(clauses))
+    ranked = sorted((3 if quoted else _weakness(c), k, c, dropped) for k, (c, dropped, quoted) in enumerate(clauses))
     return [
-        _named(_strip_opening(c), sentences[:k] + [sentences[k][: len(sentences[k]) - len(c)]])
-        for n, (weak, k, c) in enumerate(ranked)
+        _named(_strip_opening(c), sentences[:k] + [dropped])
+        for n, (weak, k, c, dropped) in enumerate(ranked)
         if n == 0 or weak < 3
     ]
 
@@ -620,12 +620,26 @@ _QUOTE_LEAD = re.compile(
 )
 
 
-def _unquoted(sentence: str) -> str:
-    """A quotation lead's attributed clause ('the agency banned the chain from …'), else the sentence."""
-    if not (quote := _QUOTE_LEAD.match(sentence)) or len(sentence) - quote.end() < 20:
-        return sentence
-    rest = sentence[quote.end() :]
-    return rest[:1].upper() + rest[1:]
+def _unquoted(sentence: str) -> tuple[str, str, bool]:
+    """A quotation lead's attributed clause ('the agency banned the chain from …') and the text dropped before it;
+    else the quotation as what its sayer says ('Ana Lima said we will not pay', a weak lead), flagged; else the
+    sentence."""
+    quote = _QUOTE_LEAD.match(sentence)
+    if quote and len(sentence) - quote.end() >= 20:
+        rest = sentence[quote.end() :]
+        rest = rest[:1].upper() + rest[1:]
+        unnamed = _ROLE_SUBJECT.match(rest) and _named(rest, [sentence[: quote.end()]]) == rest
+        if not unnamed:  # "… after the lender confirmed": only if the text says which lender
+            return rest, sentence[: quote.end()], False
+    if said := _QUOTE_SAID.match(sentence):
+        return f"{said.group(2)} said {_lower_first(said.group(1))}.", "", True
+    return sentence, "", False
+
+
+# '“We will not pay,” said Ana Lima, …': what a named sayer said.
+_QUOTE_SAID = re.compile(
+    r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3})(?=[,.;]|$)"
+)
 
 
 # "The payments company has cut …" after a sentence that named it: the role stands for the name.
@@ -639,6 +653,12 @@ _BODY_WORDS = frozenset(
     "commission agency authority ministry office bureau department regulator court tribunal council service "
     "board administration parliament senate government police watchdog inspectorate commissioner".split()
 )
+# A person's name, not a firm's: "said Ana Lima", "Ana Lima, chief executive of …".
+_PERSON_BEFORE = re.compile(r"\b(?:said|says|told|according to) $")
+_PERSON_AFTER = re.compile(
+    r",? (?:the |a |an |its )?(?:[\w-]+ ){0,2}(?:chief|head|founder|co-founder|director|president|minister|chairman|"
+    r"chairwoman|chair|spokesperson|spokesman|spokeswoman|secretary|commissioner|executive|officer)\b"
+)
 _BODY_ROLES = frozenset("regulator watchdog agency authority commission".split())
 
 
@@ -649,7 +669,12 @@ def _named(sentence: str, before: list[str]) -> str:
     if not (role := _ROLE_SUBJECT.match(sentence)):
         return sentence
     body = role.group(1).split()[-1] in _BODY_ROLES
-    names = {re.sub(r"['’]s$", "", m.group().rstrip(".,;:")) for s in before for m in _NAME.finditer(s)}
+    names = {
+        re.sub(r"['’]s$", "", m.group().rstrip(".,;:"))
+        for s in before
+        for m in _NAME.finditer(s)
+        if not _PERSON_BEFORE.search(s, 0, m.start()) and not _PERSON_AFTER.match(s, m.end())
+    }
     names = {n for n in names if (n.split()[-1].lower() in _BODY_WORDS) == body}
     return names.pop() + " " + sentence[role.end() :] if len(names) == 1 else sentence
 

@@ -699,6 +699,15 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "Lisbon-based AI company Zentro will build a data centre in Fenland powered by geothermal energy.",
             "$1 billion investment by Orbix and Lisbon-based AI company Zentro to build data centre",
         ),
+        (  # the clause after a quotation, its role subject named by the firm the sentence names, not the person
+            "“We will not pay the hackers,” said Ana Lima, chief executive of Quillbank, after the lender confirmed "
+            "that the data of 3 million customers had been stolen.",
+            "Quillbank confirms data of 3 million customers had been stolen",
+        ),
+        (  # a quotation alone is what its named sayer says
+            "“We will not pay the hackers,” said Ana Lima, chief executive of Quillbank.",
+            "Ana Lima says we will not pay hackers",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
