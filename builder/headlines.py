@@ -56,16 +56,15 @@ _PHRASES = (
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
-    # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008", "last year"
+    # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008"
     (
         re.compile(
-            r"(?<=\w) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{1,2} )?"
+            r"(?<=\S) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{1,2} )?"
             rf"{_MONTH}(?: \d{{1,2}})?(?:,? \d{{4}})?\b(?![-,])"
         ),
         "",
     ),
-    (re.compile(r"(?<=\w) (?:in|since|during) \d{4}\b(?![-–\d,])"), ""),
-    (re.compile(r"(?<=\w) (?:last|earlier this|later this|this) (?:year|month|week)\b"), ""),
+    (re.compile(r"(?<=\S) (?:in|since|during) \d{4}\b(?![-–\d,])"), ""),
     (re.compile(r"\s+\([^()]*\)(?=\w)"), " "),  # parentheticals do not belong in headlines
     (re.compile(r"\s+\([^()]*\)"), ""),
 )
@@ -950,7 +949,11 @@ def _reduced_relative(tokens: list[str], i: int) -> bool:
         word = _core(tokens[j])
         if tokens[j - 1].endswith((",", ";")) or (word in _CLAUSE_WORDS and word != "with"):
             return False
-        if tokens[j].islower() and (word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES)):
+        then = _core(tokens[j + 1]) if j + 1 < len(tokens) else ""
+        object_follows = word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit())  # "… breached the"
+        if tokens[j].islower() and (
+            word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES) or object_follows
+        ):
             return True
     return False
 
@@ -1024,6 +1027,8 @@ def _is_plural(subject: list[str]) -> bool:
     if not words or "and" in words or "&" in words:
         return bool(words)
     end = next((i for i, w in enumerate(words) if w in _PREPOSITIONS or subject[i].endswith(",")), len(words))
+    if 1 < end < len(words) and subject[end - 1].islower() and words[end - 1] in _PARTICIPLES:
+        end -= 1  # "Hackers linked to …": the noun before its participle
     head, word = words[max(end - 1, 0)], subject[max(end - 1, 0)]
     if head in ("police", "people"):
         return True

@@ -708,6 +708,11 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "“We will not pay the hackers,” said Ana Lima, chief executive of Quillbank.",
             "Ana Lima says we will not pay hackers",
         ),
+        (  # a participle phrase on the subject ends where the sentence's own verb takes its object
+            "According to a report by the security firm Kappa Labs, hackers linked to Borduria's intelligence service "
+            "breached the networks of at least 20 Fenland ministries.",
+            "Hackers linked to Borduria's intelligence service breach networks",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
