@@ -49,12 +49,22 @@ _INTRO = re.compile(
     r"(?:After|Following|Amid|Despite|Before|Weeks|Days|Months|Hours)\b(?:[^,]|,(?=\d)){0,90}),\s+"
 )
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
+_MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
+    # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008"
+    (
+        re.compile(
+            r"(?<=\S) (?:in|on|since|during) (?:early |late |mid-)?(?:\d{1,2} )?"
+            rf"{_MONTH}(?: \d{{1,2}})?(?:,? \d{{4}})?\b(?![-,])"
+        ),
+        "",
+    ),
+    (re.compile(r"(?<=\S) (?:in|since|during) \d{4}\b(?![-–\d,])"), ""),
     (re.compile(r"\s+\([^()]*\)(?=\w)"), " "),  # parentheticals do not belong in headlines
     (re.compile(r"\s+\([^()]*\)"), ""),
 )
@@ -158,7 +168,7 @@ issue label lease leverage lift link lock maintain manage mandate mark migrate m
 operate pilot pitch place play position praise predict preview prioritise process prohibit prompt
 prove purchase pursue rank recognise recommend recover recruit redesign refuse register regulate
 reinforce relaunch remain repeal request rescue reshape restructure reward rule save schedule
-designate invoke attribute knock crash disrupt halt rent outsource
+designate invoke attribute knock crash disrupt halt rent outsource hand
 search sponsor spur stress struggle summon tout transfer uncover undergo underline
 abandon collapse delist plunge soar slump tumble jump climb postpone detain indict convict jail extradite
 acquit overturn exit bribe extort permit vote veto ratify outlaw criminalise criminalize legalise legalize axe sack
@@ -226,6 +236,7 @@ _IRREGULAR = {
     "think": ("thought", "thought"),
     "fly": ("flew", "flown"),
     "speak": ("spoke", "spoken"),
+    "do": ("did", "done"),
 }
 
 
@@ -308,15 +319,63 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     first = ""
     for lead in _ranked_leads(candidates):
         headline, whole = _headline_from(lead, max_chars)
+        if whole:
+            headline = _said_more(lead, headline, acronyms, max_chars)
         for shorter in _shortened(lead, acronyms):
             if whole:
                 break
             headline, whole = _headline_from(shorter, max_chars) if shorter != lead else (headline, whole)
-        headline = _sentence_case(headline)
+        headline = _sentence_case(_LEGAL_FORM.sub("", headline))
         if headline and whole:
             return headline
         first = first or headline
     return first or FALLBACK_HEADLINE
+
+
+# A legal form inside a headline ("Intel Corp. shares", "Aleph Alpha GmbH announces"); one that ends it stays, as
+# the text goes on with it.
+_LEGAL_FORM = re.compile(
+    r"(?<=[A-Za-z0-9]) (?:Co\.?,? )?(?:Ltd|Inc|Corp|Co|PLC|plc|LLC|GmbH|Limited|Pte)\.?(?= [^\s—–-])"
+)
+
+
+def _said_more(lead: str, headline: str, acronyms: frozenset[str], max_chars: int) -> str:
+    """The headline of the lead made shorter where that leaves room for more of what was done: a long name as
+    the acronym the article uses ("… Authority designates Google"), the actor without its place ("judge in
+    Delaware"), no examples ("lenders such as A, B and C"); each kept only if the headline then says more."""
+    form, said = lead, len(headline.split())
+    for shorten in (lambda s: _with_acronym(s, acronyms), _without_place, lambda s: _EXAMPLES.sub("", s)):
+        if (shorter := shorten(form)) == form:
+            continue
+        alternative, whole = _headline_from(shorter, max_chars)
+        saying = len(alternative.split()) + len(lead.split()) - len(shorter.split())
+        if whole and saying > said:
+            form, said, headline = shorter, saying, alternative
+    return headline
+
+
+# Examples after a plural: "lenders such as Affirm, Klarna and PayPal", "apps including X and Y".
+_EXAMPLES = re.compile(
+    r"(?<=[a-z]s),? (?:such as|including|like) (?:[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*)*,? )+(?:and|or) "
+    r"[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*)*"
+)
+
+
+def _without_place(sentence: str) -> str:
+    """The sentence without a place after its actor: 'A federal judge in Brooklyn rejected …' -> 'A federal judge
+    rejected …' (a list of places, 'Police in Latvia, Lithuania and Ukraine', stays)."""
+    tokens = sentence.split()
+    verb = _find_verb(tokens, _apposition_end(tokens))
+    if verb is None or tokens[verb - 1].endswith(","):
+        return sentence
+    at = next((i for i in range(1, verb - 1) if tokens[i] == "in" and _core(tokens[i - 1]) != "shares"), None)
+    if (
+        at is None
+        or any(w.endswith(",") for w in tokens[:at])
+        or not all(w[:1].isupper() for w in tokens[at + 1 : verb])
+    ):
+        return sentence
+    return " ".join(tokens[:at] + tokens[verb:])
 
 
 _COLLECTIVE = re.compile(r"\b(?:a|the) (?:group|number|series|handful|set|coalition|consortium) of (?=[a-z])")
@@ -357,30 +416,72 @@ def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
 def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     """The lead as a headline, and whether it is whole (a verb, cut only at a phrase boundary)."""
     tokens, verb = _headline_tokens(lead)
-    if (verb is None or _UNNAMED_SUBJECT.match(lead)) and (attributed := _ATTRIBUTION.match(lead)):
+    attributed = _ATTRIBUTION.match(lead)
+    if attributed and (verb is None or _UNNAMED_SUBJECT.match(lead) or _verb_in_attribution(tokens, verb, attributed)):
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
         said = attributed.group(1)
+        says = _ATTRIBUTION_VERBS[attributed.group(3)]
         unnamed = all(w.islower() for w in sayer) or _core(sayer[-1]) in _ROLES
         if unnamed and (owner := _POSSESSOR.search(said)):
             sayer = owner.group(1).split()  # "… Rackspace's email service …, the cloud company has said"
-        verb = len(sayer)
-        tokens = [
-            sayer[0][:1].upper() + sayer[0][1:],
-            *sayer[1:],
-            "says",
-            *_drop_articles((said[:1].lower() + said[1:]).split()),
-        ]
+            unnamed = False
+        if unnamed and verb is not None:
+            tokens, verb = _headline_tokens(said)  # "the Swedish … company said" names no one: what was said stands
+        else:
+            verb = len(sayer)
+            tokens = [
+                sayer[0][:1].upper() + sayer[0][1:],
+                *sayer[1:],
+                says,
+                *_drop_articles(_lower_first(said).split()),
+            ]
+    if verb is not None and (firm := _firm_of_speaker(tokens, verb)):
+        tokens, verb = _headline_tokens(" ".join(firm + tokens[verb + 2 :]))  # "X chief … says company will V": X to V
     if verb is not None and _core(tokens[verb]) in _SAYS:
         tokens = tokens[: verb + 1] + _drop_relative(tokens[verb + 1 :])
     headline, whole = _fit(tokens, verb, max_chars)
     if verb is not None and _core(tokens[verb]) in _SAYS and not (whole and _has_verb(headline.split()[verb + 1 :])):
         # "X says attack on its unit" is no headline: what was said may be one of its own
         headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
+    elif verb is not None and not whole and _core(tokens[verb]) in _FINDS and _names_first(tokens[verb + 1 :]):
+        # "Regulator finds that X had handed data of 40 million users to Y" too long: the finding on X stands
+        headline, whole = _reported(tokens[verb + 1 :], max_chars) or (headline, False)
     return headline, whole and verb is not None
 
 
 _SAYS = frozenset(("says", "say", "rules"))
+
+
+_TITLES = frozenset(
+    "chief ceo cfo cto chairman chairwoman chair president founder co-founder boss spokesperson spokesman "
+    "spokeswoman".split()
+)
+
+
+def _firm_of_speaker(tokens: list[str], verb: int) -> list[str] | None:
+    """The firm whose officer says what 'the company' will do ('Intel chief executive Pat Gelsinger says company
+    will pause …' -> 'Intel'), else None."""
+    if _core(tokens[verb]) not in ("says", "say") or verb + 2 >= len(tokens):
+        return None
+    if _core(tokens[verb + 1]) not in ("company", "firm", "group") or not tokens[verb + 2].islower():
+        return None
+    title = next((i for i, w in enumerate(tokens[:verb]) if _core(w) in _TITLES), None)
+    firm = [re.sub(r"['’]s$", "", w) for w in tokens[:title]] if title else []
+    return firm if firm and all(w[:1].isupper() for w in firm) else None
+
+
+def _names_first(words: list[str]) -> bool:
+    """True if the words (after a 'that') open with a name: 'that Kakao Pay had …', not 'the arrests …'."""
+    words = words[1:] if words and words[0] == "that" else words
+    return bool(words) and words[0][:1].isupper()
+
+
+# Verbs whose object is a finding that can be a headline of its own.
+_FINDS = frozenset(
+    "finds find confirms confirm alleges allege claims claim reveals reveal concludes conclude argues argue "
+    "warns warn believes believe estimates estimate".split()
+)
 _DATE_PHRASE = re.compile(
     r"\b(?:in|on|since|from) (?:(?:early|late|mid-)?(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?: \d{4})?|\d{4}) "
@@ -389,8 +490,32 @@ _DATE_PHRASE = re.compile(
 
 # "<what was said>, the cloud company has said after …": a sentence that names its sayer last
 _ATTRIBUTION = re.compile(
-    r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}) (?:has said|have said|said|says)\b"
+    r"(.{20,}?), ((?:the |an? )?[\w’'&.-]+(?: [\w’'&.-]+){0,3}(?:, [\w’'&.-]+(?: [\w’'&.-]+){0,3})?) "
+    r"(has said|have said|said|says|ruled|rules)\b"
 )
+_ATTRIBUTION_VERBS = {
+    "has said": "says",
+    "have said": "says",
+    "said": "says",
+    "says": "says",
+    "ruled": "rules",
+    "rules": "rules",
+}
+
+
+def _lower_first(text: str) -> str:
+    """The text with its first word lower-cased if it is a function word or pronoun ('The group …'), not a name."""
+    first = text.split()[0] if text.split() else ""
+    return text[:1].lower() + text[1:] if first.lower() in FUNCTION_WORDS | _PRONOUNS else text
+
+
+def _verb_in_attribution(tokens: list[str], verb: int, attributed: re.Match) -> bool:
+    """True if the verb found is the sayer's, after what was said ('Google monopolised …, a judge ruled'):
+    a word ending on the comma before the sayer comes before it."""
+    end = _core(attributed.group(1).split()[-1])
+    return verb_base(tokens[verb]) in ("say", "rule") and any(
+        t.endswith(",") and _core(t) == end for t in tokens[:verb]
+    )
 
 
 # The owner named in what was said ("Rackspace Technology's"): whom "the company" stands for.
@@ -478,24 +603,78 @@ def _is_abbreviation(before: str) -> bool:
 def _ranked_leads(sentences: list[str]) -> list[str]:
     """The sentences that can open a story, strongest first (weaker openings only when nothing
     better comes), without their scene-setting openers."""
-    ranked = sorted((_weakness(s), k, s) for k, s in enumerate(sentences))
-    return [_named(_strip_opening(s), sentences[:k]) for n, (weak, k, s) in enumerate(ranked) if n == 0 or weak < 3]
+    clauses = [_unquoted(s) for s in sentences]
+    ranked = sorted((3 if quoted else _weakness(c), k, c, dropped) for k, (c, dropped, quoted) in enumerate(clauses))
+    return [
+        _named(_strip_opening(c), sentences[:k] + [dropped])
+        for n, (weak, k, c, dropped) in enumerate(ranked)
+        if n == 0 or weak < 3
+    ]
+
+
+# '“…,” said X, head of …, as the agency banned …': the quotation is comment, the clause after it the news.
+_QUOTE_LEAD = re.compile(
+    r"^[“\"‘].{10,}?[,.!?]?[”\"’],? (?:said|says|told|wrote|added)\b[^“\"]*?,? (?:as|after|when|while) "
+    r"(?=(?:the|an?|[A-Z])\b)"
+)
+
+
+def _unquoted(sentence: str) -> tuple[str, str, bool]:
+    """A quotation lead's attributed clause ('the agency banned the chain from …') and the text dropped before it;
+    else the quotation as what its sayer says ('Ana Lima said we will not pay', a weak lead), flagged; else the
+    sentence."""
+    quote = _QUOTE_LEAD.match(sentence)
+    if quote and len(sentence) - quote.end() >= 20:
+        rest = sentence[quote.end() :]
+        rest = rest[:1].upper() + rest[1:]
+        unnamed = _ROLE_SUBJECT.match(rest) and _named(rest, [sentence[: quote.end()]]) == rest
+        if not unnamed:  # "… after the lender confirmed": only if the text says which lender
+            return rest, sentence[: quote.end()], False
+    if said := _QUOTE_SAID.match(sentence):
+        return f"{said.group(2)} said {_lower_first(said.group(1))}.", "", True
+    return sentence, "", False
+
+
+# '“We will not pay,” said Ana Lima, …': what a named sayer said.
+_QUOTE_SAID = re.compile(
+    r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3})(?=[,.;]|$)"
+)
 
 
 # "The payments company has cut …" after a sentence that named it: the role stands for the name.
 _ROLE_SUBJECT = re.compile(
     r"^The ((?:[a-z-]+ ){0,2}(?:company|firm|group|startup|start-up|giant|bank|lender|platform|maker|operator|"
-    r"provider|developer|retailer|carrier|regulator|watchdog)) (?=[a-z])"
+    r"provider|developer|retailer|carrier|regulator|watchdog|agency|authority|commission)) (?=[a-z])"
 )
 _NAME = re.compile(r"(?<=[a-z,] )(?:[A-Z][\w&.-]*[a-z][\w&.-]*)(?: [A-Z][\w&.-]*)*")
+# A public body's name ends on one of these; a firm's does not.
+_BODY_WORDS = frozenset(
+    "commission agency authority ministry office bureau department regulator court tribunal council service "
+    "board administration parliament senate government police watchdog inspectorate commissioner".split()
+)
+# A person's name, not a firm's: "said Ana Lima", "Ana Lima, chief executive of …".
+_PERSON_BEFORE = re.compile(r"\b(?:said|says|told|according to) $")
+_PERSON_AFTER = re.compile(
+    r",? (?:the |a |an |its )?(?:[\w-]+ ){0,2}(?:chief|head|founder|co-founder|director|president|minister|chairman|"
+    r"chairwoman|chair|spokesperson|spokesman|spokeswoman|secretary|commissioner|executive|officer)\b"
+)
+_BODY_ROLES = frozenset("regulator watchdog agency authority commission".split())
 
 
 def _named(sentence: str, before: list[str]) -> str:
-    """The sentence with a bare role subject ('The payments company') replaced by the one name the
-    sentences before it give ('It has been a turbulent year for Quillpay.')."""
+    """The sentence with a bare role subject ('The payments company', 'The agency') replaced by the one name
+    of that kind (a firm, a public body) the sentences before it give ('It has been a turbulent year for
+    Quillpay.')."""
     if not (role := _ROLE_SUBJECT.match(sentence)):
         return sentence
-    names = {re.sub(r"['’]s$", "", m.group().rstrip(".,;:")) for s in before for m in _NAME.finditer(s)}
+    body = role.group(1).split()[-1] in _BODY_ROLES
+    names = {
+        re.sub(r"['’]s$", "", m.group().rstrip(".,;:"))
+        for s in before
+        for m in _NAME.finditer(s)
+        if not _PERSON_BEFORE.search(s, 0, m.start()) and not _PERSON_AFTER.match(s, m.end())
+    }
+    names = {n for n in names if (n.split()[-1].lower() in _BODY_WORDS) == body}
     return names.pop() + " " + sentence[role.end() :] if len(names) == 1 else sentence
 
 
@@ -569,14 +748,40 @@ def _strip_long_opener(sentence: str) -> str:
             continue
         verb = _find_verb(tokens, _apposition_end(tokens))
         actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= 3)
-        if actor and verb is not None and verb <= 10 and not _subject_runs_on(rest):
+        if actor and verb is not None and verb <= 14 and not _subject_runs_on(rest):
             return rest[:1].upper() + rest[1:]
     return sentence
 
 
+# "…, the Swedish buy now, pay later company said": who said it, at the end, is no part of the headline
+_TRAILING_ATTRIBUTION = re.compile(
+    r"(?<=\w), (?:the|a|an|its) [\w’'&.-]+(?: [\w’'&.-]+){0,4}(?:, [\w’'&.-]+(?: [\w’'&.-]+){0,3})? "
+    r"(?:has said|have said|said|says|reported|confirmed|announced)(?: on \w+)?$"
+)
+
+
+# The unnamed public bodies a headline calls by their country: "France's competition authority fines …" ->
+# "France fines …" (a named one stays: "South Korea's Personal Information Protection Commission").
+_STATE_BODIES = frozenset(
+    "regulator regulators watchdog authority authorities ministry government agency commission".split()
+)
+
+
+def _country_for_body(subject: list[str]) -> list[str]:
+    """'China's internet regulator' -> 'China': a country's unnamed body is the country in a headline."""
+    owner = next((i for i, w in enumerate(subject[:3]) if re.search(r"\w['’]s$", w)), None)
+    if owner is None or not all(w[:1].isupper() for w in subject[: owner + 1]):
+        return subject
+    body = subject[owner + 1 :]
+    common = all(w.islower() or (w.isupper() and len(w) <= 3) for w in body)  # "India's IT ministry"
+    if not 0 < len(body) <= 4 or not common or _core(body[-1]) not in _STATE_BODIES:
+        return subject
+    return subject[:owner] + [re.sub(r"['’]s$", "", subject[owner])]
+
+
 def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     """The lead sentence as headline words, and the index of its main verb (None if not found)."""
-    text = sentence.rstrip().rstrip(".…").rstrip()
+    text = _TRAILING_ATTRIBUTION.sub("", sentence.rstrip().rstrip(".…").rstrip())
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     tokens = text.split()
@@ -588,6 +793,7 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
         subject = [subject[1][:1].upper() + subject[1][1:]] + subject[2:]  # "September breach at…": no date
     if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
+    subject = _country_for_body(subject)
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
     predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)
@@ -603,17 +809,28 @@ _INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incid
 _TELLING = frozenset("tell tells told inform informs informed notify notifies notified".split())
 
 
+# Words that open a verb's object: "… and delayed [more than] 20 flights", "… and raised its dividend".
+_OBJECT_OPENERS = frozenset(
+    "its their his her the a an over more about around nearly almost some several all dozens hundreds "
+    "thousands millions up".split()
+)
+
+
 def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
     """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
     if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
         return predicate
     words = list(predicate)
-    for i in range(1, len(words) - 2):
-        word, then = _core(words[i + 1]), _core(words[i + 2])
-        if words[i] == "and" and words[i + 1].islower() and word in _PASTS:
-            if then in ("its", "their", "his", "her", "the", "a", "an") or then[:1].isdigit():
-                base = _PASTS[word]
-                words[i + 1] = _keep_punct(words[i + 1], base if plural else _third_person(base))
+    for i in range(1, len(words) - 1):
+        at = i + 2 if _core(words[i + 1]) in ("then", "later") else i + 1  # "… and then collapsed"
+        if words[i] != "and" or at >= len(words) or not words[at].islower():
+            continue
+        word, then = _core(words[at]), _core(words[at + 1]) if at + 1 < len(words) else ""
+        if word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit() or not then or word in _REPORTING):
+            base = _PASTS[word]
+            words[at] = _keep_punct(words[at], base if plural else _third_person(base))
+            if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
+                return words[: at + 1] + _drop_that(word, words[at + 1 :])
     return words
 
 
@@ -634,6 +851,11 @@ def _said_to(predicate: list[str], plural: bool) -> list[str]:
 def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] | None:
     """A passive with its agent turned active: 'X has been fined by the regulator for …' -> 'Regulator fines X
     for …'; 'X was hit by an attack that disrupted Y' -> 'Attack on X disrupts Y'. Only for a named subject."""
+    amount: list[str] = []  # "X was fined €91 million by the regulator" -> "Regulator fines X €91 million"
+    if len(predicate) > 3 and predicate[1][:1] in "$€£¥₹0123456789":
+        by = next((j for j in range(2, min(len(predicate), 4)) if _core(predicate[j]) == "by"), None)
+        if by is not None and not any(w.endswith(",") for w in predicate[1:by]):
+            amount, predicate = predicate[1:by], predicate[:1] + predicate[by:]
     if len(predicate) < 3 or _core(predicate[1]) != "by" or _core(predicate[0]) not in _PARTICIPLES:
         return None
     if not any(w[:1].isupper() for w in subject[1:]) and len(subject) > 1 or predicate[0].endswith(","):
@@ -662,7 +884,10 @@ def _active(subject: list[str], predicate: list[str]) -> tuple[list[str], int] |
     if rest and _core(rest[0]) in ("that", "which", "who"):
         rest = []  # the agent's own relative clause is no part of what it did
     verb = _third_person(_PARTICIPLES[_core(predicate[0])])
-    return agent + [verb] + subject + _drop_articles(_first_clause(rest)), len(agent)
+    return agent + [verb] + subject + amount + _drop_articles(_first_clause(rest)), len(agent)
+
+
+_NAMING = frozenset("called named dubbed titled branded".split())
 
 
 def _find_verb(tokens: list[str], start: int = 1) -> int | None:
@@ -677,8 +902,13 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
         possessed = before.endswith(("'s", "’s", "s'", "s’"))  # "Orbix’s plans to cut …": a noun
-        if word in _PRESENTS and (modifier or possessed or (i == 1 and _core(before) in _NOUN_OPENERS)):
+        nxt = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
+        then = tokens[i + 2] if i + 2 < len(tokens) else ""
+        compound = nxt in _PASTS and (nxt not in _PARTICIPLES or then[:1].isdigit())  # "Nvidia shares fell 17%"
+        if word in _PRESENTS and (modifier or possessed or compound or (i == 1 and _core(before) in _NOUN_OPENERS)):
             continue  # "US appeals court has upheld …", "New rules requiring …": nouns, not the verb
+        if word in _NAMING and i + 1 < len(tokens) and not tokens[i + 1][:1].islower():
+            continue  # "a cryptocurrency called $LIBRA rose …": a name given, not the verb
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
         after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
@@ -717,9 +947,13 @@ def _reduced_relative(tokens: list[str], i: int) -> bool:
         return False
     for j in range(i + 2, min(len(tokens), i + 10)):
         word = _core(tokens[j])
-        if tokens[j - 1].endswith((",", ";")) or word in _CLAUSE_WORDS:
+        if tokens[j - 1].endswith((",", ";")) or (word in _CLAUSE_WORDS and word != "with"):
             return False
-        if tokens[j].islower() and (word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES)):
+        then = _core(tokens[j + 1]) if j + 1 < len(tokens) else ""
+        object_follows = word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit())  # "… breached the"
+        if tokens[j].islower() and (
+            word in _AUXILIARIES or (word in _PASTS and word not in _PARTICIPLES) or object_follows
+        ):
             return True
     return False
 
@@ -793,6 +1027,8 @@ def _is_plural(subject: list[str]) -> bool:
     if not words or "and" in words or "&" in words:
         return bool(words)
     end = next((i for i, w in enumerate(words) if w in _PREPOSITIONS or subject[i].endswith(",")), len(words))
+    if 1 < end < len(words) and subject[end - 1].islower() and words[end - 1] in _PARTICIPLES:
+        end -= 1  # "Hackers linked to …": the noun before its participle
     head, word = words[max(end - 1, 0)], subject[max(end - 1, 0)]
     if head in ("police", "people"):
         return True
@@ -920,8 +1156,13 @@ def _first_clause(predicate: list[str]) -> list[str]:
 
 def _aside_close(predicate: list[str], start: int) -> int | None:
     """The comma closing an aside that opens at start, past commas inside a list ('logins, cookies and …')."""
-    for j in range(start, min(len(predicate) - 1, start + 12)):
-        if predicate[j].endswith(",") and not _list_goes_on(predicate[j + 1 : j + 5]):
+    commas = [j for j in range(start, min(len(predicate) - 1, start + 20)) if predicate[j].endswith(",")]
+    for j in commas:  # "the buy now, pay later service it launched last year, and will …": the predicate goes on
+        following = predicate[j + 2 :] if _core(predicate[j + 1]) == "and" else predicate[j + 1 :]
+        if following and _opens_predicate(following):
+            return j
+    for j in (j for j in commas if j < start + 12):
+        if not _list_goes_on(predicate[j + 1 : j + 5]):
             return j if _core(predicate[j + 1]) not in _RELATIVES else None
     return None
 
@@ -963,7 +1204,7 @@ def _continues(tail: list[str]) -> bool:
         and "," not in text
         and not any(_core(w) in _GERUNDS or _core(w) in _CLAUSE_WORDS for w in tail)
     ):
-        return True
+        return len(tail) <= 5  # ", a Lisbon start-up" stays; ", the first such decision under the law" is detail
     if _core(tail[0]) in _CLAUSE_OPENERS or _core(tail[0]).endswith("ing"):
         return False
     return bool(re.match(r"(?:[^,]{1,40}, )*(?:[^,]{1,40}? )?(?:and|or) ", text))
@@ -1132,20 +1373,23 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
 def _drop_dangling(tokens: list[str], verb: int | None) -> list[str]:
     """Drop a participle left hanging by a cut: '…model trained [on billions…]' -> '…model'."""
     last = tokens[-1]
-    if len(tokens) > 3 and tokens[-2] == "and" and _core(last) in _BASES and verb is not None:
+    if len(tokens) > 3 and tokens[-2] == "and" and last.islower() and verb_base(last) and verb is not None:
         return tokens[:-2]  # "…in Lucid and deploy [20,000 cars]": the second verb lost its object
+    if len(tokens) > 3 and _core(tokens[-2]) in ("for", "by", "from", "without") and _core(last) in _GERUNDS:
+        return tokens[:-2]  # "… €3 million for failing [to protect card numbers]": what was failed is cut
     # "… people were stolen" (the verb itself), "… most of ruling" (a noun after a function word)
     passive = _core(tokens[-2]) in _AUXILIARIES | {"been", "be"} | FUNCTION_WORDS
     participle = _core(last) in _PARTICIPLES or _core(last) in _GERUNDS or _core(last).endswith("ed")
-    hanging = last.islower() and participle and not passive
+    noun = _core(last) in _GERUNDS and _core(tokens[-2]).endswith("ed")  # "in extended trading"
+    hanging = last.islower() and participle and not passive and not noun
     return tokens[:-1] if hanging and verb is not None and len(tokens) - 1 > verb + 1 else tokens
 
 
 def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     """True if a subordinate clause or a purpose infinitive ('to strengthen…') starts at i."""
     word, nxt = _core(tokens[i]), _core(tokens[i + 1]) if i + 1 < len(tokens) else ""
-    if tokens[i - 1].endswith(";") or word in _CLAUSE_WORDS:
-        return True
+    if tokens[i - 1].endswith(";") or (word in _CLAUSE_WORDS and word != "with"):
+        return True  # "with" with no comma before it opens a phrase ("designates X with status"), not a clause
     if tokens[i - 1].endswith(","):
         # not inside "confidential, current lease data" nor inside a list ("passwords, cookies and …")
         return not _modifier_follows(tokens[i - 1 :]) and not _list_goes_on(tokens[i : i + 4])
@@ -1155,6 +1399,7 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         and nxt
         and nxt not in _PREPOSITIONS
         and _core(tokens[i - 1]) not in FUNCTION_WORDS
+        and not _core(tokens[i - 1]).endswith("ed")  # "in extended trading": a noun phrase, no clause
         and verb_base(tokens[i - 1]) not in _TAKES_GERUND
     ):
         return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'
@@ -1177,13 +1422,15 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
         return False  # "one in five teenagers": a ratio
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
-    if word == "and" and (following in _GERUNDS or following in _PASTS):
+    then = tokens[i + 2] if i + 2 < len(tokens) else ""
+    verb_then = following in _PRESENTS and (then[:1].isupper() or _core(then) in _OBJECT_OPENERS | {"it", "they"})
+    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then):
         return True  # "… stealing chip designs | and selling them …": the second verb goes whole
     if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
     if verb is not None and i - 1 > verb and tokens[i][:1] in "$€£0123456789" and tokens[i - 1][:1].isupper():
         return True  # "fines SK Telecom | 134.8 billion won": the amount is a phrase of its own
-    return word in _PREPOSITIONS and tokens[i].islower()
+    return (word in _PREPOSITIONS or word == "with") and tokens[i].islower()
 
 
 _NUMERALS = frozenset("one two three four five six seven eight nine ten".split())

@@ -593,6 +593,126 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "and policy numbers, has been published on a hacking forum.",
             "Data of about 400,000 customers of Fenland insurer Zentro Life published on hacking forum",
         ),
+        (  # "the … company said" names no one: what it said stands, without the attribution
+            "Handling 1.2 million chats in its first month, a chatbot built by Quillpay with Orbix is doing the work "
+            "of 300 full-time agents, the Lisbon payments company said.",
+            "Chatbot built by Quillpay with Orbix does work of 300 full-time agents",
+        ),
+        (  # a second verb after "and" takes headline tense before "more than"
+            "Zentro Air suspended ticket sales and delayed more than 40 flights on Monday after a cyberattack "
+            "flooded its network.",
+            "Zentro Air suspends ticket sales and delays over 40 flights",
+        ),
+        (  # a finding on a named firm that leaves no room for the finder stands as the headline
+            "In an inspection that ran from May to July, Fenland's Financial Supervisory Service found that Quillpay "
+            "had handed the personal credit information of about 40 million users to Orbix without their consent.",
+            "Quillpay hands personal credit information of about 40 million users to Orbix",
+        ),
+        (  # the sayer named after what was said: a court's ruling leads with the court
+            "Orbix illegally monopolised two markets for online payment terminals, a federal judge in Fenland ruled "
+            "on Thursday, handing the competition authority its second victory against the firm.",
+            "Federal judge in Fenland rules Orbix illegally monopolised two markets",
+        ),
+        (  # a quotation lead gives way to the clause it is said with; "the authority" is the one it names
+            "“Quillpay's reckless use of customer data left its users exposed to fraud,” said Ana Lima, head of the "
+            "Fenland Data Protection Authority's enforcement unit, as the authority fined the payments firm €3 million "
+            "for failing to protect card numbers.",
+            "Fenland Data Protection Authority fines payments firm €3 million",
+        ),
+        (  # "called X" gives a name, it is not the verb; a second verb after "and then" takes headline tense
+            "Hours after a pop star promoted it online, a token called $ZENT rose to a market value of two billion "
+            "dollars and then collapsed.",
+            "Token called $ZENT rises to market value of two billion dollars and then collapses",
+        ),
+        (  # an aside with a comma of its own ("buy now, pay later") closes where the predicate goes on
+            "Quillbank is ending Quill Later, the buy now, pay later service it launched in Fenland last year, and "
+            "will instead offer loans from partner banks.",
+            "Quillbank ends Quill Later and will instead offer loans from partner banks",
+        ),
+        (  # what a second verb says is in headline tense too
+            "Orbix has unveiled Orbix-4, a model that can reason across text, images and audio in real time, and "
+            "said it would make it free for all users.",
+            "Orbix unveils Orbix-4 and says it will make it free for all users",
+        ),
+        (  # a long name that leaves no room for the rest is the acronym the article uses; a long
+            # appositive at the end is detail, dropped before anything is cut
+            "The Fenland Competition and Markets Authority has designated Orbix with strategic market status in "
+            "search, the first such decision under the new law. The designation lets the CMA impose conduct "
+            "requirements.",
+            "Fenland CMA designates Orbix with strategic market status in search",
+        ),
+        (  # "X shares fell": "shares" is a noun before the verb
+            "Nvidia shares fell 17% in a single day after a Chinese start-up released a cheap model.",
+            "Nvidia shares fall 17% in single day after Chinese start-up released cheap model",
+        ),
+        (  # what a firm's chief says "the company" will do is the firm's news
+            "In a memo to staff, Orbix chief executive Ana Lima said the company would pause its planned factories "
+            "in Fenland and Borduria for about two years.",
+            "Orbix to pause its planned factories in Fenland and Borduria for about two years",
+        ),
+        (  # dates are dropped before anything is cut
+            "Orbix bought Zentro in 2008 for $3.1 billion and Kappa in 2011 for $400 million, giving it the largest "
+            "share of the market in Fenland at the time.",
+            "Orbix buys Zentro for $3.1 billion and Kappa for $400 million",
+        ),
+        (  # a legal form inside a headline goes; a noun after a participle ("extended trading") stays
+            "Shares of Orbix Corp. fell by more than 20% in extended trading after the chipmaker said it would cut "
+            "about 15% of its workforce, suspend its dividend and reduce spending by $10 billion next year.",
+            "Orbix shares fall by over 20% in extended trading",
+        ),
+        (  # a legal form that ends the headline stays: the text goes on with it
+            "The Fenland Treasury has sanctioned Zentro Technology Inc., a firm that hosts scam sites.",
+            "Fenland Treasury sanctions Zentro Technology Inc",
+        ),
+        (  # a country's unnamed body is the country, as headlines write it
+            "Fenland's competition authority has fined Orbix €150 million over the way it ran its app tracking "
+            "feature.",
+            "Fenland fines Orbix €150 million over way it ran its app tracking feature",
+        ),
+        (  # a named body stays
+            "Borduria's Personal Data Protection Commission has fined Orbix Mobile for a breach.",
+            "Borduria's Personal Data Protection Commission fines Orbix Mobile for breach",
+        ),
+        (  # a place on the actor gives way when it leaves no room for what was done
+            "A federal judge in Fenland has upheld a jury verdict that Orbix did not breach its licence with Zentro, "
+            "ending a three-year dispute.",
+            "Federal judge upholds jury verdict that Orbix did not breach its licence with Zentro",
+        ),
+        (  # and stays when it costs nothing
+            "A federal judge in Fenland has rejected a proposed $30 billion settlement between Orbix, Zentro and the "
+            "merchants who sued them over card fees.",
+            "Federal judge in Fenland rejects proposed $30 billion settlement",
+        ),
+        (  # examples ("such as A, B, C and D") give way when they leave no room for the sayer
+            "Treating buy now, pay later loans like credit cards, the Fenland Consumer Protection Bureau has said that "
+            "lenders such as Quillpay, Orbix, Zentro and Kappa Pay must give shoppers the same protections when they "
+            "dispute a charge.",
+            "Fenland Consumer Protection Bureau says lenders must give shoppers same protections",
+        ),
+        (  # a passive with an amount before its agent turns active, the amount after the one fined
+            "Zentro Platforms Fenland Limited has been fined €91 million by the Fenland Data Protection Commission for "
+            "storing the passwords of millions of users in plain text.",
+            "Fenland Data Protection Commission fines Zentro Platforms Fenland €91 million",
+        ),
+        (  # a participle opener gives way to a subject of up to 14 words
+            "Announced during the president's state visit to Borduria, a $1 billion investment by Orbix and the "
+            "Lisbon-based AI company Zentro will build a data centre in Fenland powered by geothermal energy.",
+            "$1 billion investment by Orbix and Lisbon-based AI company Zentro to build data centre",
+        ),
+        (  # the clause after a quotation, its role subject named by the firm the sentence names, not the person
+            "“We will not pay the hackers,” said Ana Lima, chief executive of Quillbank, after the lender confirmed "
+            "that the data of 3 million customers had been stolen.",
+            "Quillbank confirms data of 3 million customers had been stolen",
+        ),
+        (  # a quotation alone is what its named sayer says
+            "“We will not pay the hackers,” said Ana Lima, chief executive of Quillbank.",
+            "Ana Lima says we will not pay hackers",
+        ),
+        (  # a participle phrase on the subject ends where the sentence's own verb takes its object
+            "According to a report by the security firm Kappa Labs, hackers linked to Borduria's intelligence service "
+            "breached the networks of at least 20 Fenland ministries.",
+            "Hackers linked to Borduria's intelligence service breach networks",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
@@ -638,6 +758,11 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "Two former employees of Orbix Semiconductor have been charged with stealing chip designs and selling "
             "them to a rival in Borduria.",
             "Two former employees of Orbix Semiconductor charged with stealing chip designs",
+        ),
+        (  # not "… flights and delayed": a second verb goes with its object or not at all
+            "Zentro Airways suspended the sales of tickets for all of its same-day flights and delayed more than 40 "
+            "domestic flights on Monday after a cyberattack flooded its network, the carrier said.",
+            "Zentro Airways suspends sales of tickets for all of its same-day flights",
         ),
     ],
 )
