@@ -265,6 +265,8 @@ def _verb_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict
     participles, pasts, gerunds, presents = {}, {}, {}, {}
     for base in _REGULAR_VERBS:
         participles[_past(base)] = pasts[_past(base)] = base
+        if re.search(r"[^aeiou][aeiou]l$", base):  # British doubling: "cancelled", "labelling"
+            participles[base + "led"] = pasts[base + "led"] = gerunds[base + "ling"] = base
     for base, (past, participle) in _IRREGULAR.items():
         pasts[past], participles[participle] = base, base
     for base in set(_REGULAR_VERBS) | set(_IRREGULAR):
@@ -630,14 +632,18 @@ def _unquoted(sentence: str) -> tuple[str, str, bool]:
         unnamed = _ROLE_SUBJECT.match(rest) and _named(rest, [sentence[: quote.end()]]) == rest
         if not unnamed:  # "… after the lender confirmed": only if the text says which lender
             return rest, sentence[: quote.end()], False
+    if said := _QUOTE_WHO.match(sentence):  # '“…,” said X, who has opened an investigation into Y'
+        return f"{said.group(1)} {said.group(2)}", sentence[: said.start(2)], False
     if said := _QUOTE_SAID.match(sentence):
-        return f"{said.group(2)} said {_lower_first(said.group(1))}.", "", True
+        return f"{said.group(2).rstrip('.')} said {_lower_first(said.group(1))}.", "", True
     return sentence, "", False
 
 
 # '“We will not pay,” said Ana Lima, …': what a named sayer said.
-_QUOTE_SAID = re.compile(
-    r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3})(?=[,.;]|$)"
+_SAYER = r"([A-Z][\w.’'-]*(?: [\w.’'-]+){0,6}? [A-Z][\w.’'-]*|[A-Z][\w.’'-]*)"  # "Fenland's commissioner Ana Lima"
+_QUOTE_SAID = re.compile(r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) " + _SAYER + r"(?=[,.;]|$)")
+_QUOTE_WHO = re.compile(
+    r"^[“\"‘].{10,}?[,.!?]?[”\"’],? (?:said|says) " + _SAYER + r", who (?!(?:is|was|are|were)\b)(.{20,})$"
 )
 
 

@@ -713,6 +713,16 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "breached the networks of at least 20 Fenland ministries.",
             "Hackers linked to Borduria's intelligence service breach networks",
         ),
+        (  # a quotation whose sayer is followed by what the sayer did: that is the news
+            "“This is the largest data breach in our country's history,” said Fenland's data protection commissioner "
+            "Ana Lima, who has opened an investigation into Zentro Health.",
+            "Fenland's data protection commissioner Ana Lima opens investigation into Zentro Health",
+        ),
+        (  # British spelling doubles a final l: "cancelled" -> "cancels"
+            "Kappa Air has cancelled more than 300 flights across Europe after a software failure at its maintenance "
+            "contractor grounded a third of its fleet, the airline said on Sunday.",
+            "Kappa Air cancels over 300 flights across Europe",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
