@@ -1264,6 +1264,8 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     word, then = _core(following), _core(tokens[kept + 1]) if kept + 1 < len(tokens) else ""
     if tokens[kept - 1].endswith((",", ";")) or not following.islower():
         return True
+    if word == "of" and kept > 2 and _core(tokens[kept - 2]) in _PREPOSITIONS and tokens[kept - 1].islower():
+        return False  # "… at valuation | of about $10 billion": a noun whose "of" says what it is
     if word in _AUXILIARIES or word in _PRESENTS or (word in _PASTS and then not in _PREPOSITIONS and then != "by"):
         return False
     opener = max((i for i in range(kept) if _core(tokens[i]) in _SUBORDINATORS and tokens[i].islower()), default=None)

@@ -774,6 +774,11 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "domestic flights on Monday after a cyberattack flooded its network, the carrier said.",
             "Zentro Airways suspends sales of tickets for all of its same-day flights",
         ),
+        (  # not "… with complicity in distribution": a noun after a preposition keeps the "of" that says what
+            "Fenland prosecutors have charged Tom Berg with complicity in the distribution of stolen card data, "
+            "illegal weapons and illegal drugs on his messaging platform.",
+            "Fenland prosecutors charge Tom Berg with complicity",
+        ),
     ],
 )
 def test_a_cut_falls_only_at_a_phrase_boundary(lead, expected):
