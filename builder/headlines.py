@@ -849,8 +849,15 @@ def _said_to(predicate: list[str], plural: bool) -> list[str]:
             and that + 1 < len(predicate)
             and _core(predicate[that + 1]) in ("their", "they", "them", "his", "her")
         )
-        if that and not back and not any(w.endswith((",", ";")) for w in predicate[1:that]):
-            return ["say" if plural else "says"] + _drop_that("said", predicate[that:])
+        if that and not any(w.endswith((",", ";")) for w in predicate[1:that]):
+            says = ["say" if plural else "says"]
+            if not back:
+                return says + _drop_that("said", predicate[that:])
+            # "tells customers that their names were stolen" -> "says names of customers were stolen"
+            verb = next((i for i in range(that + 3, len(predicate)) if _core(predicate[i]) in _AUXILIARIES), None)
+            if _core(predicate[that + 1]) == "their" and verb and verb - that <= 8:
+                if not any(w.endswith((",", ";")) for w in predicate[that + 1 : verb]):
+                    return says + predicate[that + 2 : verb] + ["of"] + predicate[1:that] + predicate[verb:]
     return predicate
 
 

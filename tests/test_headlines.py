@@ -723,6 +723,11 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "contractor grounded a third of its fleet, the airline said on Sunday.",
             "Kappa Air cancels over 300 flights across Europe",
         ),
+        (  # whom it was told is not news, also when what was told is about them
+            "Zentro Stores has told some 430,000 customers that their names and contact details were stolen from a "
+            "third-party provider.",
+            "Zentro Stores says names and contact details of some 430,000 customers were stolen",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
