@@ -55,6 +55,7 @@ _PHRASES = (
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
+    (re.compile(r"(?<=[a-z]) (?:that|which) will (?=[a-z])"), " to "),  # "rules that will force" -> "rules to force"
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
     # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008"
     (
@@ -1255,6 +1256,8 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
             if not boundary(tokens, i, verb) or len(" ".join(tokens[:i])) > max_chars:
                 continue
             kept = _drop_dangling(tokens[:i], verb)
+            if any(_core(w) in _SUBORDINATORS and w.islower() for w in kept[-3:-1]):
+                continue  # "… over next four years as it races [to meet demand]": the clause goes whole or not at all
             if _reports_whole(kept, verb) and _cut_ok(tokens, len(kept)) and (trimmed := _trim_end(kept)):
                 if not _ends_badly(trimmed.split()):
                     return trimmed, True
@@ -1369,7 +1372,9 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
         (
             i
             for i in range(len(tokens) - 1, (verb or 0) - 1, -1)
-            if _core(tokens[i]) in _SPEECH and (i != verb or _core(tokens[i]) in _SAYS)
+            if _core(tokens[i]) in _SPEECH
+            and (i != verb or _core(tokens[i]) in _SAYS)
+            and not (verb is not None and i == verb + 1 and _core(tokens[i]) == "rules")  # "approve rules": a noun
         ),
         None,
     )
@@ -1419,7 +1424,13 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     ):
         return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'
     after_object = verb is not None and i - verb >= 4
-    return word == "to" and after_object and nxt in _BASES
+    complement = _core(tokens[i - 1]) in _TAKES_INFINITIVE  # "easier | to repair": the adjective's own infinitive
+    return word == "to" and after_object and nxt in _BASES and not complement
+
+
+_TAKES_INFINITIVE = frozenset(
+    "easier harder cheaper simpler faster able unable likely unlikely easy hard ready free enough".split()
+)
 
 
 def _list_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
@@ -1434,6 +1445,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return False
     if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
         return False  # "up to 9.8 million": a number's modifier, no phrase of its own
+    if word == "to" and _core(tokens[i - 1]) in _TAKES_INFINITIVE:
+        return False  # "easier to repair": the adjective's own infinitive
     if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
         return False  # "one in five teenagers": a ratio
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""

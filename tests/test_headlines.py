@@ -728,6 +728,10 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "third-party provider.",
             "Zentro Stores says names and contact details of some 430,000 customers were stolen",
         ),
+        (  # "that will" -> "to"; "rules" after a verb is its object, not a verb of saying
+            "Fenland lawmakers have approved rules that will force firms to make their devices easier to repair.",
+            "Fenland lawmakers approve rules to force firms to make their devices easier to repair",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
@@ -783,6 +787,16 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "Fenland prosecutors have charged Tom Berg with complicity in the distribution of stolen card data, "
             "illegal weapons and illegal drugs on his messaging platform.",
             "Fenland prosecutors charge Tom Berg with complicity",
+        ),
+        (  # not "… easier": an adjective keeps its own infinitive ("easier to repair"), or goes with it
+            "Fenland lawmakers have approved rules that will force phone makers to make their devices easier to "
+            "repair.",
+            "Fenland lawmakers approve rules",
+        ),
+        (  # not "… as it races": a subordinate clause goes whole or not at all
+            "Orbix’s cloud unit will invest $9 billion in Fenland over the next four years, the company said, as it "
+            "races to meet demand for AI.",
+            "Orbix’s cloud unit to invest $9 billion in Fenland over next four years",
         ),
     ],
 )
