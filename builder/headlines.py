@@ -1256,13 +1256,22 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
             if not boundary(tokens, i, verb) or len(" ".join(tokens[:i])) > max_chars:
                 continue
             kept = _drop_dangling(tokens[:i], verb)
-            if any(_core(w) in _SUBORDINATORS and w.islower() for w in kept[-3:-1]):
+            if _clause_cut_short(kept):
                 continue  # "… over next four years as it races [to meet demand]": the clause goes whole or not at all
             if _reports_whole(kept, verb) and _cut_ok(tokens, len(kept)) and (trimmed := _trim_end(kept)):
                 if not _ends_badly(trimmed.split()):
                     return trimmed, True
     fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
     return _trim_end(fitting), False  # "" when not even the first word fits: never a word cut in two
+
+
+def _clause_cut_short(kept: list[str]) -> bool:
+    """True if the words end two or three words into a subordinate clause: '… as it races', not '… as fast'."""
+    for j in range(max(len(kept) - 3, 1), len(kept) - 1):
+        subject = _core(kept[j + 1]) in _PRONOUNS or kept[j + 1][:1].isupper()
+        if kept[j].islower() and _core(kept[j]) in _SUBORDINATORS and subject:
+            return True
+    return False
 
 
 def _cut_ok(tokens: list[str], kept: int) -> bool:

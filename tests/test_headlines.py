@@ -793,6 +793,11 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "repair.",
             "Fenland lawmakers approve rules",
         ),
+        (  # "as fast" is no clause of its own
+            "The chipmaker Zentro Semiconductor has unveiled a new AI accelerator that it says is twice as fast as its "
+            "rival's best product.",
+            "Zentro Semiconductor unveils new AI accelerator that it says is twice as fast",
+        ),
         (  # not "… as it races": a subordinate clause goes whole or not at all
             "Orbix’s cloud unit will invest $9 billion in Fenland over the next four years, the company said, as it "
             "races to meet demand for AI.",
