@@ -1477,6 +1477,10 @@ def _is_number(word: str) -> bool:
     return _core(word) in _NUMERALS or _core(word)[:1].isdigit()
 
 
+# Quantifiers a headline never ends on either: "… eight times as many", "… upholds most".
+_QUANTIFIER_ENDS = frozenset("each every some any another all both neither most many much several".split())
+
+
 def _trim_end(tokens: list[str]) -> str:
     """Join words, dropping trailing punctuation and function words until the end is whole."""
     tokens = list(tokens)
@@ -1486,7 +1490,8 @@ def _trim_end(tokens: list[str]) -> str:
             last = last[:-1]
         object_of_verb = _core(last) in ("it", "them") and len(tokens) > 1 and verb_base(tokens[-2]) is not None
         possessive = last.islower() and _core(last).endswith(("'s", "’s"))  # "… the company’s"
-        if not _core(last) or (_core(last) in FUNCTION_WORDS and not object_of_verb) or possessive:
+        dangling = _core(last) in FUNCTION_WORDS | _QUANTIFIER_ENDS and not object_of_verb
+        if not _core(last) or dangling or possessive:
             tokens.pop()  # "… and extorting it" keeps its object
             continue
         tokens[-1] = last

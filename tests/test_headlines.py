@@ -822,5 +822,15 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
     assert headline_problems(headline, text=paragraphs) == []
 
 
+def test_a_headline_never_ends_on_a_quantifier():
+    lead = [
+        "The model has about 1.2 trillion parameters, eight times as many as the one it replaces, and will run on "
+        "Orbix servers."
+    ]
+    headline = derive_headline(lead, max_chars=60)
+    assert not headline.endswith(("many", "as")), headline
+    assert headline_problems(headline, text=lead) == []
+
+
 def test_a_word_longer_than_the_limit_is_never_cut_in_two():
     assert derive_headline(["Supercalifragilisticexpialidocious."], max_chars=20) == FALLBACK_HEADLINE
