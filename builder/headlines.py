@@ -55,6 +55,7 @@ _PHRASES = (
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
     (re.compile(r"\bas well as\b"), "and"),
+    (re.compile(r"(?<=[a-z]) (?:that|which) will (?=[a-z])"), " to "),  # "rules that will force" -> "rules to force"
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
     # dates are for the page's date line, not the headline: "in March 2025", "on 8 May", "in 2008"
     (
@@ -265,6 +266,8 @@ def _verb_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict
     participles, pasts, gerunds, presents = {}, {}, {}, {}
     for base in _REGULAR_VERBS:
         participles[_past(base)] = pasts[_past(base)] = base
+        if re.search(r"[^aeiou][aeiou]l$", base):  # British doubling: "cancelled", "labelling"
+            participles[base + "led"] = pasts[base + "led"] = gerunds[base + "ling"] = base
     for base, (past, participle) in _IRREGULAR.items():
         pasts[past], participles[participle] = base, base
     for base in set(_REGULAR_VERBS) | set(_IRREGULAR):
@@ -630,14 +633,18 @@ def _unquoted(sentence: str) -> tuple[str, str, bool]:
         unnamed = _ROLE_SUBJECT.match(rest) and _named(rest, [sentence[: quote.end()]]) == rest
         if not unnamed:  # "… after the lender confirmed": only if the text says which lender
             return rest, sentence[: quote.end()], False
+    if said := _QUOTE_WHO.match(sentence):  # '“…,” said X, who has opened an investigation into Y'
+        return f"{said.group(1)} {said.group(2)}", sentence[: said.start(2)], False
     if said := _QUOTE_SAID.match(sentence):
-        return f"{said.group(2)} said {_lower_first(said.group(1))}.", "", True
+        return f"{said.group(2).rstrip('.')} said {_lower_first(said.group(1))}.", "", True
     return sentence, "", False
 
 
 # '“We will not pay,” said Ana Lima, …': what a named sayer said.
-_QUOTE_SAID = re.compile(
-    r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3})(?=[,.;]|$)"
+_SAYER = r"([A-Z][\w.’'-]*(?: [\w.’'-]+){0,6}? [A-Z][\w.’'-]*|[A-Z][\w.’'-]*)"  # "Fenland's commissioner Ana Lima"
+_QUOTE_SAID = re.compile(r"^[“\"‘](.{10,}?)[,.!?]?[”\"’],? (?:said|says) " + _SAYER + r"(?=[,.;]|$)")
+_QUOTE_WHO = re.compile(
+    r"^[“\"‘].{10,}?[,.!?]?[”\"’],? (?:said|says) " + _SAYER + r", who (?!(?:is|was|are|were)\b)(.{20,})$"
 )
 
 
@@ -843,8 +850,15 @@ def _said_to(predicate: list[str], plural: bool) -> list[str]:
             and that + 1 < len(predicate)
             and _core(predicate[that + 1]) in ("their", "they", "them", "his", "her")
         )
-        if that and not back and not any(w.endswith((",", ";")) for w in predicate[1:that]):
-            return ["say" if plural else "says"] + _drop_that("said", predicate[that:])
+        if that and not any(w.endswith((",", ";")) for w in predicate[1:that]):
+            says = ["say" if plural else "says"]
+            if not back:
+                return says + _drop_that("said", predicate[that:])
+            # "tells customers that their names were stolen" -> "says names of customers were stolen"
+            verb = next((i for i in range(that + 3, len(predicate)) if _core(predicate[i]) in _AUXILIARIES), None)
+            if _core(predicate[that + 1]) == "their" and verb and verb - that <= 8:
+                if not any(w.endswith((",", ";")) for w in predicate[that + 1 : verb]):
+                    return says + predicate[that + 2 : verb] + ["of"] + predicate[1:that] + predicate[verb:]
     return predicate
 
 
@@ -1242,11 +1256,22 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
             if not boundary(tokens, i, verb) or len(" ".join(tokens[:i])) > max_chars:
                 continue
             kept = _drop_dangling(tokens[:i], verb)
+            if _clause_cut_short(kept):
+                continue  # "… over next four years as it races [to meet demand]": the clause goes whole or not at all
             if _reports_whole(kept, verb) and _cut_ok(tokens, len(kept)) and (trimmed := _trim_end(kept)):
                 if not _ends_badly(trimmed.split()):
                     return trimmed, True
     fitting = [w for i, w in enumerate(tokens) if len(" ".join(tokens[: i + 1])) <= max_chars]
     return _trim_end(fitting), False  # "" when not even the first word fits: never a word cut in two
+
+
+def _clause_cut_short(kept: list[str]) -> bool:
+    """True if the words end two or three words into a subordinate clause: '… as it races', not '… as fast'."""
+    for j in range(max(len(kept) - 3, 1), len(kept) - 1):
+        subject = _core(kept[j + 1]) in _PRONOUNS or kept[j + 1][:1].isupper()
+        if kept[j].islower() and _core(kept[j]) in _SUBORDINATORS and subject:
+            return True
+    return False
 
 
 def _cut_ok(tokens: list[str], kept: int) -> bool:
@@ -1258,6 +1283,8 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     word, then = _core(following), _core(tokens[kept + 1]) if kept + 1 < len(tokens) else ""
     if tokens[kept - 1].endswith((",", ";")) or not following.islower():
         return True
+    if word == "of" and kept > 2 and _core(tokens[kept - 2]) in _PREPOSITIONS and tokens[kept - 1].islower():
+        return False  # "… at valuation | of about $10 billion": a noun whose "of" says what it is
     if word in _AUXILIARIES or word in _PRESENTS or (word in _PASTS and then not in _PREPOSITIONS and then != "by"):
         return False
     opener = max((i for i in range(kept) if _core(tokens[i]) in _SUBORDINATORS and tokens[i].islower()), default=None)
@@ -1354,7 +1381,9 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
         (
             i
             for i in range(len(tokens) - 1, (verb or 0) - 1, -1)
-            if _core(tokens[i]) in _SPEECH and (i != verb or _core(tokens[i]) in _SAYS)
+            if _core(tokens[i]) in _SPEECH
+            and (i != verb or _core(tokens[i]) in _SAYS)
+            and not (verb is not None and i == verb + 1 and _core(tokens[i]) == "rules")  # "approve rules": a noun
         ),
         None,
     )
@@ -1404,7 +1433,13 @@ def _clause_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     ):
         return True  # a participle clause: '…survey asking viewers to rate…', not '…to stop buying chips'
     after_object = verb is not None and i - verb >= 4
-    return word == "to" and after_object and nxt in _BASES
+    complement = _core(tokens[i - 1]) in _TAKES_INFINITIVE  # "easier | to repair": the adjective's own infinitive
+    return word == "to" and after_object and nxt in _BASES and not complement
+
+
+_TAKES_INFINITIVE = frozenset(
+    "easier harder cheaper simpler faster able unable likely unlikely easy hard ready free enough".split()
+)
 
 
 def _list_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
@@ -1419,6 +1454,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
         return False
     if word in ("to", "than") and _core(tokens[i - 1]) in ("up", "more", "less", "fewer"):
         return False  # "up to 9.8 million": a number's modifier, no phrase of its own
+    if word == "to" and _core(tokens[i - 1]) in _TAKES_INFINITIVE:
+        return False  # "easier to repair": the adjective's own infinitive
     if word in ("in", "out") and _is_number(tokens[i - 1]) and i + 1 < len(tokens) and _is_number(tokens[i + 1]):
         return False  # "one in five teenagers": a ratio
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
@@ -1440,6 +1477,10 @@ def _is_number(word: str) -> bool:
     return _core(word) in _NUMERALS or _core(word)[:1].isdigit()
 
 
+# Quantifiers a headline never ends on either: "… eight times as many", "… upholds most".
+_QUANTIFIER_ENDS = frozenset("each every some any another all both neither most many much several".split())
+
+
 def _trim_end(tokens: list[str]) -> str:
     """Join words, dropping trailing punctuation and function words until the end is whole."""
     tokens = list(tokens)
@@ -1449,7 +1490,8 @@ def _trim_end(tokens: list[str]) -> str:
             last = last[:-1]
         object_of_verb = _core(last) in ("it", "them") and len(tokens) > 1 and verb_base(tokens[-2]) is not None
         possessive = last.islower() and _core(last).endswith(("'s", "’s"))  # "… the company’s"
-        if not _core(last) or (_core(last) in FUNCTION_WORDS and not object_of_verb) or possessive:
+        dangling = _core(last) in FUNCTION_WORDS | _QUANTIFIER_ENDS and not object_of_verb
+        if not _core(last) or dangling or possessive:
             tokens.pop()  # "… and extorting it" keeps its object
             continue
         tokens[-1] = last

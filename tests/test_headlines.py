@@ -713,6 +713,25 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "breached the networks of at least 20 Fenland ministries.",
             "Hackers linked to Borduria's intelligence service breach networks",
         ),
+        (  # a quotation whose sayer is followed by what the sayer did: that is the news
+            "“This is the largest data breach in our country's history,” said Fenland's data protection commissioner "
+            "Ana Lima, who has opened an investigation into Zentro Health.",
+            "Fenland's data protection commissioner Ana Lima opens investigation into Zentro Health",
+        ),
+        (  # British spelling doubles a final l: "cancelled" -> "cancels"
+            "Kappa Air has cancelled more than 300 flights across Europe after a software failure at its maintenance "
+            "contractor grounded a third of its fleet, the airline said on Sunday.",
+            "Kappa Air cancels over 300 flights across Europe",
+        ),
+        (  # whom it was told is not news, also when what was told is about them
+            "Zentro Stores has told some 430,000 customers that their names and contact details were stolen from a "
+            "third-party provider.",
+            "Zentro Stores says names and contact details of some 430,000 customers were stolen",
+        ),
+        (  # "that will" -> "to"; "rules" after a verb is its object, not a verb of saying
+            "Fenland lawmakers have approved rules that will force firms to make their devices easier to repair.",
+            "Fenland lawmakers approve rules to force firms to make their devices easier to repair",
+        ),
     ],
 )
 def test_a_lead_becomes_a_whole_headline(lead, expected):
@@ -764,6 +783,26 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
             "domestic flights on Monday after a cyberattack flooded its network, the carrier said.",
             "Zentro Airways suspends sales of tickets for all of its same-day flights",
         ),
+        (  # not "… with complicity in distribution": a noun after a preposition keeps the "of" that says what
+            "Fenland prosecutors have charged Tom Berg with complicity in the distribution of stolen card data, "
+            "illegal weapons and illegal drugs on his messaging platform.",
+            "Fenland prosecutors charge Tom Berg with complicity",
+        ),
+        (  # not "… easier": an adjective keeps its own infinitive ("easier to repair"), or goes with it
+            "Fenland lawmakers have approved rules that will force phone makers to make their devices easier to "
+            "repair.",
+            "Fenland lawmakers approve rules",
+        ),
+        (  # "as fast" is no clause of its own
+            "The chipmaker Zentro Semiconductor has unveiled a new AI accelerator that it says is twice as fast as its "
+            "rival's best product.",
+            "Zentro Semiconductor unveils new AI accelerator that it says is twice as fast",
+        ),
+        (  # not "… as it races": a subordinate clause goes whole or not at all
+            "Orbix’s cloud unit will invest $9 billion in Fenland over the next four years, the company said, as it "
+            "races to meet demand for AI.",
+            "Orbix’s cloud unit to invest $9 billion in Fenland over next four years",
+        ),
     ],
 )
 def test_a_cut_falls_only_at_a_phrase_boundary(lead, expected):
@@ -781,6 +820,16 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
     headline = derive_headline(paragraphs, max_chars=60)
     assert headline == "Kappa Go agrees to repay drivers for fees it charged"
     assert headline_problems(headline, text=paragraphs) == []
+
+
+def test_a_headline_never_ends_on_a_quantifier():
+    lead = [
+        "The model has about 1.2 trillion parameters, eight times as many as the one it replaces, and will run on "
+        "Orbix servers."
+    ]
+    headline = derive_headline(lead, max_chars=60)
+    assert not headline.endswith(("many", "as")), headline
+    assert headline_problems(headline, text=lead) == []
 
 
 def test_a_word_longer_than_the_limit_is_never_cut_in_two():
