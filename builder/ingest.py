@@ -246,19 +246,20 @@ def ingest(
     `tagger` may be a function that makes one: it is called only if an article needs tagging.
     With a `memo`, ingest reuses what the last run made (see `Memo`); the result is the same."""
     if memo is None:
-        return _ingest(seeds_dir, content_dir, tagger, today, {})[0]
+        return _ingest(seeds_dir, content_dir, tagger, today, {}, Renders())[0]
     inputs = memo.inputs(seeds_dir, content_dir)
     state = memo.load()
     memo.reused = state.inputs == inputs
     if memo.reused:
         return state.report()
-    report, wrote, placed = _ingest(seeds_dir, content_dir, tagger, today, state.made)
-    memo.save(inputs if not (wrote or report.errors) else "", report, placed)
+    renders = Renders(state.rendered)
+    report, wrote, placed = _ingest(seeds_dir, content_dir, tagger, today, state.made, renders)
+    memo.save(inputs if not (wrote or report.errors) else "", report, placed, renders.now)
     return report
 
 
 def _ingest(
-    seeds_dir: Path, content_dir: Path, tagger, today: dt.date | None, made: dict[str, Made]
+    seeds_dir: Path, content_dir: Path, tagger, today: dt.date | None, made: dict[str, Made], renders: Renders
 ) -> tuple[IngestReport, bool, dict[str, Item]]:
     """`ingest` itself: (its report, whether it wrote any file, slug -> the dumps' article it holds)."""
     today = today or first_seen_today()
@@ -285,7 +286,7 @@ def _ingest(
         records[record.slug] = record
         report.tags[record.slug] = item.tags
         placed[record.slug] = item
-        _place(content_dir, item, record, report)
+        _place(content_dir, item, record, report, renders)
     content_dir.mkdir(parents=True, exist_ok=True)
     manifest_bytes = _manifest_bytes(records)
     wrote = bool(report.written or report.updated)
@@ -306,6 +307,13 @@ class Item:
     tags: Tags
     sketch: tuple[int, ...]
     made_key: str  # see `made_key`
+
+    def render_key(self, slug: str, added: dt.date) -> str:
+        """A hash of all `markdown(slug, added)` is made from but the code and data files."""
+        meta, raw = self.meta, self.raw
+        parts = [self.made_key, slug, added.isoformat(), str(meta.date), meta.name, meta.url]
+        parts += [meta.source_urls.get(raw.position), raw.file, raw.position]
+        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 
     def markdown(self, slug: str, added: dt.date, position: int | None = None) -> bytes:
         """The file ingest writes for this article; at another `position` if given."""
@@ -467,17 +475,17 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
+def _place(content_dir: Path, item: Item, record: Record, report: IngestReport, renders: Renders) -> None:
     """Write, update, or keep one article file, record which, and remember where its text was."""
     path = content_dir / f"{record.slug}.md"
     added = record.added
     assert added is not None, "ingest dates every record before placing it"
-    data = item.markdown(record.slug, added)
     try:
         current = read_regular(path) if path.exists() else None
     except ContentError as err:
         report.errors.append(err)
         return
+    data = renders.markdown(item, record.slug, added, current)
     if current is not None and current != data and record.sha256 in (None, UNKNOWN):
         # No record of the bytes ingest wrote (adopted, or an old manifest): the file is unedited
         # if it is what ingest writes for this article at the position the file names.
@@ -610,6 +618,28 @@ def made_key(raw: RawArticle) -> str:
     return hashlib.sha256(json.dumps([raw.headline, raw.paragraphs]).encode("utf-8")).hexdigest()[:32]
 
 
+class Renders:
+    """The files ingest wrote, by `Item.render_key`: the hash of their bytes. A file whose bytes
+    have the hash remembered for what it would be made from now is what ingest would write
+    (front matter is most of the cost of a run that tags nothing)."""
+
+    def __init__(self, known: dict[str, str] | None = None):
+        self.known = known or {}
+        self.now: dict[str, str] = {}
+
+    def markdown(self, item: Item, slug: str, added: dt.date, current: bytes | None) -> bytes:
+        """`item.markdown(slug, added)`: `current` if it is that file, else made anew."""
+        key = item.render_key(slug, added)
+        digest = hashlib.sha256(current).hexdigest() if current is not None else None
+        if digest is None or self.known.get(key) != digest:
+            data = item.markdown(slug, added)
+            digest = hashlib.sha256(data).hexdigest()
+        else:
+            data = current
+        self.now[key] = digest
+        return data
+
+
 _REPORT_LISTS = ("written", "updated", "unchanged", "kept_edited", "kept_deleted", "duplicates", "warnings")
 
 
@@ -619,7 +649,8 @@ class Memo:
     `version` (`cache.ingest_version`: the code and data files tags and headlines come from) holds.
 
     It holds each article's `Made`, by headline and text: an unchanged article is not tagged again,
-    and when no article needs tagging the registry is not even loaded. And, after a run that wrote
+    and when no article needs tagging the registry is not even loaded; and the hash of each file
+    ingest wrote, by what it was made from (`Renders`): a file still so is not made again. And, after a run that wrote
     nothing and found no error, the signature of all it read (dumps and sidecars by their bytes,
     the content folder by stat keys, `version`) with its report: a run finding the same signature
     would do the same again, so it returns that report without reading anything else. The file is
@@ -649,13 +680,14 @@ class Memo:
             pass  # a damaged memo costs a slower run, never another result
         return _Kept()
 
-    def save(self, inputs: str, report: IngestReport, placed: dict[str, Item]) -> None:
+    def save(self, inputs: str, report: IngestReport, placed: dict[str, Item], rendered: dict[str, str]) -> None:
         made = {item.made_key: _made_json(item) for item in placed.values()}
         saved = None
         if inputs:
             saved = {name: getattr(report, name) for name in _REPORT_LISTS}
             saved["tags"] = {slug: item.made_key for slug, item in placed.items()}
-        write_checked(self.path, {"version": self.version, "inputs": inputs, "report": saved, "made": made})
+        value = {"version": self.version, "inputs": inputs, "report": saved, "made": made, "rendered": rendered}
+        write_checked(self.path, value)
 
 
 def _made_json(item: Item) -> list:
@@ -670,6 +702,7 @@ class _Kept:
     inputs: str = ""
     saved: dict | None = None
     made: dict[str, Made] = field(default_factory=dict)
+    rendered: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def decode(cls, value: dict) -> _Kept:
@@ -689,13 +722,18 @@ class _Kept:
         if saved is not None:
             _need(type(saved) is dict and all(_texts(saved[name]) is not None for name in _REPORT_LISTS))
             _need(type(saved["tags"]) is dict and all(key in made for key in saved["tags"].values()))
-        return cls(inputs if saved is not None else "", saved, made)
+        rendered = value["rendered"]
+        _need(type(rendered) is dict and all(type(v) is str and _SHA256.fullmatch(v) for v in rendered.values()))
+        return cls(inputs if saved is not None else "", saved, made, rendered)
 
     def report(self) -> IngestReport:
         """The report the run that wrote nothing gave (it had no errors)."""
         assert self.saved is not None
         lists = {name: list(self.saved[name]) for name in _REPORT_LISTS}
         return IngestReport(**lists, tags={slug: self.made[key].tags for slug, key in self.saved["tags"].items()})
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _need(ok: bool) -> None:

@@ -115,10 +115,20 @@ def _edit(pair: _Pair, step: str, rng: random.Random, number: int) -> bool:
         for path in pair.both(f"seeds/{rng.choice(dumps)}"):
             path.unlink()
         return True
-    if step == "change a sidecar" and dumps:
+    if step == "change a sidecar" and dumps:  # one fact at a time: each must reach the files on its own
         sidecar = Path(rng.choice(dumps)).with_suffix(".yaml").name
+        day = f"{1 + number % 28:02d}"
+        key, value = rng.choice(
+            [("date", f"2026-03-{day}"), ("name", f"Wire {number}"), ("url", f"https://wire{number}.example/")]
+            + [
+                ("added", f"2026-02-{day}"),
+                ("source_urls", f"{{{rng.choice((1, 2))}: 'https://wire.example/{number}'}}"),
+            ]
+        )
         for path in pair.both(f"seeds/{sidecar}"):
-            path.write_text(f"date: 2026-03-{1 + number % 28:02d}\nname: Wire {number}\n", "utf-8")
+            lines = path.read_text("utf-8").splitlines() if path.exists() else []
+            lines = [line for line in lines if not line.startswith(f"{key}:")] + [f"{key}: {value}"]
+            path.write_text("\n".join(lines) + "\n", "utf-8")
         return True
     if step == "add a company":
         line = f"- {{name: {rng.choice(NEW_COMPANIES)}, aliases: [Alias{number}]}}\n"
@@ -147,7 +157,7 @@ def _edit(pair: _Pair, step: str, rng: random.Random, number: int) -> bool:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(steps=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=6), seed=st.integers(0, 10**6))
 def test_ingest_with_its_memo_equals_ingest_without_after_any_edits(steps, seed, tmp_path_factory):
@@ -208,3 +218,25 @@ def test_a_build_with_nothing_changed_reads_no_registry(tmp_path):
     assert again.up_to_date and again.ingest == settled
     shutil.rmtree(project / ".cache")  # without its memo, ingest tags again, to the same result
     assert build(config).ingest == settled
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("date", "2026-03-02"),
+        ("name", "Wire"),
+        ("url", "https://wire.example/"),
+        ("added", "2026-02-02"),
+        ("source_urls", "{1: 'https://wire.example/1'}"),
+    ],
+)
+def test_each_fact_of_a_sidecar_reaches_the_articles_with_the_memo_as_without(tmp_path, key, value):
+    pair = _Pair(tmp_path)
+    for _ in range(3):
+        pair.ingest_both(FIRST_DAY)
+    sidecar = sorted((pair.fast / "seeds").glob("*.yaml"))[0].name
+    for path in pair.both(f"seeds/{sidecar}"):
+        lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith(f"{key}:")]
+        path.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n", "utf-8")
+    for _ in range(3):
+        pair.ingest_both(FIRST_DAY)  # each compares the content folders and reports
