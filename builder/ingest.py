@@ -650,11 +650,12 @@ class Memo:
 
     It holds each article's `Made`, by headline and text: an unchanged article is not tagged again,
     and when no article needs tagging the registry is not even loaded; and the hash of each file
-    ingest wrote, by what it was made from (`Renders`): a file still so is not made again. And, after a run that wrote
-    nothing and found no error, the signature of all it read (dumps and sidecars by their bytes,
-    the content folder by stat keys, `version`) with its report: a run finding the same signature
-    would do the same again, so it returns that report without reading anything else. The file is
-    written last, in one rename; a run killed before leaves the last one, still true of its inputs.
+    ingest wrote, by what it was made from (`Renders`): a file still so is not made again. And,
+    after a run that wrote nothing and found no error, the signature of all it read (dumps and
+    sidecars by their bytes, the content folder by stat keys, `version`) with its report: a run
+    finding the same signature would do the same again, so it returns that report without reading
+    anything else. The file is written last, in one rename; a run killed before leaves the last
+    one, still true of its inputs.
     """
 
     path: Path
@@ -681,6 +682,7 @@ class Memo:
         return _Kept()
 
     def save(self, inputs: str, report: IngestReport, placed: dict[str, Item], rendered: dict[str, str]) -> None:
+        """Keep what this run made; `inputs` ("" unless it wrote nothing) with its report."""
         made = {item.made_key: _made_json(item) for item in placed.values()}
         saved = None
         if inputs:
