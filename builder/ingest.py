@@ -311,7 +311,7 @@ class Item:
     def render_key(self, slug: str, added: dt.date) -> str:
         """A hash of all `markdown(slug, added)` is made from but the code and data files."""
         meta, raw = self.meta, self.raw
-        parts = [self.made_key, slug, added.isoformat(), str(meta.date), meta.name, meta.url]
+        parts: list[object] = [self.made_key, slug, added.isoformat(), str(meta.date), meta.name, meta.url]
         parts += [meta.source_urls.get(raw.position), raw.file, raw.position]
         return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 
@@ -630,12 +630,11 @@ class Renders:
     def markdown(self, item: Item, slug: str, added: dt.date, current: bytes | None) -> bytes:
         """`item.markdown(slug, added)`: `current` if it is that file, else made anew."""
         key = item.render_key(slug, added)
-        digest = hashlib.sha256(current).hexdigest() if current is not None else None
-        if digest is None or self.known.get(key) != digest:
+        if current is not None and self.known.get(key) == (digest := hashlib.sha256(current).hexdigest()):
+            data = current
+        else:
             data = item.markdown(slug, added)
             digest = hashlib.sha256(data).hexdigest()
-        else:
-            data = current
         self.now[key] = digest
         return data
 
@@ -715,10 +714,13 @@ class _Kept:
             if len(lists) != len(fields(Tags)):
                 raise ValueError("a memo entry of another shape")
             parents = tuple((name, parent) for name, parent in lists[-1])
-            lists = [tuple(_texts(names)) for names in lists[:-1]]
             "".join(name + parent for name, parent in parents)
+            topics, companies, discovered, suggested, organisations, actors, countries = (
+                tuple(_texts(names)) for names in lists[:-1]
+            )
+            tags = Tags(topics, companies, discovered, suggested, organisations, actors, countries, parents)
             sketch_values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
-            made[key] = Made(title, Tags(*lists, parents), sketch_values)
+            made[key] = Made(title, tags, sketch_values)
         saved = value["report"]
         inputs = value["inputs"] if type(value["inputs"]) is str else ""
         if saved is not None:
