@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
 from builder import search
 from builder.archive import Archive, build_archive
-from builder.cache import BodyStore, BuildCache, code_version, fingerprint, last_inputs, tree_signature
+from builder.cache import (
+    BodyStore,
+    BuildCache,
+    code_version,
+    fingerprint,
+    ingest_version,
+    last_inputs,
+    tree_signature,
+)
 from builder.config import Config
 from builder.content import load_articles
 from builder.errors import ContentError
 from builder.files import list_files, require_folder, scan
-from builder.ingest import IngestReport, ingest
+from builder.ingest import IngestReport, Memo, ingest
 from builder.markup import Bodies
 from builder.model import Article
 from builder.output import Staging, WriteReport
@@ -30,6 +40,7 @@ from builder.tagging import Tagger
 from builder.urls import url_to_file
 
 LOCK_FILE = ".ingest.lock"  # beside the ingest manifest; hidden files are not articles
+INGEST_MEMO = "ingest.json"  # in the cache folder: what ingest made, for the next run (see ingest.Memo)
 
 
 class BuildFailed(Exception):
@@ -94,14 +105,32 @@ def _quiet(phase: str, done: int | None, total: int | None) -> None:
     """The default progress callback: says nothing."""
 
 
-def run_ingest(config: Config, registry: Registry | None = None, waiting=lambda message: None) -> IngestReport:
-    """Raw dumps -> Markdown articles, tagged with the registries; one ingest at a time per content folder."""
-    tagger = Tagger(registry or load_registry(config.path("data")))
+def run_ingest(
+    config: Config,
+    registry: Callable[[], Registry] | None = None,
+    waiting=lambda message: None,
+    memo: Memo | None = None,
+) -> IngestReport:
+    """Raw dumps -> Markdown articles, tagged with the registries; one ingest at a time per content folder.
+
+    The registry (`registry()`, else read from the data folder) is loaded only if an article needs
+    tagging: the ingest memo in the build cache (`memo`, else the config's) holds what the last run made."""
+    data = config.path("data")
     content = config.path("content")
     require_folder(content, "content path", "rename the file; articles live in a folder of Markdown files", create=True)
+    memo = memo or ingest_memo(config)
+
+    def tagger() -> Tagger:
+        return Tagger(registry() if registry else load_registry(data))
+
     # No process id written: the file must not change, or every build would see new content.
     with exclusive(content / LOCK_FILE, "another ingest of this content folder", waiting, note_pid=False):
-        return ingest(config.path("seeds"), content, tagger)
+        return ingest(config.path("seeds"), content, tagger, memo=memo)
+
+
+def ingest_memo(config: Config) -> Memo:
+    """Where ingest keeps what it made for its next run, for this config's data folder."""
+    return Memo(config.path("cache") / INGEST_MEMO, ingest_version(config.path("data")))
 
 
 def build(
@@ -122,14 +151,15 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
     phase = _Phases(report, progress)
     # Gather all data first, so that everything is consistent before a byte is written.
     with phase("ingest"):
-        registry = load_registry(config.path("data"))
-        report.ingest = run_ingest(config, registry, lambda message: progress(message, None, None))
+        registry = functools.cache(partial(load_registry, config.path("data")))  # loaded when first needed
+        memo = ingest_memo(config)
+        report.ingest = run_ingest(config, registry, lambda message: progress(message, None, None), memo)
         report.errors += report.ingest.errors
         report.warnings += report.ingest.warnings + base_url_warnings(config)
     record = folder.record_dir if folder.trusted else None  # the cache of the live tree, if it is ours
     with phase("scan"):
         version = code_version()
-        files = scan(config.path("content"))
+        files = memo.scanned if memo.reused else scan(config.path("content"))  # unchanged since ingest scanned it
         inputs = input_signature(config, version, files)
         if record and inputs == last_inputs(record) and (folder.index_current or not config.search or defer_search):
             report.up_to_date = True
@@ -141,7 +171,7 @@ def _build(config: Config, folder: OutputFolder, progress, workers: int | None, 
         bodies = Bodies(store)
         articles = load(config, cache, files, bodies, workers, report)
     with phase("plan"):
-        plan = plan_build(config, articles, registry, cache, digests, workers)
+        plan = plan_build(config, articles, registry(), cache, digests, workers)
     # Start writing files, now that all data is gathered; publish only if every page rendered.
     staging = Staging(
         folder.out, folder.home / ("stage" if record else "new"), live_files(folder, cache) if record else None

@@ -33,6 +33,7 @@ STAMP_FILE = "inputs"  # the input signature alone, so a no-op build need not lo
 BODIES_FILE = "bodies.sqlite"
 # Libraries whose output ends up in pages: a new version of one means new bytes.
 _LIBRARIES = ("markdown-it-py", "Jinja2", "MarkupSafe", "PyYAML", "feedgen", "python-slugify")
+_INGEST_LIBRARIES = ("pycountry", "gender-guesser", "pyahocorasick")
 log = logging.getLogger(__name__)  # shown with --verbose
 
 
@@ -43,6 +44,14 @@ def code_version() -> str:
     for path in sorted(Path(builder.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def ingest_version(data_dir: Path) -> str:
+    """A hash of what an article's tags and derived headline come from besides its text: the
+    builder's code and libraries, the libraries tagging reads (countries, given names) and every
+    data file. Ingest reuses what it made of an article while this is unchanged."""
+    libraries = " ".join(installed_version(name) for name in _INGEST_LIBRARIES)
+    return tree_signature(data_dir, extra=f"{code_version()} {libraries}")
 
 
 @dataclass
@@ -71,10 +80,8 @@ class BuildCache:
         and a check of every value's type turn damage into a slower build, never a wrong page.
         """
         try:
-            data = (folder / CACHE_FILE).read_bytes()
-            payload = _verified(data)
-            if payload is not None:
-                values = _loads(payload)
+            values = read_checked(folder / CACHE_FILE)
+            if values is not None:
                 if type(values) is dict and values.get("version") == version:
                     decoded: dict[str, Any] = {name: decode(values[name]) for name, decode in _DECODERS.items()}
                     return cls(**decoded)
@@ -87,21 +94,37 @@ class BuildCache:
 
     def save(self, folder: Path) -> None:
         """Write the cache, then the stamp of its inputs (a kill between the two costs a build)."""
-        payload = _dumps({f.name: getattr(self, f.name) for f in fields(self)})
-        checksum = hashlib.sha256(payload).hexdigest().encode()
         _make_folder(folder)
-        for name, data in ((CACHE_FILE, _MAGIC + checksum + b"\n" + payload), (STAMP_FILE, self.inputs.encode())):
-            try:
-                write_atomic(folder / name, data)
-            except OSError as err:
-                raise ContentError(
-                    f"cannot write the build cache: {err.strerror or err}",
-                    file=folder / name,
-                    hint=f"delete {folder} (the next build makes it again) or make it writable",
-                ) from None
+        write_checked(folder / CACHE_FILE, {f.name: getattr(self, f.name) for f in fields(self)})
+        _write(folder / STAMP_FILE, self.inputs.encode())
 
 
 _MAGIC = b"newsarchive-cache 1 sha256 "
+
+
+def write_checked(path: Path, value) -> None:
+    """Write `value` as JSON behind a checksum, atomically: a reader sees the old file or the new one."""
+    payload = _dumps(value)
+    _make_folder(path.parent)
+    _write(path, _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+def read_checked(path: Path):
+    """The value `write_checked` wrote to `path`; None if its checksum fails. Raises OSError
+    (FileNotFoundError: none yet) and ValueError (not JSON)."""
+    payload = _verified(path.read_bytes())
+    return None if payload is None else _loads(payload)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as err:
+        raise ContentError(
+            f"cannot write the build cache: {err.strerror or err}",
+            file=path,
+            hint=f"delete {path.parent} (the next build makes it again) or make it writable",
+        ) from None
 
 
 def _dumps(value) -> bytes:

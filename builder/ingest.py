@@ -18,14 +18,16 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from stat import S_ISDIR
 
+from builder.cache import read_checked, tree_signature, write_checked
 from builder.content import top_level_articles
 from builder.dumps import RawArticle, decode_dump, is_subheading, split_dump
 from builder.errors import ContentError
-from builder.files import read_regular, skipped_message, special_kind, write_atomic
+from builder.files import read_regular, scan, skipped_message, special_kind, write_atomic
 from builder.frontmatter import MAX_TAGS, article_text, split_front_matter
 from builder.headlines import derive_headline, summarize
 from builder.safeyaml import load_yaml, shown
@@ -230,11 +232,36 @@ def _sidecar_link(value, key: str, sidecar: Path, hint: str) -> str | None:
     return value.strip()
 
 
-def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger, today: dt.date | None = None) -> IngestReport:
+def ingest(
+    seeds_dir: Path,
+    content_dir: Path,
+    tagger: Tagger | Callable[[], Tagger],
+    today: dt.date | None = None,
+    memo: Memo | None = None,
+) -> IngestReport:
     """Turn every dump in `seeds_dir` into articles in `content_dir`; see the module docstring.
 
     An article seen for the first time enters the archive on `today` (default: `first_seen_today`)
-    unless its sidecar says `added`; the manifest and its file keep that date from then on."""
+    unless its sidecar says `added`; the manifest and its file keep that date from then on.
+    `tagger` may be a function that makes one: it is called only if an article needs tagging.
+    With a `memo`, ingest reuses what the last run made (see `Memo`); the result is the same."""
+    if memo is None:
+        return _ingest(seeds_dir, content_dir, tagger, today, {}, Renders())[0]
+    inputs = memo.inputs(seeds_dir, content_dir)
+    state = memo.load()
+    memo.reused = state.inputs == inputs
+    if memo.reused:
+        return state.report()
+    renders = Renders(state.rendered)
+    report, wrote, placed = _ingest(seeds_dir, content_dir, tagger, today, state.made, renders)
+    memo.save(inputs if not (wrote or report.errors) else "", report, placed, renders.now)
+    return report
+
+
+def _ingest(
+    seeds_dir: Path, content_dir: Path, tagger, today: dt.date | None, made: dict[str, Made], renders: Renders
+) -> tuple[IngestReport, bool, dict[str, Item]]:
+    """`ingest` itself: (its report, whether it wrote any file, slug -> the dumps' article it holds)."""
     today = today or first_seen_today()
     report = IngestReport()
     manifest_path = content_dir / MANIFEST
@@ -242,9 +269,10 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger, today: dt.date | 
     on_disk, skipped = top_level_articles(content_dir)
     report.warnings += skipped
     taken = on_disk | records.keys()
-    items = _items(read_dumps(seeds_dir, report), tagger, report)
+    items = _items(read_dumps(seeds_dir, report), tagger, report, made)
     matched = match(items, list(records.values()))
     unmatched = [item for item in items if id(item) not in matched]
+    placed: dict[str, Item] = {}
     if unmatched:  # the manifest was lost or is older than these files: adopt them by their source
         orphans = _orphans(content_dir, on_disk - records.keys(), {item.raw.file for item in unmatched})
         matched.update(match(unmatched, orphans))
@@ -257,12 +285,15 @@ def ingest(seeds_dir: Path, content_dir: Path, tagger: Tagger, today: dt.date | 
         record.added = item.meta.added or record.added or today
         records[record.slug] = record
         report.tags[record.slug] = item.tags
-        _place(content_dir, item, record, report)
+        placed[record.slug] = item
+        _place(content_dir, item, record, report, renders)
     content_dir.mkdir(parents=True, exist_ok=True)
     manifest_bytes = _manifest_bytes(records)
+    wrote = bool(report.written or report.updated)
     if not manifest_path.exists() or read_regular(manifest_path) != manifest_bytes:
         write_atomic(manifest_path, manifest_bytes)
-    return report
+        wrote = True
+    return report, wrote, placed
 
 
 @dataclass
@@ -275,6 +306,14 @@ class Item:
     title: str
     tags: Tags
     sketch: tuple[int, ...]
+    made_key: str  # see `made_key`
+
+    def render_key(self, slug: str, added: dt.date) -> str:
+        """A hash of all `markdown(slug, added)` is made from but the code and data files."""
+        meta, raw = self.meta, self.raw
+        parts: list[object] = [self.made_key, slug, added.isoformat(), str(meta.date), meta.name, meta.url]
+        parts += [meta.source_urls.get(raw.position), raw.file, raw.position]
+        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 
     def markdown(self, slug: str, added: dt.date, position: int | None = None) -> bytes:
         """The file ingest writes for this article; at another `position` if given."""
@@ -306,8 +345,9 @@ class Record:
         }
 
 
-def _items(found: list[tuple[RawArticle, DumpMeta]], tagger: Tagger, report: IngestReport) -> list[Item]:
-    """One Item per distinct article text; a repeated text is reported and ingested once."""
+def _items(found: list[tuple[RawArticle, DumpMeta]], tagger, report: IngestReport, made: dict[str, Made]) -> list[Item]:
+    """One Item per distinct article text; a repeated text is reported and ingested once. What
+    `made` holds for an article's headline and text is reused; the tagger is made only if needed."""
     items: list[Item] = []
     seen: dict[str, str] = {}
     for raw, meta in found:
@@ -317,8 +357,14 @@ def _items(found: list[tuple[RawArticle, DumpMeta]], tagger: Tagger, report: Ing
             report.duplicates.append(f"{where} repeats {seen[key]}; ingested once")
             continue
         seen[key] = where
-        title = raw.headline or derive_headline(_lead(raw.paragraphs))
-        items.append(Item(raw, meta, key, title, tagger.tag(title, list(raw.paragraphs)), sketch(raw.paragraphs)))
+        made_as = made_key(raw)
+        known = made.get(made_as)
+        if known is None:
+            if not isinstance(tagger, Tagger):
+                tagger = tagger()
+            title = raw.headline or derive_headline(_lead(raw.paragraphs))
+            known = Made(title, tagger.tag(title, list(raw.paragraphs)), sketch(raw.paragraphs))
+        items.append(Item(raw, meta, key, known.title, known.tags, known.sketch, made_as))
     return items
 
 
@@ -429,17 +475,17 @@ def _record_from_file(path: Path, record: Record) -> Record | None:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _place(content_dir: Path, item: Item, record: Record, report: IngestReport) -> None:
+def _place(content_dir: Path, item: Item, record: Record, report: IngestReport, renders: Renders) -> None:
     """Write, update, or keep one article file, record which, and remember where its text was."""
     path = content_dir / f"{record.slug}.md"
     added = record.added
     assert added is not None, "ingest dates every record before placing it"
-    data = item.markdown(record.slug, added)
     try:
         current = read_regular(path) if path.exists() else None
     except ContentError as err:
         report.errors.append(err)
         return
+    data = renders.markdown(item, record.slug, added, current)
     if current is not None and current != data and record.sha256 in (None, UNKNOWN):
         # No record of the bytes ingest wrote (adopted, or an old manifest): the file is unedited
         # if it is what ingest writes for this article at the position the file names.
@@ -553,3 +599,153 @@ def _damaged(path: Path, detail: str = "") -> ContentError:
         hint="restore it from git, or delete it: ingest then recognises each article file by "
         "its source and text, and keeps the ones edited by hand",
     )
+
+
+# --- what one run leaves for the next --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Made:
+    """What ingest makes of one article's headline and text: its title, tags and sketch."""
+
+    title: str
+    tags: Tags
+    sketch: tuple[int, ...]
+
+
+def made_key(raw: RawArticle) -> str:
+    """What `Made` depends on in an article: its headline line, if any, and its paragraphs."""
+    return hashlib.sha256(json.dumps([raw.headline, raw.paragraphs]).encode("utf-8")).hexdigest()[:32]
+
+
+class Renders:
+    """The files ingest wrote, by `Item.render_key`: the hash of their bytes. A file whose bytes
+    have the hash remembered for what it would be made from now is what ingest would write
+    (front matter is most of the cost of a run that tags nothing)."""
+
+    def __init__(self, known: dict[str, str] | None = None):
+        self.known = known or {}
+        self.now: dict[str, str] = {}
+
+    def markdown(self, item: Item, slug: str, added: dt.date, current: bytes | None) -> bytes:
+        """`item.markdown(slug, added)`: `current` if it is that file, else made anew."""
+        key = item.render_key(slug, added)
+        if current is not None and self.known.get(key) == (digest := hashlib.sha256(current).hexdigest()):
+            data = current
+        else:
+            data = item.markdown(slug, added)
+            digest = hashlib.sha256(data).hexdigest()
+        self.now[key] = digest
+        return data
+
+
+_REPORT_LISTS = ("written", "updated", "unchanged", "kept_edited", "kept_deleted", "duplicates", "warnings")
+
+
+@dataclass
+class Memo:
+    """What ingest keeps for its next run, in the file `path` (in the build cache), valid while
+    `version` (`cache.ingest_version`: the code and data files tags and headlines come from) holds.
+
+    It holds each article's `Made`, by headline and text: an unchanged article is not tagged again,
+    and when no article needs tagging the registry is not even loaded; and the hash of each file
+    ingest wrote, by what it was made from (`Renders`): a file still so is not made again. And,
+    after a run that wrote nothing and found no error, the signature of all it read (dumps and
+    sidecars by their bytes, the content folder by stat keys, `version`) with its report: a run
+    finding the same signature would do the same again, so it returns that report without reading
+    anything else. The file is written last, in one rename; a run killed before leaves the last
+    one, still true of its inputs.
+    """
+
+    path: Path
+    version: str
+    # The content folder's `scan` as the run found it, and whether the run returned the last
+    # report (then it wrote nothing, and the build need not scan the folder again).
+    scanned: dict = field(default_factory=dict, repr=False)
+    reused: bool = False
+
+    def inputs(self, seeds_dir: Path, content_dir: Path) -> str:
+        """The signature of everything an ingest of these folders reads, as they are now."""
+        extra = f"{self.version}\0{seeds_dir}\0{content_dir}"
+        self.scanned = scan(content_dir)
+        return tree_signature(seeds_dir, content_dir, extra=extra, scans={content_dir: self.scanned})
+
+    def load(self) -> _Kept:
+        """What the last run kept; nothing if it is missing, damaged or for another `version`."""
+        try:
+            value = read_checked(self.path)
+            if type(value) is dict and value.get("version") == self.version:
+                return _Kept.decode(value)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pass  # a damaged memo costs a slower run, never another result
+        return _Kept()
+
+    def save(self, inputs: str, report: IngestReport, placed: dict[str, Item], rendered: dict[str, str]) -> None:
+        """Keep what this run made; `inputs` ("" unless it wrote nothing) with its report."""
+        made = {item.made_key: _made_json(item) for item in placed.values()}
+        saved = None
+        if inputs:
+            saved = {name: getattr(report, name) for name in _REPORT_LISTS}
+            saved["tags"] = {slug: item.made_key for slug, item in placed.items()}
+        value = {"version": self.version, "inputs": inputs, "report": saved, "made": made, "rendered": rendered}
+        write_checked(self.path, value)
+
+
+def _made_json(item: Item) -> list:
+    tags = item.tags
+    return [item.title, *(list(getattr(tags, f.name)) for f in fields(Tags)), "".join(f"{h:08x}" for h in item.sketch)]
+
+
+@dataclass
+class _Kept:
+    """A memo as read: the signature and report of a run that wrote nothing, and articles made."""
+
+    inputs: str = ""
+    saved: dict | None = None
+    made: dict[str, Made] = field(default_factory=dict)
+    rendered: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def decode(cls, value: dict) -> _Kept:
+        """Every value type-checked (ValueError otherwise): a stale or damaged entry is never trusted."""
+        made = {}
+        for key, (title, *lists, sketch_hex) in value["made"].items():
+            _need(type(title) is str and type(sketch_hex) is str and _HEX.fullmatch(sketch_hex) is not None)
+            if len(lists) != len(fields(Tags)):
+                raise ValueError("a memo entry of another shape")
+            parents = tuple((name, parent) for name, parent in lists[-1])
+            "".join(name + parent for name, parent in parents)
+            topics, companies, discovered, suggested, organisations, actors, countries = (
+                tuple(_texts(names)) for names in lists[:-1]
+            )
+            tags = Tags(topics, companies, discovered, suggested, organisations, actors, countries, parents)
+            sketch_values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
+            made[key] = Made(title, tags, sketch_values)
+        saved = value["report"]
+        inputs = value["inputs"] if type(value["inputs"]) is str else ""
+        if saved is not None:
+            _need(type(saved) is dict and all(_texts(saved[name]) is not None for name in _REPORT_LISTS))
+            _need(type(saved["tags"]) is dict and all(key in made for key in saved["tags"].values()))
+        rendered = value["rendered"]
+        _need(type(rendered) is dict and all(type(v) is str and _SHA256.fullmatch(v) for v in rendered.values()))
+        return cls(inputs if saved is not None else "", saved, made, rendered)
+
+    def report(self) -> IngestReport:
+        """The report the run that wrote nothing gave (it had no errors)."""
+        assert self.saved is not None
+        lists = {name: list(self.saved[name]) for name in _REPORT_LISTS}
+        return IngestReport(**lists, tags={slug: self.made[key].tags for slug, key in self.saved["tags"].items()})
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise ValueError("unexpected value in the ingest memo")
+
+
+def _texts(value) -> list:
+    _need(type(value) is list)
+    "".join(value)  # TypeError unless every item is text
+    return value

@@ -10,7 +10,7 @@ does not know are discovered by their form ("Australian Signals Directorate", "M
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
@@ -980,8 +980,8 @@ def _keep_leading_word(text: str, raw: str, name: str) -> str:
     writes the name without it, and writes it so at least once inside a sentence."""
     if raw == name or not raw.endswith(" " + name) or " " in raw[: -len(name) - 1]:
         return name
-    full = [m.start() for m in re.finditer(rf"\b{re.escape(raw)}\b", text)]
-    if len(full) < len(re.findall(rf"\b{re.escape(name)}\b", text)):
+    full = list(_whole_words(text, raw))
+    if len(full) < sum(1 for _ in _whole_words(text, name)):
         return name
     return raw if any(not _starts_sentence_at(text, at) for at in full) else name
 
@@ -1081,14 +1081,14 @@ def _looks_like_person(name: str, text: str, start: int) -> bool:
 def _stands_alone(text: str, word: str) -> bool:
     """True if `word` is written as a name of its own somewhere: not inside a longer capitalised
     name ("Foods" in "Whole Foods Market") nor a longer word ("Air" in "Airlines")."""
-    for m in re.finditer(rf"\b{re.escape(word)}\b", text):
-        prev = _LAST_WORD.search(text, max(0, m.start() - 30), m.start())
+    for start in _whole_words(text, word):
+        prev = _LAST_WORD.search(text, max(0, start - 30), start)
         inside = (
             prev
             and prev.group(1)[:1].isupper()
             and (prev.group(1) not in _STOP or not _starts_sentence_at(text, prev.start()))
         )
-        if not inside and not _NEXT_WORD.match(text, m.end()):
+        if not inside and not _NEXT_WORD.match(text, start + len(word)):
             return True
     return False
 
@@ -1148,10 +1148,52 @@ def _recurs_as_subject(text: str, raw: str) -> bool:
         while len(words) > 1 and words[-1] in _CORPORATE_WORDS:
             words.pop()
         core = " ".join(words)
-        alone = len(words) > 1 and re.search(rf"\b{re.escape(words[0])}\b(?! [{_UP}&])", text)
-        if not alone and (core == name or text.count(core) < 2):
+        if (core == name or text.count(core) < 2) and not (len(words) > 1 and _alone(text, words[0])):
             return False
-    return " " in name or not re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)
+    return " " in name or not _after_capitalised_word(text, name)
+
+
+# Per-name patterns would be compiled anew for every article (each names other firms): these
+# helpers find what `\b{name}\b` and the like would, with patterns compiled once.
+_BOUNDARY = re.compile(r"\b")
+_CAPITALISED_WORD = re.compile(rf"\b[{_UP}][a-z]+")
+_NAME_NEXT = re.compile(rf" [{_UP}&]")
+
+
+def _whole_words(text: str, word: str, overlapping: bool = False) -> Iterator[int]:
+    """Where `word` is written as a whole word: the starts `re.finditer(rf"\b{re.escape(word)}\b",
+    text)` gives, or, `overlapping`, every start where that pattern matches."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _BOUNDARY.match(text, at) and _BOUNDARY.match(text, end):
+            yield at
+            at = text.find(word, at + 1 if overlapping else end)
+        else:
+            at = text.find(word, at + 1)
+
+
+def _alone(text: str, word: str) -> bool:
+    """A name's first word written on its own, no capitalised word after it ("Delta says")."""
+    return any(not _NAME_NEXT.match(text, at + len(word)) for at in _whole_words(text, word, overlapping=True))
+
+
+def _after_capitalised_word(text: str, name: str) -> bool:
+    """True if a capitalised word and a space come before `name` somewhere ("Sam Altman"), where
+    `re.search(rf"\b[{_UP}][a-z]+ {re.escape(name)}\b", text)` would match."""
+    at = text.find(" " + name)
+    while at >= 0:
+        start = at
+        while start > 0 and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if (
+            0 < start < at
+            and _CAPITALISED_WORD.fullmatch(text, start - 1, at)
+            and _BOUNDARY.match(text, at + 1 + len(name))
+        ):
+            return True
+        at = text.find(" " + name, at + 1)
+    return False
 
 
 def _possessed(text: str, at: int) -> bool:

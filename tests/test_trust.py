@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -81,6 +82,7 @@ def test_a_site_or_cache_that_is_a_file_is_a_clear_error(fresh_clone):
     assert result.returncode == 1 and "is a file, not a folder" in result.stderr
     assert "Traceback" not in result.stderr
     (fresh_clone / "site").unlink()
+    shutil.rmtree(fresh_clone / ".cache", ignore_errors=True)  # where that build's ingest kept its memo
     (fresh_clone / ".cache").write_text("not a folder")
     result = run_cli("build", "--no-search", cwd=fresh_clone, check=False)
     assert result.returncode == 1 and "is a file, not a folder" in result.stderr
