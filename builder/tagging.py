@@ -1006,7 +1006,6 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
-_DESCRIBED_ANY = re.compile(r" and (?:the|a|an|its) ")
 # The last item of a list, described: "…, Toppr and the coding platform Tynker".
 _DESCRIBED_LAST = re.compile(r" and (?:the|a|an|its) (?:[a-z][\w-]* ){1,3}")
 _JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
@@ -1539,6 +1538,8 @@ def discover(
                 if opens < 0:
                     continue
                 found = _STATED_AT.match(text, opens, cue.start)
+                if found and any(s <= opens < e for s, e in taken):
+                    continue  # a name the registry knows
             elif kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             else:
@@ -1565,8 +1566,8 @@ def discover(
                     or kind == "suffix-legal"
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
-    firms = [*_first_spans(text, strong), *companies] if strong else companies
-    if strong and (listed := _lists(text, firms)):
+    discovered = _first_spans(text, strong)
+    if strong and (listed := _lists(text, [*discovered, *companies])):
         for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
             if listing.items[0][1] not in {known.items[0][1] for known in lists} and not _people_list(listing, given):
                 for raw, start in listing.items:
@@ -1574,7 +1575,9 @@ def discover(
                         name := accept(raw, start, True)
                     ):
                         strong.setdefault(name, weak.get(name, start))
-    for firm in firms if _DESCRIBED_ANY.search(text) else ():  # "…, Toppr and the coding platform Tynker"
+    for firm in discovered:  # "…, Toppr and the coding platform Tynker": the firm described was discovered
+        if not text[firm.start - 2 : firm.start - 1].islower():
+            continue  # cheap test first: a lower-case word right before the firm
         at = text.rfind(" and ", max(0, firm.start - 40), firm.start)
         if at < 0 or not _DESCRIBED_LAST.fullmatch(text, at, firm.start):
             continue
