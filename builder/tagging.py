@@ -1355,9 +1355,20 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
     return (
         text.find(", a", start, end) >= 0
         or text.find(", the ", start, end) >= 0
-        or text.find("’s ", start, end) >= 0
-        or text.find("'s ", start, end) >= 0
+        or _comma_possessive(text, "’s ", start, end)
+        or _comma_possessive(text, "'s ", start, end)
     )
+
+
+def _comma_possessive(text: str, mark: str, start: int, end: int) -> bool:
+    """A possessive word right after a comma in the window: ", Ukraine's"."""
+    at = text.find(mark, start, end)
+    while at >= 0:
+        word = text.rfind(" ", start, at)
+        if word > start and text[word - 1] == ",":
+            return True
+        at = text.find(mark, at + 1, end)
+    return False
 
 
 _TOKEN_AT_END = re.compile(rf"{_TOKEN}$")
