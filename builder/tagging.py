@@ -165,12 +165,15 @@ class Tagger:
                 continue
             if " " in m.phrase.form:
                 verdict = STRONG
-            elif _MODEL_NAME.match(text, m.end):
+            elif _model_number_at(text, m.end + 1) and _MODEL_NAME.match(text, m.end):
                 continue  # "a Kirin 9000s processor": a product line's name, not the firm of that name
-            elif _word_opening_a_sentence(text, m):
-                verdict = WEAK  # "Apple growers …" in a story about apples: the word, unless said otherwise
             elif company.ambiguous:
-                verdict = _company_sense(text, m, title_end)
+                verdict = (
+                    WEAK  # "Apple growers …" in a story about apples: the word, unless said otherwise
+                    if (not m.start or text[m.start - 1] == "\n" or text[m.start - 2 : m.start] == ". ")
+                    and _word_opening_a_sentence(text, m)
+                    else _company_sense(text, m, title_end)
+                )
             else:
                 # "Kelly Acme Rosmarin"; a headline may be in title case ("Regulators Fine Uber Over Data")
                 verdict = REJECT if m.start > title_end and _between_names(text, m.start, m.end) else STRONG
@@ -336,14 +339,33 @@ _NAMING_WORDS = frozenset(("called", "named", "dubbed", "codenamed"))
 _NAME_PARTICLES = frozenset("de del della di da do dos das du des van von der den la le y e".split())
 
 
+def _model_number_at(text: str, at: int) -> bool:
+    """Cheap test before _MODEL_NAME: a digit, or a capital and a digit ("9000s", "S24")."""
+    first = text[at : at + 1]
+    return first.isdigit() or (first.isupper() and text[at + 1 : at + 2].isdigit())
+
+
 _NEXT_LOWER = re.compile(r" ([a-z][\w-]*)")
 
 
+def _written_as_word(text: str, word: str) -> bool:
+    """True if the lower-case `word` (or its plural) stands alone in the text: "an apple", "apples"."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        end += 2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0
+        if (not at or not text[at - 1].isalnum()) and not text[end : end + 1].isalnum():
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def _word_opening_a_sentence(text: str, m: Match) -> bool:
-    """A one-word name opening a sentence before a lower-case word, in a text that also writes it
-    in lower case as a word ("Apple growers are testing …" where the story is about apples)."""
+    """An ambiguous one-word name that opens a sentence (the caller checks) before a lower-case word,
+    in a text that also writes it in lower case as a word: "Apple growers are testing …" in a story
+    about apples."""
     word = m.phrase.form.lower()
-    if word not in text or not (m.start == 0 or text[m.start - 1] == "\n" or text[m.start - 2 : m.start] == ". "):
+    if word not in text:
         return False
     after = _NEXT_LOWER.match(text, m.end)
     verb = after.group(1) if after else ""
@@ -354,7 +376,7 @@ def _word_opening_a_sentence(text: str, m: Match) -> bool:
         or (verb[-1] == "s" and verb[-3:] not in ("ers", "ors"))
     ):
         return False  # "Apple sued …", "Visa issues visas": the firm acts; "Apple growers" are no firm
-    return re.search(rf"\b{re.escape(word)}(?:s|es)?\b", text) is not None
+    return _written_as_word(text, word)
 
 
 def _company_sense(text: str, m: Match, title_end: int) -> str:
@@ -507,17 +529,30 @@ _CALLED_DIVISION = re.compile(r", (?:the|its|a|an) (?:[\w-]+ ){0,2}(?:division|u
 
 
 # "Kakao and its entertainment arm, Kakao Entertainment": the text calls the name after it a part of a firm
+_UNIT_AFTER = re.compile(r"(?:[a-z-]+ )?(?:division|unit|subsidiary|arm)\b")  # "(food) delivery unit"
+_UNIT_NOUNS = ("division", "unit", "subsidiary", "arm", "affiliate")
 _CALLED_DIVISION_BEFORE = re.compile(
     r"\b(?:its|the|a|an) (?:[\w-]+ ){0,2}(?:division|unit|subsidiary|arm|affiliate)(?:,| called| named)? $"
 )
 
 
+def _called_unit_before(text: str, at: int) -> bool:
+    """The text calls the name at `at` a part of a firm right before it ("its entertainment arm, …")."""
+    head = text[max(0, at - 50) : at]
+    if not head.rstrip(" ,").removesuffix(" called").removesuffix(" named").endswith(_UNIT_NOUNS):
+        return False  # cheap test first
+    return _CALLED_DIVISION_BEFORE.search(head) is not None
+
+
 def _described_as_unit(text: str, word: str) -> bool:
     """The text calls the firm's part by the word of its name: "Jumia Food … the food delivery unit"."""
     low = word.lower()
-    if "he " + low + " " not in text:
-        return False  # cheap test first
-    return re.search(rf"\b[Tt]he {re.escape(low)}(?: [a-z-]+)? (?:division|unit|subsidiary|arm)\b", text) is not None
+    at = text.find("he " + low + " ")
+    while at >= 0:
+        if text[at - 1 : at] in ("T", "t") and _UNIT_AFTER.match(text, at + len(low) + 4):
+            return True
+        at = text.find("he " + low + " ", at + 1)
+    return False
 
 
 def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, str]]:
@@ -540,7 +575,7 @@ def _divisions(text: str, companies: list[Match]) -> dict[int, tuple[str, int, s
             and (
                 word.group(1) in _DIVISION_WORDS
                 or _CALLED_DIVISION.match(text, end)
-                or _CALLED_DIVISION_BEFORE.search(text, max(0, m.start - 50), m.start)
+                or _called_unit_before(text, m.start)
                 or _described_as_unit(text, word.group(1))
             )
         ):
@@ -843,9 +878,11 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
-# Names listed before a firm the text describes: "…, Toppr and the coding platform Tynker".
-_DESCRIBED_LAST = re.compile(rf"(?<![\w&.-])({_NAME}(?:, {_NAME})+),? and (?:the|a|an|its) (?:[a-z][\w-]* ){{1,3}}$")
+# The last item of a list, described: "…, Toppr and the coding platform Tynker".
+_DESCRIBED_LAST = re.compile(r" and (?:the|a|an|its) (?:[a-z][\w-]* ){1,3}")
 _JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
+# A later sentence's subject speaking: "Worldcoin said", "Rite Aid, which is in bankruptcy proceedings, said".
+_STATED_AT = re.compile(rf"({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$")
 _UNIT_APPOSITION = re.compile(rf"(?<![\w&.-])({_NAME}), (?:its|their) (?:[\w-]+ ){{0,2}}$")
 _STRONG_KINDS = frozenset(
     ("one", "list", "rival", "deal", "round", "funding", "acquired", "owner", "stated", "unit", "object")
@@ -1057,12 +1094,10 @@ def _person_shaped(name: str) -> bool:
 def _people_list(listing: Listing, given: AbstractSet[str]) -> bool:
     """A list whose unknown items are all people's names, two or more opening with a common given
     name ("founded by Torsten Reil, Gundbert Scherf and Niklas Köhler"): its items are no firms."""
+    if sum(raw.split(" ", 1)[0] in given for raw, _ in listing.items) < 2:
+        return False  # cheap test first
     unknown = [raw for raw, start in listing.items if not any(c.start <= start < c.end for c in listing.companies)]
-    return (
-        len(unknown) >= 2
-        and all(_person_shaped(raw) for raw in unknown)
-        and sum(raw.split(" ", 1)[0] in given for raw in unknown) >= 2
-    )
+    return sum(raw.split(" ", 1)[0] in given for raw in unknown) >= 2 and all(_person_shaped(raw) for raw in unknown)
 
 
 def _looks_like_person(name: str, text: str, start: int) -> bool:
@@ -1125,6 +1160,19 @@ def _owner(text: str, raw: str, at: int) -> bool:
     return text.startswith(("'s ", "’s "), end)
 
 
+def _sentence_opened_often(text: str, at: int) -> int:
+    """Where the sentence that a cue at `at` is in starts, if it opens with a capitalised word
+    written three times or more; else -1."""
+    start = max(text.rfind(". ", max(0, at - 120), at) + 2, text.rfind("\n", max(0, at - 120), at) + 1)
+    if start <= 1 and at > 120:
+        return -1
+    first = text[start : text.find(" ", start, at)].rstrip(",")
+    return start if first[:1].isupper() and first not in _STOP and text.count(first) >= 3 else -1
+
+
+_NAME_RUN = re.compile(rf"(?: [{_UP}][\w&-]*)+")  # the capitalised words that run a name on
+
+
 def _said_often(text: str, raw: str) -> bool:
     """A name of up to three words written three times or more: a subject that speaks in a later
     sentence ("Worldcoin said …", "CDK, which was spun off …, said") is a firm when the story keeps
@@ -1134,8 +1182,14 @@ def _said_often(text: str, raw: str) -> bool:
 
 def _full_name(text: str, raw: str, at: int) -> tuple[str, int]:
     """The name as the text writes it in full elsewhere: "Patelco" of "Patelco Credit Union"."""
-    full = re.search(rf"(?<![\w-]){re.escape(raw)}(?: [{_UP}][\w&-]*)+", text)
-    return (full.group(), full.start()) if full else (raw, at)
+    start = text.find(raw + " ")
+    while start >= 0:
+        if not start or not (text[start - 1].isalnum() or text[start - 1] == "-"):
+            full = _NAME_RUN.match(text, start + len(raw))
+            if full:
+                return text[start : full.end()], start
+        start = text.find(raw + " ", start + 1)
+    return raw, at
 
 
 def _recurs_as_subject(text: str, raw: str) -> bool:
@@ -1215,9 +1269,20 @@ def _has_apposition(text: str, start: int, end: int) -> bool:
     return (
         text.find(", a", start, end) >= 0
         or text.find(", the ", start, end) >= 0
-        or text.find("’s ", start, end) >= 0
-        or text.find("'s ", start, end) >= 0
+        or _comma_possessive(text, "’s ", start, end)
+        or _comma_possessive(text, "'s ", start, end)
     )
+
+
+def _comma_possessive(text: str, mark: str, start: int, end: int) -> bool:
+    """A possessive word right after a comma in the window: ", Ukraine's"."""
+    at = text.find(mark, start, end)
+    while at >= 0:
+        word = text.rfind(" ", start, at)
+        if word > start and text[word - 1] == ",":
+            return True
+        at = text.find(mark, at + 1, end)
+    return False
 
 
 _TOKEN_AT_END = re.compile(rf"{_TOKEN}$")
@@ -1392,15 +1457,18 @@ def discover(
             )
         else:
             preceding = text[max(0, cue.start - 30) : cue.start]
-            if kind == "stated" and cue.start > lead_end + 60:
-                # later, only a name that speaks right after itself or its which-clause (see _said_often)
-                if text[cue.start - 1 : cue.start] != " " or not (
-                    preceding.endswith(", ") or _any_capitalised(preceding.split()[-3:])
-                ):
+            later = kind == "stated" and cue.start > lead_end + 60
+            if later:  # only a name the text keeps naming that speaks (see _said_often), opening the sentence
+                opens = _sentence_opened_often(text, cue.start)
+                if opens < 0:
                     continue
-            if kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
+                found = _STATED_AT.match(text, opens, cue.start)
+                if found and any(s <= opens < e for s, e in taken):
+                    continue  # a name the registry knows
+            elif kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
-            found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
+            else:
+                found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
             if not found and kind == "unit":  # "Openreach, its network division, has connected …"
                 found = _UNIT_APPOSITION.search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
@@ -1423,7 +1491,8 @@ def discover(
                     or kind == "suffix-legal"
                 )
                 (strong if strong_enough else weak).setdefault(name, start)
-    if strong and (listed := _lists(text, [*_first_spans(text, strong), *companies])):
+    discovered = _first_spans(text, strong)
+    if strong and (listed := _lists(text, [*discovered, *companies])):
         for listing in listed:  # "Penske Automotive Group, Sonic Automotive, AutoNation and …": firms like it
             if listing.items[0][1] not in {known.items[0][1] for known in lists} and not _people_list(listing, given):
                 for raw, start in listing.items:
@@ -1431,12 +1500,18 @@ def discover(
                         name := accept(raw, start, True)
                     ):
                         strong.setdefault(name, weak.get(name, start))
-    if strong or companies:  # "Aakash Educational Services, Great Learning, Toppr and the coding platform Tynker"
-        for firm in [*_first_spans(text, strong), *companies]:
-            if (before := _DESCRIBED_LAST.search(text, max(0, firm.start - 200), firm.start)) is not None:
-                for raw, start in _list_items(text, before.start(1), before.group(1)):
-                    if name := accept(raw, start, True):
-                        strong.setdefault(name, weak.get(name, start))
+    for firm in discovered:  # "…, Toppr and the coding platform Tynker": the firm described was discovered
+        if not text[firm.start - 2 : firm.start - 1].islower():
+            continue  # cheap test first: a lower-case word right before the firm
+        at = text.rfind(" and ", max(0, firm.start - 40), firm.start)
+        if at < 0 or not _DESCRIBED_LAST.fullmatch(text, at, firm.start):
+            continue
+        end = at - 1 if text[at - 1] == "," else at
+        start = _list_start(text, at + 1)  # from after the space, as for a name's start
+        if ", " in text[start:end]:
+            for raw, item in _list_items(text, start, text[start:end]):
+                if name := accept(raw, item, True):
+                    strong.setdefault(name, weak.get(name, item))
     return sorted(strong, key=strong.__getitem__), sorted((n for n in weak if n not in strong), key=weak.__getitem__)
 
 
