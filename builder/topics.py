@@ -56,11 +56,11 @@ class Topics:
         bodies = {f.casefold() for o in registry.organisations for f in (o.name, *o.aliases)}
         self._index_of: dict[Phrase, int] = {}
         self._cue_of: dict[Phrase, tuple[int, tuple[float, ...], bool, bool]] = {}
-        for phrase, (index, weight) in _keywords(matcher).items():
-            self._index_of[phrase] = index
+        for phrase, (topic, weight) in _keywords(matcher).items():
+            self._index_of[phrase] = topic
             gains = tuple(weight * (1 + REPEAT_SHARE * (count - 1)) for count in range(4))  # by mentions, 0-3
             own = phrase.form.casefold() not in bodies  # "FTC" is a body's name: see _topic_scores
-            self._cue_of[phrase] = (index, gains, weight >= STRONG_CUE, own)
+            self._cue_of[phrase] = (topic, gains, weight >= STRONG_CUE, own)
         self._names = [t.name for t in registry.topics]
 
     def assign(
