@@ -13,8 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from builder.registry import load_registry
+from builder.tagging import Tagger
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("seeds", "data", "templates", "static", "site.toml")
+
+
+@pytest.fixture(scope="session")
+def tagger() -> Tagger:
+    """A tagger of the project's own data files, made once (tagging is a pure function of them)."""
+    return Tagger(load_registry(ROOT / "data"))
 
 
 def pytest_collection_modifyitems(items):

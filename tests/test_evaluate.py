@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -20,17 +19,9 @@ from benchmarks.evaluate import (
     seconds_per_10000,
     token_f1,
 )
-from builder.registry import load_registry
-from builder.tagging import Tagger
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 CLASSES = {"glued", "list", "cue", "acronym", "division", "non_company", "ordinary_word", "topic", "headline"}
 END = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return Tagger(load_registry(DATA))
 
 
 @pytest.fixture

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ahocorasick
-import pytest
 import yaml
 
 import builder.registry
-from builder.registry import load_registry
 from builder.suggest import suggestions_report
-from builder.tagging import Tagger, Tags
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return Tagger(load_registry(DATA))
+from builder.tagging import Tags
 
 
 def companies(tagger, *paragraphs, title=""):

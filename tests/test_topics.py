@@ -2,20 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from builder.registry import load_registry
-from builder.tagging import Tagger
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return Tagger(load_registry(DATA))
-
 
 def topics(tagger, *paragraphs, title=""):
     return tagger.tag(title, list(paragraphs)).topics
