@@ -412,8 +412,14 @@ def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
             initials = "".join(w[0] for w in name)
             if words[start][:1].isupper() and initials in acronyms:
                 head = " ".join(words[:start])
-                return sentence[: match.start()] + (head + " " if head else "") + initials + sentence[match.end() :]
+                rest = sentence[match.end() :]
+                if rest.startswith(".") and words[-1] in _ABBREVIATED_FORMS:  # "… Manufacturing Co." -> "TSMC"
+                    rest = rest[1:]
+                return sentence[: match.start()] + (head + " " if head else "") + initials + rest
     return sentence
+
+
+_ABBREVIATED_FORMS = frozenset({"Co", "Corp", "Inc", "Ltd"})
 
 
 def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:

@@ -529,6 +529,12 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "the country to delete patient photos stored on messaging apps, the FDPISA said.",
             "FDPISA orders all public hospitals in country to delete patient photos",
         ),
+        (  # the acronym of a name with an abbreviated legal form takes the form's full stop with it
+            "Fenland Quantum Semiconductor Manufacturing Co. has dismissed several engineers over unauthorised "
+            "attempts to obtain trade secrets on its newest two-nanometre chipmaking technology. FQSMC said it had "
+            "zero tolerance.",
+            "FQSMC dismisses several engineers over unauthorised attempts",
+        ),
         (  # "the … company has said": the company the text names
             "The group that stole the source code of Orbix Games' best-selling title was a teenage gang called "
             "Static Fox, the Fenland game maker has said after an inquiry.",
