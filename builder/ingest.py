@@ -341,7 +341,7 @@ class Record:
             "text": self.text,
             "file": self.file,
             "position": self.position,
-            "sketch": "".join(f"{h:08x}" for h in self.sketch),
+            "sketch": _sketch_hex(self.sketch),
         }
 
 
@@ -566,6 +566,16 @@ def _read_manifest(path: Path, content_dir: Path) -> dict[str, Record]:
 _HEX = re.compile(r"(?:[0-9a-f]{8})*")
 
 
+def _sketch_hex(sketch: tuple[int, ...]) -> str:
+    """A sketch as stored (manifest and memo): eight hex digits per value."""
+    return "".join(f"{h:08x}" for h in sketch)
+
+
+def _sketch_values(sketch_hex: str) -> tuple[int, ...]:
+    """The sketch `_sketch_hex` stored (checked against `_HEX` by the caller)."""
+    return tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
+
+
 def _valid(slug, entry, path: Path, key) -> Record:
     """The Record an entry stands for; a damaged entry is a ContentError (its slug becomes a file
     name: a hand-edited "../x" must never write outside content/)."""
@@ -584,7 +594,7 @@ def _valid(slug, entry, path: Path, key) -> Record:
         and (position is None or type(position) is int)
     ):
         raise _damaged(path, f"entry {shown(key)} is not what ingest writes")
-    values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
+    values = _sketch_values(sketch_hex)
     try:
         added = dt.date.fromisoformat(entry["added"]) if entry.get("added") else None
     except (TypeError, ValueError):
@@ -693,7 +703,7 @@ class Memo:
 
 def _made_json(item: Item) -> list:
     tags = item.tags
-    return [item.title, *(list(getattr(tags, f.name)) for f in fields(Tags)), "".join(f"{h:08x}" for h in item.sketch)]
+    return [item.title, *(list(getattr(tags, f.name)) for f in fields(Tags)), _sketch_hex(item.sketch)]
 
 
 @dataclass
@@ -714,13 +724,12 @@ class _Kept:
             if len(lists) != len(fields(Tags)):
                 raise ValueError("a memo entry of another shape")
             parents = tuple((name, parent) for name, parent in lists[-1])
-            "".join(name + parent for name, parent in parents)
+            _need(all(type(name) is str and type(parent) is str for name, parent in parents))
             topics, companies, discovered, suggested, organisations, actors, countries = (
                 tuple(_texts(names)) for names in lists[:-1]
             )
             tags = Tags(topics, companies, discovered, suggested, organisations, actors, countries, parents)
-            sketch_values = tuple(int(sketch_hex[i : i + 8], 16) for i in range(0, len(sketch_hex), 8))
-            made[key] = Made(title, tags, sketch_values)
+            made[key] = Made(title, tags, _sketch_values(sketch_hex))
         saved = value["report"]
         inputs = value["inputs"] if type(value["inputs"]) is str else ""
         if saved is not None:
@@ -746,6 +755,5 @@ def _need(ok: bool) -> None:
 
 
 def _texts(value) -> list:
-    _need(type(value) is list)
-    "".join(value)  # TypeError unless every item is text
+    _need(type(value) is list and all(type(item) is str for item in value))
     return value
