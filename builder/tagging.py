@@ -987,6 +987,18 @@ def _any_capitalised(words: list[str]) -> bool:
     return False
 
 
+def _drop_legal_forms(tokens: list[str]) -> list[str]:
+    """The name's words without the legal forms it ends with: "Luka Inc", "Think & Learn Pvt Ltd"."""
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_FORMS:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def without_legal_forms(name: str) -> str:
+    """A firm's name as the tagger writes it, without its legal forms ("TikTok Technology Limited")."""
+    return " ".join(_drop_legal_forms(name.split()))
+
+
 def _clean(candidate: str, firm: bool = False) -> str | None:
     """Trim a capitalised phrase to a plausible company name, or None if it is not one. A name the
     text calls a firm may hold words bodies' names share with firms' ("Development Partners International")."""
@@ -995,8 +1007,7 @@ def _clean(candidate: str, firm: bool = False) -> str | None:
         tokens.pop(0)  # "Investors DST Global": a sentence's first word is no part of the name
     if tokens and tokens[0] in _TIME_WORDS:
         return None  # "Tuesday, OpenAI, SoftBank and Oracle": a date before a list
-    while len(tokens) > 1 and tokens[-1] in _LEGAL_FORMS:
-        tokens.pop()  # "Luka Inc", "Think & Learn Pvt Ltd": a legal form is no part of the firm's name
+    tokens = _drop_legal_forms(tokens)
     if tokens and tokens[-1].endswith(".") and tokens[-1] not in _STRONG_SUFFIXES:
         tokens[-1] = tokens[-1].rstrip(".")
     if (

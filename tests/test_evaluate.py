@@ -53,7 +53,7 @@ def tiny(tmp_path):
   position: 2
   starts: The European Commission has fined Visa
   headline: EU fines Visa €10 million over card fees
-  companies: [Visa]
+  companies: [Visa Inc.]
   optional_companies: []
   organisations: [European Commission]
   threat_actors: []
@@ -69,7 +69,8 @@ def tiny(tmp_path):
 
 def test_scores_on_a_tiny_labelled_set(tiny, tagger):
     scores = evaluate_tags(tiny, tagger)
-    # Labels may use aliases (Facebook for Meta); Zentro is labelled but not in the text: one miss.
+    # Labels may use aliases (Facebook for Meta) and legal forms the tagger drops (Visa Inc. for Visa);
+    # Zentro is labelled but not in the text: one miss.
     companies = scores["companies"]
     assert (companies.true_pos, companies.false_pos, companies.false_neg) == (3, 0, 1)
     assert companies.precision == 1.0 and companies.recall == pytest.approx(0.75)
@@ -234,13 +235,13 @@ def test_the_script_prints_every_figure_and_keeps_the_held_out_set_out_by_defaul
     out = capsys.readouterr().out
     for figure in ("companies", "countries", "topics", "headlines of untitled articles", "ROUGE-1 F", "per 10,000"):
         assert figure in out
-    assert HELD_OUT == "blind8" and HELD_OUT not in DEFAULT_SETS
-    assert {"blind3", "blind4", "blind5", "blind6", "blind7"} <= set(
+    assert HELD_OUT == "blind9" and HELD_OUT not in DEFAULT_SETS
+    assert {"blind3", "blind4", "blind5", "blind6", "blind7", "blind8"} <= set(
         DEFAULT_SETS
-    )  # scored once in rounds 3-7, development data since
+    )  # scored once in rounds 3-8, development data since
 
 
 def test_a_missing_set_is_reported_not_a_traceback(capsys, monkeypatch, tmp_path):
-    monkeypatch.setitem(SETS, HELD_OUT, (tmp_path / "blind8.yaml", tmp_path / "blind8"))
+    monkeypatch.setitem(SETS, HELD_OUT, (tmp_path / "blind9.yaml", tmp_path / "blind9"))
     assert main(["--set", HELD_OUT]) == 0
     assert capsys.readouterr().out.startswith(f"== {HELD_OUT}: not present")
