@@ -21,6 +21,8 @@ from benchmarks.evaluate import (
     seconds_per_10000,
     token_f1,
 )
+from builder.firms import FirmModel, train
+from builder.tagging import Tagger
 
 CLASSES = {"glued", "list", "cue", "acronym", "division", "non_company", "ordinary_word", "topic", "headline"}
 END = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
@@ -298,3 +300,19 @@ def test_companies_leave_one_set_out_learn_from_the_other_sets_only(capsys, monk
         for row in rows.values():  # the rules find none of these firms; the judge, trained elsewhere, all
             assert "P 1.000 R 0.000" in row.split("->")[0]
             assert row.endswith("right, 0 extra, 0 missing)") and " 0 right" not in row
+
+
+def test_a_judge_trained_on_one_set_tags_in_the_tagger_what_the_figures_count(tmp_path, tagger):
+    one = evaluate.firm_articles(
+        load_labelled(*_firm_set(tmp_path / "one", ["Brightmoor", "Calvetta", "Dunwick"], ["Harriet Vance"] * 3)),
+        tagger.registry,
+    )
+    labelled = load_labelled(*_firm_set(tmp_path / "two", ["Farrowby", "Glenmark"], ["Oliver Grant"] * 2))
+    two = evaluate.firm_articles(labelled, tagger.registry)
+    judge = FirmModel(train(evaluate.firm_examples(one)), accept=0.0, veto=0.0)
+    judged = Tagger(tagger.registry, judge)
+    for article, figures in zip(labelled, two):
+        plain = tagger.tag("", article.paragraphs)
+        tags = judged.tag("", article.paragraphs)
+        assert plain.companies == () and tags.companies == tuple(article.label["companies"])  # the person is not
+        assert {name.casefold() for name in tags.companies} == figures.companies(judge)
