@@ -24,7 +24,6 @@ from pathlib import Path
 import yaml
 
 from builder.dumps import decode_dump, split_dump
-from builder.firms import RULE_FEATURES, FirmModel, candidates, train
 from builder.headlines import (
     _BASES,
     _GERUNDS,
@@ -40,7 +39,7 @@ from builder.headlines import (
     verb_base,
 )
 from builder.registry import Registry, load_registry
-from builder.tagging import Discovery, Tagger, without_legal_forms
+from builder.tagging import Tagger, without_legal_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -590,16 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"set to score, repeatable (default: {', '.join(DEFAULT_SETS)}; {HELD_OUT} only when named)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list differences from the labels")
-    parser.add_argument(
-        "--cross-companies",
-        action="store_true",
-        help="company figures leave one set out, of the rules and of the learned judge of discovered names "
-        f"(with --set {HELD_OUT}: that set too, judged by weights trained on every development set)",
-    )
     args = parser.parse_args(argv)
-    if args.cross_companies:
-        print(cross_report(load_registry(args.data), HELD_OUT in (args.sets or ())))
-        return 0
     tagger = Tagger(load_registry(args.data))
     for name in args.sets or DEFAULT_SETS:
         labels, dumps = SETS[name]
@@ -608,155 +598,6 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(report(name, load_labelled(labels, dumps), tagger, args.verbose))
     return 0
-
-
-# --- companies, leave one set out: the learned judge of discovered names (builder.firms) --------------------------
-
-
-@dataclass
-class FirmArticle:
-    """One labelled article as the judge sees it: the rules' companies and every candidate name."""
-
-    where: str
-    expected: set[str]  # labelled companies, normalised as `evaluate_tags` does
-    optional: set[str]
-    registry: set[str]  # the rules' companies that are registry entries, normalised
-    discovered: list[str]  # the names the rules discovered, as written
-    candidates: dict[str, list[str]]  # every candidate name, as written -> its features
-    known: dict[str, str]  # the registry's forms -> canonical names, for normalising
-
-    def norm(self, name: str) -> str:
-        return _name(name, self.known, True).casefold()
-
-    def label(self, name: str) -> bool | None:
-        """Whether a candidate is a labelled company of the article; None for an optional one."""
-        key = self.norm(name)
-        return True if key in self.expected else None if key in self.optional else False
-
-    def companies(self, model: FirmModel | None) -> set[str]:
-        """The companies tagged with `model` judging the candidates (None: the rules alone), normalised."""
-        kept = model.judge(self.candidates, self.discovered, [])[0] if model else self.discovered
-        return self.registry | {self.norm(n) for n in kept}
-
-
-class _Recorder:
-    """A judge that keeps the candidates it is shown and changes nothing."""
-
-    shown: tuple[dict[str, list[str]], list[str]] = ({}, [])
-
-    def revise(self, seen: Discovery) -> tuple[list[str], list[str]]:
-        self.shown = (candidates(seen), list(seen.discovered))
-        return seen.discovered, seen.suggested
-
-
-def firm_articles(articles: list[Labelled], registry: Registry) -> list[FirmArticle]:
-    """Each article tagged by the rules, with the candidates a judge would see."""
-    recorder = _Recorder()
-    tagger = Tagger(registry, recorder)
-    known = _canonical(registry)["companies"]
-
-    def norm(values) -> set[str]:
-        return {_name(v, known, True).casefold() for v in values}
-
-    found = []
-    for article in articles:
-        tags = tagger.tag(article.headline or "", article.paragraphs)
-        shown, discovered = recorder.shown
-        found.append(
-            FirmArticle(
-                article.where,
-                norm(article.label["companies"]),
-                norm(article.label.get("optional_companies") or []),
-                norm(n for n in tags.companies if n not in discovered),
-                discovered,
-                shown,
-                known,
-            )
-        )
-    return found
-
-
-def firm_examples(articles: list[FirmArticle], alone: bool = False) -> list[tuple[list[str], bool]]:
-    """(features, is a labelled company) per candidate, without what the rules made of it when the
-    judge is to decide `alone`; optional companies teach nothing either way."""
-    examples = []
-    for article in articles:
-        for name, features in article.candidates.items():
-            label = article.label(name)
-            if label is not None:
-                examples.append(([f for f in features if not (alone and f in RULE_FEATURES)], label))
-    return examples
-
-
-def fold_weights(sets: dict[str, list[FirmArticle]], alone: bool = False) -> dict[str, dict[str, float]]:
-    """Per set, the judge's weights trained on every other set."""
-    return {
-        left: train(firm_examples([a for name, arts in sets.items() if name != left for a in arts], alone))
-        for left in sets
-    }
-
-
-def cross_companies(
-    sets: dict[str, list[FirmArticle]], folds: dict[str, dict[str, float]], accept: float, veto: float
-) -> dict[str, tuple[Score, Score]]:
-    """Per set and pooled ("all"), company scores of the rules alone and of the rules with the judge,
-    leave one set out: each set judged with the weights trained on the others (`folds`)."""
-    scores: dict[str, tuple[Score, Score]] = {"all": (Score(), Score())}
-    for left, articles in sets.items():
-        model = FirmModel(folds[left], accept, veto)
-        scores[left] = (Score(), Score())
-        for article in articles:
-            for judge, at in ((None, 0), (model, 1)):
-                for score in (scores[left][at], scores["all"][at]):
-                    score.add(article.where, article.expected, article.companies(judge), article.optional)
-    return scores
-
-
-NEVER = 99.0  # a threshold no score reaches: the judge accepts (or vetoes) nothing
-
-
-def choose_thresholds(
-    sets: dict[str, list[FirmArticle]], folds: dict[str, dict[str, float]], alone: bool = False
-) -> tuple[float, float]:
-    """(accept, veto) with the best pooled leave-one-set-out F1 at a precision of at least 0.95 and
-    at least the rules' own; (NEVER, -NEVER), the rules alone, when none is better. A judge `alone`
-    has one threshold for both."""
-    best, chosen = None, (NEVER, -NEVER)
-    floor = 0.95 if alone else max(0.95, cross_companies(sets, folds, NEVER, -NEVER)["all"][0].precision)
-    grid = [t / 4 for t in range(-8, 25)]
-    pairs = [(t, t) for t in grid] if alone else [(a, v) for a in [NEVER, *grid] for v in [-NEVER, *grid] if v <= a]
-    for accept, veto in pairs:
-        pooled = cross_companies(sets, folds, accept, veto)["all"][1]
-        key = (round(pooled.f1, 6), round(pooled.precision, 6))
-        if pooled.precision >= floor and (best is None or key > best):
-            best, chosen = key, (accept, veto)
-    return chosen
-
-
-def cross_report(registry: Registry, held_out: bool = False) -> str:
-    """Company figures leave one set out on the development sets: the rules alone, the rules with the
-    judge, and the judge deciding every discovered name alone, each at the thresholds the pooled
-    figure chooses. With `held_out`, the held-out set is scored once more by each judge trained on
-    all the development sets, at the same thresholds: it takes no part in training or choosing."""
-    present = [n for n in (*DEFAULT_SETS, HELD_OUT) if SETS[n][0].is_file() and SETS[n][1].is_dir()]
-    dev = {n: firm_articles(load_labelled(*SETS[n]), registry) for n in present if n != HELD_OUT}
-    held = {n: firm_articles(load_labelled(*SETS[n]), registry) for n in present if n == HELD_OUT and held_out}
-    lines = []
-    for alone, title in ((False, "rules and judge"), (True, "judge alone")):
-        folds = fold_weights(dev, alone)
-        accept, veto = choose_thresholds(dev, folds, alone)
-        lines.append(f"== companies leave one set out: rules alone -> {title} (accept >= {accept}, veto < {veto})")
-        scores = cross_companies(dev, folds, accept, veto)
-        if held:
-            weights = train([e for arts in dev.values() for e in firm_examples(arts, alone)])
-            scores |= {n: s for n, s in cross_companies(held, {HELD_OUT: weights}, accept, veto).items() if n != "all"}
-        for name, (before, after) in scores.items():
-            lines.append(
-                f"  {name:<8} P {before.precision:.3f} R {before.recall:.3f} F1 {before.f1:.3f}  ->  "
-                f"P {after.precision:.3f} R {after.recall:.3f} F1 {after.f1:.3f}  "
-                f"({after.true_pos} right, {after.false_pos} extra, {after.false_neg} missing)"
-            )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -14,32 +14,10 @@ from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Protocol, cast
+from typing import cast
 
 from builder.registry import Company, Country, Match, Matcher, Phrase, Registry, demonyms, given_names
 from builder.topics import Topics
-
-
-@dataclass(frozen=True)
-class Discovery:
-    """What the rules saw of an article, for a judge of the company names they discovered."""
-
-    text: str  # headline and paragraphs, one per line
-    title_end: int
-    taken: list[tuple[int, int]]  # spans of registry names and discovered public bodies
-    firms: list[tuple[int, int]]  # spans of the registry companies named
-    listed: frozenset[int]  # starts of the items of lists that hold a registry company
-    discovered: list[str]  # the names the rules tag
-    suggested: list[str]  # the names they only suggest
-    registry_names: frozenset[str]  # casefolded registry forms, of firms and of what is no firm
-    demonyms: frozenset[str]
-
-
-class Judge(Protocol):
-    def revise(self, seen: Discovery) -> tuple[list[str], list[str]]:
-        """(discovered, suggested) as the judge has them."""
-        ...
-
 
 _UP = "A-ZÀ-ÖØ-Þ"  # capital letters, for name patterns
 
@@ -73,10 +51,8 @@ class Tags:
 class Tagger:
     """Tags articles against one registry; build it once, call `tag` per article."""
 
-    def __init__(self, registry: Registry, judge: Judge | None = None):
-        """`judge` may revise the names discovery finds (builder.firms; measured, not used in builds)."""
+    def __init__(self, registry: Registry):
         self.registry = registry
-        self.judge = judge
         self.matcher = Matcher(registry, CUE_PHRASES)
         self._known = {f.casefold() for c in registry.companies for f in c.forms}
         self._not_company = (
@@ -90,7 +66,6 @@ class Tagger:
         self._generic_org_words = _GENERIC_ORG_WORDS | {f for c in registry.countries for f in c.forms}
         self.topics = Topics(registry, self.matcher)
         self._demonyms = demonyms(registry.countries)
-        self._registry_names = frozenset(self._not_company | self._known) if judge else frozenset()
 
     def tag(self, title: str, paragraphs: list[str]) -> Tags:
         text = "\n".join([title or "", *paragraphs])
@@ -147,6 +122,7 @@ class Tagger:
             and n not in organisations
             and not (_short_form(n, longer_found) and not _with_legal_form(text, n))
         ]
+        parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         suggested = [
             n
             for n in weak
@@ -156,20 +132,6 @@ class Tagger:
             and n not in organisations
             and n.split(" ", 1)[0].casefold() not in self._known  # "Apple Pay": a known firm's product
         ]
-        if self.judge is not None:  # a learned judge of the discovered names (builder.firms); builds use none
-            seen = Discovery(
-                text,
-                title_end,
-                [(m.start, m.end) for m in (*entities, *bodies)],
-                [(m.start, m.end) for m in known],
-                frozenset(at for span in lists for _, at in span.items),
-                discovered,
-                suggested,
-                self._registry_names,
-                self._demonyms,
-            )
-            discovered, suggested = self.judge.revise(seen)
-        parents = tuple((name, parent) for name, _, parent in divisions.values() if name in discovered)
         listed = {m.start for span in lists if len(span.items) >= 3 for m in span.companies}
         topics = self.topics.assign(text, keywords, lead_end, companies, discovered, others, listed, actors)
         ranked = companies + [_prominence(n, text, title_end, text.count(n)) for n in discovered]

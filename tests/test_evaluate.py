@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-import yaml
 
-from benchmarks import evaluate
 from benchmarks.evaluate import (
     DEFAULT_SETS,
     HELD_OUT,
@@ -21,8 +19,6 @@ from benchmarks.evaluate import (
     seconds_per_10000,
     token_f1,
 )
-from builder.firms import FirmModel, train
-from builder.tagging import Tagger
 
 CLASSES = {"glued", "list", "cue", "acronym", "division", "non_company", "ordinary_word", "topic", "headline"}
 END = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
@@ -249,70 +245,3 @@ def test_a_missing_set_is_reported_not_a_traceback(capsys, monkeypatch, tmp_path
     monkeypatch.setitem(SETS, HELD_OUT, (tmp_path / "blind9.yaml", tmp_path / "blind9"))
     assert main(["--set", HELD_OUT]) == 0
     assert capsys.readouterr().out.startswith(f"== {HELD_OUT}: not present")
-
-
-def _firm_set(folder, firms: list[str], people: list[str]) -> tuple:
-    """A labelled set of untitled articles, each naming an unknown firm and a person in the same places,
-    without any cue the rules know."""
-    folder.mkdir()
-    lines, labels = [], []
-    for position, (firm, person) in enumerate(zip(firms, people), 1):
-        lead = f"{firm} opened a parcel depot near the harbour this week, and {person} visited it."
-        lines += [lead, f"{firm} opened two more depots later, and {person} visited them too.", END]
-        labels.append(
-            {
-                "dump": "untitled_01.txt",
-                "position": position,
-                "starts": lead[:40],
-                "headline": f"{firm} opens a parcel depot",
-                "companies": [firm],
-                "optional_companies": [],
-                "organisations": [],
-                "threat_actors": [],
-                "countries": [],
-                "topics": [],
-                "optional_topics": [],
-                "classes": ["cue"],
-            }
-        )
-    (folder / "untitled_01.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder.parent / f"{folder.name}.yaml").write_text(yaml.safe_dump({"articles": labels}), encoding="utf-8")
-    return folder.parent / f"{folder.name}.yaml", folder
-
-
-def test_companies_leave_one_set_out_learn_from_the_other_sets_only(capsys, monkeypatch, tmp_path):
-    sets = {
-        "one": _firm_set(tmp_path / "one", ["Brightmoor", "Calvetta", "Dunwick", "Elsinor"], ["Harriet Vance"] * 4),
-        "two": _firm_set(tmp_path / "two", ["Farrowby", "Glenmark", "Holloway", "Istrana"], ["Oliver Grant"] * 4),
-        HELD_OUT: _firm_set(tmp_path / "held", ["Jorvale", "Kestrow"], ["Emma Stone"] * 2),
-    }
-    monkeypatch.setattr(evaluate, "SETS", sets)
-    monkeypatch.setattr(evaluate, "DEFAULT_SETS", ("one", "two"))
-    assert main(["--cross-companies"]) == 0
-    out = capsys.readouterr().out
-    assert HELD_OUT not in out  # scored only when named
-    assert main(["--cross-companies", "--set", HELD_OUT]) == 0
-    report = capsys.readouterr().out.split("== ")[1:]
-    assert [part.split(":", 1)[0] for part in report] == ["companies leave one set out"] * 2
-    for part in report:
-        rows = {line.split()[0]: line for line in part.splitlines()[1:]}
-        assert list(rows) == ["all", "one", "two", HELD_OUT]
-        for row in rows.values():  # the rules find none of these firms; the judge, trained elsewhere, all
-            assert "P 1.000 R 0.000" in row.split("->")[0]
-            assert row.endswith("right, 0 extra, 0 missing)") and " 0 right" not in row
-
-
-def test_a_judge_trained_on_one_set_tags_in_the_tagger_what_the_figures_count(tmp_path, tagger):
-    one = evaluate.firm_articles(
-        load_labelled(*_firm_set(tmp_path / "one", ["Brightmoor", "Calvetta", "Dunwick"], ["Harriet Vance"] * 3)),
-        tagger.registry,
-    )
-    labelled = load_labelled(*_firm_set(tmp_path / "two", ["Farrowby", "Glenmark"], ["Oliver Grant"] * 2))
-    two = evaluate.firm_articles(labelled, tagger.registry)
-    judge = FirmModel(train(evaluate.firm_examples(one)), accept=0.0, veto=0.0)
-    judged = Tagger(tagger.registry, judge)
-    for article, figures in zip(labelled, two):
-        plain = tagger.tag("", article.paragraphs)
-        tags = judged.tag("", article.paragraphs)
-        assert plain.companies == () and tags.companies == tuple(article.label["companies"])  # the person is not
-        assert {name.casefold() for name in tags.companies} == figures.companies(judge)
