@@ -289,6 +289,10 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
         problems.append(f"says whom {told!r} addresses but not what")
     if _only_an_aside(words):
         problems.append("the actor's own verb is cut: only an aside on it is left")
+    if _participle_opening(words, text) and "starts with its verb: no actor" not in problems:
+        problems.append(f"opens with a participle phrase ({words[0]!r} …) and no clause of its own")
+    if text and (governed := _complement_cut(words, text)):
+        problems.append(f"ends before what {governed[0]!r} governs: the text goes on {governed[1]!r}")
     if role := _role_only(rest[:-1], text):
         problems.append(f"names no actor, only {role!r}")
     if text and (following := _text_goes_on(words, text)):
@@ -400,12 +404,9 @@ _NUMERALS = frozenset("one two three four five six seven eight nine ten".split()
 _NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
 
 
-def _text_goes_on(words: list[str], text: list[str]) -> str | None:
-    """The next word of the text after the headline's last word when it continues the same phrase
-    ('… largest copyright' + 'recovery', '… media outlets' + 'reported'); None at a phrase boundary
-    or when the headline's end is not found in the text."""
-    tokens = " ".join(text).split()
-    cores = [_core(t) for t in tokens]
+def _end_in_text(words: list[str], tokens: list[str], cores: list[str]) -> int | None:
+    """Index of the text token the headline ends on (the occurrence with most of the headline's last words
+    before it); None when it is not there, or not after those words (a reordered passive)."""
     ending, context = _core(words[-1]), {_core(w) for w in words[-4:-1]}
     found = [
         (-len(context & set(cores[max(0, i - 5) : i])), i)
@@ -413,8 +414,19 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
         if word == ending and ending
     ]
     if not found or (len(words) > 1 and context and min(found)[0] == 0):
-        return None  # the end is not where the headline has it (a reordered passive): nothing to check against
-    at = min(found)[1]
+        return None
+    return min(found)[1]
+
+
+def _text_goes_on(words: list[str], text: list[str]) -> str | None:
+    """The next word of the text after the headline's last word when it continues the same phrase
+    ('… largest copyright' + 'recovery', '… media outlets' + 'reported'); None at a phrase boundary
+    or when the headline's end is not found in the text."""
+    tokens = " ".join(text).split()
+    cores = [_core(t) for t in tokens]
+    ending = _core(words[-1])
+    if (at := _end_in_text(words, tokens, cores)) is None:
+        return None  # nothing to check against
     following, word = tokens[at + 1], cores[at + 1]
     if _modifiers_go_on(tokens[at : at + 6], words[-1]):
         return following  # "… using confidential" + ", current lease data": the noun is still to come
@@ -451,6 +463,32 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
     return following
 
 
+# Adverbs that single out what follows them: "may be imported only [with a licence]".
+_FOCUSING = frozenset("only solely exclusively merely just even".split())
+
+
+def _complement_cut(words: list[str], text: list[str]) -> tuple[str, str] | None:
+    """The verb whose complement the headline cuts off, and the text's next word, if the text goes on with
+    it: whom a verb allows or orders without what ('allows banks' + 'to open accounts'), or a focusing
+    adverb without its focus ('may be imported only' + 'with a licence')."""
+    tokens = " ".join(text).split()
+    cores = [_core(t) for t in tokens]
+    if (at := _end_in_text(words, tokens, cores)) is None or re.search(r"[,.;:)!?”\"]$", tokens[at]):
+        return None
+    following, word, then = tokens[at + 1], cores[at + 1], cores[at + 2] if at + 2 < len(cores) else ""
+    if _core(words[-1]) in _FOCUSING and following.islower():
+        return words[-1], following
+    core = [_core(w) for w in words]
+    verb = next(
+        (i for i in range(len(words) - 2, 0, -1) if words[i].islower() and verb_base(core[i]) in TAKES_CLAUSE), None
+    )
+    if verb is None or has_clause_marker(core[verb + 1 :]) or any(c in _PREPOSITIONS for c in core[verb + 1 :]):
+        return None
+    infinitive = word == "to" and then.isalpha() and tokens[at + 2].islower() and then not in _DANGLING
+    gerund = word == "from" and then.endswith("ing")
+    return (words[verb], following) if infinitive or gerund or word == "that" else None
+
+
 _ASIDE_OPENERS = frozenset("now still already also just once one two three some none".split())
 
 
@@ -469,6 +507,35 @@ def _modifiers_go_on(tokens: list[str], last: str) -> bool:
         and not {"and", "or"} & set(following)
         and not tokens[1].endswith(",")
     )
+
+
+def _participle_opening(words: list[str], text: list[str] | None) -> bool:
+    """True if the headline opens with a participle phrase ('Discussing plans for strikes …', 'Citing
+    concerns') and no clause with its own verb follows a comma. An -ing word the text writes capitalised
+    inside a sentence is a name ('Boeing'); without the text, one followed by a finite verb may be."""
+    first = _core(words[0])
+    if len(words) < 2 or not first.endswith("ing") or len(first) < 6 or not words[1].islower():
+        return False
+    if text is None and _is_finite(words[0], words[1]) and first not in _GERUNDS:
+        return False
+    if text and _named_in(words[0].strip(","), " ".join(text)):
+        return False
+    comma = next((i for i, w in enumerate(words) if w.endswith(",")), None)
+    clause = [w.strip(",;:'\"’”") for w in words[comma + 1 :]] if comma is not None else []
+    return not any(_is_finite(p, w) for p, w in zip(clause, clause[1:]))
+
+
+def _named_in(word: str, text: str) -> bool:
+    """True if the text writes the capitalised word as a name: inside a sentence ('… said Boeing'), before
+    an aside or a possessive ('Boeing, the planemaker', "Boeing's"), or as a subject before a verb ('Kering
+    has confirmed …', 'Kering said …'); never a participle's place."""
+    for match in re.finditer(r"(?<!\w)" + re.escape(word) + r"\b(\W*)(\w*)", text):
+        inside = re.search(r"[a-z,] [\"'“‘(]?$", text[: match.start()])
+        aside = match.group(1).startswith((",", "'s", "’s"))  # "Boreling, a ferry operator,", "Boreling's"
+        following = match.group(2).casefold()
+        if inside or aside or following in _AUXILIARIES | _PAST_ONLY | {"said", "says"}:
+            return True
+    return False
 
 
 def _is_finite(previous: str, word: str) -> bool:

@@ -196,6 +196,46 @@ def test_the_text_says_whether_a_headline_ends_inside_a_phrase():
     )
 
 
+def test_a_participle_opening_without_a_clause_of_its_own_breaks_the_rules():
+    text = [
+        "Weighing bids for the port contract in a closed meeting, ministers of Fenland chose Orbix. "
+        "Boreling, a ferry operator, said it would appeal. Kelling has confirmed that its bid was late."
+    ]
+    problem = "opens with a participle phrase ('Weighing' …) and no clause of its own"
+    assert problem in headline_problems("Weighing bids for port contract in closed meeting", text=text)
+    assert problem in headline_problems("Weighing bids for port contract", text=text)
+    # a clause with its own verb after the phrase, and names ending in -ing the text writes as names, pass
+    for whole in (
+        "Weighing bids, Fenland ministers choose Orbix",
+        "Boreling says it will appeal",  # inside a sentence: ", a ferry operator" after it, "said" after it
+        "Kelling confirms its bid was late",  # a subject: "Kelling has confirmed"
+    ):
+        assert headline_problems(whole, text=text) == [], whole
+
+
+def test_a_verb_or_adverb_cut_off_from_what_it_governs_breaks_the_rules():
+    text = [
+        "Fenland has ruled that drones may be flown only with a permit. The central bank has allowed "
+        "lenders and other payment institutions to serve crypto firms. Ruritania ordered operators and "
+        "internet providers from blocking apps. Zentro allowed staff, contractors and interns."
+    ]
+    assert "ends before what 'only' governs: the text goes on 'with'" in headline_problems(
+        "Fenland rules drones may be flown only", text=text
+    )
+    assert "ends before what 'allows' governs: the text goes on 'to'" in headline_problems(
+        "Central bank allows lenders and other payment institutions", text=text
+    )
+    assert "ends before what 'orders' governs: the text goes on 'from'" in headline_problems(
+        "Ruritania orders operators and internet providers", text=text
+    )
+    for whole in (
+        "Fenland rules drones may be flown only with permit",
+        "Central bank allows lenders and other payment institutions to serve crypto firms",
+        "Zentro allows staff, contractors and interns",  # the sentence ends there: nothing is cut
+    ):
+        assert headline_problems(whole, text=text) == [], whole
+
+
 def test_fixture_covers_the_twenty_samples():
     articles = load_labelled()
     assert len(articles) == 20
