@@ -123,6 +123,7 @@ _VERB_FORMS = (
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
+_OPENING_AUXILIARIES = frozenset("has have had is are was were will would".split())  # "Has raised $96 million"
 _SAYS = frozenset(
     ("says", "say", "said", "rules", "ruled")
 )  # they take a clause: "X says hackers stole data", not "X says attack on"
@@ -272,7 +273,7 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
     ):
         problems.append("no finite verb")
     first, second = words[0].casefold(), rest[1].casefold()
-    if first in _OPENING_VERBS or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
+    if first in _OPENING_VERBS | _OPENING_AUXILIARIES or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
         problems.append("starts with its verb: no actor")
     elif first in _SCENE_WORDS:
         problems.append("starts with a scene-setting phrase, not the actor")
@@ -283,6 +284,8 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
         _is_finite(prev, w) and not (w == "to" and prev.islower()) for prev, w in zip([""] + reported, reported)
     ):
         problems.append("what was said is cut before its verb")
+    if (that := _clause_without_verb(rest[:-1])) is not None:
+        problems.append(f"the clause after {rest[that - 1]!r} that has no verb")
     if _object_missing(words):
         problems.append(f"ends on {words[-1]!r}, a verb without its object")
     if told := _told_nothing(words):
@@ -317,6 +320,16 @@ def _dangling_end(words: list[str]) -> str | None:
     while end > 1 and words[end - 1].islower() and _core(words[end - 1]).endswith("ly"):
         end -= 1  # "has preliminarily"
     return " ".join(words[end - 1 :]) if end < len(words) and _core(words[end - 1]) in _AUXILIARIES else None
+
+
+def _clause_without_verb(words: list[str]) -> int | None:
+    """The index of a 'that' after a verb whose clause has no finite verb ('India orders that laptops')."""
+    for i in range(1, len(words)):
+        if words[i] == "that" and words[i - 1].islower() and verb_base(words[i - 1]) is not None:
+            clause = words[i + 1 :]
+            if not any(_is_finite(p, w) for p, w in zip(["that"] + clause, clause)):
+                return i
+    return None
 
 
 def _object_missing(words: list[str]) -> bool:

@@ -392,6 +392,7 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
     forms = [_with_acronym(sentence, acronyms)]
     forms.append(re.sub(r"^(?:The )?[A-Z][a-z]+['’]s (?=[A-Z]\w+ [A-Z])", "", forms[-1]))
     forms.append(_COLLECTIVE.sub("", forms[-1]))  # "a group of authors" -> "authors"
+    forms.append(_without_relative(forms[-1]))
     words = forms[-1].split()
     for i in range(len(words) - 3):
         if verb_base(words[i]) in TAKES_CLAUSE and words[i + 1].islower() and words[i + 2] == "of":
@@ -400,6 +401,17 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
                 forms.append(" ".join(words[: i + 2] + words[to:]))  # "told operators [of networks] to stop"
             break
     return forms
+
+
+def _without_relative(sentence: str) -> str:
+    """The sentence without a relative clause on its subject: 'Employers in New York City that use AI tools to
+    screen candidates must now have …' -> 'Employers in New York City must now have …'."""
+    tokens = sentence.split()
+    verb = _find_verb(tokens, _apposition_end(tokens))
+    at = next((k for k in range(1, verb or 0) if _core(tokens[k]) in ("that", "which", "who")), None)
+    if at is None or _after_relative(tokens, at) != verb:
+        return sentence
+    return " ".join(tokens[:at] + tokens[verb:])
 
 
 def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
@@ -760,7 +772,9 @@ def _strip_long_opener(sentence: str) -> str:
         if len(head.split()) < 2 or len(tokens) < 4:
             continue
         verb = _find_verb(tokens, _apposition_end(tokens))
-        actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= 3)
+        # "Discussing plans …, senior officials included …": a participle opener's clause may open with an adjective
+        within = 8 if (participle or first.endswith("ing")) and not _opens_predicate(tokens) else 3
+        actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= within)
         if actor and verb is not None and verb <= 14 and not _subject_runs_on(rest):
             return rest[:1].upper() + rest[1:]
     return sentence
@@ -809,7 +823,11 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     subject = _country_for_body(subject)
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
-    predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)
+    after = next((_core(t) for t in tokens[verb + 1 :] if not (_core(t) in _ADVERBS or _is_adverb(t))), "")
+    perfect = aux in ("has", "have", "had") and after != "been"  # "has fired …": not "has been fined …"
+    predicate = _said_to(_headline_tense(tokens[verb:], plural), plural)
+    if perfect or aux not in _AUXILIARIES:  # the predicate opens with its verb in headline present
+        predicate = _coordinated_tense(predicate, plural, perfect)
     if aux in _BE_AUXILIARIES and (active := _active(subject, predicate)):
         return active
     predicate = _drop_articles(_first_clause(predicate))
@@ -829,21 +847,29 @@ _OBJECT_OPENERS = frozenset(
 )
 
 
-def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
-    """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
-    if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
-        return predicate
+def _coordinated_tense(predicate: list[str], plural: bool, perfect: bool) -> list[str]:
+    """A second verb after 'and' takes the first one's headline tense: 'approves X and raised its Y', 'took …';
+    after a perfect, its participle too: '[has] fired several employees and taken legal action'."""
     words = list(predicate)
     for i in range(1, len(words) - 1):
         at = i + 2 if _core(words[i + 1]) in ("then", "later") else i + 1  # "… and then collapsed"
         if words[i] != "and" or at >= len(words) or not words[at].islower():
             continue
         word, then = _core(words[at]), _core(words[at + 1]) if at + 1 < len(words) else ""
-        if word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit() or not then or word in _REPORTING):
-            base = _PASTS[word]
-            words[at] = _keep_punct(words[at], base if plural else _third_person(base))
-            if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
-                return words[: at + 1] + _drop_that(word, words[at + 1 :])
+        objected = then in _OBJECT_OPENERS or then[:1].isdigit() or not then
+        # the first verb's own "and", not one inside what it reports or a clause after it ("says X had … and stole")
+        main = _core(words[0]) not in _REPORTING and not any(_core(w) in _CLAUSE_WORDS for w in words[1:i])
+        if word in _PASTS and (objected or word in _REPORTING or (main and word not in _PARTICIPLES)):
+            base = _PASTS[word]  # "took", "fell": never a participle, always a verb
+        elif perfect and main and word in _PARTICIPLES and (objected or word not in _PASTS):
+            base = _PARTICIPLES[word]  # "taken", "given": a participle only, sharing the perfect's "has"
+        elif perfect and main and objected and re.fullmatch(r"[a-z]{3,}ed", word):
+            base = _guess_base(word)  # a regular verb the lexicon lacks: "… and quarantined the devices"
+        else:
+            continue
+        words[at] = _keep_punct(words[at], base if plural else _third_person(base))
+        if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
+            return words[: at + 1] + _drop_that(word, words[at + 1 :])
     return words
 
 
@@ -918,6 +944,8 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue
         if word in _AUXILIARIES:
             return i
+        if word in ("that", "which", "who") and (main := _after_relative(tokens, i)):
+            return main  # "Employers that use AI tools to screen candidates must …": the relative's verb is not it
         if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by" and word in _PARTICIPLES:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
@@ -936,7 +964,7 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             word in _PRESENTS
             and (before[:1].isupper() or after_aside)
             or word in _PASTS
-            and _core(before) not in FUNCTION_WORDS
+            and _core(before) not in FUNCTION_WORDS | _PRENOMINAL
         ):
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
@@ -947,10 +975,30 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             and "-" not in word
             and after != "by"
             and not before.endswith(",")
-            and _core(before) not in FUNCTION_WORDS
+            and _core(before) not in FUNCTION_WORDS | _PRENOMINAL
         ):
             return i
     return None
+
+
+def _after_relative(tokens: list[str], i: int) -> int | None:
+    """The auxiliary after a relative clause on the subject that opens at i ('Employers that use tools to screen
+    candidates | must …'), if no comma and no other finite verb comes before it."""
+    if i < 1 or tokens[i - 1].endswith(",") or not tokens[i - 1][:1].isalnum():
+        return None
+    for j in range(i + 2, min(len(tokens), i + 30)):
+        word = _core(tokens[j])
+        if tokens[j - 1].endswith((",", ";", ":")) or word in _REPORTING or word in ("that", "which", "who"):
+            return None
+        if word in _AUXILIARIES and tokens[j].islower():
+            return j
+        if j > i + 2 and (word in _PRESENTS or word in _PASTS and word not in _PARTICIPLES):
+            return None  # a second finite verb: the relative's own, or the sentence's without an auxiliary
+    return None
+
+
+# Words after which a participle is an adjective before its noun: "other automated tools", "more advanced chips".
+_PRENOMINAL = frozenset("other more most less least many several no any some few".split())
 
 
 # Words that open a noun phrase, so a following "rules", "plans" or "talks" is its noun.
@@ -1125,6 +1173,7 @@ def _guess_base(participle: str) -> str:
             "rc",
             "ps",
             "rs",
+            "ot",
         )
     ):
         return stem + "e"
@@ -1299,12 +1348,33 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     rest = tokens[kept : next((j for j in range(kept, len(tokens)) if tokens[j].endswith((",", ";"))), len(tokens))]
     if _told_whom(tokens[:kept]) and any(w in ("to", "that") for w in rest):
         return False  # "… to require all new phones [sold in …] | to have replaceable batteries": what is required
+    if last in _FOCUSING or (_complement_follows(word, then) and _allows_whom(tokens[:kept])):
+        return False  # "… may be imported only | with a licence", "allows banks | to open accounts": what it governs
     verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
     objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
     if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
         return False  # "… says attack exposed | the records of …": the verb keeps its object
     numeric = last in _NUMBER_WORDS or last[:1].isdigit()
     return not (numeric and word.isalpha() and word not in _PREPOSITIONS and word not in FUNCTION_WORDS)
+
+
+# Adverbs that single out what follows them: "may be imported only [with a licence]".
+_FOCUSING = frozenset("only solely exclusively merely just even".split())
+
+
+def _complement_follows(word: str, then: str) -> bool:
+    """True if the words open what a clause-taking verb's object is allowed or told: 'to open', 'from selling'."""
+    return (word == "to" and then.isalpha() and then not in FUNCTION_WORDS) or (word == "from" and then.endswith("ing"))
+
+
+def _allows_whom(words: list[str]) -> bool:
+    """True if the words end on the object of a verb that allows, orders or tells, with nothing after it yet:
+    'allows banks and other financial institutions'."""
+    cores = [_core(w) for w in words]
+    at = next(
+        (i for i in range(len(words) - 2, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE), None
+    )
+    return at is not None and not has_clause_marker(cores[at + 1 :]) and not _PREPOSITIONS & set(cores[at + 1 :])
 
 
 _TAKES_GERUND = frozenset("stop start keep begin continue resume quit finish avoid consider risk end".split())
@@ -1400,8 +1470,12 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
         return True
     after = _core(tokens[that + 1])
     verb_after = (
-        tokens[that + 1].islower() and after.endswith("s") and not after.endswith(("ss", "us"))
-    )  # "that values it"
+        tokens[that + 1].islower()
+        and after.endswith("s")
+        and not after.endswith(("ss", "us"))
+        and that + 2 < len(tokens)
+        and not tokens[that + 1].endswith(",")
+    )  # "that values it", not "that laptops,"
     return verb_after or _has_verb(tokens[that + 1 :])  # "… tells regulator that personal data" is cut
 
 
@@ -1467,7 +1541,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
     then = tokens[i + 2] if i + 2 < len(tokens) else ""
     verb_then = following in _PRESENTS and (then[:1].isupper() or _core(then) in _OBJECT_OPENERS | {"it", "they"})
-    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then):
+    modal = following in _BASES and any(_core(w) in _MODALS for w in tokens[:i])  # "must have X checked | and tell"
+    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then or modal):
         return True  # "… stealing chip designs | and selling them …": the second verb goes whole
     if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
@@ -1477,6 +1552,7 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
 
 
 _NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
+_MODALS = frozenset("to will would can could may might must should".split())
 
 
 def _is_number(word: str) -> bool:

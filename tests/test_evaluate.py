@@ -119,6 +119,7 @@ def test_headline_rules():
     assert headline_problems("x" * 95)[0] == "longer than 90 characters (95)"
     assert "starts with a date or time phrase" in headline_problems("Running from 3 to 7 June, the fair opens")
     assert "starts with its verb: no actor" in headline_problems("Issued ruling in investigation into cartel")
+    assert "starts with its verb: no actor" in headline_problems("Has raised $96 million in round led by Orbix")
     assert "no finite verb" in headline_problems("Coalition of police agencies led by national crime unit")
 
 

@@ -828,6 +828,52 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
     assert headline_problems(headline, text=paragraphs) == []
 
 
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (  # a participle opener gives way to its clause, even one whose subject opens with an adjective
+            "Weighing bids for the port contract in a closed meeting on Tuesday, senior ministers of Fenland chose "
+            "Orbix as the operator of the new container terminal.",
+            "Senior ministers of Fenland choose Orbix as operator of new container terminal",
+        ),
+        (  # a second verb after a perfect shares its "has": "taken" takes headline tense too
+            "Zentro Semiconductor has fired three engineers and taken legal action after detecting attempts to copy "
+            "the designs of its newest chips.",
+            "Zentro Semiconductor fires three engineers and takes legal action",
+        ),
+        (  # "given", a participle only, after a verb the lexicon lacks
+            "Quillpay has demoted its chief executive and given regulators access to its books after auditors found "
+            "gaps in its accounts.",
+            "Quillpay demotes its chief executive and gives regulators access to its books",
+        ),
+        (  # "other automated tools" is no verb; a relative clause on the subject goes when the headline is long
+            "Landlords in Fenland that use credit scores and other automated tools to screen tenants for flats or "
+            "houses must now have the tools audited each year for bias and tell tenants they are being used.",
+            "Landlords in Fenland must now have tools audited each year for bias",
+        ),
+        (  # whom a verb allows keeps what it is allowed
+            "Reversing a ban it imposed three years ago, the central bank of Ruritania has allowed banks and other "
+            "payment institutions to open accounts for crypto exchanges and provide them with custody services.",
+            "Central bank of Ruritania allows banks and other payment institutions to open accounts",
+        ),
+    ],
+)
+def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
+    headline = derive_headline([lead])
+    assert headline == expected
+    assert headline_problems(headline, text=[lead]) == []
+
+
+def test_a_focusing_adverb_is_never_cut_from_its_focus():
+    paragraphs = [
+        "Citing security concerns, Fenland has ordered that drones, model aircraft and weather balloons may be flown "
+        "only with a permit from the aviation authority. The aviation authority said permits would take a week."
+    ]
+    headline = derive_headline(paragraphs)
+    assert headline == "Aviation authority says permits will take week"
+    assert headline_problems(headline, text=paragraphs) == []
+
+
 def test_a_headline_never_ends_on_a_quantifier():
     lead = [
         "The model has about 1.2 trillion parameters, eight times as many as the one it replaces, and will run on "
