@@ -285,7 +285,7 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
     ):
         problems.append("what was said is cut before its verb")
     if (that := _clause_without_verb(rest[:-1])) is not None:
-        problems.append(f"the clause after {rest[that - 1]!r} that has no verb")
+        problems.append(f"the clause after '{rest[that - 1]} that' has no verb")
     if _object_missing(words):
         problems.append(f"ends on {words[-1]!r}, a verb without its object")
     if told := _told_nothing(words):

@@ -147,6 +147,7 @@ def test_headline_rules():
         ("If ruling stands, Orbix must pay", "starts with a scene-setting phrase, not the actor"),
         ("Court rules government’s plan to store fingerprints", "what was said is cut before its verb"),
         ("Data of 4,000 customers, including names", "no finite verb"),
+        ("Fenland orders that drones, model aircraft", "the clause after 'orders that' has no verb"),
     ],
 )
 def test_a_headline_cut_inside_a_phrase_breaks_the_rules(headline, problem):
