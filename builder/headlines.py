@@ -321,6 +321,7 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     acronyms = frozenset(re.findall(r"\b[A-Z]{3,6}\b", " ".join(paragraphs)))
     first = ""
     for lead in _ranked_leads(candidates):
+        lead = _with_acronym(lead, acronyms)  # headlines call a body by the acronym its article uses
         headline, whole = _headline_from(lead, max_chars)
         if whole:
             headline = _said_more(lead, headline, acronyms, max_chars)
@@ -821,6 +822,12 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
     subject = _country_for_body(subject)
+    if re.fullmatch(r"Council of (?:the )?European Union", " ".join(subject)):
+        subject = ["EU"]  # the Union's governments acting together: "EU adopts …"
+    if leader := _LEADER.fullmatch(" ".join(subject)):
+        subject = [leader.group(1)]  # "President Donald Trump signs …" -> "Trump signs …"
+    if len(subject) > 1 and re.fullmatch(r"U[SK]", subject[0]) and re.fullmatch(r"[A-Z]{3,6}", subject[1]):
+        subject = subject[1:]  # "US FTC sues …" -> "FTC sues …": the acronym names the body
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
     after = next((_core(t) for t in tokens[verb + 1 :] if not (_core(t) in _ADVERBS or _is_adverb(t))), "")
@@ -830,10 +837,25 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
         predicate = _coordinated_tense(predicate, plural, perfect)
     if aux in _BE_AUXILIARIES and (active := _active(subject, predicate)):
         return active
+    if len(predicate) > 2 and verb_base(predicate[0]) in _INTENDS and predicate[1] == "to" and _is_base(predicate[2]):
+        predicate = predicate[1:]  # "agrees to buy", "plans to open" -> "to buy", "to open", as headlines write them
     predicate = _drop_articles(_first_clause(predicate))
     return subject + predicate, len(subject)
 
 
+# Verbs of intent a headline writes as a bare "to": "X agrees to buy Y" -> "X to buy Y".
+_INTENDS = frozenset("agree plan intend decide".split())
+
+
+def _is_base(word: str) -> bool:
+    """True if the word can be a verb's base after 'to': 'buy', 'plead', not 'a', 'its', 'terms', '$5'."""
+    core = _core(word)
+    common = word.isalpha() and word.islower() and core not in FUNCTION_WORDS | _OBJECT_OPENERS
+    return core in _BASES or (common and not core.endswith("s"))
+
+
+# A head of state or government by title and full name: headlines call them by the surname.
+_LEADER = re.compile(r"(?:President|Prime Minister|Chancellor|Premier) [A-Z][\w’'-]+ ([A-Z][\w’'-]+)")
 _BE_AUXILIARIES = frozenset("is are was were has have had".split())
 # Incidents that strike a firm: "X was hit by an attack that disrupted Y" -> "Attack on X disrupts Y".
 _INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incident intrusion failure fire".split())
@@ -1292,8 +1314,8 @@ def _drop_articles(tokens: list[str]) -> list[str]:
             kept and _core(kept[-1]) == "of" and (nxt in ("most", "first", "last", "same") or nxt.endswith("est"))
         ):
             continue
-        if word in ("also", "recently"):
-            continue
+        if word in ("also", "recently") or (word in ("its", "their") and re.match(r"[$€£¥₹\d]", nxt)):
+            continue  # "completes its $1.5 billion purchase" -> "completes $1.5 billion purchase"
         kept.append(word)
     return kept or tokens
 

@@ -206,7 +206,7 @@ def test_long_lead_is_cut_at_a_phrase_not_mid_phrase():
             "assistant of recording private conversations."
         ]
     )
-    assert apple == "Apple agrees to pay $95 million to settle lawsuit"
+    assert apple == "Apple to pay $95 million to settle lawsuit"
     # a cut never parts a number from its modifier ("… details of up")
     telco = derive_headline(
         [
@@ -577,7 +577,7 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
         (  # two actors, each with an aside
             "Zentro, the Fenland telecoms group, and Kappa, the Borduria cable operator, have agreed to merge in a "
             "deal worth €9 billion.",
-            "Zentro and Kappa agree to merge in deal worth €9 billion",
+            "Zentro and Kappa to merge in deal worth €9 billion",
         ),
         (  # a participle aside and a relative aside on the subject are no verbs of its own
             "Orbix’s new chatbot, launched in March, has been banned from government devices in three Fenland "
@@ -762,7 +762,7 @@ def test_a_lead_becomes_a_whole_headline(lead, expected):
         (  # not "… from using private": modifiers joined by a comma stay with their noun
             "Quillrent has agreed to stop its software from using the private, non-public rent data of competing "
             "landlords to set prices, under a settlement with Fenland's competition authority.",
-            "Quillrent agrees to stop its software from using private, non-public rent data",
+            "Quillrent to stop its software from using private, non-public rent data",
         ),
         (  # not "… and extorting": a verb keeps its object, even "it"
             "Ivan Petrov, a 24-year-old programmer from Borduria, has been sentenced to six years in prison for "
@@ -824,7 +824,7 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
         "drivers for fees it charged between 2019 and 2024."
     ]
     headline = derive_headline(paragraphs, max_chars=60)
-    assert headline == "Kappa Go agrees to repay drivers for fees it charged"
+    assert headline == "Kappa Go to repay drivers for fees it charged"
     assert headline_problems(headline, text=paragraphs) == []
 
 
@@ -862,6 +862,44 @@ def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
     headline = derive_headline([lead])
     assert headline == expected
     assert headline_problems(headline, text=[lead]) == []
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (  # "agrees to V" is "to V"; "agrees to a settlement" stays
+            ["Orbix has agreed to buy the payments start-up Quillpay for €400 million in cash."],
+            "Orbix to buy payments start-up Quillpay for €400 million in cash",
+        ),
+        (
+            ["Orbix has agreed to a €5 million settlement with Fenland regulators over its data practices."],
+            "Orbix agrees to €5 million settlement with Fenland regulators over its data practices",
+        ),
+        (  # a body is called by the acronym its article uses, without its country before it
+            [
+                "The US Fenland Trade Commission has sued Orbix over fees it charged to sellers.",
+                "The FTC said the fees broke the law.",
+            ],
+            "FTC sues Orbix over fees it charged to sellers",
+        ),
+        (  # a head of government by surname; the subject's own figure without "its"
+            ["Prime Minister Ana Lima has announced a plan to build three new data centres in Fenland."],
+            "Lima announces plan to build three new data centres in Fenland",
+        ),
+        (
+            ["Orbix has completed its €2.1 billion purchase of the Fenland cable operator Kappa Net."],
+            "Orbix completes €2.1 billion purchase of Fenland cable operator Kappa Net",
+        ),
+        (  # the Union's governments acting together are the EU
+            ["The Council of the European Union has adopted a law on the repair of phones and tablets."],
+            "EU adopts law on repair of phones and tablets",
+        ),
+    ],
+)
+def test_a_headline_names_and_words_as_headlines_do(paragraphs, expected):
+    headline = derive_headline(paragraphs)
+    assert headline == expected
+    assert headline_problems(headline, text=paragraphs) == []
 
 
 def test_a_focusing_adverb_is_never_cut_from_its_focus():
