@@ -439,6 +439,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     """The lead as a headline, and whether it is whole (a verb, cut only at a phrase boundary)."""
     tokens, verb = _headline_tokens(lead)
     attributed = _ATTRIBUTION.match(lead)
+    if attributed and not _sayer(attributed.group(2)):
+        attributed = None  # "…, which is preparing rules to …": no one said or ruled anything
     if attributed and (verb is None or _UNNAMED_SUBJECT.match(lead) or _verb_in_attribution(tokens, verb, attributed)):
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
@@ -523,6 +525,13 @@ _ATTRIBUTION_VERBS = {
     "ruled": "rules",
     "rules": "rules",
 }
+
+
+def _sayer(words: str) -> bool:
+    """True if the words can name who said or ruled: not a relative clause ('which is preparing') nor ending on a
+    verb form whose object the 'rules' would be."""
+    tokens = [_core(w) for w in words.split()]
+    return tokens[0] not in _RELATIVES and not (tokens[-1] in _GERUNDS or tokens[-1].endswith("ing"))
 
 
 def _lower_first(text: str) -> str:
@@ -982,6 +991,15 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
         after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
+        subject = [w for w in tokens[:i] if _core(w) not in _ADVERBS]
+        if word in _BASES and tokens[i - 1][:1].isupper() | (_core(before) in _ADVERBS) and _is_plural(subject):
+            return i  # "Zentro and Quillpay [also] deliver …", "Police arrest …": a plural's verb in its base form
+        if (
+            after_aside
+            and word in _BASES
+            and _is_plural(tokens[: next(k for k in range(i) if tokens[k].endswith(","))])
+        ):
+            return i  # "Walmart and Wing, the drone company owned by Alphabet, plan to …"
         if (
             word in _PRESENTS
             and (before[:1].isupper() or after_aside)
@@ -1235,6 +1253,7 @@ def _first_clause(predicate: list[str]) -> list[str]:
             and (close := _aside_close(predicate, i))
             and close + 1 < len(predicate)
             and predicate[close + 1].islower()
+            and _core(predicate[close]) not in _REPORTING  # ", the agency said, adopting …": who said it, no aside
         ):
             # "ruled that Ross, a former start-up, was not entitled": drop the aside, keep the clause
             return _first_clause(predicate[: i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1 :])
@@ -1358,6 +1377,8 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
         return True
     last, following = _core(tokens[kept - 1]), tokens[kept]
     word, then = _core(following), _core(tokens[kept + 1]) if kept + 1 < len(tokens) else ""
+    if tokens[kept - 1][:1].isupper() and tokens[kept - 1][-1:].isalnum() and following[:1].isupper():
+        return False  # "… from Fenland Aviation | Authority": a name goes whole
     if tokens[kept - 1].endswith((",", ";")) or not following.islower():
         return True
     if word == "of" and kept > 2 and _core(tokens[kept - 2]) in _PREPOSITIONS and tokens[kept - 1].islower():

@@ -856,6 +856,21 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
             "payment institutions to open accounts for crypto exchanges and provide them with custody services.",
             "Central bank of Ruritania allows banks and other payment institutions to open accounts",
         ),
+        (  # a plural subject's verb in its base form, after an aside or an adverb
+            "Orbix and Kappa, the two largest telecoms operators in Fenland, plan to merge their mobile networks by "
+            "next spring.",
+            "Orbix and Kappa to merge their mobile networks by next spring",
+        ),
+        (  # "…, which is preparing rules to …" is nobody ruling; the Authority's name is not cut
+            "Zentro and Quillpay also deliver parcels by drone under permits from the Fenland Aviation Authority, "
+            "which is preparing rules to let operators fly at night.",
+            "Zentro and Quillpay deliver parcels by drone under permits",
+        ),
+        (  # ", the regulator said on Monday," is who said it, not an aside the clause goes on after
+            "Landlords must tell tenants how their rents are set, the Fenland housing regulator said on Monday, "
+            "adopting a rule that covers all rented flats.",
+            "Landlords must tell tenants how their rents are set",
+        ),
     ],
 )
 def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
