@@ -71,7 +71,7 @@ MAX_HEADLINE = 90
 _PREPOSITIONS = frozenset(
     "of to in on at by for with from into onto over under about after between across through within without "
     "against among amid amidst during via per than upon toward towards until since despite including like "
-    "versus plus".split()
+    "versus plus behind beyond outside inside alongside throughout".split()
 )
 _AUXILIARIES = frozenset(
     "is are was were be been being has have had will would can could may might must shall should do does did".split()
@@ -478,12 +478,19 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
 
 # Adverbs that single out what follows them: "may be imported only [with a licence]".
 _FOCUSING = frozenset("only solely exclusively merely just even".split())
+# Nouns whose infinitive says what they are for ("deal [to buy power]"); verbs that need their "with" ("comply").
+_PURPOSE_NOUNS = frozenset(
+    "deal deals order orders attempt attempts bid bids effort efforts move push decision pledge proposal request "
+    "permission approval".split()
+)
+_NEEDS_WITH = frozenset("comply complies cooperate cooperates".split())
 
 
 def _complement_cut(words: list[str], text: list[str]) -> tuple[str, str] | None:
-    """The verb whose complement the headline cuts off, and the text's next word, if the text goes on with
-    it: whom a verb allows or orders without what ('allows banks' + 'to open accounts'), or a focusing
-    adverb without its focus ('may be imported only' + 'with a licence')."""
+    """The word whose complement the headline cuts off, and the text's next word, if the text goes on with
+    it: whom a verb allows or orders without what ('allows banks' + 'to open accounts'), a focusing
+    adverb without its focus ('may be imported only' + 'with a licence'), a noun without what it is for
+    ('signs deal' + 'to buy power'), 'comply' without its 'with'."""
     tokens = " ".join(text).split()
     cores = [_core(t) for t in tokens]
     if (at := _end_in_text(words, tokens, cores)) is None or re.search(r"[,.;:)!?”\"]$", tokens[at]):
@@ -491,13 +498,15 @@ def _complement_cut(words: list[str], text: list[str]) -> tuple[str, str] | None
     following, word, then = tokens[at + 1], cores[at + 1], cores[at + 2] if at + 2 < len(cores) else ""
     if _core(words[-1]) in _FOCUSING and following.islower():
         return words[-1], following
+    infinitive = word == "to" and then.isalpha() and tokens[at + 2].islower() and then not in _DANGLING
+    if (_core(words[-1]) in _PURPOSE_NOUNS and infinitive) or (_core(words[-1]) in _NEEDS_WITH and word == "with"):
+        return words[-1], following  # "signs first deal" + "to buy power", "to have to comply" + "with the act"
     core = [_core(w) for w in words]
     verb = next(
         (i for i in range(len(words) - 2, 0, -1) if words[i].islower() and verb_base(core[i]) in TAKES_CLAUSE), None
     )
     if verb is None or has_clause_marker(core[verb + 1 :]) or any(c in _PREPOSITIONS for c in core[verb + 1 :]):
         return None
-    infinitive = word == "to" and then.isalpha() and tokens[at + 2].islower() and then not in _DANGLING
     gerund = word == "from" and then.endswith("ing")
     return (words[verb], following) if infinitive or gerund or word == "that" else None
 

@@ -54,6 +54,7 @@ _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
+    (re.compile(r"\bwill (?:have|need) to\b"), "must"),  # "will have to comply" -> "must comply"
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"(?<=[a-z]) (?:that|which) will (?=[a-z])"), " to "),  # "rules that will force" -> "rules to force"
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
@@ -134,7 +135,8 @@ _CLAUSE_WORDS = frozenset(
 )
 _PREPOSITIONS = frozenset(
     "in on at for from by of over under into across through within via "
-    "around towards toward against among between during per beyond to about".split()
+    "around towards toward against among between during per beyond to about behind outside inside alongside "
+    "throughout".split()
 )
 
 _REGULAR_VERBS = """
@@ -391,7 +393,9 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
     Commissioner's Office"), without "a group of" before a plural, without an "of" phrase on whom
     a verb tells something."""
     forms = [_with_acronym(sentence, acronyms)]
-    forms.append(re.sub(r"^(?:The )?[A-Z][a-z]+['’]s (?=[A-Z]\w+ [A-Z])", "", forms[-1]))
+    owner = re.match(r"^(?:The )?[A-Z][a-z]+['’]s ((?:[A-Z][\w’']*(?: (?:of|for|and))? )+[A-Z][\w’']*)", forms[-1])
+    body = owner and _core(owner.group(1).split()[-1]) in _BODY_WORDS  # "Britain's Information Commissioner's Office"
+    forms.append(forms[-1][owner.start(1) :] if body else forms[-1])  # not "Microsoft's Digital Crimes Unit"
     forms.append(_COLLECTIVE.sub("", forms[-1]))  # "a group of authors" -> "authors"
     forms.append(_without_relative(forms[-1]))
     words = forms[-1].split()
@@ -1393,6 +1397,8 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
         return False  # "… to require all new phones [sold in …] | to have replaceable batteries": what is required
     if last in _FOCUSING or (_complement_follows(word, then) and _allows_whom(tokens[:kept])):
         return False  # "… may be imported only | with a licence", "allows banks | to open accounts": what it governs
+    if (last in _PURPOSE_NOUNS and word == "to" and _is_base(then)) or (last in _NEEDS_WITH and word == "with"):
+        return False  # "signs first deal | to buy power …", "to have to comply | with the law": what it is for
     verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
     objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
     if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
@@ -1401,6 +1407,13 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     return not (numeric and word.isalpha() and word not in _PREPOSITIONS and word not in FUNCTION_WORDS)
 
 
+# Nouns whose infinitive says what they are for: "deal [to buy power]", "court order [to seize domains]".
+_PURPOSE_NOUNS = frozenset(
+    "deal deals order orders attempt attempts bid bids effort efforts move push decision pledge proposal request "
+    "permission approval".split()
+)
+# Verbs that are no whole predicate without their "with": "to comply [with the act]".
+_NEEDS_WITH = frozenset("comply complies cooperate cooperates".split())
 # Adverbs that single out what follows them: "may be imported only [with a licence]".
 _FOCUSING = frozenset("only solely exclusively merely just even".split())
 

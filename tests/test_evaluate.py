@@ -230,6 +230,18 @@ def test_a_verb_or_adverb_cut_off_from_what_it_governs_breaks_the_rules():
     assert "ends before what 'orders' governs: the text goes on 'from'" in headline_problems(
         "Ruritania orders operators and internet providers", text=text
     )
+    deal = [
+        "Orbix has signed its first deal to buy power from small reactors. Zentro and Kappa will have to comply "
+        "with the new law by March. Quillpay signed a supply deal, its largest."
+    ]
+    assert "ends before what 'deal' governs: the text goes on 'to'" in headline_problems(
+        "Orbix signs its first deal", text=deal
+    )
+    assert "ends before what 'comply' governs: the text goes on 'with'" in headline_problems(
+        "Zentro and Kappa must comply", text=deal
+    )
+    for whole in ("Orbix signs its first deal to buy power", "Quillpay signs supply deal"):
+        assert headline_problems(whole, text=deal) == [], whole
     for whole in (
         "Fenland rules drones may be flown only with permit",
         "Central bank allows lenders and other payment institutions to serve crypto firms",

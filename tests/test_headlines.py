@@ -533,7 +533,7 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "Fenland Quantum Semiconductor Manufacturing Co. has dismissed several engineers over unauthorised "
             "attempts to obtain trade secrets on its newest two-nanometre chipmaking technology. FQSMC said it had "
             "zero tolerance.",
-            "FQSMC dismisses several engineers over unauthorised attempts",
+            "FQSMC dismisses several engineers over unauthorised attempts to obtain trade secrets",
         ),
         (  # "the … company has said": the company the text names
             "The group that stole the source code of Orbix Games' best-selling title was a teenage gang called "
@@ -870,6 +870,15 @@ def test_a_lead_with_no_whole_headline_gives_way_to_one_that_has():
             "Landlords must tell tenants how their rents are set, the Fenland housing regulator said on Monday, "
             "adopting a rule that covers all rented flats.",
             "Landlords must tell tenants how their rents are set",
+        ),
+        (  # a deal keeps what it is for, a name is not cut after "behind"
+            "Orbix has signed its first corporate deal to buy power from small nuclear reactors built by Kappa Energy "
+            "in the north of Fenland.",
+            "Orbix signs its first corporate deal to buy power from small nuclear reactors",
+        ),
+        (  # "will have to" is "must"
+            "Zentro, Kappa and Quillpay will have to comply with the Fenland Platforms Act by March.",
+            "Zentro, Kappa and Quillpay must comply with Fenland Platforms Act by March",
         ),
     ],
 )
