@@ -323,7 +323,7 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     acronyms = frozenset(re.findall(r"\b[A-Z]{3,6}\b", " ".join(paragraphs)))
     first = ""
     for lead in _ranked_leads(candidates):
-        lead = _with_acronym(lead, acronyms)  # headlines call a body by the acronym its article uses
+        lead = _short_names(_with_acronym(lead, acronyms), paragraphs)  # as the article calls them when brief
         headline, whole = _headline_from(lead, max_chars)
         if whole:
             headline = _said_more(lead, headline, acronyms, max_chars)
@@ -417,6 +417,32 @@ def _without_relative(sentence: str) -> str:
     if at is None or _after_relative(tokens, at) != verb:
         return sentence
     return " ".join(tokens[:at] + tokens[verb:])
+
+
+# Words that end a firm's full name ("Samsung Electronics", "Meta Platforms", "Kioxia Holdings").
+_CORPORATE = frozenset(
+    "Technologies Technology Holdings Holding Group Corporation Platforms Financial Communications International "
+    "Electronics Networks Network".split()
+)
+
+
+def _short_names(sentence: str, paragraphs: list[str]) -> str:
+    """The sentence with the full name of the firm it opens with in the short form its article also uses on its own:
+    'Kioxia Holdings' -> 'Kioxia' when the text also writes 'Kioxia said …'."""
+    text = " ".join(paragraphs)
+
+    def short(match: re.Match) -> str:
+        name = match.group(1)
+        alone = re.search(r"\b" + re.escape(name) + r"\b(?! [A-Z])(?!['’]s [A-Z])", text)
+        return name if alone else match.group()
+
+    return _FULL_NAME.sub(short, sentence, count=1)
+
+
+# A firm's full name opening a sentence, ending on a corporate word: "Samsung Electronics", "KT Corporation".
+_FULL_NAME = re.compile(
+    r"^((?:[A-Z][\w&.-]* ){0,2}[A-Z][\w&.-]*) (?:" + "|".join(sorted(_CORPORATE)) + r")\b(?! [A-Z])"
+)
 
 
 def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:

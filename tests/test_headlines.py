@@ -914,6 +914,17 @@ def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
             ["Orbix has completed its €2.1 billion purchase of the Fenland cable operator Kappa Net."],
             "Orbix completes €2.1 billion purchase of Fenland cable operator Kappa Net",
         ),
+        (  # a firm's full name as its article also calls it on its own; never a name the article does not shorten
+            [
+                "Kappa Holdings has agreed to buy the Fenland cable operator Zentro Networks.",
+                "Kappa said the deal would close in May. Zentro Networks said it welcomed it.",
+            ],
+            "Kappa to buy Fenland cable operator Zentro Networks",
+        ),
+        (
+            ["Quillpay Financial has raised €40 million from Orbix Capital.", "Quillpay Financial said it would hire."],
+            "Quillpay Financial raises €40 million from Orbix Capital",
+        ),
         (  # the Union's governments acting together are the EU
             ["The Council of the European Union has adopted a law on the repair of phones and tablets."],
             "EU adopts law on repair of phones and tablets",
