@@ -828,20 +828,26 @@ _TRAILING_ATTRIBUTION = re.compile(
 
 
 # The unnamed public bodies a headline calls by their country: "France's competition authority fines …" ->
-# "France fines …" (a named one stays: "South Korea's Personal Information Protection Commission").
+# "France fines …" (a named regulator too: "India's Competition Commission"; a court or parliament stays).
 _STATE_BODIES = frozenset(
     "regulator regulators watchdog authority authorities ministry government agency commission".split()
 )
 
 
+# The last word of a named regulator's name: "Competition Commission", "Financial Conduct Authority".
+_REGULATORS = frozenset("commission authority agency office regulator watchdog".split())
+
+
 def _country_for_body(subject: list[str]) -> list[str]:
-    """'China's internet regulator' -> 'China': a country's unnamed body is the country in a headline."""
+    """'China's internet regulator', "India's Competition Commission" -> 'China', 'India': a country's regulator is
+    the country in a headline."""
     owner = next((i for i, w in enumerate(subject[:3]) if re.search(r"\w['’]s$", w)), None)
     if owner is None or not all(w[:1].isupper() for w in subject[: owner + 1]):
         return subject
     body = subject[owner + 1 :]
     common = all(w.islower() or (w.isupper() and len(w) <= 3) for w in body)  # "India's IT ministry"
-    if not 0 < len(body) <= 4 or not common or _core(body[-1]) not in _STATE_BODIES:
+    named = all(w[:1].isupper() or w in ("of", "and", "for") for w in body)  # "India's Competition Commission"
+    if not 0 < len(body) <= 5 or not (common or named) or _core(body[-1]) not in _STATE_BODIES | _REGULATORS:
         return subject
     return subject[:owner] + [re.sub(r"['’]s$", "", subject[owner])]
 

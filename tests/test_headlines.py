@@ -675,9 +675,13 @@ def test_what_was_said_is_never_cut_before_its_verb(lead, expected):
             "feature.",
             "Fenland fines Orbix €150 million over way it ran its app tracking feature",
         ),
-        (  # a named body stays
+        (  # a named regulator is its country too, as headlines write it; a court stays
             "Borduria's Personal Data Protection Commission has fined Orbix Mobile for a breach.",
-            "Borduria's Personal Data Protection Commission fines Orbix Mobile for breach",
+            "Borduria fines Orbix Mobile for breach",
+        ),
+        (
+            "Borduria's Supreme Administrative Court has upheld a fine on Orbix Mobile for a breach.",
+            "Borduria's Supreme Administrative Court upholds fine on Orbix Mobile for breach",
         ),
         (  # a place on the actor gives way when it leaves no room for what was done
             "A federal judge in Fenland has upheld a jury verdict that Orbix did not breach its licence with Zentro, "
