@@ -1268,6 +1268,13 @@ def _drop_that(verb: str, rest: list[str]) -> list[str]:
     would = next((i for i, w in enumerate(rest[:6]) if w == "would" or w.endswith((",", ";"))), None)
     if would is not None and rest[would] == "would":
         rest = rest[:would] + ["will"] + rest[would + 1 :]  # "says the company would open" -> "… will open"
+    had = next((i for i, w in enumerate(rest[:6]) if w == "had" or w.endswith((",", ";"))), None)
+    said = verb in ("said", "says", "say")  # a finding keeps its "had": "found that X had handed …" stands alone
+    participle = _core(rest[had + 1]) if said and had is not None and had + 1 < len(rest) and rest[had] == "had" else ""
+    if participle in _PARTICIPLES or re.fullmatch(r"[a-z]{3,}ed", participle):  # "hackers had accessed" -> "accessed"
+        base = _PARTICIPLES.get(participle)  # a regular verb's past is its participle: "accessed", "stolen" -> "stole"
+        past = next((p for p, b in _PASTS.items() if b == base), participle) if base else participle
+        rest = rest[:had] + [_keep_punct(rest[had + 1], past)] + rest[had + 2 :]
     return rest
 
 

@@ -929,6 +929,14 @@ def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
             ["Quillpay Financial has raised €40 million from Orbix Capital.", "Quillpay Financial said it would hire."],
             "Quillpay Financial raises €40 million from Orbix Capital",
         ),
+        (  # reported speech in headline tense: "had accessed" -> "accessed", "had stolen" -> "stole"
+            ["Orbix said that hackers had accessed a billing system used by its call centres."],
+            "Orbix says hackers accessed billing system used by its call centres",
+        ),
+        (
+            ["Zentro has said hackers had stolen the names of 40,000 customers."],
+            "Zentro says hackers stole names of 40,000 customers",
+        ),
         (  # the Union's governments acting together are the EU
             ["The Council of the European Union has adopted a law on the repair of phones and tablets."],
             "EU adopts law on repair of phones and tablets",
