@@ -284,6 +284,8 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
         _is_finite(prev, w) and not (w == "to" and prev.islower()) for prev, w in zip([""] + reported, reported)
     ):
         problems.append("what was said is cut before its verb")
+    if mixed := _participle_after_present(rest[:-1]):
+        problems.append(f"a second verb left a participle after a present one: 'and {mixed}'")
     if (that := _clause_without_verb(rest[:-1])) is not None:
         problems.append(f"the clause after '{rest[that - 1]} that' has no verb")
     if _object_missing(words):
@@ -320,6 +322,20 @@ def _dangling_end(words: list[str]) -> str | None:
     while end > 1 and words[end - 1].islower() and _core(words[end - 1]).endswith("ly"):
         end -= 1  # "has preliminarily"
     return " ".join(words[end - 1 :]) if end < len(words) and _core(words[end - 1]) in _AUXILIARIES else None
+
+
+def _participle_after_present(words: list[str]) -> str | None:
+    """The participle-only form ('taken', 'given') after 'and' that shares no auxiliary, when the verb before it is
+    in the present: 'fires several employees and taken legal action'."""
+    for i in range(2, len(words) - 1):
+        word = words[i + 1]
+        if words[i] != "and" or not word.islower() or word not in _PARTICIPLES or word in _PASTS:
+            continue
+        before = [w.casefold() for w in words[:i]]
+        present = any(w.endswith("s") and _is_finite(p, w) for p, w in zip(words, words[1:i]))  # "Orbix fires"
+        if present and not (_AUXILIARIES | {"been", "be", "being"}) & set(before):
+            return word
+    return None
 
 
 def _clause_without_verb(words: list[str]) -> int | None:
