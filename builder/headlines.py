@@ -1388,7 +1388,12 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
     if not tokens:
         return "", False
     if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb) and not _ends_badly(tokens):
-        return _trim_end(tokens), True
+        relative = next(
+            (i for i in range((verb or 0) + 3, len(tokens)) if tokens[i] in ("where", "which", "who")), None
+        )
+        if relative is None or not (short := _fit(tokens[:relative], verb, max_chars))[1]:
+            return _trim_end(tokens), True
+        return short  # "… in all seven countries [where it runs the service …]": a headline has no room for asides
     shortest = verb + 2 if verb is not None else 3
     for boundary in (_clause_boundary, _phrase_boundary, _list_boundary):
         for i in range(len(tokens) - 1, shortest - 1, -1):

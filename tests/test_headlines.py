@@ -937,6 +937,10 @@ def test_a_verb_keeps_its_tense_its_subject_and_what_it_governs(lead, expected):
             ["Zentro has said hackers had stolen the names of 40,000 customers."],
             "Zentro says hackers stole names of 40,000 customers",
         ),
+        (  # a relative clause goes even when the whole lead would fit
+            ["Kappa Air will close its lounges in all five airports where it flies the route by the end of May."],
+            "Kappa Air to close its lounges in all five airports",
+        ),
         (  # the Union's governments acting together are the EU
             ["The Council of the European Union has adopted a law on the repair of phones and tablets."],
             "EU adopts law on repair of phones and tablets",
