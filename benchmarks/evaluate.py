@@ -71,7 +71,7 @@ MAX_HEADLINE = 90
 _PREPOSITIONS = frozenset(
     "of to in on at by for with from into onto over under about after between across through within without "
     "against among amid amidst during via per than upon toward towards until since despite including like "
-    "versus plus".split()
+    "versus plus behind beyond outside inside alongside throughout".split()
 )
 _AUXILIARIES = frozenset(
     "is are was were be been being has have had will would can could may might must shall should do does did".split()
@@ -123,6 +123,7 @@ _VERB_FORMS = (
 _FINITE_FORMS = _VERB_FORMS - _BASES
 _PAST_ONLY = frozenset(_PASTS) - frozenset(_PARTICIPLES)  # "fell", "rose", "took": never a participle
 _OPENING_VERBS = frozenset(_PASTS) | frozenset(_GERUNDS)
+_OPENING_AUXILIARIES = frozenset("has have had is are was were will would".split())  # "Has raised $96 million"
 _SAYS = frozenset(
     ("says", "say", "said", "rules", "ruled")
 )  # they take a clause: "X says hackers stole data", not "X says attack on"
@@ -272,7 +273,7 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
     ):
         problems.append("no finite verb")
     first, second = words[0].casefold(), rest[1].casefold()
-    if first in _OPENING_VERBS or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
+    if first in _OPENING_VERBS | _OPENING_AUXILIARIES or (first.endswith("ing") and second in _OPENER_FOLLOWERS):
         problems.append("starts with its verb: no actor")
     elif first in _SCENE_WORDS:
         problems.append("starts with a scene-setting phrase, not the actor")
@@ -283,12 +284,20 @@ def headline_problems(headline: str, actor: str | None = None, text: list[str] |
         _is_finite(prev, w) and not (w == "to" and prev.islower()) for prev, w in zip([""] + reported, reported)
     ):
         problems.append("what was said is cut before its verb")
+    if mixed := _participle_after_present(rest[:-1]):
+        problems.append(f"a second verb left a participle after a present one: 'and {mixed}'")
+    if (that := _clause_without_verb(rest[:-1])) is not None:
+        problems.append(f"the clause after '{rest[that - 1]} that' has no verb")
     if _object_missing(words):
         problems.append(f"ends on {words[-1]!r}, a verb without its object")
     if told := _told_nothing(words):
         problems.append(f"says whom {told!r} addresses but not what")
     if _only_an_aside(words):
         problems.append("the actor's own verb is cut: only an aside on it is left")
+    if _participle_opening(words, text) and "starts with its verb: no actor" not in problems:
+        problems.append(f"opens with a participle phrase ({words[0]!r} …) and no clause of its own")
+    if text and (governed := _complement_cut(words, text)):
+        problems.append(f"ends before what {governed[0]!r} governs: the text goes on {governed[1]!r}")
     if role := _role_only(rest[:-1], text):
         problems.append(f"names no actor, only {role!r}")
     if text and (following := _text_goes_on(words, text)):
@@ -313,6 +322,30 @@ def _dangling_end(words: list[str]) -> str | None:
     while end > 1 and words[end - 1].islower() and _core(words[end - 1]).endswith("ly"):
         end -= 1  # "has preliminarily"
     return " ".join(words[end - 1 :]) if end < len(words) and _core(words[end - 1]) in _AUXILIARIES else None
+
+
+def _participle_after_present(words: list[str]) -> str | None:
+    """The participle-only form ('taken', 'given') after 'and' that shares no auxiliary, when the verb before it is
+    in the present: 'fires several employees and taken legal action'."""
+    for i in range(2, len(words) - 1):
+        word = words[i + 1]
+        if words[i] != "and" or not word.islower() or word not in _PARTICIPLES or word in _PASTS:
+            continue
+        before = [w.casefold() for w in words[:i]]
+        present = any(w.endswith("s") and _is_finite(p, w) for p, w in zip(words, words[1:i]))  # "Orbix fires"
+        if present and not (_AUXILIARIES | {"been", "be", "being"}) & set(before):
+            return word
+    return None
+
+
+def _clause_without_verb(words: list[str]) -> int | None:
+    """The index of a 'that' after a verb whose clause has no finite verb ('India orders that laptops')."""
+    for i in range(1, len(words)):
+        if words[i] == "that" and words[i - 1].islower() and verb_base(words[i - 1]) is not None:
+            clause = words[i + 1 :]
+            if not any(_is_finite(p, w) for p, w in zip(["that"] + clause, clause)):
+                return i
+    return None
 
 
 def _object_missing(words: list[str]) -> bool:
@@ -400,12 +433,9 @@ _NUMERALS = frozenset("one two three four five six seven eight nine ten".split()
 _NUMBER_WORDS = frozenset("hundred thousand million billion trillion crore lakh".split())
 
 
-def _text_goes_on(words: list[str], text: list[str]) -> str | None:
-    """The next word of the text after the headline's last word when it continues the same phrase
-    ('… largest copyright' + 'recovery', '… media outlets' + 'reported'); None at a phrase boundary
-    or when the headline's end is not found in the text."""
-    tokens = " ".join(text).split()
-    cores = [_core(t) for t in tokens]
+def _end_in_text(words: list[str], tokens: list[str], cores: list[str]) -> int | None:
+    """Index of the text token the headline ends on (the occurrence with most of the headline's last words
+    before it); None when it is not there, or not after those words (a reordered passive)."""
     ending, context = _core(words[-1]), {_core(w) for w in words[-4:-1]}
     found = [
         (-len(context & set(cores[max(0, i - 5) : i])), i)
@@ -413,8 +443,19 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
         if word == ending and ending
     ]
     if not found or (len(words) > 1 and context and min(found)[0] == 0):
-        return None  # the end is not where the headline has it (a reordered passive): nothing to check against
-    at = min(found)[1]
+        return None
+    return min(found)[1]
+
+
+def _text_goes_on(words: list[str], text: list[str]) -> str | None:
+    """The next word of the text after the headline's last word when it continues the same phrase
+    ('… largest copyright' + 'recovery', '… media outlets' + 'reported'); None at a phrase boundary
+    or when the headline's end is not found in the text."""
+    tokens = " ".join(text).split()
+    cores = [_core(t) for t in tokens]
+    ending = _core(words[-1])
+    if (at := _end_in_text(words, tokens, cores)) is None:
+        return None  # nothing to check against
     following, word = tokens[at + 1], cores[at + 1]
     if _modifiers_go_on(tokens[at : at + 6], words[-1]):
         return following  # "… using confidential" + ", current lease data": the noun is still to come
@@ -451,6 +492,41 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
     return following
 
 
+# Adverbs that single out what follows them: "may be imported only [with a licence]".
+_FOCUSING = frozenset("only solely exclusively merely just even".split())
+# Nouns whose infinitive says what they are for ("deal [to buy power]"); verbs that need their "with" ("comply").
+_PURPOSE_NOUNS = frozenset(
+    "deal deals order orders attempt attempts bid bids effort efforts move push decision pledge proposal request "
+    "permission approval".split()
+)
+_NEEDS_WITH = frozenset("comply complies cooperate cooperates".split())
+
+
+def _complement_cut(words: list[str], text: list[str]) -> tuple[str, str] | None:
+    """The word whose complement the headline cuts off, and the text's next word, if the text goes on with
+    it: whom a verb allows or orders without what ('allows banks' + 'to open accounts'), a focusing
+    adverb without its focus ('may be imported only' + 'with a licence'), a noun without what it is for
+    ('signs deal' + 'to buy power'), 'comply' without its 'with'."""
+    tokens = " ".join(text).split()
+    cores = [_core(t) for t in tokens]
+    if (at := _end_in_text(words, tokens, cores)) is None or re.search(r"[,.;:)!?”\"]$", tokens[at]):
+        return None
+    following, word, then = tokens[at + 1], cores[at + 1], cores[at + 2] if at + 2 < len(cores) else ""
+    if _core(words[-1]) in _FOCUSING and following.islower():
+        return words[-1], following
+    infinitive = word == "to" and then.isalpha() and tokens[at + 2].islower() and then not in _DANGLING
+    if (_core(words[-1]) in _PURPOSE_NOUNS and infinitive) or (_core(words[-1]) in _NEEDS_WITH and word == "with"):
+        return words[-1], following  # "signs first deal" + "to buy power", "to have to comply" + "with the act"
+    core = [_core(w) for w in words]
+    verb = next(
+        (i for i in range(len(words) - 2, 0, -1) if words[i].islower() and verb_base(core[i]) in TAKES_CLAUSE), None
+    )
+    if verb is None or has_clause_marker(core[verb + 1 :]) or any(c in _PREPOSITIONS for c in core[verb + 1 :]):
+        return None
+    gerund = word == "from" and then.endswith("ing")
+    return (words[verb], following) if infinitive or gerund or word == "that" else None
+
+
 _ASIDE_OPENERS = frozenset("now still already also just once one two three some none".split())
 
 
@@ -469,6 +545,35 @@ def _modifiers_go_on(tokens: list[str], last: str) -> bool:
         and not {"and", "or"} & set(following)
         and not tokens[1].endswith(",")
     )
+
+
+def _participle_opening(words: list[str], text: list[str] | None) -> bool:
+    """True if the headline opens with a participle phrase ('Discussing plans for strikes …', 'Citing
+    concerns') and no clause with its own verb follows a comma. An -ing word the text writes capitalised
+    inside a sentence is a name ('Boeing'); without the text, one followed by a finite verb may be."""
+    first = _core(words[0])
+    if len(words) < 2 or not first.endswith("ing") or len(first) < 6 or not words[1].islower():
+        return False
+    if text is None and _is_finite(words[0], words[1]) and first not in _GERUNDS:
+        return False
+    if text and _named_in(words[0].strip(","), " ".join(text)):
+        return False
+    comma = next((i for i, w in enumerate(words) if w.endswith(",")), None)
+    clause = [w.strip(",;:'\"’”") for w in words[comma + 1 :]] if comma is not None else []
+    return not any(_is_finite(p, w) for p, w in zip(clause, clause[1:]))
+
+
+def _named_in(word: str, text: str) -> bool:
+    """True if the text writes the capitalised word as a name: inside a sentence ('… said Boeing'), before
+    an aside or a possessive ('Boeing, the planemaker', "Boeing's"), or as a subject before a verb ('Kering
+    has confirmed …', 'Kering said …'); never a participle's place."""
+    for match in re.finditer(r"(?<!\w)" + re.escape(word) + r"\b(\W*)(\w*)", text):
+        inside = re.search(r"[a-z,] [\"'“‘(]?$", text[: match.start()])
+        aside = match.group(1).startswith((",", "'s", "’s"))  # "Boreling, a ferry operator,", "Boreling's"
+        following = match.group(2).casefold()
+        if inside or aside or following in _AUXILIARIES | _PAST_ONLY | {"said", "says"}:
+            return True
+    return False
 
 
 def _is_finite(previous: str, word: str) -> bool:

@@ -54,6 +54,7 @@ _PHRASES = (
     (re.compile(r"\bin (?:connection|relation) with\b|\bin relation to\b"), "over"),
     (re.compile(r"\b([Mm])ore than\b"), lambda m: "Over" if m.group(1) == "M" else "over"),
     (re.compile(r"\bin order to\b"), "to"),
+    (re.compile(r"\bwill (?:have|need) to\b"), "must"),  # "will have to comply" -> "must comply"
     (re.compile(r"\bas well as\b"), "and"),
     (re.compile(r"(?<=[a-z]) (?:that|which) will (?=[a-z])"), " to "),  # "rules that will force" -> "rules to force"
     (re.compile(r"\s*\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), ""),
@@ -134,7 +135,8 @@ _CLAUSE_WORDS = frozenset(
 )
 _PREPOSITIONS = frozenset(
     "in on at for from by of over under into across through within via "
-    "around towards toward against among between during per beyond to about".split()
+    "around towards toward against among between during per beyond to about behind outside inside alongside "
+    "throughout".split()
 )
 
 _REGULAR_VERBS = """
@@ -321,6 +323,7 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     acronyms = frozenset(re.findall(r"\b[A-Z]{3,6}\b", " ".join(paragraphs)))
     first = ""
     for lead in _ranked_leads(candidates):
+        lead = _short_names(_with_acronym(lead, acronyms), paragraphs)  # as the article calls them when brief
         headline, whole = _headline_from(lead, max_chars)
         if whole:
             headline = _said_more(lead, headline, acronyms, max_chars)
@@ -390,8 +393,11 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
     Commissioner's Office"), without "a group of" before a plural, without an "of" phrase on whom
     a verb tells something."""
     forms = [_with_acronym(sentence, acronyms)]
-    forms.append(re.sub(r"^(?:The )?[A-Z][a-z]+['’]s (?=[A-Z]\w+ [A-Z])", "", forms[-1]))
+    owner = re.match(r"^(?:The )?[A-Z][a-z]+['’]s ((?:[A-Z][\w’']*(?: (?:of|for|and))? )+[A-Z][\w’']*)", forms[-1])
+    body = owner and _core(owner.group(1).split()[-1]) in _BODY_WORDS  # "Britain's Information Commissioner's Office"
+    forms.append(forms[-1][owner.start(1) :] if body else forms[-1])  # not "Microsoft's Digital Crimes Unit"
     forms.append(_COLLECTIVE.sub("", forms[-1]))  # "a group of authors" -> "authors"
+    forms.append(_without_relative(forms[-1]))
     words = forms[-1].split()
     for i in range(len(words) - 3):
         if verb_base(words[i]) in TAKES_CLAUSE and words[i + 1].islower() and words[i + 2] == "of":
@@ -400,6 +406,43 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
                 forms.append(" ".join(words[: i + 2] + words[to:]))  # "told operators [of networks] to stop"
             break
     return forms
+
+
+def _without_relative(sentence: str) -> str:
+    """The sentence without a relative clause on its subject: 'Employers in New York City that use AI tools to
+    screen candidates must now have …' -> 'Employers in New York City must now have …'."""
+    tokens = sentence.split()
+    verb = _find_verb(tokens, _apposition_end(tokens))
+    at = next((k for k in range(1, verb or 0) if _core(tokens[k]) in ("that", "which", "who")), None)
+    if at is None or _after_relative(tokens, at) != verb:
+        return sentence
+    return " ".join(tokens[:at] + tokens[verb:])
+
+
+# Words that end a firm's full name ("Samsung Electronics", "Meta Platforms", "Kioxia Holdings").
+_CORPORATE = frozenset(
+    "Technologies Technology Holdings Holding Group Corporation Platforms Financial Communications International "
+    "Electronics Networks Network".split()
+)
+
+
+def _short_names(sentence: str, paragraphs: list[str]) -> str:
+    """The sentence with the full name of the firm it opens with in the short form its article also uses on its own:
+    'Kioxia Holdings' -> 'Kioxia' when the text also writes 'Kioxia said …'."""
+    text = " ".join(paragraphs)
+
+    def short(match: re.Match) -> str:
+        name = match.group(1)
+        alone = re.search(r"\b" + re.escape(name) + r"\b(?! [A-Z])(?!['’]s [A-Z])", text)
+        return name if alone else match.group()
+
+    return _FULL_NAME.sub(short, sentence, count=1)
+
+
+# A firm's full name opening a sentence, ending on a corporate word: "Samsung Electronics", "KT Corporation".
+_FULL_NAME = re.compile(
+    r"^((?:[A-Z][\w&.-]* ){0,2}[A-Z][\w&.-]*) (?:" + "|".join(sorted(_CORPORATE)) + r")\b(?! [A-Z])"
+)
 
 
 def _with_acronym(sentence: str, acronyms: frozenset[str]) -> str:
@@ -426,6 +469,8 @@ def _headline_from(lead: str, max_chars: int) -> tuple[str, bool]:
     """The lead as a headline, and whether it is whole (a verb, cut only at a phrase boundary)."""
     tokens, verb = _headline_tokens(lead)
     attributed = _ATTRIBUTION.match(lead)
+    if attributed and not _sayer(attributed.group(2)):
+        attributed = None  # "…, which is preparing rules to …": no one said or ruled anything
     if attributed and (verb is None or _UNNAMED_SUBJECT.match(lead) or _verb_in_attribution(tokens, verb, attributed)):
         # "The group behind the attack was Play, the cloud company has said": the sayer is the actor
         sayer = _drop_articles(attributed.group(2).removesuffix(" has").removesuffix(" have").split())
@@ -510,6 +555,13 @@ _ATTRIBUTION_VERBS = {
     "ruled": "rules",
     "rules": "rules",
 }
+
+
+def _sayer(words: str) -> bool:
+    """True if the words can name who said or ruled: not a relative clause ('which is preparing') nor ending on a
+    verb form whose object the 'rules' would be."""
+    tokens = [_core(w) for w in words.split()]
+    return tokens[0] not in _RELATIVES and not (tokens[-1] in _GERUNDS or tokens[-1].endswith("ing"))
 
 
 def _lower_first(text: str) -> str:
@@ -760,7 +812,9 @@ def _strip_long_opener(sentence: str) -> str:
         if len(head.split()) < 2 or len(tokens) < 4:
             continue
         verb = _find_verb(tokens, _apposition_end(tokens))
-        actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= 3)
+        # "Discussing plans …, senior officials included …": a participle opener's clause may open with an adjective
+        within = 8 if (participle or first.endswith("ing")) and not _opens_predicate(tokens) else 3
+        actor = rest[:1].isupper() or re.match(r"(?:a|an|the) \S", rest) or (verb is not None and verb <= within)
         if actor and verb is not None and verb <= 14 and not _subject_runs_on(rest):
             return rest[:1].upper() + rest[1:]
     return sentence
@@ -774,20 +828,26 @@ _TRAILING_ATTRIBUTION = re.compile(
 
 
 # The unnamed public bodies a headline calls by their country: "France's competition authority fines …" ->
-# "France fines …" (a named one stays: "South Korea's Personal Information Protection Commission").
+# "France fines …" (a named regulator too: "India's Competition Commission"; a court or parliament stays).
 _STATE_BODIES = frozenset(
     "regulator regulators watchdog authority authorities ministry government agency commission".split()
 )
 
 
+# The last word of a named regulator's name: "Competition Commission", "Financial Conduct Authority".
+_REGULATORS = frozenset("commission authority agency office regulator watchdog".split())
+
+
 def _country_for_body(subject: list[str]) -> list[str]:
-    """'China's internet regulator' -> 'China': a country's unnamed body is the country in a headline."""
+    """'China's internet regulator', "India's Competition Commission" -> 'China', 'India': a country's regulator is
+    the country in a headline."""
     owner = next((i for i, w in enumerate(subject[:3]) if re.search(r"\w['’]s$", w)), None)
     if owner is None or not all(w[:1].isupper() for w in subject[: owner + 1]):
         return subject
     body = subject[owner + 1 :]
     common = all(w.islower() or (w.isupper() and len(w) <= 3) for w in body)  # "India's IT ministry"
-    if not 0 < len(body) <= 4 or not common or _core(body[-1]) not in _STATE_BODIES:
+    named = all(w[:1].isupper() or w in ("of", "and", "for") for w in body)  # "India's Competition Commission"
+    if not 0 < len(body) <= 5 or not (common or named) or _core(body[-1]) not in _STATE_BODIES | _REGULATORS:
         return subject
     return subject[:owner] + [re.sub(r"['’]s$", "", subject[owner])]
 
@@ -807,15 +867,40 @@ def _headline_tokens(sentence: str) -> tuple[list[str], int | None]:
     if len(subject) > 2 and subject[0] == "Shares" and subject[1] in ("of", "in"):
         subject = subject[2:] + ["shares"]  # "Shares of Orbix fell" -> "Orbix shares fall"
     subject = _country_for_body(subject)
+    if re.fullmatch(r"Council of (?:the )?European Union", " ".join(subject)):
+        subject = ["EU"]  # the Union's governments acting together: "EU adopts …"
+    if leader := _LEADER.fullmatch(" ".join(subject)):
+        subject = [leader.group(1)]  # "President Donald Trump signs …" -> "Trump signs …"
+    if len(subject) > 1 and re.fullmatch(r"U[SK]", subject[0]) and re.fullmatch(r"[A-Z]{3,6}", subject[1]):
+        subject = subject[1:]  # "US FTC sues …" -> "FTC sues …": the acronym names the body
     aux = _core(tokens[verb])
     plural = aux in ("have", "are", "were") or aux not in ("has", "is", "was") and _is_plural(subject)
-    predicate = _coordinated_tense(_said_to(_headline_tense(tokens[verb:], plural), plural), plural)
+    after = next((_core(t) for t in tokens[verb + 1 :] if not (_core(t) in _ADVERBS or _is_adverb(t))), "")
+    perfect = aux in ("has", "have", "had") and after != "been"  # "has fired …": not "has been fined …"
+    predicate = _said_to(_headline_tense(tokens[verb:], plural), plural)
+    if perfect or aux not in _AUXILIARIES:  # the predicate opens with its verb in headline present
+        predicate = _coordinated_tense(predicate, plural, perfect)
     if aux in _BE_AUXILIARIES and (active := _active(subject, predicate)):
         return active
+    if len(predicate) > 2 and verb_base(predicate[0]) in _INTENDS and predicate[1] == "to" and _is_base(predicate[2]):
+        predicate = predicate[1:]  # "agrees to buy", "plans to open" -> "to buy", "to open", as headlines write them
     predicate = _drop_articles(_first_clause(predicate))
     return subject + predicate, len(subject)
 
 
+# Verbs of intent a headline writes as a bare "to": "X agrees to buy Y" -> "X to buy Y".
+_INTENDS = frozenset("agree plan intend decide".split())
+
+
+def _is_base(word: str) -> bool:
+    """True if the word can be a verb's base after 'to': 'buy', 'plead', not 'a', 'its', 'terms', '$5'."""
+    core = _core(word)
+    common = word.isalpha() and word.islower() and core not in FUNCTION_WORDS | _OBJECT_OPENERS
+    return core in _BASES or (common and not core.endswith("s"))
+
+
+# A head of state or government by title and full name: headlines call them by the surname.
+_LEADER = re.compile(r"(?:President|Prime Minister|Chancellor|Premier) [A-Z][\w’'-]+ ([A-Z][\w’'-]+)")
 _BE_AUXILIARIES = frozenset("is are was were has have had".split())
 # Incidents that strike a firm: "X was hit by an attack that disrupted Y" -> "Attack on X disrupts Y".
 _INCIDENTS = frozenset("attack cyberattack cyber-attack breach hack outage incident intrusion failure fire".split())
@@ -829,21 +914,29 @@ _OBJECT_OPENERS = frozenset(
 )
 
 
-def _coordinated_tense(predicate: list[str], plural: bool) -> list[str]:
-    """A second verb in the past after 'and' takes the first one's tense: 'approves X and raised its Y'."""
-    if not predicate or _core(predicate[0]) not in _PRESENTS and not plural:
-        return predicate
+def _coordinated_tense(predicate: list[str], plural: bool, perfect: bool) -> list[str]:
+    """A second verb after 'and' takes the first one's headline tense: 'approves X and raised its Y', 'took …';
+    after a perfect, its participle too: '[has] fired several employees and taken legal action'."""
     words = list(predicate)
     for i in range(1, len(words) - 1):
         at = i + 2 if _core(words[i + 1]) in ("then", "later") else i + 1  # "… and then collapsed"
         if words[i] != "and" or at >= len(words) or not words[at].islower():
             continue
         word, then = _core(words[at]), _core(words[at + 1]) if at + 1 < len(words) else ""
-        if word in _PASTS and (then in _OBJECT_OPENERS or then[:1].isdigit() or not then or word in _REPORTING):
-            base = _PASTS[word]
-            words[at] = _keep_punct(words[at], base if plural else _third_person(base))
-            if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
-                return words[: at + 1] + _drop_that(word, words[at + 1 :])
+        objected = then in _OBJECT_OPENERS or then[:1].isdigit() or not then
+        # the first verb's own "and", not one inside what it reports or a clause after it ("says X had … and stole")
+        main = _core(words[0]) not in _REPORTING and not any(_core(w) in _CLAUSE_WORDS for w in words[1:i])
+        if word in _PASTS and (objected or word in _REPORTING or (main and word not in _PARTICIPLES)):
+            base = _PASTS[word]  # "took", "fell": never a participle, always a verb
+        elif perfect and main and word in _PARTICIPLES and (objected or word not in _PASTS):
+            base = _PARTICIPLES[word]  # "taken", "given": a participle only, sharing the perfect's "has"
+        elif perfect and main and objected and re.fullmatch(r"[a-z]{3,}ed", word):
+            base = _guess_base(word)  # a regular verb the lexicon lacks: "… and quarantined the devices"
+        else:
+            continue
+        words[at] = _keep_punct(words[at], base if plural else _third_person(base))
+        if word in _REPORTING:  # "… and said it would make" -> "… and says it will make"
+            return words[: at + 1] + _drop_that(word, words[at + 1 :])
     return words
 
 
@@ -918,6 +1011,8 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             continue
         if word in _AUXILIARIES:
             return i
+        if word in ("that", "which", "who") and (main := _after_relative(tokens, i)):
+            return main  # "Employers that use AI tools to screen candidates must …": the relative's verb is not it
         if before.endswith(",") and i + 1 < len(tokens) and _core(tokens[i + 1]) == "by" and word in _PARTICIPLES:
             continue  # an aside on the subject: "Police in Latvia, coordinated by Eurojust, have …"
         modifier = i + 2 < len(tokens) and tokens[i + 1].islower() and _core(tokens[i + 2]) in _AUXILIARIES
@@ -932,11 +1027,20 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
         after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
+        subject = [w for w in tokens[:i] if _core(w) not in _ADVERBS]
+        if word in _BASES and (before[:1].isupper() or _core(before) in _ADVERBS) and _is_plural(subject):
+            return i  # "Zentro and Quillpay [also] deliver …", "Police arrest …": a plural's verb in its base form
+        if (
+            after_aside
+            and word in _BASES
+            and _is_plural(tokens[: next(k for k in range(i) if tokens[k].endswith(","))])
+        ):
+            return i  # "Walmart and Wing, the drone company owned by Alphabet, plan to …"
         if (
             word in _PRESENTS
             and (before[:1].isupper() or after_aside)
             or word in _PASTS
-            and _core(before) not in FUNCTION_WORDS
+            and _core(before) not in FUNCTION_WORDS | _PRENOMINAL
         ):
             return i
     for i in range(max(start, 1), min(len(tokens) - 1, start + 16)):  # a verb the lexicon lacks
@@ -947,10 +1051,30 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
             and "-" not in word
             and after != "by"
             and not before.endswith(",")
-            and _core(before) not in FUNCTION_WORDS
+            and _core(before) not in FUNCTION_WORDS | _PRENOMINAL
         ):
             return i
     return None
+
+
+def _after_relative(tokens: list[str], i: int) -> int | None:
+    """The auxiliary after a relative clause on the subject that opens at i ('Employers that use tools to screen
+    candidates | must …'), if no comma and no other finite verb comes before it."""
+    if i < 1 or tokens[i - 1].endswith(",") or not tokens[i - 1][:1].isalnum():
+        return None
+    for j in range(i + 2, min(len(tokens), i + 30)):
+        word = _core(tokens[j])
+        if tokens[j - 1].endswith((",", ";", ":")) or word in _REPORTING or word in ("that", "which", "who"):
+            return None
+        if word in _AUXILIARIES and tokens[j].islower():
+            return j
+        if j > i + 2 and (word in _PRESENTS or word in _PASTS and word not in _PARTICIPLES):
+            return None  # a second finite verb: the relative's own, or the sentence's without an auxiliary
+    return None
+
+
+# Words after which a participle is an adjective before its noun: "other automated tools", "more advanced chips".
+_PRENOMINAL = frozenset("other more most less least many several no any some few".split())
 
 
 # Words that open a noun phrase, so a following "rules", "plans" or "talks" is its noun.
@@ -1125,6 +1249,7 @@ def _guess_base(participle: str) -> str:
             "rc",
             "ps",
             "rs",
+            "ot",
         )
     ):
         return stem + "e"
@@ -1143,6 +1268,13 @@ def _drop_that(verb: str, rest: list[str]) -> list[str]:
     would = next((i for i, w in enumerate(rest[:6]) if w == "would" or w.endswith((",", ";"))), None)
     if would is not None and rest[would] == "would":
         rest = rest[:would] + ["will"] + rest[would + 1 :]  # "says the company would open" -> "… will open"
+    had = next((i for i, w in enumerate(rest[:6]) if w == "had" or w.endswith((",", ";"))), None)
+    said = verb in ("said", "says", "say")  # a finding keeps its "had": "found that X had handed …" stands alone
+    participle = _core(rest[had + 1]) if said and had is not None and had + 1 < len(rest) and rest[had] == "had" else ""
+    if participle in _PARTICIPLES or re.fullmatch(r"[a-z]{3,}ed", participle):  # "hackers had accessed" -> "accessed"
+        base = _PARTICIPLES.get(participle)  # a regular verb's past is its participle: "accessed", "stolen" -> "stole"
+        past = next((p for p, b in _PASTS.items() if b == base), participle) if base else participle
+        rest = rest[:had] + [_keep_punct(rest[had + 1], past)] + rest[had + 2 :]
     return rest
 
 
@@ -1164,6 +1296,7 @@ def _first_clause(predicate: list[str]) -> list[str]:
             and (close := _aside_close(predicate, i))
             and close + 1 < len(predicate)
             and predicate[close + 1].islower()
+            and _core(predicate[close]) not in _REPORTING  # ", the agency said, adopting …": who said it, no aside
         ):
             # "ruled that Ross, a former start-up, was not entitled": drop the aside, keep the clause
             return _first_clause(predicate[: i - 1] + [predicate[i - 1].rstrip(",")] + predicate[close + 1 :])
@@ -1243,8 +1376,8 @@ def _drop_articles(tokens: list[str]) -> list[str]:
             kept and _core(kept[-1]) == "of" and (nxt in ("most", "first", "last", "same") or nxt.endswith("est"))
         ):
             continue
-        if word in ("also", "recently"):
-            continue
+        if word in ("also", "recently") or (word in ("its", "their") and re.match(r"[$€£¥₹\d]", nxt)):
+            continue  # "completes its $1.5 billion purchase" -> "completes $1.5 billion purchase"
         kept.append(word)
     return kept or tokens
 
@@ -1255,7 +1388,12 @@ def _fit(tokens: list[str], verb: int | None, max_chars: int) -> tuple[str, bool
     if not tokens:
         return "", False
     if len(" ".join(tokens)) <= max_chars and _reports_whole(tokens, verb) and not _ends_badly(tokens):
-        return _trim_end(tokens), True
+        relative = next(
+            (i for i in range((verb or 0) + 3, len(tokens)) if tokens[i] in ("where", "which", "who")), None
+        )
+        if relative is None or not (short := _fit(tokens[:relative], verb, max_chars))[1]:
+            return _trim_end(tokens), True
+        return short  # "… in all seven countries [where it runs the service …]": a headline has no room for asides
     shortest = verb + 2 if verb is not None else 3
     for boundary in (_clause_boundary, _phrase_boundary, _list_boundary):
         for i in range(len(tokens) - 1, shortest - 1, -1):
@@ -1287,6 +1425,8 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
         return True
     last, following = _core(tokens[kept - 1]), tokens[kept]
     word, then = _core(following), _core(tokens[kept + 1]) if kept + 1 < len(tokens) else ""
+    if tokens[kept - 1][:1].isupper() and tokens[kept - 1][-1:].isalnum() and following[:1].isupper():
+        return False  # "… from Fenland Aviation | Authority": a name goes whole
     if tokens[kept - 1].endswith((",", ";")) or not following.islower():
         return True
     if word == "of" and kept > 2 and _core(tokens[kept - 2]) in _PREPOSITIONS and tokens[kept - 1].islower():
@@ -1299,12 +1439,42 @@ def _cut_ok(tokens: list[str], kept: int) -> bool:
     rest = tokens[kept : next((j for j in range(kept, len(tokens)) if tokens[j].endswith((",", ";"))), len(tokens))]
     if _told_whom(tokens[:kept]) and any(w in ("to", "that") for w in rest):
         return False  # "… to require all new phones [sold in …] | to have replaceable batteries": what is required
+    if last in _FOCUSING or (_complement_follows(word, then) and _allows_whom(tokens[:kept])):
+        return False  # "… may be imported only | with a licence", "allows banks | to open accounts": what it governs
+    if (last in _PURPOSE_NOUNS and word == "to" and _is_base(then)) or (last in _NEEDS_WITH and word == "with"):
+        return False  # "signs first deal | to buy power …", "to have to comply | with the law": what it is for
     verb_form = last in _PASTS or last in _PARTICIPLES or last in _GERUNDS
     objectless = verb_form and verb_base(last) in NEEDS_OBJECT and tokens[kept - 1].islower()
     if objectless and word not in _PREPOSITIONS | _CLAUSE_WORDS | {"by"}:
         return False  # "… says attack exposed | the records of …": the verb keeps its object
     numeric = last in _NUMBER_WORDS or last[:1].isdigit()
     return not (numeric and word.isalpha() and word not in _PREPOSITIONS and word not in FUNCTION_WORDS)
+
+
+# Nouns whose infinitive says what they are for: "deal [to buy power]", "court order [to seize domains]".
+_PURPOSE_NOUNS = frozenset(
+    "deal deals order orders attempt attempts bid bids effort efforts move push decision pledge proposal request "
+    "permission approval".split()
+)
+# Verbs that are no whole predicate without their "with": "to comply [with the act]".
+_NEEDS_WITH = frozenset("comply complies cooperate cooperates".split())
+# Adverbs that single out what follows them: "may be imported only [with a licence]".
+_FOCUSING = frozenset("only solely exclusively merely just even".split())
+
+
+def _complement_follows(word: str, then: str) -> bool:
+    """True if the words open what a clause-taking verb's object is allowed or told: 'to open', 'from selling'."""
+    return (word == "to" and then.isalpha() and then not in FUNCTION_WORDS) or (word == "from" and then.endswith("ing"))
+
+
+def _allows_whom(words: list[str]) -> bool:
+    """True if the words end on the object of a verb that allows, orders or tells, with nothing after it yet:
+    'allows banks and other financial institutions'."""
+    cores = [_core(w) for w in words]
+    at = next(
+        (i for i in range(len(words) - 2, 0, -1) if words[i].islower() and verb_base(cores[i]) in TAKES_CLAUSE), None
+    )
+    return at is not None and not has_clause_marker(cores[at + 1 :]) and not _PREPOSITIONS & set(cores[at + 1 :])
 
 
 _TAKES_GERUND = frozenset("stop start keep begin continue resume quit finish avoid consider risk end".split())
@@ -1400,8 +1570,12 @@ def _reports_whole(tokens: list[str], verb: int | None) -> bool:
         return True
     after = _core(tokens[that + 1])
     verb_after = (
-        tokens[that + 1].islower() and after.endswith("s") and not after.endswith(("ss", "us"))
-    )  # "that values it"
+        tokens[that + 1].islower()
+        and after.endswith("s")
+        and not after.endswith(("ss", "us"))
+        and that + 2 < len(tokens)
+        and not tokens[that + 1].endswith(",")
+    )  # "that values it", not "that laptops,"
     return verb_after or _has_verb(tokens[that + 1 :])  # "… tells regulator that personal data" is cut
 
 
@@ -1467,7 +1641,8 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
     following = _core(tokens[i + 1]) if i + 1 < len(tokens) and tokens[i + 1].islower() else ""
     then = tokens[i + 2] if i + 2 < len(tokens) else ""
     verb_then = following in _PRESENTS and (then[:1].isupper() or _core(then) in _OBJECT_OPENERS | {"it", "they"})
-    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then):
+    modal = following in _BASES and any(_core(w) in _MODALS for w in tokens[:i])  # "must have X checked | and tell"
+    if word == "and" and (following in _GERUNDS or following in _PASTS or verb_then or modal):
         return True  # "… stealing chip designs | and selling them …": the second verb goes whole
     if tokens[i].islower() and word in _GERUNDS and verb_base(tokens[i - 1]) in _TAKES_GERUND:
         return True  # "… to stop | collecting iris scans": what is stopped goes, the order stays
@@ -1477,6 +1652,7 @@ def _phrase_boundary(tokens: list[str], i: int, verb: int | None) -> bool:
 
 
 _NUMERALS = frozenset("one two three four five six seven eight nine ten".split())
+_MODALS = frozenset("to will would can could may might must should".split())
 
 
 def _is_number(word: str) -> bool:

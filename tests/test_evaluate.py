@@ -119,6 +119,7 @@ def test_headline_rules():
     assert headline_problems("x" * 95)[0] == "longer than 90 characters (95)"
     assert "starts with a date or time phrase" in headline_problems("Running from 3 to 7 June, the fair opens")
     assert "starts with its verb: no actor" in headline_problems("Issued ruling in investigation into cartel")
+    assert "starts with its verb: no actor" in headline_problems("Has raised $96 million in round led by Orbix")
     assert "no finite verb" in headline_problems("Coalition of police agencies led by national crime unit")
 
 
@@ -146,6 +147,11 @@ def test_headline_rules():
         ("If ruling stands, Orbix must pay", "starts with a scene-setting phrase, not the actor"),
         ("Court rules government’s plan to store fingerprints", "what was said is cut before its verb"),
         ("Data of 4,000 customers, including names", "no finite verb"),
+        ("Fenland orders that drones, model aircraft", "the clause after 'orders that' has no verb"),
+        (
+            "Orbix fires three engineers and taken legal action",
+            "a second verb left a participle after a present one: 'and taken'",
+        ),
     ],
 )
 def test_a_headline_cut_inside_a_phrase_breaks_the_rules(headline, problem):
@@ -166,6 +172,7 @@ def test_a_headline_cut_inside_a_phrase_breaks_the_rules(headline, problem):
         "Fenland police seize forum",  # "police" is plural: a bare verb after it is finite
         "Quillnet compensates 40,000 merchants",  # a verb the lexicon lacks, after a name
         "Zentro unveils phone that it says will sell for $800",  # what was said starts with its verb
+        "Orbix has fired three engineers and taken legal action",  # both share the perfect's "has"
     ],
 )
 def test_whole_phrases_pass(headline):
@@ -194,6 +201,58 @@ def test_the_text_says_whether_a_headline_ends_inside_a_phrase():
     assert "names no actor, only 'Cloud company'" in headline_problems(
         "Cloud company says update caused outage", text=cloud
     )
+
+
+def test_a_participle_opening_without_a_clause_of_its_own_breaks_the_rules():
+    text = [
+        "Weighing bids for the port contract in a closed meeting, ministers of Fenland chose Orbix. "
+        "Boreling, a ferry operator, said it would appeal. Kelling has confirmed that its bid was late."
+    ]
+    problem = "opens with a participle phrase ('Weighing' …) and no clause of its own"
+    assert problem in headline_problems("Weighing bids for port contract in closed meeting", text=text)
+    assert problem in headline_problems("Weighing bids for port contract", text=text)
+    # a clause with its own verb after the phrase, and names ending in -ing the text writes as names, pass
+    for whole in (
+        "Weighing bids, Fenland ministers choose Orbix",
+        "Boreling says it will appeal",  # inside a sentence: ", a ferry operator" after it, "said" after it
+        "Kelling confirms its bid was late",  # a subject: "Kelling has confirmed"
+    ):
+        assert headline_problems(whole, text=text) == [], whole
+
+
+def test_a_verb_or_adverb_cut_off_from_what_it_governs_breaks_the_rules():
+    text = [
+        "Fenland has ruled that drones may be flown only with a permit. The central bank has allowed "
+        "lenders and other payment institutions to serve crypto firms. Ruritania ordered operators and "
+        "internet providers from blocking apps. Zentro allowed staff, contractors and interns."
+    ]
+    assert "ends before what 'only' governs: the text goes on 'with'" in headline_problems(
+        "Fenland rules drones may be flown only", text=text
+    )
+    assert "ends before what 'allows' governs: the text goes on 'to'" in headline_problems(
+        "Central bank allows lenders and other payment institutions", text=text
+    )
+    assert "ends before what 'orders' governs: the text goes on 'from'" in headline_problems(
+        "Ruritania orders operators and internet providers", text=text
+    )
+    deal = [
+        "Orbix has signed its first deal to buy power from small reactors. Zentro and Kappa will have to comply "
+        "with the new law by March. Quillpay signed a supply deal, its largest."
+    ]
+    assert "ends before what 'deal' governs: the text goes on 'to'" in headline_problems(
+        "Orbix signs its first deal", text=deal
+    )
+    assert "ends before what 'comply' governs: the text goes on 'with'" in headline_problems(
+        "Zentro and Kappa must comply", text=deal
+    )
+    for whole in ("Orbix signs its first deal to buy power", "Quillpay signs supply deal"):
+        assert headline_problems(whole, text=deal) == [], whole
+    for whole in (
+        "Fenland rules drones may be flown only with permit",
+        "Central bank allows lenders and other payment institutions to serve crypto firms",
+        "Zentro allows staff, contractors and interns",  # the sentence ends there: nothing is cut
+    ):
+        assert headline_problems(whole, text=text) == [], whole
 
 
 def test_fixture_covers_the_twenty_samples():
