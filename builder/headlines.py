@@ -395,7 +395,7 @@ def _shortened(sentence: str, acronyms: frozenset[str]) -> list[str]:
     forms = [_with_acronym(sentence, acronyms)]
     owner = re.match(r"^(?:The )?[A-Z][a-z]+['’]s ((?:[A-Z][\w’']*(?: (?:of|for|and))? )+[A-Z][\w’']*)", forms[-1])
     body = owner and _core(owner.group(1).split()[-1]) in _BODY_WORDS  # "Britain's Information Commissioner's Office"
-    forms.append(forms[-1][owner.start(1) :] if body else forms[-1])  # not "Microsoft's Digital Crimes Unit"
+    forms.append(forms[-1][owner.start(1) :] if owner and body else forms[-1])  # not "Microsoft's Digital Crimes Unit"
     forms.append(_COLLECTIVE.sub("", forms[-1]))  # "a group of authors" -> "authors"
     forms.append(_without_relative(forms[-1]))
     words = forms[-1].split()
@@ -1271,7 +1271,7 @@ def _drop_that(verb: str, rest: list[str]) -> list[str]:
     had = next((i for i, w in enumerate(rest[:6]) if w == "had" or w.endswith((",", ";"))), None)
     said = verb in ("said", "says", "say")  # a finding keeps its "had": "found that X had handed …" stands alone
     participle = _core(rest[had + 1]) if said and had is not None and had + 1 < len(rest) and rest[had] == "had" else ""
-    if participle in _PARTICIPLES or re.fullmatch(r"[a-z]{3,}ed", participle):  # "hackers had accessed" -> "accessed"
+    if had is not None and (participle in _PARTICIPLES or re.fullmatch(r"[a-z]{3,}ed", participle)):  # "had accessed"
         base = _PARTICIPLES.get(participle)  # a regular verb's past is its participle: "accessed", "stolen" -> "stole"
         past = next((p for p, b in _PASTS.items() if b == base), participle) if base else participle
         rest = rest[:had] + [_keep_punct(rest[had + 1], past)] + rest[had + 2 :]
