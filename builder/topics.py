@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import cast
 
@@ -36,6 +35,7 @@ STRONG_CUE = 2.0  # a topic needs one keyword of at least this weight: weak ones
 ACTOR_WEIGHT = TOPIC_THRESHOLD  # a named threat actor settles its topics (a ransomware gang: cybercrime)
 MODEL_THRESHOLD = 0.0  # the model's score (log-odds, 0: p = 0.5) from which it confirms a topic the lead names
 # too weakly for the rules; tuned, as MODEL_READS, by the leave-one-set-out figure (benchmarks/evaluate.py --cross)
+MODEL_CUE = 3.0  # ...for a topic the headline or lead sentence names with this much keyword evidence (one strong word)
 MODEL_READS = 600  # characters of the article the model reads: the headline and the opening paragraphs
 _AI_NAME = re.compile(r"(?:\bAI|\.ai)$", re.IGNORECASE)  # "Scale AI", "Builder.ai": an AI company by name
 # Bytes of a word as the model reads it: ASCII letters (lower-cased) and digits; every other byte separates.
@@ -60,9 +60,12 @@ class TopicModel:
 
     def scores(self, text: str, topics: Sequence[int]) -> list[float]:
         """The model's scores of these topic indices for the article `text`."""
-        distinct = dict.fromkeys(words(text))  # in the text's order: the same sums on every run
-        length = math.sqrt(sum(map(self.idf2.get, distinct, repeat(0.0)))) or 1.0
-        return [self.bias[i] + sum(map(self.weights[i].get, distinct, repeat(0.0))) / length for i in topics]
+        present = self.idf2.keys() & words(text)
+        length = math.sqrt(math.fsum(map(self.idf2.__getitem__, present))) or 1.0  # fsum: exact in any order
+        weights = self.weights
+        return [
+            self.bias[i] + math.fsum(map(weights[i].__getitem__, weights[i].keys() & present)) / length for i in topics
+        ]
 
 
 def load_topic_model(path: Path, topic_names: Sequence[str]) -> TopicModel | None:
@@ -216,7 +219,7 @@ class Topics:
             and (i in strong or i in evidence)
         ]
         if self._model is not None and len(chosen) < MAX_TOPICS:
-            named = [i for i in scores if i in in_lead and i not in chosen]  # the lead names them, weakly
+            named = [i for i, score in scores.items() if score >= MODEL_CUE and i in in_lead and i not in chosen]
             chosen += self._confirmed(text, named)[: MAX_TOPICS - len(chosen)]
         names = self._names
         return tuple(names[i] for i in chosen)

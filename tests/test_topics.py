@@ -104,7 +104,7 @@ def rules_only(tagger):
 
 SETTLEMENT = [
     "Orbix will pay $95 million to settle a lawsuit saying its voice assistant recorded users' conversations "
-    "without consent.",
+    "and biometric voice prints without consent.",
     "Owners of Orbix phones and speakers said the assistant switched itself on without being asked and kept the "
     "recordings for years.",
     "The company denied wrongdoing and said it no longer keeps audio unless customers opt in.",
@@ -112,8 +112,8 @@ SETTLEMENT = [
 
 
 def test_a_lead_that_states_its_topic_in_other_words_gets_it_from_the_model(tagger, rules_only):
-    # the cue lists hold one weak word of it ("consent"): too little for the rules, enough for the model to weigh
-    # the rest (a voice assistant recording conversations, kept for years, opt in)
+    # the cue lists hold only two supporting words of it ("biometric", "consent"): too little for the rules, but
+    # the lead names it, and the model weighs the rest (a voice assistant recording conversations, opt in)
     assert topics(rules_only, *SETTLEMENT) == ()
     assert topics(tagger, *SETTLEMENT) == ("Data protection and privacy",)
 
