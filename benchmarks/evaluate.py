@@ -583,7 +583,8 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
 def cross_topics(registry: Registry, set_names: list[str]) -> str:
     """Leave-one-set-out topic figures: each set scored by the rules with the topic model trained on every
     other development set (scripts/train_topics.py), beside the rules alone; pooled over the sets."""
-    sys.path.insert(0, str(ROOT))  # scripts/ is no package of the builder
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # scripts/ is no package of the builder
     from scripts.train_topics import example, train
 
     names = [t.name for t in registry.topics]

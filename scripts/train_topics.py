@@ -5,9 +5,10 @@ The model is one L2-regularised logistic regression per topic over an article's 
 (builder.topics.words), each weighted by its idf and the vector scaled to length 1. Its vocabulary is
 the words most tied to some topic (chi-squared, `SELECTED` per topic, in at least `MIN_DF` articles);
 each topic keeps its `KEPT` heaviest weights. Trained by dual coordinate descent (Yu, Huang and Lin
-2011, as in LIBLINEAR) in plain Python, classes weighted to balance, a fixed number of passes in a
-fixed order: no library, no randomness. An article's optional topics count neither way for that topic.
-Retrain after labelling a new set or changing topics.yaml; never edit the file by hand.
+2011, as in LIBLINEAR) in plain Python, classes weighted to balance, a fixed number of passes in an
+order shuffled from a fixed seed: no library, the same arithmetic on every machine. An article's
+optional topics count neither way for that topic. Retrain after labelling a new set or changing
+topics.yaml; never edit the file by hand.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def _newton(alpha: float, bound: float, q: float, margin: float) -> float:
 
 
 def dumps(model: dict) -> str:
-    """The file's text: one line per topic's weights, words sorted, so a retraining reads as a diff."""
+    """The file's text: the vocabulary's idf on one line, then one line per topic, its heaviest words first."""
     lines = [
         "{",
         '"about": "Written by scripts/train_topics.py from the labelled sets; do not edit by hand, re-run it.",',
