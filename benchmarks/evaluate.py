@@ -16,9 +16,10 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -40,6 +41,7 @@ from builder.headlines import (
 )
 from builder.registry import Registry, load_registry
 from builder.tagging import Tagger, without_legal_forms
+from builder.topics import topic_model
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -683,6 +685,39 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
     return "\n".join(lines)
 
 
+def cross_topics(registry: Registry, set_names: list[str]) -> str:
+    """Leave-one-set-out topic figures: each set scored by the rules with the topic model trained on every
+    other development set (scripts/train_topics.py), beside the rules alone; pooled over the sets."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # scripts/ is no package of the builder
+    from scripts.train_topics import example, train
+
+    names = [t.name for t in registry.topics]
+    labelled = {name: load_labelled(*SETS[name]) for name in dict.fromkeys([*DEFAULT_SETS, *set_names])}
+    rules = Tagger(replace(registry, topic_model=None))
+    lines = ["== leave-one-set-out topics: rules alone | rules and the model trained on the other sets"]
+    pooled = [Score(), Score()]
+    for name in set_names:
+        training = [example(a) for other in DEFAULT_SETS if other != name for a in labelled[other]]
+        learned = Tagger(replace(registry, topic_model=topic_model(train(training, names), names)))
+        figures = []
+        for tagger, total in zip((rules, learned), pooled):
+            score = evaluate_tags(labelled[name], tagger)["topics"]
+            for field_name in ("true_pos", "false_pos", "false_neg"):
+                setattr(total, field_name, getattr(total, field_name) + getattr(score, field_name))
+            figures.append(score)
+        lines.append(f"  {name:<8} " + " | ".join(_topic_figures(score) for score in figures))
+    lines.append(f"  {'pooled':<8} " + " | ".join(_topic_figures(score) for score in pooled))
+    return "\n".join(lines)
+
+
+def _topic_figures(score: Score) -> str:
+    return (
+        f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f} "
+        f"({score.true_pos} right, {score.false_pos} extra, {score.false_neg} missing)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python benchmarks/evaluate.py", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="registry folder (default: data/)")
@@ -694,7 +729,15 @@ def main(argv: list[str] | None = None) -> int:
         help=f"set to score, repeatable (default: {', '.join(DEFAULT_SETS)}; {HELD_OUT} only when named)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list differences from the labels")
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="topics only, leave-one-set-out: each set scored with the topic model trained on the other sets",
+    )
     args = parser.parse_args(argv)
+    if args.cross:
+        print(cross_topics(load_registry(args.data), args.sets or list(DEFAULT_SETS)))
+        return 0
     tagger = Tagger(load_registry(args.data))
     for name in args.sets or DEFAULT_SETS:
         labels, dumps = SETS[name]

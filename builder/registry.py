@@ -9,17 +9,18 @@ Files (all optional; a missing file is an empty section):
   threat_actors.yaml  `threat_actors:` hacking groups and malware (never companies)
   topics.yaml         list of topics (name, slug, description, keywords with weights)
   countries.yaml      what ISO 3166 (pycountry) lacks: demonyms, short forms, the EU as a region
+  topic_model.json    the learned topic model, written by scripts/train_topics.py (builder/topics.py)
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import ahocorasick
 import pycountry
@@ -27,6 +28,9 @@ import pycountry
 from builder.errors import ContentError
 from builder.safeyaml import Mapping, load_yaml
 from builder.urls import is_safe_slug, slugify
+
+if TYPE_CHECKING:
+    from builder.topics import TopicModel
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Registry:
     places: frozenset[str] = frozenset()
     threat_actors: tuple[ThreatActor, ...] = ()
     countries: tuple[Country, ...] = ()
+    topic_model: TopicModel | None = None
 
     @cached_property
     def _companies_by_form(self) -> dict[str, Company]:
@@ -436,7 +441,11 @@ def load_registry(data_dir: Path) -> Registry:
     )
     _check_overlaps(registry, data_dir)
     _check_sector_topics(registry, data_dir)
-    return registry
+    from builder.topics import load_topic_model  # topics.py builds on this module
+
+    return replace(
+        registry, topic_model=load_topic_model(data_dir / "topic_model.json", [t.name for t in registry.topics])
+    )
 
 
 def _not_repeating(companies: tuple[Company, ...], listed: tuple[Company, ...]) -> tuple[Company, ...]:

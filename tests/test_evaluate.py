@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
+import benchmarks.evaluate
 from benchmarks.evaluate import (
     DEFAULT_SETS,
     HELD_OUT,
@@ -19,6 +21,7 @@ from benchmarks.evaluate import (
     seconds_per_10000,
     token_f1,
 )
+from builder.tagging import Tagger
 
 CLASSES = {"glued", "list", "cue", "acronym", "division", "non_company", "ordinary_word", "topic", "headline"}
 END = "Would you like to learn more about AI, tech and digital diplomacy? If so, ask our Diplo chatbot!"
@@ -304,3 +307,35 @@ def test_a_missing_set_is_reported_not_a_traceback(capsys, monkeypatch, tmp_path
     monkeypatch.setitem(SETS, HELD_OUT, (tmp_path / "blind9.yaml", tmp_path / "blind9"))
     assert main(["--set", HELD_OUT]) == 0
     assert capsys.readouterr().out.startswith(f"== {HELD_OUT}: not present")
+
+
+def _cross_rows(out: str) -> dict[str, list[tuple[int, int, int]]]:
+    """Per row of `--cross` output: (right, extra, missing) of the rules alone and of the rules with the model."""
+    rows = {}
+    for line in out.splitlines()[1:]:
+        name, *columns = line.split()[:1] + line.split(" | ")
+        counts = [column[column.index("(") + 1 : column.index(")")].split(", ") for column in columns]
+        rows[name] = [tuple(int(part.split()[0]) for part in column) for column in counts]
+    return rows
+
+
+def test_leave_one_set_out_scores_each_set_with_a_model_trained_on_the_others(capsys, monkeypatch, tagger):
+    monkeypatch.setattr(benchmarks.evaluate, "DEFAULT_SETS", ("samples", "blind3"))
+    assert main(["--cross"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("== leave-one-set-out topics")
+    rows = _cross_rows(out)
+    assert list(rows) == ["samples", "blind3", "pooled"]
+    rules = Tagger(replace(tagger.registry, topic_model=None))
+    for name in ("samples", "blind3"):  # the rules alone: the normal figure, nothing trained
+        score = evaluate_tags(load_labelled(*SETS[name]), rules)["topics"]
+        assert rows[name][0] == (score.true_pos, score.false_pos, score.false_neg)
+    for column in (0, 1):
+        assert rows["pooled"][column] == tuple(map(sum, zip(rows["samples"][column], rows["blind3"][column])))
+
+
+def test_with_no_other_set_to_learn_from_leave_one_set_out_is_the_rules_alone(capsys, monkeypatch):
+    monkeypatch.setattr(benchmarks.evaluate, "DEFAULT_SETS", ("blind3",))
+    assert main(["--cross"]) == 0
+    rows = _cross_rows(capsys.readouterr().out)
+    assert rows["blind3"][0] == rows["blind3"][1] and rows["pooled"] == rows["blind3"]
