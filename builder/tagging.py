@@ -680,7 +680,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
 
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
 # "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,5}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,5}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*+"
 _NAME = rf"{_TOKEN}(?: (?:\d{{1,3}} )?{_TOKEN}){{0,4}}"  # a number inside a name: "One 97 Communications"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
