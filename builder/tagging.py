@@ -680,7 +680,7 @@ def _lists(text: str, companies: list[Match]) -> list[Listing]:
 
 # A "." belongs to a name only inside it ("Builder.ai", "S.A"): "Partners. Investors" is two sentences.
 # "iRobot", "eToro", "eBay": a lower-case letter or two before a capitalised word is a brand's spelling.
-_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,5}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*"
+_TOKEN = rf"(?:[{_UP}]|\d+[{_UP}&]|[a-z]{{1,5}}[{_UP}](?=[a-z])|&)(?:[\w&+-]|\.(?=\w))*+"
 _NAME = rf"{_TOKEN}(?: (?:\d{{1,3}} )?{_TOKEN}){{0,4}}"  # a number inside a name: "One 97 Communications"
 _LIST = rf"{_NAME}(?:, {_NAME})*(?:,? (?:and|or) {_NAME})?"
 _STRONG_SUFFIXES = frozenset(
@@ -878,6 +878,18 @@ _BEFORE = {
     "stated": re.compile(rf"(?:^|[.!?:] |\n|, )({_NAME})(, (?!who )[^,.;:]{{3,90}},)? (?:has |have |had )?$"),
     "unit": re.compile(rf"(?:\bits|['’]s) ({_NAME}) $"),
 }
+# What a match of each _BEFORE pattern (and of _APPOSITION) never holds past its first character, so it
+# starts at the last of them or later (see _from_last); "stated" has commas inside ("X, the lender, said").
+_BREAKS = dict.fromkeys(_BEFORE, (", ", ". ", "\n")) | {"stated": (". ",), "apposition": (". ", "\n")}
+
+
+def _from_last(text: str, start: int, end: int, breaks: tuple[str, ...]) -> int:
+    """`start` moved up to the last of `breaks` in text[start:end]. A search tries every start in its
+    window, the costliest step of discovery: no match of a pattern holding none of `breaks` past its
+    first character starts earlier, so searching from here finds the same match."""
+    return max(start, *[text.rfind(mark, start, end) for mark in breaks])
+
+
 # The last item of a list, described: "…, Toppr and the coding platform Tynker".
 _DESCRIBED_LAST = re.compile(r" and (?:the|a|an|its) (?:[a-z][\w-]* ){1,3}")
 _JOINED_SUBJECT = re.compile(rf"(?:^|[.!?] |\n)({_NAME}) and $")
@@ -1425,7 +1437,11 @@ def discover(
             if (
                 kind == "one"
                 and _has_apposition(text, window, cue.start)
-                and (before := _APPOSITION.search(text, window, cue.start))
+                and (
+                    before := _APPOSITION.search(
+                        text, _from_last(text, window, cue.start, _BREAKS["apposition"]), cue.start
+                    )
+                )
             ):
                 if not _PARTICLE_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
                     # one firm, described in the singular: "Star Health and Allied Insurance, India's largest …"
@@ -1479,7 +1495,8 @@ def discover(
             elif kind != "stated" and (preceding.islower() or not _any_capitalised(preceding.split()[-3:])):
                 continue  # cheap test first: no capitalised word just before the cue (the lead's are few)
             else:
-                found = _BEFORE[kind].search(text, max(0, cue.start - 120), cue.start)
+                window = _from_last(text, max(0, cue.start - 120), cue.start, _BREAKS[kind])
+                found = _BEFORE[kind].search(text, window, cue.start)
             if not found and kind == "unit":  # "Openreach, its network division, has connected …"
                 found = _UNIT_APPOSITION.search(text, max(0, cue.start - 120), cue.start)
             raws = [(found.group(1), found.start(1))] if found else []
