@@ -314,6 +314,13 @@ def verb_base(word: str) -> str | None:
     return core if core in _BASES else None
 
 
+# ", as it is known,", ", as the law is called,": how a thing is named, never part of a headline
+_NAMING_ASIDE = re.compile(
+    r", as (?:it|they|(?:the|this|that)(?: [\w-]+){1,2}) (?:is|are|was|were|has been|have been|became|becomes) "
+    r"(?:known|called|dubbed|nicknamed|referred to|styled),"
+)
+
+
 def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     """A headline for an article that has none, from its body paragraphs: the first of its leading
     sentences that gives a whole headline, else the best lead cut as well as it can be."""
@@ -323,7 +330,9 @@ def derive_headline(paragraphs: list[str], max_chars: int = 90) -> str:
     acronyms = frozenset(re.findall(r"\b[A-Z]{3,6}\b", " ".join(paragraphs)))
     first = ""
     for lead in _ranked_leads(candidates):
-        lead = _short_names(_with_acronym(lead, acronyms), paragraphs)  # as the article calls them when brief
+        lead = _short_names(
+            _with_acronym(_NAMING_ASIDE.sub("", lead), acronyms), paragraphs
+        )  # as the article calls them
         headline, whole = _headline_from(lead, max_chars)
         if whole:
             headline = _said_more(lead, headline, acronyms, max_chars)

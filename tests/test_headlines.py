@@ -975,3 +975,18 @@ def test_a_headline_never_ends_on_a_quantifier():
 
 def test_a_word_longer_than_the_limit_is_never_cut_in_two():
     assert derive_headline(["Supercalifragilisticexpialidocious."], max_chars=20) == FALLBACK_HEADLINE
+
+
+@pytest.mark.parametrize(
+    "lead, expected",
+    [
+        ("The Online Safety Act, as it is known, takes effect in March.", "Online Safety Act takes effect"),
+        (
+            "Zentro, as the start-up is called, raised $5 million from investors.",
+            "Zentro raises $5 million from investors",
+        ),
+    ],
+)
+def test_how_a_thing_is_named_is_no_part_of_its_headline(lead, expected):
+    # ", as it is known," once lost its "is" and became the headline: "Online Safety Act, as it known"
+    assert derive_headline([lead]) == expected
