@@ -27,10 +27,13 @@ import yaml
 from builder.dumps import decode_dump, split_dump
 from builder.headlines import (
     _BASES,
+    _FOCUSING,
     _GERUNDS,
+    _NEEDS_WITH,
     _PARTICIPLES,
     _PASTS,
     _PRESENTS,
+    _PURPOSE_NOUNS,
     GIVES,
     NEEDS_OBJECT,
     TAKES_CLAUSE,
@@ -177,6 +180,19 @@ class Score:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __iadd__(self, other: Score) -> Score:
+        """Pooled counts of two scores (the differences stay this one's)."""
+        self.true_pos += other.true_pos
+        self.false_pos += other.false_pos
+        self.false_neg += other.false_neg
+        return self
+
+    def __str__(self) -> str:
+        return (
+            f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
+            f"({self.true_pos} right, {self.false_pos} extra, {self.false_neg} missing)"
+        )
 
 
 @dataclass(frozen=True)
@@ -494,16 +510,6 @@ def _text_goes_on(words: list[str], text: list[str]) -> str | None:
     return following
 
 
-# Adverbs that single out what follows them: "may be imported only [with a licence]".
-_FOCUSING = frozenset("only solely exclusively merely just even".split())
-# Nouns whose infinitive says what they are for ("deal [to buy power]"); verbs that need their "with" ("comply").
-_PURPOSE_NOUNS = frozenset(
-    "deal deals order orders attempt attempts bid bids effort efforts move push decision pledge proposal request "
-    "permission approval".split()
-)
-_NEEDS_WITH = frozenset("comply complies cooperate cooperates".split())
-
-
 def _complement_cut(words: list[str], text: list[str]) -> tuple[str, str] | None:
     """The word whose complement the headline cuts off, and the text's next word, if the text goes on with
     it: whom a verb allows or orders without what ('allows banks' + 'to open accounts'), a focusing
@@ -664,10 +670,7 @@ def report(name: str, articles: list[Labelled], tagger: Tagger, verbose: bool = 
     lines = [f"== {name}: {len(articles)} labelled articles"]
     for facet, score in scores.items():
         if score.true_pos + score.false_pos + score.false_neg:
-            lines.append(
-                f"  {facet:<26} P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  "
-                f"({score.true_pos} right, {score.false_pos} extra, {score.false_neg} missing)"
-            )
+            lines.append(f"  {facet:<26} {score}")
     if verbose:
         for facet in FACETS:
             lines += [f"  {facet} differing from labels:"] + [f"    {m}" for m in scores[facet].misses]
@@ -700,22 +703,12 @@ def cross_topics(registry: Registry, set_names: list[str]) -> str:
     for name in set_names:
         training = [example(a) for other in DEFAULT_SETS if other != name for a in labelled[other]]
         learned = Tagger(replace(registry, topic_model=topic_model(train(training, names), names)))
-        figures = []
-        for tagger, total in zip((rules, learned), pooled):
-            score = evaluate_tags(labelled[name], tagger)["topics"]
-            for field_name in ("true_pos", "false_pos", "false_neg"):
-                setattr(total, field_name, getattr(total, field_name) + getattr(score, field_name))
-            figures.append(score)
-        lines.append(f"  {name:<8} " + " | ".join(_topic_figures(score) for score in figures))
-    lines.append(f"  {'pooled':<8} " + " | ".join(_topic_figures(score) for score in pooled))
+        figures = [evaluate_tags(labelled[name], tagger)["topics"] for tagger in (rules, learned)]
+        for total, score in zip(pooled, figures):
+            total += score
+        lines.append(f"  {name:<8} " + " | ".join(map(str, figures)))
+    lines.append(f"  {'pooled':<8} " + " | ".join(map(str, pooled)))
     return "\n".join(lines)
-
-
-def _topic_figures(score: Score) -> str:
-    return (
-        f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f} "
-        f"({score.true_pos} right, {score.false_pos} extra, {score.false_neg} missing)"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

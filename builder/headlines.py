@@ -1036,8 +1036,11 @@ def _find_verb(tokens: list[str], start: int = 1) -> int | None:
         if word in _PARTICIPLES and _reduced_relative(tokens, i):
             continue  # "Hackers linked to the government have been …": the subject's modifier
         after_aside = i == start > 1 and before.endswith(",")  # "X, which took effect on Monday, requires …"
-        subject = [w for w in tokens[:i] if _core(w) not in _ADVERBS]
-        if word in _BASES and (before[:1].isupper() or _core(before) in _ADVERBS) and _is_plural(subject):
+        if (
+            word in _BASES
+            and (before[:1].isupper() or _core(before) in _ADVERBS)
+            and _is_plural([w for w in tokens[:i] if _core(w) not in _ADVERBS])
+        ):
             return i  # "Zentro and Quillpay [also] deliver …", "Police arrest …": a plural's verb in its base form
         if (
             after_aside

@@ -26,6 +26,11 @@ def tagger() -> Tagger:
     return Tagger(load_registry(ROOT / "data"))
 
 
+def topics(tagger: Tagger, *paragraphs: str, title: str = "") -> tuple[str, ...]:
+    """The topics the tagger gives an article of these paragraphs."""
+    return tagger.tag(title, list(paragraphs)).topics
+
+
 def pytest_collection_modifyitems(items):
     """Every test in a tests/test_browser*.py file drives chromium: marked `browser`."""
     for item in items:

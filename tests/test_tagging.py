@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ahocorasick
 import yaml
+from conftest import topics
 
 import builder.registry
 from builder.suggest import suggestions_report
@@ -310,10 +311,6 @@ def test_the_lead_subject_with_a_corporate_word_counts_when_its_core_recurs(tagg
 def test_short_forms_of_a_known_longer_name_and_demonyms_are_not_new_firms(tagger):
     tags = tagger.tag("", ["Epic Games won. A French court said Epic could return, the Spanish regulator agreed."])
     assert tags.companies == ("Epic Games",) and tags.discovered == ()
-
-
-def topics(tagger, *paragraphs, title=""):
-    return tagger.tag(title, list(paragraphs)).topics
 
 
 def test_a_breach_at_a_payments_firm_is_also_a_payments_story(tagger):

@@ -7,16 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import topics
 
 from builder.errors import ContentError
 from builder.registry import load_registry, load_topics
 from builder.tagging import Tagger
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def topics(tagger, *paragraphs, title=""):
-    return tagger.tag(title, list(paragraphs)).topics
 
 
 def test_a_ruling_by_a_competition_body_the_registry_lacks_is_about_competition(tagger):
